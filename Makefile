@@ -1,0 +1,160 @@
+# vigil: one build, strict warnings, hardening flags.
+#
+# Each process directory builds one binary from its main.c plus a static
+# archive of its other files; tests link those archives, so adding a .c file
+# never needs an edit here.
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SBINDIR   ?= $(PREFIX)/sbin
+BINDIR    ?= $(PREFIX)/bin
+LIBEXEC   ?= $(PREFIX)/libexec/vigil
+SYSCONF   ?= /etc
+
+CC        ?= cc
+B         ?= build
+SAN       ?=
+
+WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
+            -Wstrict-prototypes -Wmissing-prototypes -Werror
+HARDEN    = -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=3
+CFLAGS   ?= -O2 -g
+ALLCFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(HARDEN) $(SAN) -I. -I$(B) \
+            -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXEC)\"
+LDHARDEN  = -pie -Wl,-z,relro,-z,now
+ALLLDFLAGS= $(LDFLAGS) $(LDHARDEN) $(SAN)
+
+LIBS_MON  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng
+LIBS_WEB  = -lssl -lcrypto -lseccomp -lcap-ng
+LIBS_AUTH = -lpam -lcrypt -lseccomp -lcap-ng
+LIBS_PRIV = -lcap-ng
+LIBS_CLI  =
+LIBS_ALL  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng -lpam -lcrypt
+
+ifneq ($(SAN),)
+# Sanitizer builds cannot run under the production seccomp filters (the
+# runtimes need extra syscalls); VIGIL_SANITIZER tells the code so.
+ALLCFLAGS += -DVIGIL_SANITIZER=1 -fno-omit-frame-pointer
+endif
+
+srcs      = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
+objs      = $(patsubst %.c,$(B)/obj/%.o,$(call srcs,$(1)))
+
+COMMON_O  = $(call objs,common)
+POLICY_O  = $(call objs,policy)
+PRIVD_O   = $(call objs,privd)
+MON_O     = $(call objs,monitor)
+WEB_O     = $(call objs,webui)
+AUTH_O    = $(call objs,webui/auth)
+CLI_O     = $(call objs,cli)
+
+BINS      = $(B)/vigil $(B)/vigild $(B)/vigil-monitor $(B)/vigil-webui $(B)/vigil-auth
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+SBOX_SRC  = $(wildcard tests/sandbox/test_*.c)
+SBOX_BIN  = $(patsubst tests/sandbox/%.c,$(B)/tests/%,$(SBOX_SRC))
+HELP_SRC  = $(wildcard tests/helpers/*.c)
+HELP_BIN  = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(HELP_SRC))
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all check unit sandbox integration asan install users fuzz clean bench
+all: $(BINS)
+
+# The build id goes into HELLO: every process refuses a peer from another build.
+$(B)/buildid.h: FORCE
+	@mkdir -p $(B)
+	@id=$$(cat $$(find common policy privd monitor webui cli -name '*.[ch]' | sort) Makefile | sha256sum | cut -c1-16); \
+	 new="#define VIGIL_BUILD_ID \"$$id\""; \
+	 if [ ! -f $@ ] || [ "$$(cat $@)" != "$$new" ]; then echo "$$new" > $@; fi
+FORCE:
+
+$(B)/obj/%.o: %.c | $(B)/buildid.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libcommon.a: $(COMMON_O)
+$(B)/libpolicy.a: $(POLICY_O)
+$(B)/libprivd.a: $(PRIVD_O)
+$(B)/libmonitor.a: $(MON_O)
+$(B)/libwebui.a: $(WEB_O)
+$(B)/libauth.a: $(AUTH_O)
+$(B)/libcli.a: $(CLI_O)
+$(B)/lib%.a:
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
+
+$(B)/obj/empty.o:
+	@mkdir -p $(dir $@)
+	echo 'extern int vigil_empty_archive; int vigil_empty_archive;' | $(CC) -x c -c - -o $@
+
+LIBDEPS = $(B)/obj/empty.o
+
+$(B)/vigild: $(B)/obj/privd/main.o $(B)/libprivd.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
+	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lprivd -lpolicy -lcommon $(LIBS_PRIV)
+$(B)/vigil-monitor: $(B)/obj/monitor/main.o $(B)/libmonitor.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
+	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lmonitor -lpolicy -lcommon $(LIBS_MON)
+$(B)/vigil-webui: $(B)/obj/webui/main.o $(B)/libwebui.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
+	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lwebui -lpolicy -lcommon $(LIBS_WEB)
+$(B)/vigil-auth: $(B)/obj/webui/auth/main.o $(B)/libauth.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
+	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lauth -lpolicy -lcommon $(LIBS_AUTH)
+$(B)/vigil: $(B)/obj/cli/main.o $(B)/libcli.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
+	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lcli -lpolicy -lcommon $(LIBS_CLI)
+
+ALLARCH = $(B)/libmonitor.a $(B)/libwebui.a $(B)/libauth.a $(B)/libprivd.a $(B)/libcli.a $(B)/libpolicy.a $(B)/libcommon.a
+ARCHLINK = -L$(B) -lmonitor -lwebui -lauth -lprivd -lcli -lpolicy -lcommon -lmonitor -lpolicy -lcommon
+
+$(B)/tests/%: tests/unit/%.c $(ALLARCH) $(LIBDEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
+$(B)/tests/%: tests/sandbox/%.c $(ALLARCH) $(LIBDEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
+$(B)/tests/helpers/%: tests/helpers/%.c $(ALLARCH) $(LIBDEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) $(LIBS_ALL)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+sandbox: all $(SBOX_BIN)
+	@set -e; for t in $(SBOX_BIN); do echo "== $$t"; $$t; done
+
+integration: all $(HELP_BIN)
+	VIGIL_BUILD=$(abspath $(B)) bats --print-output-on-failure tests/integration
+
+# Every test: unit, sandbox proofs, then the real daemon as root.
+check: all unit sandbox integration
+
+asan:
+	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" all unit
+
+# libFuzzer targets, built with clang.
+FUZZ_BIN = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+fuzz: $(FUZZ_BIN)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c FORCE
+	$(MAKE) B=build-fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" CFLAGS="-O1 -g" \
+		build-fuzz/libmonitor.a build-fuzz/libwebui.a build-fuzz/libauth.a build-fuzz/libprivd.a \
+		build-fuzz/libcli.a build-fuzz/libpolicy.a build-fuzz/libcommon.a build-fuzz/obj/empty.o
+	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -I. -Ibuild-fuzz -fsanitize=fuzzer,address,undefined \
+		-o $@ $< -Lbuild-fuzz -lmonitor -lwebui -lauth -lprivd -lcli -lpolicy -lcommon -lmonitor -lpolicy -lcommon $(LIBS_ALL)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)
+	install -m 0755 $(B)/vigild $(DESTDIR)$(SBINDIR)/vigild
+	install -m 0755 $(B)/vigil $(DESTDIR)$(BINDIR)/vigil
+	install -m 0755 $(B)/vigil-monitor $(B)/vigil-webui $(B)/vigil-auth $(DESTDIR)$(LIBEXEC)/
+	install -d $(DESTDIR)$(SYSCONF)/pam.d
+	[ -e $(DESTDIR)$(SYSCONF)/pam.d/vigil ] || install -m 0644 examples/pam.vigil $(DESTDIR)$(SYSCONF)/pam.d/vigil
+
+users:
+	sh scripts/make-users.sh
+
+bench: all
+	bench/restart-latency
+	bench/parse
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,83 @@
+/* The monitor process: core plumbing (main.c, privd client, control socket,
+ * web peers, state file) and the engine (services, rules, checks).
+ *
+ * The core owns the event loop and every channel; the engine owns service
+ * state.  They meet only through the functions below. */
+#ifndef VIGIL_MONITOR_H
+#define VIGIL_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/event.h"
+#include "common/ipc.h"
+#include "common/msg.h"
+#include "monitor/config.h"
+
+struct engine;
+
+struct monitor {
+	struct config *cf;
+	struct ev_loop *ev;
+	struct ipc_channel privd;	/* fd 3 */
+	struct engine *engine;
+	const char *control_path;	/* -c argument */
+	char hostname[256];
+	uint64_t started_ms;		/* now_ms() at start */
+	bool foreground;
+	int verbose;
+};
+
+/* ---- provided by the core (monitor/main.c and friends) ---- */
+
+typedef void (*run_done_cb)(const struct msg_run_result *r, void *arg);
+typedef void (*ping_done_cb)(const struct msg_ping_result *r, void *arg);
+
+/* Ask privd to run cmd (its table_id) with ctx as MONIT_* context (req and id
+ * are filled in here).  done is called exactly once: with privd's result, or
+ * with a synthesised failure (spawned=0) if privd is gone.  Returns 0, or -1
+ * when the request could not be queued (done is not called then). */
+int monitor_run(struct monitor *m, const struct command *cmd,
+    const struct msg_run *ctx, run_done_cb done, void *arg);
+
+/* Ask privd to ping; done called exactly once, as above. */
+int monitor_ping(struct monitor *m, const struct msg_ping *p,
+    ping_done_cb done, void *arg);
+
+/* The engine changed something worth saving or showing: the core saves the
+ * state file (debounced) and pushes a snapshot to the web interface. */
+void monitor_changed(struct monitor *m);
+
+/* ---- provided by the engine (monitor/engine.c, monitor/check_*.c) ---- */
+
+/* Build runtime state for every service of m->cf.  No I/O yet. */
+struct engine *engine_new(struct monitor *m);
+void engine_free(struct engine *e);
+/* Arm the poll cycle (after the start delay), open pidfds, run the first
+ * cycle.  Called once the sandbox is complete. */
+void engine_start(struct engine *e);
+
+/* An action asked for by a person (CLI or web) on one service.  Returns 0 on
+ * success, 404 for an unknown service, 409 when it cannot be done now; msg
+ * gets a sentence for the user. */
+int engine_action(struct engine *e, const char *service, enum svc_action a,
+    char *msg, size_t msglen);
+
+size_t engine_nservices(const struct engine *e);
+/* Service i (file order) as the web page and CLI show it. */
+void engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *out);
+/* Index of a service by name, or -1. */
+int engine_find(const struct engine *e, const char *name);
+/* Groups of service i ("group" statements), NULL-terminated. */
+char *const *engine_groups(const struct engine *e, size_t i, size_t *n);
+
+/* Persistent state: the engine serialises what must survive a restart
+ * (monitoring mode, learned checksums, counters) into an opaque record; the
+ * core wraps it in the versioned, checksummed state file (state.c). */
+size_t engine_state_encode(const struct engine *e, uint8_t *buf, size_t cap);
+/* Apply a record read back; false when it is malformed (it is then ignored
+ * and reported, never trusted). */
+bool engine_state_decode(struct engine *e, const uint8_t *buf, size_t len);
+
+#endif
