@@ -72,6 +72,12 @@ int engine_find(const struct engine *e, const char *name);
 /* Groups of service i ("group" statements), NULL-terminated. */
 char *const *engine_groups(const struct engine *e, size_t i, size_t *n);
 
+/* Text for the CLI: `vigil status` (summary=false) or `vigil summary`, for
+ * one service (name) or all (name NULL or "all").  Writes at most cap-1
+ * bytes plus NUL, returns the length it wanted (like snprintf). */
+size_t engine_format_status(const struct engine *e, const char *name,
+    bool summary, char *buf, size_t cap);
+
 /* Persistent state: the engine serialises what must survive a restart
  * (monitoring mode, learned checksums, counters) into an opaque record; the
  * core wraps it in the versioned, checksummed state file (state.c). */
