@@ -26,6 +26,7 @@ core_init(struct core *c, struct monitor *m)
 	c->state_timer = -1;
 	c->ctl_fd = -1;
 	c->ctl_timer = -1;
+	c->ctl_idle_ms = CTL_IDLE_MS;
 	c->snap_timer = -1;
 	c->webui.ch.fd = -1;
 	c->auth.ch.fd = -1;

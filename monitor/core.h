@@ -80,8 +80,11 @@ struct pending {
 	uint32_t id;			/* RUN: table id, to check the reply */
 };
 
+struct core;
+
 struct ctl_client {
 	bool used;
+	struct core *core;
 	struct ipc_channel ch;
 	uid_t uid;
 	pid_t pid;
@@ -93,6 +96,8 @@ struct ctl_client {
 
 struct webpeer {
 	bool open;
+	struct core *core;
+	enum proc_role role;
 	struct ipc_channel ch;
 };
 
@@ -114,6 +119,7 @@ struct core {
 	const char *ctl_path;
 	struct ctl_client ctl[CTL_MAX_CLIENTS];
 	int ctl_timer;
+	uint64_t ctl_idle_ms;		/* CTL_IDLE_MS; tests shorten it */
 	/* web peers */
 	struct webpeer webui, auth;
 	struct session_table sessions;
