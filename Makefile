@@ -72,17 +72,17 @@ $(B)/obj/%.o: %.c | $(B)/buildid.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/libcommon.a: $(COMMON_O)
-$(B)/libpolicy.a: $(POLICY_O)
-$(B)/libprivd.a: $(PRIVD_O)
-$(B)/libmonitor.a: $(MON_O)
-$(B)/libwebui.a: $(WEB_O)
-$(B)/libauth.a: $(AUTH_O)
-$(B)/libcli.a: $(CLI_O)
+$(B)/libcommon.a: $(COMMON_O) $(B)/obj/empty.o
+$(B)/libpolicy.a: $(POLICY_O) $(B)/obj/empty.o
+$(B)/libprivd.a: $(PRIVD_O) $(B)/obj/empty.o
+$(B)/libmonitor.a: $(MON_O) $(B)/obj/empty.o
+$(B)/libwebui.a: $(WEB_O) $(B)/obj/empty.o
+$(B)/libauth.a: $(AUTH_O) $(B)/obj/empty.o
+$(B)/libcli.a: $(CLI_O) $(B)/obj/empty.o
 $(B)/lib%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
+	ar rcs $@ $^
 
 $(B)/obj/empty.o:
 	@mkdir -p $(dir $@)
