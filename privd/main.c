@@ -1,0 +1,255 @@
+/* vigild: privd, the root parent of every vigil process.
+ *
+ *   vigild -c FILE [-I] [-v] [--monitor-binary PATH]
+ *
+ * Start-up: check the monitor user and binary, open the raw ICMP sockets,
+ * daemonize (unless -I), then spawn the monitor and supervise in one epoll
+ * loop.  privd keeps root because it must: it starts children as other
+ * users, runs the sealed programs as their users and owns raw sockets.  Its
+ * defence is its size: it parses only typed IPC messages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "privd/privd.h"
+
+static struct privd privd;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: vigild -c FILE [-I] [-v] [--monitor-binary PATH]\n");
+	exit(2);
+}
+
+/* The monitor user must exist before anything is spawned. */
+static void
+check_monitor_user(const char *user)
+{
+	char why[256];
+
+	if (!privd_user_exists(user, why, sizeof(why))) {
+		fprintf(stderr, "vigild: %s\n", why);
+		exit(1);
+	}
+}
+
+/* A test-only override of the monitor binary: root-owned and writable by
+ * nobody else, or refused. */
+static void
+check_monitor_binary(const char *path, char *out, size_t outlen)
+{
+	struct stat st;
+
+	if (path[0] != '/' || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 022) || (st.st_mode & 0111) == 0) {
+		fprintf(stderr, "vigild: refusing --monitor-binary %s: it must be an "
+		    "absolute path to an executable owned by root and not writable by "
+		    "group or others\n", path);
+		exit(1);
+	}
+	strlcpy_v(out, path, outlen);
+}
+
+static void
+daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		fatal("setsid");
+	if (chdir("/") < 0)
+		fatal("chdir /");
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+		fatal("/dev/null");
+	if (fd > 2)
+		close(fd);
+	logw_detached();
+}
+
+static void
+finish(struct privd *pd)
+{
+	pidfile_remove();
+	log_info("vigild exiting");
+	logw_close();
+	ev_stop(pd->ev);
+}
+
+void
+privd_child_gone(struct privd *pd)
+{
+	if (child_any_running(pd))
+		return;
+	ev_timer_set(pd->stop_tfd, 0, 0);
+	if (pd->state == PD_STOPPING) {
+		finish(pd);
+		return;
+	}
+	if (pd->state == PD_RELOADING) {
+		pd->state = PD_RUNNING;
+		pd->child[CHILD_MONITOR].backoff_ms = BACKOFF_MIN_MS;
+		child_spawn_monitor(pd);
+	}
+}
+
+static void
+stop_children(struct privd *pd)
+{
+	for (int i = 0; i < CHILD_COUNT; i++)
+		ev_timer_set(pd->restart_tfd[i], 0, 0);
+	child_stop_all(pd, SIGTERM);
+	ev_timer_set(pd->stop_tfd, STOP_GRACE_MS, 0);
+	privd_child_gone(pd);
+}
+
+void
+privd_shutdown(struct privd *pd, const char *why)
+{
+	if (pd->state == PD_STOPPING)
+		return;
+	log_info("%s: stopping", why);
+	pd->state = PD_STOPPING;
+	stop_children(pd);
+}
+
+void
+privd_reload(struct privd *pd, const char *why)
+{
+	if (pd->state != PD_RUNNING)
+		return;
+	log_info("%s: restarting the monitor (fresh parse, new sealed table)", why);
+	pd->state = PD_RELOADING;
+	stop_children(pd);
+}
+
+static void
+on_stop_timeout(int fd, uint32_t events, void *arg)
+{
+	struct privd *pd = arg;
+
+	(void)events;
+	ev_timer_ack(fd);
+	for (int i = 0; i < CHILD_COUNT; i++)
+		if (pd->child[i].pid > 0) {
+			log_warn("%s (pid %d) did not stop in %d s: SIGKILL", pd->child[i].name,
+			    (int)pd->child[i].pid, STOP_GRACE_MS / 1000);
+			child_kill(&pd->child[i], SIGKILL);
+		}
+}
+
+static void
+on_signal(int fd, uint32_t events, void *arg)
+{
+	struct privd *pd = arg;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			privd_shutdown(pd, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			break;
+		case SIGHUP:
+			privd_reload(pd, "SIGHUP");
+			break;
+		default:
+			/* SIGCHLD: each child has a pidfd, which reaps it. */
+			break;
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "monitor-binary", required_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	struct privd *pd = &privd;
+	const char *conf = NULL, *monbin = NULL;
+	char confabs[PATH_MAX];
+	int ch, fd;
+
+	/* Descriptors 0-2 must exist, or a pipe could land on them. */
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+	while ((ch = getopt_long(argc, argv, "c:Ivh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'I':
+			pd->foreground = true;
+			break;
+		case 'v':
+			pd->verbose++;
+			break;
+		case 'M':
+			monbin = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || conf == NULL)
+		usage();
+	log_init("vigild", pd->verbose);
+	logw_init();
+	/* The monitor gets an absolute path: privd and it run in /. */
+	if (realpath(conf, confabs) == NULL) {
+		fprintf(stderr, "vigild: control file %s: %s\n", conf, strerror(errno));
+		return 1;
+	}
+	pd->conffile = confabs;
+	pd->is_root = geteuid() == 0;
+	if (!pd->is_root)
+		log_warn("running as uid %u, not root: children cannot switch users and "
+		    "ping will fail", (unsigned)geteuid());
+	if (monbin != NULL)
+		check_monitor_binary(monbin, pd->monitor_bin, sizeof(pd->monitor_bin));
+	else if (!exec_path("vigil-monitor", pd->monitor_bin, sizeof(pd->monitor_bin))) {
+		fprintf(stderr, "vigild: cannot find vigil-monitor next to vigild or in %s\n",
+		    LIBEXECDIR);
+		return 1;
+	}
+	strlcpy_v(pd->monitor_user, "_vigil", sizeof(pd->monitor_user));
+	check_monitor_user(pd->monitor_user);
+	ping_open_sockets(pd);
+	signal(SIGPIPE, SIG_IGN);
+	if (!pd->foreground)
+		daemonize();
+
+	pd->ev = ev_new();
+	if (ev_signals(pd->ev, sigs, (int)ARRAY_SIZE(sigs), on_signal, pd) < 0)
+		fatal("signalfd");
+	if ((pd->stop_tfd = ev_timer_new(pd->ev, on_stop_timeout, pd)) < 0)
+		fatal("timerfd");
+	ping_watch(pd);
+	child_init(pd);
+	log_info("vigild starting (pid %d)", (int)getpid());
+	child_spawn_monitor(pd);
+	if (ev_run(pd->ev) < 0)
+		fatal("epoll_wait");
+	return 0;
+}
