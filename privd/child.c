@@ -678,16 +678,23 @@ on_channel(int fd, uint32_t events, void *arg)
 		if (r == IPC_AGAIN)
 			return;
 		if (r == IPC_CLOSED || r == IPC_ERROR) {
-			log_info("%s closed its channel", c->name);
+			/* A child without its channel is useless: end it. */
 			channel_close(c);
-			child_kill(c, SIGKILL);
+			if (c->pd->state == PD_RUNNING && !c->killed) {
+				log_info("%s closed its channel", c->name);
+				child_kill(c, SIGKILL);
+			}
 			return;
 		}
 		if (r == IPC_VIOLATION) {
 			if (m.violation == IPC_V_DECODE)
 				snprintf(why, sizeof(why), "%s", msg_error_name(m.decode_error));
+			else if (m.violation == IPC_V_HELLO)
+				snprintf(why, sizeof(why), "wrong role or build id (a binary "
+				    "from another build?)");
 			else
-				snprintf(why, sizeof(why), "message refused by the IPC rules");
+				snprintf(why, sizeof(why), "datagram %u refused by privd's "
+				    "IPC rules", c->ch.recv_seq + 1);
 			child_violation(c, ipc_violation_name(m.violation), why);
 			return;
 		}
