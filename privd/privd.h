@@ -172,7 +172,9 @@ void child_violation(struct child *c, const char *type, const char *reason);
 /* Send to the monitor; a stuck monitor is killed. */
 void privd_send_monitor(struct privd *pd, enum msg_type type, const void *m, int fd);
 
-/* ---- main.c ---- */
+/* ---- lifecycle.c ---- */
+/* stop_tfd's callback: SIGKILL children that outlived the grace time. */
+void privd_stop_timeout(int fd, uint32_t events, void *arg);
 void privd_reload(struct privd *pd, const char *why);
 void privd_shutdown(struct privd *pd, const char *why);
 /* Called when a child is gone during reload/stop. */
