@@ -6,6 +6,8 @@
  *   prog1 ARGV...     table entry 1 (words split on spaces)
  *   prog2 ARGV...     table entry 2
  *   timeout2 MS       timeout of entry 2 (default 30000)
+ *   uid1 N            entry 1 runs as uid N
+ *   monitor_user NAME CONFIG.monitor_user
  * It speaks the real protocol on fd 3 and appends its pid to DIR/pids on
  * every start, so a test sees restarts.
  *
@@ -27,6 +29,8 @@ static struct ipc_channel ch;
 static char dir[512], scenario[64];
 static char progs[2][1024];
 static uint32_t timeout2 = 30000;
+static char monitor_user[64];
+static long uid1 = -1;
 
 static void
 put_result(const char *name, const char *text)
@@ -69,6 +73,10 @@ read_control(const char *file)
 			strlcpy_v(progs[1], v, sizeof(progs[1]));
 		else if (strcmp(line, "timeout2") == 0)
 			timeout2 = (uint32_t)strtoul(v, NULL, 10);
+		else if (strcmp(line, "monitor_user") == 0)
+			strlcpy_v(monitor_user, v, sizeof(monitor_user));
+		else if (strcmp(line, "uid1") == 0)
+			uid1 = strtol(v, NULL, 10);
 	}
 	fclose(f);
 }
@@ -88,6 +96,7 @@ send_config(void)
 	snprintf(cf.logfile, sizeof(cf.logfile), "%s/vigil.log", dir);
 	snprintf(cf.pidfile, sizeof(cf.pidfile), "%s/vigild.pid", dir);
 	strlcpy_v(cf.chroot_dir, "/var/lib/vigil/empty", sizeof(cf.chroot_dir));
+	strlcpy_v(cf.monitor_user, monitor_user, sizeof(cf.monitor_user));
 	send_or_die(MSG_CONFIG, &cf);
 }
 
@@ -100,6 +109,10 @@ add_entry(uint32_t id, const char *words, uint32_t timeout_ms)
 	memset(&a, 0, sizeof(a));
 	a.id = id;
 	a.timeout_ms = timeout_ms;
+	if (id == 1 && uid1 >= 0) {
+		a.has_uid = 1;
+		a.uid = (uint32_t)uid1;
+	}
 	strlcpy_v(buf, words, sizeof(buf));
 	for (char *w = strtok_r(buf, " ", &save); w != NULL && a.argc < MSG_ARGV_MAX;
 	    w = strtok_r(NULL, " ", &save))
@@ -238,6 +251,7 @@ main(int argc, char *argv[])
 	/* stderr goes to privd's pipe: it must show up in the log too */
 	fprintf(stderr, "fake_monitor stderr line\n");
 
+	send_config();
 	if (strcmp(scenario, "bad_magic") == 0) {
 		uint8_t buf[64];
 		size_t n = ipc_frame(buf, sizeof(buf), 0xdeadbeef, IPC_VERSION, MSG_LOG,
@@ -246,7 +260,6 @@ main(int argc, char *argv[])
 		send(ch.fd, buf, n, 0);
 		idle();
 	}
-	send_config();
 	if (strcmp(scenario, "run_before_seal") == 0) {
 		struct msg_run r;
 

@@ -1,0 +1,286 @@
+#!/usr/bin/env bats
+# vigild (privd) against a scripted monitor (tests/helpers/fake_monitor),
+# run as root.  The fake monitor reads its scenario from the -c file and
+# appends its pid to $T/pids on every start, so a restart shows as a new line.
+
+B="${VIGIL_BUILD:-$(cd "$(dirname "$BATS_TEST_FILENAME")/../.." && pwd)/build}"
+FAKE="$B/tests/helpers/fake_monitor"
+
+setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	[ -x "$B/vigild" ] && [ -x "$FAKE" ] || skip "build vigild and tests/helpers first"
+	# Under /tmp (root-owned, sticky) a root-owned 0755 directory: the
+	# sealed table's parent-directory check accepts it.
+	T=$(mktemp -d /tmp/privd-bats.XXXXXX)
+	chmod 0755 "$T"
+	VPID=
+}
+
+teardown() {
+	if [ -n "$VPID" ] && kill -0 "$VPID" 2>/dev/null; then
+		kill -TERM "$VPID" 2>/dev/null || true
+		for _ in $(seq 1 70); do kill -0 "$VPID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$VPID" 2>/dev/null || true
+	fi
+	if [ -f "$T/pids" ]; then
+		while read -r p; do kill -KILL "$p" 2>/dev/null || true; done < "$T/pids"
+	fi
+	rm -rf "$T"
+}
+
+# control file for the fake monitor: scenario NAME, then extra "key value" lines
+control() {
+	local sc=$1; shift
+	{ echo "scenario $sc"; echo "dir $T"; for l in "$@"; do echo "$l"; done; } > "$T/ctl"
+}
+
+start_vigild() {
+	"$B/vigild" -c "$T/ctl" -I --monitor-binary "$FAKE" "$@" 2>"$T/stderr" &
+	VPID=$!
+}
+
+# wait_for CMD...: up to 10 s
+wait_for() {
+	for _ in $(seq 1 100); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+has_file() { [ -s "$1" ]; }
+npids() { [ -f "$T/pids" ] && [ "$(wc -l < "$T/pids")" -ge "$1" ]; }
+log_has() { grep -qF -- "$1" "$T/vigil.log" 2>/dev/null; }
+pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# A violation: logged, the monitor killed and a new one started.
+assert_violation_restart() {
+	wait_for npids 2 || { cat "$T/stderr"; false; }
+	local first second
+	first=$(sed -n 1p "$T/pids")
+	second=$(sed -n 2p "$T/pids")
+	[ "$first" != "$second" ]
+	pid_gone "$first"
+	wait_for log_has "$1" || { cat "$T/vigil.log"; false; }
+	grep -qF "monitor (pid $first) killed by SIGKILL" "$T/vigil.log"
+}
+
+@test "RUN with an unknown id: violation logged, monitor killed and restarted" {
+	control run_unknown_id "prog1 /bin/echo hi"
+	start_vigild
+	assert_violation_restart "monitor: RUN: unknown entry id 99; killing it"
+	[ ! -e "$T/run99" ]
+}
+
+@test "RUN before SEAL: violation logged, monitor killed and restarted" {
+	control run_before_seal
+	start_vigild
+	assert_violation_restart "monitor: not allowed in this state"
+	[ ! -e "$T/sealed" ]
+}
+
+@test "ACTION_ADD (a command string) after SEAL: violation, kill, restart" {
+	control action_add_after_seal "prog1 /bin/echo hi"
+	start_vigild
+	assert_violation_restart "monitor: not allowed in this state"
+}
+
+@test "bad magic, SEAL count mismatch, relative path, duplicate id: each a violation" {
+	for sc in bad_magic seal_mismatch relative_path duplicate_id; do
+		rm -f "$T/pids" "$T/vigil.log"
+		control "$sc"
+		start_vigild
+		case $sc in
+		bad_magic) msg="monitor: bad magic:" ;;
+		seal_mismatch) msg="monitor: SEAL: count 2 but 1 entries received; killing it" ;;
+		relative_path) msg="monitor: ACTION_ADD: entry 1: program 'bin/echo' is not an absolute path; killing it" ;;
+		duplicate_id) msg="monitor: ACTION_ADD: duplicate entry id 1; killing it" ;;
+		esac
+		assert_violation_restart "$msg"
+		kill -TERM "$VPID"; wait "$VPID"
+	done
+}
+
+@test "a good RUN returns the program's output and the MONIT_* environment" {
+	cat > "$T/prog.sh" <<'EOF'
+#!/bin/sh
+echo "service=$MONIT_SERVICE"
+echo "event=$MONIT_EVENT"
+echo "description=$MONIT_DESCRIPTION"
+echo "host=$MONIT_HOST date=$MONIT_DATE"
+echo "pid=$MONIT_PROCESS_PID mem=$MONIT_PROCESS_MEMORY children=$MONIT_PROCESS_CHILDREN cpu=$MONIT_PROCESS_CPU_PERCENT"
+echo "path=$PATH"
+echo "nenv=$(env | grep -vc '^MONIT_\|^PATH=\|^PWD=\|^SHLVL=\|^_=')"
+echo "cwd=$(pwd) sid=$(ps -o sid= -p $$ | tr -d ' ') pid=$$"
+ls /proc/$$/fd | tr '\n' ' '; echo
+echo to-stderr >&2
+exit 7
+EOF
+	chmod 0755 "$T/prog.sh"
+	control normal "prog1 $T/prog.sh"
+	start_vigild
+	wait_for has_file "$T/done" || { cat "$T/stderr"; false; }
+	cat "$T/run1"
+	grep -q "spawned=1 timed_out=0 status=7" "$T/run1"
+	grep -qx "service=webserver" "$T/run1"		# control byte stripped
+	grep -qx "event=Does not exist" "$T/run1"
+	grep -qx "description=process is not runningforged line" "$T/run1"
+	grep -qx "host=testhost date=Sat, 21 Nov 2026 11:00:00" "$T/run1"
+	grep -qx "pid=4242 mem=1024 children=2 cpu=12.5" "$T/run1"
+	grep -qx "path=/bin:/usr/bin:/sbin:/usr/sbin" "$T/run1"
+	grep -qx "nenv=0" "$T/run1"
+	grep -qx "to-stderr" "$T/run1"
+	# own session (sid = its pid), cwd /, only fds 0-2 (+ the one ls opens)
+	line=$(grep '^cwd=' "$T/run1")
+	[ "${line%% *}" = "cwd=/" ]
+	sid=$(echo "$line" | sed 's/.*sid=\([0-9]*\).*/\1/'); pid=${line##*pid=}
+	[ "$sid" = "$pid" ]
+	fds=$(grep -E '^[0-9 ]+$' "$T/run1")
+	[ "$(echo $fds | wc -w)" -le 4 ]
+	# the monitor was not disturbed
+	[ "$(wc -l < "$T/pids")" -eq 1 ]
+}
+
+@test "RUN as another uid switches user" {
+	printf '#!/bin/sh\necho "uid=$(id -u) gid=$(id -g)"\n' > "$T/prog.sh"
+	chmod 0755 "$T/prog.sh"
+	uid=$(id -u _vigil) gid=$(id -g _vigil)
+	control normal "prog1 $T/prog.sh" "uid1 $uid"
+	start_vigild
+	wait_for has_file "$T/run1" || { cat "$T/stderr"; false; }
+	grep -qx "uid=$uid gid=$gid" "$T/run1"
+}
+
+@test "a timeout kills a 'sleep 100' entry (SIGTERM to its group)" {
+	control normal "prog1 /bin/echo hi" "prog2 /bin/sleep 100" "timeout2 1000"
+	start_vigild
+	wait_for has_file "$T/run2" || { cat "$T/stderr"; false; }
+	cat "$T/run2"
+	grep -q "spawned=1 timed_out=1 status=-15" "$T/run2"
+	ms=$(sed 's/.*duration_ms=\([0-9]*\).*/\1/;q' "$T/run2")
+	[ "$ms" -ge 1000 ] && [ "$ms" -lt 3000 ]
+	grep -q "timed out after" "$T/vigil.log"
+	grep -q "^req=101 id=1 spawned=1 timed_out=0 status=0" "$T/run1"
+}
+
+@test "an entry failing the file checks is disabled, not a violation" {
+	printf '#!/bin/sh\necho should-not-run\n' > "$T/prog.sh"
+	chmod 0775 "$T/prog.sh"	# group-writable
+	control normal "prog1 $T/prog.sh"
+	start_vigild
+	wait_for has_file "$T/run1" || { cat "$T/stderr"; false; }
+	cat "$T/run1"
+	grep -q "spawned=0 timed_out=0 status=13" "$T/run1"
+	grep -q "writable by group or others" "$T/run1"
+	! grep -q should-not-run "$T/run1"
+	grep -q "sealed table: entry 1 refused: $T/prog.sh: writable by group or others" "$T/vigil.log"
+	[ "$(wc -l < "$T/pids")" -eq 1 ]
+}
+
+@test "PING to 127.0.0.1 receives replies" {
+	control normal
+	start_vigild
+	wait_for has_file "$T/ping" || { cat "$T/stderr"; false; }
+	cat "$T/ping"
+	grep -q "^req=7 sent=3 received=3 .* error=0" "$T/ping"
+	min=$(sed 's/.*min=\([0-9]*\).*/\1/' "$T/ping")
+	max=$(sed 's/.*max=\([0-9]*\).*/\1/' "$T/ping")
+	[ "$max" -ge "$min" ] && [ "$max" -lt 1000000 ]
+}
+
+@test "log: own lines, the monitor's LOG and its stderr, with timestamps" {
+	control normal
+	start_vigild
+	wait_for has_file "$T/done"
+	grep -Eq '^\[[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\] privd: info: vigild starting' "$T/vigil.log"
+	grep -Eq '^\[.*\] monitor: info: fake monitor pid [0-9]+ scenario normal$' "$T/vigil.log"
+	grep -Eq '^\[.*\] monitor: warning: fake_monitor stderr line$' "$T/vigil.log"
+	# foreground: also on stderr
+	grep -q "fake monitor pid" "$T/stderr"
+	[ "$(stat -c %a "$T/vigil.log")" = 640 ]
+}
+
+@test "killing vigild with SIGKILL takes its children down (PDEATHSIG)" {
+	control normal
+	start_vigild
+	wait_for has_file "$T/done"
+	mon=$(sed -n 1p "$T/pids")
+	kill -0 "$mon"
+	kill -KILL "$VPID"
+	wait "$VPID" || true
+	wait_for pid_gone "$mon"
+}
+
+@test "SIGTERM ends everything, exit 0, pidfile removed" {
+	control normal
+	start_vigild
+	wait_for has_file "$T/done"
+	wait_for has_file "$T/vigild.pid"
+	[ "$(cat "$T/vigild.pid")" = "$VPID" ]
+	mon=$(sed -n 1p "$T/pids")
+	kill -TERM "$VPID"
+	rc=0; wait "$VPID" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -e "$T/vigild.pid" ]
+	pid_gone "$mon"
+	grep -q "vigild exiting" "$T/vigil.log"
+}
+
+@test "a crashing monitor is restarted with growing backoff" {
+	control crash
+	start_vigild
+	wait_for npids 2
+	grep -q "monitor (pid [0-9]*) exited with code 3" "$T/vigil.log"
+	grep -q "restarting the monitor in 1 s" "$T/vigil.log"
+	wait_for log_has "restarting the monitor in 2 s"
+}
+
+@test "SIGHUP and CONTROL reload start a fresh monitor" {
+	control reload
+	start_vigild
+	wait_for npids 2 || { cat "$T/stderr"; false; }
+	grep -q "monitor asked to reload" "$T/vigil.log"
+	kill -HUP "$VPID"
+	wait_for npids 3
+	wait_for log_has "SIGHUP: restarting the monitor"
+	first=$(sed -n 1p "$T/pids")
+	pid_gone "$first"
+}
+
+@test "CONTROL quit stops vigild" {
+	control quit
+	start_vigild
+	rc=0; wait "$VPID" || rc=$?
+	[ "$rc" -eq 0 ]
+	grep -q "monitor asked to quit" "$T/vigil.log"
+}
+
+@test "CONFIG naming a missing monitor user: the 'make users' message" {
+	control normal "monitor_user _vigil_missing_user"
+	start_vigild
+	wait_for log_has "user '_vigil_missing_user' does not exist: create the vigil users with 'make users' (or name others in 'set privsep')"
+}
+
+@test "--monitor-binary refuses a group-writable or non-root file" {
+	control normal
+	cp "$FAKE" "$T/fm"
+	chmod 0775 "$T/fm"
+	run "$B/vigild" -c "$T/ctl" -I --monitor-binary "$T/fm"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refusing --monitor-binary $T/fm"* ]]
+	chmod 0755 "$T/fm"; chown 12345 "$T/fm"
+	run "$B/vigild" -c "$T/ctl" -I --monitor-binary "$T/fm"
+	[ "$status" -eq 1 ]
+	[ ! -e "$T/pids" ]
+}
+
+@test "without -I vigild daemonizes and writes its pidfile" {
+	control normal
+	run "$B/vigild" -c "$T/ctl" --monitor-binary "$FAKE"
+	[ "$status" -eq 0 ]
+	wait_for has_file "$T/vigild.pid"
+	VPID=$(cat "$T/vigild.pid")
+	kill -0 "$VPID"
+	[ "$(ps -o sid= -p "$VPID" | tr -d ' ')" = "$VPID" ]
+	[ "$(readlink /proc/$VPID/cwd)" = / ]
+	wait_for has_file "$T/done"
+	kill -TERM "$VPID"
+	wait_for pid_gone "$VPID"
+	[ ! -e "$T/vigild.pid" ]
+}
