@@ -13,9 +13,12 @@
  *
  * Scenarios: normal, run_unknown_id, run_before_seal, action_add_after_seal,
  * bad_magic, seal_mismatch, relative_path, duplicate_id, reload, quit,
- * crash (exits 3 after SEALED). */
+ * crash (exits 3 after SEALED), sigsys, flood (1060 RUNs), web (httpd on:
+ * expects two CHANNEL messages). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +84,21 @@ read_control(const char *file)
 	fclose(f);
 }
 
+static void idle(void) __attribute__((noreturn));
+
 static void
 send_or_die(enum msg_type t, const void *m)
 {
 	if (ipc_send(&ch, t, m, -1) < 0)
 		exit(91);
+	/* A full socket queues in ch: wait until it drains. */
+	while (ipc_pending(&ch)) {
+		struct pollfd p = { ch.fd, POLLOUT, 0 };
+
+		poll(&p, 1, 1000);
+		if (ipc_flush(&ch) < 0)
+			exit(95);
+	}
 }
 
 static void
@@ -97,6 +110,17 @@ send_config(void)
 	snprintf(cf.pidfile, sizeof(cf.pidfile), "%s/vigild.pid", dir);
 	strlcpy_v(cf.chroot_dir, "/var/lib/vigil/empty", sizeof(cf.chroot_dir));
 	strlcpy_v(cf.monitor_user, monitor_user, sizeof(cf.monitor_user));
+	if (strcmp(scenario, "web") == 0) {
+		cf.httpd_enabled = 1;
+		cf.httpd_port = 2812;
+		strlcpy_v(cf.httpd_address, "127.0.0.1", sizeof(cf.httpd_address));
+		strlcpy_v(cf.webui_user, "_vigilweb", sizeof(cf.webui_user));
+		strlcpy_v(cf.auth_user, "_vigilauth", sizeof(cf.auth_user));
+		snprintf(cf.chroot_dir, sizeof(cf.chroot_dir), "%s/empty", dir);
+		cf.nallow_net = 2;
+		strlcpy_v(cf.allow_net[0], "127.0.0.1", sizeof(cf.allow_net[0]));
+		strlcpy_v(cf.allow_net[1], "10.0.0.0/8", sizeof(cf.allow_net[1]));
+	}
 	send_or_die(MSG_CONFIG, &cf);
 }
 
@@ -201,6 +225,57 @@ ping_localhost(void)
 	    m->body.ping_result.rtt_min_us, m->body.ping_result.rtt_avg_us,
 	    m->body.ping_result.rtt_max_us, m->body.ping_result.error);
 	put_result("ping", text);
+}
+
+/* 32 run, 1024 wait: the rest is refused with EAGAIN at once.  The rate
+ * limit (burst 1000, 200/s) is respected by pausing. */
+static void
+flood(void)
+{
+	static struct msg_run r;
+	static struct ipc_msg m;
+	unsigned eagain = 0, results = 0;
+	char text[128];
+
+	memset(&r, 0, sizeof(r));
+	r.id = 1;
+	for (unsigned i = 0; i < 1060; i++) {
+		r.req = i;
+		if (i == 1000)
+			usleep(400 * 1000);
+		send_or_die(MSG_RUN, &r);
+	}
+	while (ipc_recv_wait(&ch, &m, 1500) == IPC_MSG)
+		if (m.type == MSG_RUN_RESULT) {
+			results++;
+			if (!m.body.run_result.spawned && m.body.run_result.status == EAGAIN)
+				eagain++;
+		}
+	snprintf(text, sizeof(text), "results=%u eagain=%u\n", results, eagain);
+	put_result("flood", text);
+	put_result("done", "yes\n");
+	idle();
+}
+
+/* httpd on: expect CHANNEL(webui) and CHANNEL(auth), each with a socket. */
+static void
+web_channels(void)
+{
+	char text[256];
+	size_t n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		struct ipc_msg *m = wait_for(MSG_CHANNEL);
+		int type = -1;
+		socklen_t sl = sizeof(type);
+
+		getsockopt(m->fd, SOL_SOCKET, SO_TYPE, &type, &sl);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "peer=%s seqpacket=%d\n",
+		    proc_role_name((enum proc_role)m->body.channel.peer), type == SOCK_SEQPACKET);
+		close(m->fd);
+	}
+	put_result("channels", text);
+	idle();
 }
 
 /* Stay alive (as a real monitor would) until privd closes the channel. */
@@ -313,6 +388,14 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(scenario, "crash") == 0)
 		exit(3);
+	if (strcmp(scenario, "sigsys") == 0) {
+		fprintf(stderr, "seccomp: forbidden syscall 999\n");
+		raise(SIGSYS);
+	}
+	if (strcmp(scenario, "flood") == 0)
+		flood();
+	if (strcmp(scenario, "web") == 0)
+		web_channels();
 	if (progs[0][0] != '\0')
 		run(1, "run1");
 	if (progs[1][0] != '\0')

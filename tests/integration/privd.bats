@@ -284,3 +284,101 @@ EOF
 	wait_for pid_gone "$VPID"
 	[ ! -e "$T/vigild.pid" ]
 }
+
+@test "a child killed by SIGSYS is reported as seccomp, with its stderr line" {
+	control sigsys
+	start_vigild
+	wait_for log_has "killed by SIGSYS (seccomp)" || { cat "$T/vigil.log"; false; }
+	grep -q "monitor: warning: seccomp: forbidden syscall 999" "$T/vigil.log"
+}
+
+@test "output is bounded; the reply comes when the program exits though a daemon holds the pipe" {
+	cat > "$T/prog.sh" <<EOF2
+#!/bin/sh
+head -c 100000 /dev/zero
+sleep 30 &
+echo \$! > $T/bgpid
+exit 0
+EOF2
+	chmod 0755 "$T/prog.sh"
+	control normal "prog1 $T/prog.sh"
+	start_vigild
+	wait_for has_file "$T/run1" || { cat "$T/stderr"; false; }
+	kill "$(cat "$T/bgpid")" 2>/dev/null || true
+	head -1 "$T/run1"
+	grep -q "spawned=1 timed_out=0 status=0" "$T/run1"
+	ms=$(sed 's/.*duration_ms=\([0-9]*\).*/\1/;q' "$T/run1")
+	[ "$ms" -lt 2000 ]
+	[ "$(tail -n +2 "$T/run1" | wc -c)" -eq 4095 ]
+	[ "$(tail -n +2 "$T/run1" | tr -d '?' | wc -c)" -eq 0 ]	# NUL bytes replaced
+}
+
+@test "at most 32 programs run, 1024 wait, the rest get EAGAIN at once" {
+	control flood "prog1 /bin/sleep 3"
+	start_vigild
+	wait_for has_file "$T/flood" || { cat "$T/stderr"; false; }
+	cat "$T/flood"
+	grep -qx "results=4 eagain=4" "$T/flood"
+	[ "$(ps --ppid "$VPID" -o comm= | grep -c '^sleep$')" -eq 32 ]
+	[ "$(wc -l < "$T/pids")" -eq 1 ]
+}
+
+# A vigild copy next to stand-in webui/auth scripts (exec_path looks beside
+# the binary first).
+web_setup() {
+	mkdir "$T/bin"
+	cp "$B/vigild" "$T/bin/vigild"
+	for p in webui auth; do
+		cat > "$T/bin/vigil-$p" <<EOF2
+#!/bin/sh
+echo "\$@" > $T/$p.args
+echo \$\$ >> $T/$p.pids
+for fd in 0 1 2 3 4 5; do echo "\$fd \$(readlink /proc/\$\$/fd/\$fd)"; done > $T/$p.fds
+exec sleep 1000
+EOF2
+		chmod 0755 "$T/bin/vigil-$p"
+	done
+}
+
+@test "httpd on: webui and auth spawned with their argv, fds 3-5 and channels for the monitor" {
+	web_setup
+	control web
+	"$T/bin/vigild" -c "$T/ctl" -I --monitor-binary "$FAKE" 2>"$T/stderr" &
+	VPID=$!
+	wait_for has_file "$T/channels" || { cat "$T/stderr"; false; }
+	wait_for has_file "$T/webui.fds"
+	wait_for has_file "$T/auth.fds"
+	cat "$T/channels" "$T/webui.args" "$T/auth.args" "$T/webui.fds"
+	grep -qx "peer=webui seqpacket=1" "$T/channels"
+	grep -qx "peer=auth seqpacket=1" "$T/channels"
+	[ "$(cat "$T/webui.args")" = "--user _vigilweb --chroot $T/empty --port 2812 --address 127.0.0.1 --no-signature --allow 127.0.0.1 --allow 10.0.0.0/8" ]
+	[ "$(cat "$T/auth.args")" = "--user _vigilauth" ]
+	for p in webui auth; do
+		grep -qx "0 /dev/null" "$T/$p.fds"
+		grep -q "^2 pipe:" "$T/$p.fds"	# (fd 1 is redirected in the script)
+		for fd in 3 4 5; do grep -q "^$fd socket:" "$T/$p.fds"; done
+	done
+	[ "$(stat -c '%U %a %F' "$T/empty")" = "root 755 directory" ]
+	# the monitor's death takes the pair down; they come back after the next SEAL
+	web1=$(sed -n 1p "$T/webui.pids"); auth1=$(sed -n 1p "$T/auth.pids")
+	kill -KILL "$(sed -n 1p "$T/pids")"
+	wait_for pid_gone "$web1"
+	wait_for pid_gone "$auth1"
+	wait_for npids 2
+	for _ in $(seq 1 100); do [ "$(wc -l < "$T/webui.pids")" -ge 2 ] && break; sleep 0.1; done
+	[ "$(wc -l < "$T/webui.pids")" -eq 2 ]
+	[ "$(wc -l < "$T/auth.pids")" -eq 2 ]
+}
+
+@test "httpd on: a chroot that is not empty is refused, the monitor runs on" {
+	web_setup
+	mkdir "$T/empty"; touch "$T/empty/intruder"
+	control web
+	"$T/bin/vigild" -c "$T/ctl" -I --monitor-binary "$FAKE" 2>"$T/stderr" &
+	VPID=$!
+	wait_for log_has "webui chroot $T/empty is not empty: not starting the web interface"
+	sleep 0.5
+	[ ! -e "$T/webui.pids" ]
+	[ ! -e "$T/auth.pids" ]
+	kill -0 "$(sed -n 1p "$T/pids")"
+}
