@@ -107,8 +107,9 @@ void
 child_violation(struct child *c, const char *type, const char *reason)
 {
 	log_err("%s: %s: %s; killing it", c->name, type, reason);
-	channel_close(c);
+	/* Kill before closing: it must not see the close and exit "cleanly". */
 	child_kill(c, SIGKILL);
+	channel_close(c);
 }
 
 void

@@ -68,15 +68,14 @@ format_line(char *out, size_t outlen, const char *proc, enum log_level level,
 static bool
 write_file(const char *line)
 {
-	char note[128];
+	char text[96], note[256];
 
 	if (log_fd < 0)
 		return false;
 	if (dropped > 0) {
-		int n = snprintf(note, sizeof(note), "[-] privd: warning: %lu log lines "
-		    "were lost (write failed)\n", dropped);
-
-		if (!write_all(log_fd, note, (size_t)n))
+		snprintf(text, sizeof(text), "%lu log lines were lost (write failed)", dropped);
+		format_line(note, sizeof(note), "privd", LOG_LVL_WARN, text);
+		if (!write_all(log_fd, note, strlen(note)))
 			return false;
 		dropped = 0;
 	}

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -337,6 +339,78 @@ test_sanitize(void **state)
 	assert_string_equal(s, "a?b??c");
 }
 
+static char *
+slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* A failing write (here: over RLIMIT_FSIZE, like a full disk) loses the
+ * line, is counted, and the count is written once writing works again. */
+static void
+test_log_write_failure(void **state)
+{
+	static struct msg_config cf;
+	struct rlimit old, lim;
+	struct stat st;
+	char *text;
+
+	(void)state;
+	memset(&cf, 0, sizeof(cf));
+	assert_true(strlen(dir) < 900);
+	snprintf(cf.logfile, sizeof(cf.logfile), "%.900s/vigil.log", dir);
+	logw_init();
+	logw_detached();
+	logw_configure(&cf);
+	logw_line("monitor", LOG_LVL_INFO, "first line\nforged");
+	assert_int_equal(stat(cf.logfile, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	logw_line("monitor", LOG_LVL_INFO, "lost one");
+	logw_line("monitor", LOG_LVL_INFO, "lost two");
+	logw_line("privd", LOG_LVL_ERR, "lost three");
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	logw_line("webui", LOG_LVL_WARN, "back again");
+	logw_close();
+	text = slurp(cf.logfile);
+	assert_non_null(strstr(text, "] monitor: info: first line?forged\n"));
+	assert_null(strstr(text, "lost one"));
+	assert_null(strstr(text, "lost three"));
+	assert_non_null(strstr(text, "] privd: warning: 3 log lines were lost (write failed)\n"));
+	assert_non_null(strstr(text, "] webui: warning: back again\n"));
+	assert_true(strstr(text, "were lost") < strstr(text, "back again"));
+	assert_int_equal(text[0], '[');
+}
+
+static void
+test_pidfile(void **state)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 32], want[32];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/vigild.pid", dir);
+	assert_true(pidfile_write(path));
+	snprintf(want, sizeof(want), "%ld\n", (long)getpid());
+	assert_string_equal(slurp(path), want);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	assert_int_equal(access(tmp, F_OK), -1);
+	pidfile_remove();
+	assert_int_equal(access(path, F_OK), -1);
+	assert_false(pidfile_write("relative.pid"));
+}
+
 int
 main(void)
 {
@@ -352,6 +426,8 @@ main(void)
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_outbuf),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_log_write_failure),
+		cmocka_unit_test(test_pidfile),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
