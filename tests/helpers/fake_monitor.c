@@ -8,6 +8,8 @@
  *   timeout2 MS       timeout of entry 2 (default 30000)
  *   uid1 N            entry 1 runs as uid N
  *   monitor_user NAME CONFIG.monitor_user
+ *   stubborn 1        keep running after privd closed the channel
+ *   ignore_term 1     ignore SIGTERM (privd must SIGKILL after 5 s)
  * It speaks the real protocol on fd 3 and appends its pid to DIR/pids on
  * every start, so a test sees restarts.
  *
@@ -34,6 +36,7 @@ static char progs[2][1024];
 static uint32_t timeout2 = 30000;
 static char monitor_user[64];
 static long uid1 = -1;
+static bool stubborn;		/* outlive a closed channel (PDEATHSIG test) */
 
 static void
 put_result(const char *name, const char *text)
@@ -78,6 +81,10 @@ read_control(const char *file)
 			timeout2 = (uint32_t)strtoul(v, NULL, 10);
 		else if (strcmp(line, "monitor_user") == 0)
 			strlcpy_v(monitor_user, v, sizeof(monitor_user));
+		else if (strcmp(line, "stubborn") == 0)
+			stubborn = true;
+		else if (strcmp(line, "ignore_term") == 0)
+			signal(SIGTERM, SIG_IGN);
 		else if (strcmp(line, "uid1") == 0)
 			uid1 = strtol(v, NULL, 10);
 	}
@@ -287,8 +294,11 @@ idle(void)
 	for (;;) {
 		enum ipc_result r = ipc_recv_wait(&ch, &m, 60000);
 
-		if (r == IPC_CLOSED || r == IPC_ERROR || r == IPC_VIOLATION)
+		if (r == IPC_CLOSED || r == IPC_ERROR || r == IPC_VIOLATION) {
+			while (stubborn)
+				pause();
 			exit(0);
+		}
 	}
 }
 

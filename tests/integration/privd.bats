@@ -197,7 +197,9 @@ EOF
 }
 
 @test "killing vigild with SIGKILL takes its children down (PDEATHSIG)" {
-	control normal
+	# stubborn: the fake monitor ignores its closed channel, only
+	# PDEATHSIG can end it
+	control normal "stubborn 1"
 	start_vigild
 	wait_for has_file "$T/done"
 	mon=$(sed -n 1p "$T/pids")
@@ -208,7 +210,7 @@ EOF
 }
 
 @test "SIGTERM ends everything, exit 0, pidfile removed" {
-	control normal
+	control normal "stubborn 1"
 	start_vigild
 	wait_for has_file "$T/done"
 	wait_for has_file "$T/vigild.pid"
@@ -220,6 +222,22 @@ EOF
 	[ ! -e "$T/vigild.pid" ]
 	pid_gone "$mon"
 	grep -q "vigild exiting" "$T/vigil.log"
+}
+
+@test "SIGTERM: a child ignoring SIGTERM is killed after 5 s" {
+	control normal "stubborn 1" "ignore_term 1"
+	start_vigild
+	wait_for has_file "$T/done"
+	mon=$(sed -n 1p "$T/pids")
+	start=$(date +%s%N)
+	kill -TERM "$VPID"
+	rc=0; wait "$VPID" || rc=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$rc" -eq 0 ]
+	[ "$ms" -ge 4500 ] && [ "$ms" -lt 8000 ]
+	pid_gone "$mon"
+	grep -q "monitor (pid $mon) did not stop in 5 s: SIGKILL" "$T/vigil.log"
+	grep -q "monitor (pid $mon) killed by SIGKILL" "$T/vigil.log"
 }
 
 @test "a crashing monitor is restarted with growing backoff" {
