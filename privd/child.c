@@ -128,7 +128,29 @@ privd_send_monitor(struct privd *pd, enum msg_type type, const void *m, int fd)
 		ev_mod(pd->ev, c->ch.fd, EPOLLIN | EPOLLOUT);
 }
 
-/* ---- output pipe ---- */
+/* ---- a child's log lines ---- */
+
+static void
+child_log(struct child *c, enum log_level level, const char *text)
+{
+	uint64_t now = now_ms(), cap = (uint64_t)CHILD_LOG_BURST * 1000u;
+
+	c->log_tokens_milli += (now - c->log_last_ms) * CHILD_LOG_PER_S;
+	if (c->log_tokens_milli > cap)
+		c->log_tokens_milli = cap;
+	c->log_last_ms = now;
+	if (c->log_tokens_milli < 1000) {
+		c->log_suppressed++;
+		return;
+	}
+	c->log_tokens_milli -= 1000;
+	if (c->log_suppressed > 0) {
+		log_warn("%s: %lu log lines suppressed (more than %d a second)", c->name,
+		    c->log_suppressed, CHILD_LOG_PER_S);
+		c->log_suppressed = 0;
+	}
+	logw_line(c->name, level, text);
+}
 
 static void
 output_flush_line(struct child *c)
@@ -136,7 +158,7 @@ output_flush_line(struct child *c)
 	if (c->linelen == 0)
 		return;
 	c->line[c->linelen] = '\0';
-	logw_line(c->name, LOG_LVL_WARN, c->line);
+	child_log(c, LOG_LVL_WARN, c->line);
 	c->linelen = 0;
 }
 
@@ -230,7 +252,7 @@ on_exit_event(int fd, uint32_t events, void *arg)
 		st = 0xff00;
 	output_read(c);
 	describe_status(st, how, sizeof(how));
-	if (pd->state == PD_RUNNING && !(c->killed && pd->respawn_now))
+	if (pd->state == PD_RUNNING && !c->killed)
 		log_err("%s (pid %d) %s", c->name, (int)c->pid, how);
 	else
 		log_info("%s (pid %d) %s", c->name, (int)c->pid, how);
@@ -245,17 +267,19 @@ on_exit_event(int fd, uint32_t events, void *arg)
 	c->pidfd = -1;
 	c->pid = 0;
 	c->killed = false;
+	/* The survivors' channels to the dead one are useless: nothing of theirs
+	 * is worth a grace period (sessions live in the monitor). */
 	if (c->kind == CHILD_MONITOR) {
 		/* Its table, queue and pings die with it. */
 		run_forget_monitor(pd);
 		ping_forget_monitor(pd);
 		table_clear(&pd->table);
-		child_kill(web, SIGTERM);
-		child_kill(auth, SIGTERM);
+		child_kill(web, SIGKILL);
+		child_kill(auth, SIGKILL);
 	} else if (c->kind == CHILD_WEBUI)
-		child_kill(auth, SIGTERM);
+		child_kill(auth, SIGKILL);
 	else
-		child_kill(web, SIGTERM);
+		child_kill(web, SIGKILL);
 	if (pd->state != PD_RUNNING) {
 		privd_child_gone(pd);
 		return;
@@ -338,6 +362,9 @@ spawn(struct child *c, const char *path, char *const argv[], const int *fds, int
 	c->started_ms = now_ms();
 	c->outfd = outp[0];
 	c->linelen = 0;
+	c->log_tokens_milli = (uint64_t)CHILD_LOG_BURST * 1000u;
+	c->log_last_ms = now_ms();
+	c->log_suppressed = 0;
 	set_nonblock(c->outfd);
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (c->pidfd < 0 || ev_add(pd->ev, c->pidfd, EPOLLIN, on_exit_event, c) < 0)
@@ -598,7 +625,7 @@ handle_message(struct child *c, struct ipc_msg *m)
 		log_debug("%s: HELLO from pid %u", c->name, m->body.hello.pid);
 		break;
 	case MSG_LOG:
-		logw_line(c->name, (enum log_level)m->body.log.level, m->body.log.text);
+		child_log(c, (enum log_level)m->body.log.level, m->body.log.text);
 		break;
 	case MSG_CONFIG:
 		handle_config(pd, &m->body.config);

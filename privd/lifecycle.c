@@ -29,6 +29,7 @@ privd_child_gone(struct privd *pd)
 	}
 	if (pd->state == PD_RELOADING) {
 		pd->state = PD_RUNNING;
+		pd->user_switched = false;
 		pd->child[CHILD_MONITOR].backoff_ms = BACKOFF_MIN_MS;
 		child_spawn_monitor(pd);
 	}

@@ -25,6 +25,8 @@
 #define BACKOFF_RESET_MS	60000	/* up this long: the next delay is 1 s */
 #define STOP_GRACE_MS		5000	/* SIGTERM .. SIGKILL for children */
 #define RUN_KILL_GRACE_MS	2000	/* SIGTERM .. SIGKILL for a timed-out program */
+#define CHILD_LOG_BURST		500	/* lines */
+#define CHILD_LOG_PER_S		100
 #define RUN_PATH_ENV		"PATH=/bin:/usr/bin:/sbin:/usr/sbin"
 
 enum child_kind { CHILD_MONITOR, CHILD_WEBUI, CHILD_AUTH, CHILD_COUNT };
@@ -45,6 +47,10 @@ struct child {
 	uint64_t started_ms;
 	uint64_t backoff_ms;		/* delay before the next restart */
 	bool killed;			/* we sent SIGKILL/SIGTERM on purpose */
+	/* log lines (LOG and output) per child: a token bucket, so a hostile
+	 * child cannot fill the disk through privd */
+	uint64_t log_tokens_milli, log_last_ms;
+	unsigned long log_suppressed;
 };
 
 /* One entry of the sealed table.  An entry whose program failed the file

@@ -294,6 +294,7 @@ job_start(struct privd *pd, struct run_job *j)
 	int outp[2], errp[2], err;
 	gid_t gid = 0;
 	char **env;
+	bool ok;
 
 	if (e == NULL || e->path == NULL) {
 		if (e != NULL)
@@ -303,10 +304,14 @@ job_start(struct privd *pd, struct run_job *j)
 		free(j);
 		return;
 	}
-	if (!action_path_ok(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
-	    sizeof(why)) || strcmp(real, e->path) != 0) {
-		if (strcmp(real, e->path) != 0)
-			snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
+	/* Checked again: the file may have changed since SEAL. */
+	ok = action_path_ok(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
+	    sizeof(why));
+	if (ok && strcmp(real, e->path) != 0) {
+		snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
+		ok = false;
+	}
+	if (!ok) {
 		log_err("RUN %u refused: %s", j->req.id, why);
 		reply(pd, j->gen, &j->req, false, false, EACCES, 0, why);
 		free(j);

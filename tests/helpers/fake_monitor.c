@@ -16,7 +16,7 @@
  * Scenarios: normal, run_unknown_id, run_before_seal, action_add_after_seal,
  * bad_magic, seal_mismatch, relative_path, duplicate_id, reload, quit,
  * crash (exits 3 after SEALED), sigsys, flood (1060 RUNs), web (httpd on:
- * expects two CHANNEL messages). */
+ * expects two CHANNEL messages), logflood (2000 LOG lines at once). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -404,6 +404,19 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(scenario, "flood") == 0)
 		flood();
+	if (strcmp(scenario, "logflood") == 0) {
+		struct msg_log l = { .level = LOG_LVL_INFO };
+
+		for (int i = 0; i < 2000; i++) {
+			snprintf(l.text, sizeof(l.text), "flood line %d", i);
+			send_or_die(MSG_LOG, &l);
+		}
+		sleep(2);
+		strlcpy_v(l.text, "after the flood", sizeof(l.text));
+		send_or_die(MSG_LOG, &l);
+		put_result("done", "yes\n");
+		idle();
+	}
 	if (strcmp(scenario, "web") == 0)
 		web_channels();
 	if (progs[0][0] != '\0')

@@ -108,7 +108,7 @@ echo "pid=$MONIT_PROCESS_PID mem=$MONIT_PROCESS_MEMORY children=$MONIT_PROCESS_C
 echo "path=$PATH"
 echo "nenv=$(env | grep -vc '^MONIT_\|^PATH=\|^PWD=\|^SHLVL=\|^_=')"
 echo "cwd=$(pwd) sid=$(ps -o sid= -p $$ | tr -d ' ') pid=$$"
-ls /proc/$$/fd | tr '\n' ' '; echo
+for fd in /proc/$$/fd/*; do echo "fd ${fd##*/} $(readlink $fd)"; done
 echo to-stderr >&2
 exit 7
 EOF
@@ -131,8 +131,10 @@ EOF
 	[ "${line%% *}" = "cwd=/" ]
 	sid=$(echo "$line" | sed 's/.*sid=\([0-9]*\).*/\1/'); pid=${line##*pid=}
 	[ "$sid" = "$pid" ]
-	fds=$(grep -E '^[0-9 ]+$' "$T/run1")
-	[ "$(echo $fds | wc -w)" -le 4 ]
+	# nothing of privd's leaks in: no socket, epoll, signalfd, timer, log
+	grep -q "^fd 0 /dev/null$" "$T/run1"
+	grep -q "^fd 2 pipe:" "$T/run1"
+	! grep -E "^fd ([3-9]|[1-9][0-9]+) (socket:|pipe:|anon_inode:|.*vigil.log)" "$T/run1"
 	# the monitor was not disturbed
 	[ "$(wc -l < "$T/pids")" -eq 1 ]
 }
@@ -194,6 +196,17 @@ EOF
 	# foreground: also on stderr
 	grep -q "fake monitor pid" "$T/stderr"
 	[ "$(stat -c %a "$T/vigil.log")" = 640 ]
+}
+
+@test "a child flooding the log is rate-limited, and the loss is reported" {
+	control logflood
+	start_vigild
+	wait_for has_file "$T/done" || { cat "$T/stderr"; false; }
+	wait_for log_has "monitor: info: after the flood"
+	n=$(grep -c "monitor: info: flood line" "$T/vigil.log")
+	[ "$n" -ge 400 ] && [ "$n" -lt 800 ]
+	grep -Eq "privd: warning: monitor: [0-9]+ log lines suppressed" "$T/vigil.log"
+	[ "$(wc -l < "$T/pids")" -eq 1 ]
 }
 
 @test "killing vigild with SIGKILL takes its children down (PDEATHSIG)" {
