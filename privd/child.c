@@ -6,17 +6,16 @@
  * environment.  Its exit is seen through a pidfd in the one epoll loop.  A
  * dead child is restarted with backoff (1 s doubling to 60 s, back to 1 s
  * after 60 s up).  The monitor's death takes the web pair with it (their
- * channels to it are dead); the pair is started again after the next SEAL. */
-#include <dirent.h>
+ * channels to it are dead); the pair is started again after the next SEAL.
+ * The web pair's start is in web.c, the messages children send in
+ * dispatch.c. */
 #include <errno.h>
-#include <pwd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +25,6 @@
 
 static const char *const child_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
-static void on_channel(int fd, uint32_t events, void *arg);
-static void spawn_web(struct privd *pd);
 
 static void
 on_restart_timer(int fd, uint32_t events, void *arg)
@@ -43,7 +40,7 @@ on_restart_timer(int fd, uint32_t events, void *arg)
 		if (pd->child[CHILD_MONITOR].pid == 0)
 			child_spawn_monitor(pd);
 	} else
-		spawn_web(pd);
+		web_spawn(pd);
 }
 
 void
@@ -94,8 +91,8 @@ child_stop_all(struct privd *pd, int sig)
 		child_kill(&pd->child[i], sig);
 }
 
-static void
-channel_close(struct child *c)
+void
+child_channel_close(struct child *c)
 {
 	if (c->ch.fd >= 0) {
 		ev_del(c->pd->ev, c->ch.fd);
@@ -109,7 +106,7 @@ child_violation(struct child *c, const char *type, const char *reason)
 	log_err("%s: %s: %s; killing it", c->name, type, reason);
 	/* Kill before closing: it must not see the close and exit "cleanly". */
 	child_kill(c, SIGKILL);
-	channel_close(c);
+	child_channel_close(c);
 }
 
 void
@@ -130,7 +127,7 @@ privd_send_monitor(struct privd *pd, enum msg_type type, const void *m, int fd)
 
 /* ---- a child's log lines ---- */
 
-static void
+void
 child_log(struct child *c, enum log_level level, const char *text)
 {
 	uint64_t now = now_ms(), cap = (uint64_t)CHILD_LOG_BURST * 1000u;
@@ -256,7 +253,7 @@ on_exit_event(int fd, uint32_t events, void *arg)
 		log_err("%s (pid %d) %s", c->name, (int)c->pid, how);
 	else
 		log_info("%s (pid %d) %s", c->name, (int)c->pid, how);
-	channel_close(c);
+	child_channel_close(c);
 	if (c->outfd >= 0) {
 		ev_del(pd->ev, c->outfd);
 		close(c->outfd);
@@ -305,8 +302,8 @@ on_exit_event(int fd, uint32_t events, void *arg)
 
 /* fork+execve path with fds[i] as descriptor 3+i; our channel end is
  * chfd.  Returns false (logged) on failure. */
-static bool
-spawn(struct child *c, const char *path, char *const argv[], const int *fds, int nfds,
+bool
+child_spawn(struct child *c, const char *path, char *const argv[], const int *fds, int nfds,
     int chfd)
 {
 	struct privd *pd = c->pd;
@@ -373,7 +370,7 @@ spawn(struct child *c, const char *path, char *const argv[], const int *fds, int
 		fatal("epoll: %s output", c->name);
 	ipc_channel_init(&c->ch, chfd, PROC_PRIVD, c->role);
 	set_nonblock(chfd);
-	if (ev_add(pd->ev, chfd, EPOLLIN, on_channel, c) < 0)
+	if (ev_add(pd->ev, chfd, EPOLLIN, child_on_channel, c) < 0)
 		fatal("epoll: %s channel", c->name);
 	if (ipc_send_hello(&c->ch) < 0)
 		child_violation(c, "HELLO", "cannot send");
@@ -404,330 +401,11 @@ child_spawn_monitor(struct privd *pd)
 	argv[n] = NULL;
 	pd->mon_gen++;
 	table_clear(&pd->table);
-	ok = spawn(c, pd->monitor_bin, argv, &sp[1], 1, sp[0]);
+	ok = child_spawn(c, pd->monitor_bin, argv, &sp[1], 1, sp[0]);
 	close(sp[1]);
 	if (!ok) {
 		close(sp[0]);
 		ev_timer_set(pd->restart_tfd[CHILD_MONITOR], next_backoff(c), 0);
 	}
 	return ok;
-}
-
-/* The webui's chroot: created root-owned 0755 when missing; otherwise it must
- * be a root-owned directory nobody else can write, and empty. */
-static bool
-chroot_ready(const char *dir)
-{
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-
-	if (dir[0] != '/') {
-		log_err("webui chroot %s: not an absolute path", dir);
-		return false;
-	}
-	if (mkdir(dir, 0755) == 0) {
-		if (chown(dir, 0, 0) < 0) {
-			log_err("webui chroot %s: chown: %s", dir, strerror(errno));
-			return false;
-		}
-		log_info("created the webui chroot %s", dir);
-	} else if (errno != EEXIST) {
-		log_err("webui chroot %s: mkdir: %s", dir, strerror(errno));
-		return false;
-	}
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & 022)) {
-		log_err("webui chroot %s must be a directory owned by root and not "
-		    "writable by group or others: not starting the web interface", dir);
-		return false;
-	}
-	if ((d = opendir(dir)) == NULL) {
-		log_err("webui chroot %s: %s", dir, strerror(errno));
-		return false;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			closedir(d);
-			log_err("webui chroot %s is not empty: not starting the web interface", dir);
-			return false;
-		}
-	closedir(d);
-	return true;
-}
-
-/* The check and words of sandbox_user_exists() (common/sandbox.c), which
- * privd cannot call without linking libseccomp for the rest of that file. */
-bool
-privd_user_exists(const char *user, char *why, size_t whylen)
-{
-	if (user[0] != '\0' && getpwnam(user) != NULL)
-		return true;
-	snprintf(why, whylen, "user '%.64s' does not exist: create the vigil users with "
-	    "'make users' (or name others in 'set privsep')", user);
-	return false;
-}
-
-static bool
-user_ok(const char *user)
-{
-	char why[256];
-
-	if (privd_user_exists(user, why, sizeof(why)))
-		return true;
-	log_err("%s", why);
-	return false;
-}
-
-static void
-spawn_web(struct privd *pd)
-{
-	const struct msg_config *cf = &pd->cf;
-	struct child *web = &pd->child[CHILD_WEBUI], *auth = &pd->child[CHILD_AUTH];
-	char webbin[PATH_MAX], authbin[PATH_MAX], port[8];
-	char *wargv[16 + MSG_SCOPE_MAX * 2], *aargv[8];
-	int mw[2], ma[2], wa[2], pw[2], pa[2], wfds[3], afds[3];
-	int n = 0, k = 0;
-
-	if (!cf->httpd_enabled || web->pid > 0 || auth->pid > 0 ||
-	    pd->child[CHILD_MONITOR].pid == 0 || !pd->table.sealed)
-		return;
-	if (!exec_path("vigil-webui", webbin, sizeof(webbin)) ||
-	    !exec_path("vigil-auth", authbin, sizeof(authbin))) {
-		log_err("cannot find vigil-webui and vigil-auth: web interface not started");
-		return;
-	}
-	if (!user_ok(cf->webui_user) || !user_ok(cf->auth_user) || !chroot_ready(cf->chroot_dir))
-		return;
-	snprintf(port, sizeof(port), "%u", cf->httpd_port);
-	wargv[n++] = (char *)(uintptr_t)"vigil-webui";
-	wargv[n++] = (char *)(uintptr_t)"--user";
-	wargv[n++] = (char *)(uintptr_t)cf->webui_user;
-	wargv[n++] = (char *)(uintptr_t)"--chroot";
-	wargv[n++] = (char *)(uintptr_t)cf->chroot_dir;
-	wargv[n++] = (char *)(uintptr_t)"--port";
-	wargv[n++] = port;
-	if (cf->httpd_address[0] != '\0') {
-		wargv[n++] = (char *)(uintptr_t)"--address";
-		wargv[n++] = (char *)(uintptr_t)cf->httpd_address;
-	}
-	if (cf->httpd_ssl) {
-		wargv[n++] = (char *)(uintptr_t)"--ssl";
-		wargv[n++] = (char *)(uintptr_t)"--pemfile";
-		wargv[n++] = (char *)(uintptr_t)cf->httpd_pemfile;
-		if (cf->httpd_clientpem[0] != '\0') {
-			wargv[n++] = (char *)(uintptr_t)"--clientpem";
-			wargv[n++] = (char *)(uintptr_t)cf->httpd_clientpem;
-		}
-	}
-	if (!cf->httpd_signature)
-		wargv[n++] = (char *)(uintptr_t)"--no-signature";
-	for (unsigned i = 0; i < cf->nallow_net && i < MSG_SCOPE_MAX; i++) {
-		wargv[n++] = (char *)(uintptr_t)"--allow";
-		wargv[n++] = (char *)(uintptr_t)cf->allow_net[i];
-	}
-	if (pd->verbose > 0)
-		wargv[n++] = (char *)(uintptr_t)"-v";
-	wargv[n] = NULL;
-	aargv[k++] = (char *)(uintptr_t)"vigil-auth";
-	aargv[k++] = (char *)(uintptr_t)"--user";
-	aargv[k++] = (char *)(uintptr_t)cf->auth_user;
-	if (pd->verbose > 0)
-		aargv[k++] = (char *)(uintptr_t)"-v";
-	aargv[k] = NULL;
-
-	if (ipc_socketpair(mw) < 0)
-		goto fail0;
-	if (ipc_socketpair(ma) < 0)
-		goto fail1;
-	if (ipc_socketpair(wa) < 0)
-		goto fail2;
-	if (ipc_socketpair(pw) < 0)
-		goto fail3;
-	if (ipc_socketpair(pa) < 0)
-		goto fail4;
-	wfds[0] = pw[1], wfds[1] = mw[1], wfds[2] = wa[0];
-	afds[0] = pa[1], afds[1] = ma[1], afds[2] = wa[1];
-	if (spawn(auth, authbin, aargv, afds, 3, pa[0])) {
-		if (spawn(web, webbin, wargv, wfds, 3, pw[0])) {
-			struct msg_channel ch = { .peer = PROC_WEBUI };
-
-			privd_send_monitor(pd, MSG_CHANNEL, &ch, mw[0]);
-			ch.peer = PROC_AUTH;
-			privd_send_monitor(pd, MSG_CHANNEL, &ch, ma[0]);
-		} else {
-			close(pw[0]);
-			child_kill(auth, SIGTERM);
-		}
-	} else {
-		close(pa[0]);
-		close(pw[0]);
-	}
-	close(pw[1]);
-	close(pa[1]);
-	close(wa[0]);
-	close(wa[1]);
-	close(ma[0]);
-	close(ma[1]);
-	close(mw[0]);
-	close(mw[1]);
-	return;
-fail4:
-	close(pw[0]);
-	close(pw[1]);
-fail3:
-	close(wa[0]);
-	close(wa[1]);
-fail2:
-	close(ma[0]);
-	close(ma[1]);
-fail1:
-	close(mw[0]);
-	close(mw[1]);
-fail0:
-	log_err("socketpair for the web interface: %s", strerror(errno));
-}
-
-/* ---- messages ---- */
-
-static void
-handle_config(struct privd *pd, const struct msg_config *cf)
-{
-	pd->cf = *cf;
-	pd->have_config = true;
-	logw_configure(cf);
-	if (cf->pidfile[0] != '\0')
-		(void)pidfile_write(cf->pidfile);
-	if (cf->monitor_user[0] != '\0' && strcmp(cf->monitor_user, pd->monitor_user) != 0) {
-		if (pd->user_switched)
-			log_err("monitor user '%s' asked for again after switching to '%s': "
-			    "ignored", cf->monitor_user, pd->monitor_user);
-		else if (user_ok(cf->monitor_user)) {
-			log_info("control file names monitor user '%s': restarting the "
-			    "monitor as that user", cf->monitor_user);
-			strlcpy_v(pd->monitor_user, cf->monitor_user, sizeof(pd->monitor_user));
-			pd->user_switched = true;
-			pd->respawn_now = true;
-			channel_close(&pd->child[CHILD_MONITOR]);
-			child_kill(&pd->child[CHILD_MONITOR], SIGTERM);
-		}
-	}
-}
-
-static void
-handle_message(struct child *c, struct ipc_msg *m)
-{
-	struct privd *pd = c->pd;
-	char why[MSG_LOGLINE_LEN];
-
-	switch (m->type) {
-	case MSG_HELLO:
-		log_debug("%s: HELLO from pid %u", c->name, m->body.hello.pid);
-		break;
-	case MSG_LOG:
-		child_log(c, (enum log_level)m->body.log.level, m->body.log.text);
-		break;
-	case MSG_CONFIG:
-		handle_config(pd, &m->body.config);
-		break;
-	case MSG_ACTION_ADD: {
-		struct action_entry *e;
-
-		if (!action_msg_valid(&m->body.action_add, &pd->table, why, sizeof(why))) {
-			child_violation(c, "ACTION_ADD", why);
-			break;
-		}
-		e = table_add(&pd->table, &m->body.action_add);
-		if (e->path == NULL)
-			log_err("sealed table: entry %u refused: %s: every RUN of it will "
-			    "fail (fix the program's owner and mode, then reload)", e->id,
-			    e->reason);
-		break;
-	}
-	case MSG_SEAL: {
-		struct msg_sealed s = { .count = m->body.seal.count };
-
-		if (s.count != pd->table.n) {
-			snprintf(why, sizeof(why), "count %u but %zu entries received", s.count,
-			    pd->table.n);
-			child_violation(c, "SEAL", why);
-			break;
-		}
-		pd->table.sealed = true;
-		c->ch.sealed = true;
-		privd_send_monitor(pd, MSG_SEALED, &s, -1);
-		log_info("action table sealed: %u entries", s.count);
-		spawn_web(pd);
-		break;
-	}
-	case MSG_RUN:
-		run_request(pd, &m->body.run);
-		break;
-	case MSG_PING:
-		ping_request(pd, &m->body.ping);
-		break;
-	case MSG_CONTROL:
-		if (m->body.control.op == CONTROL_QUIT)
-			privd_shutdown(pd, "monitor asked to quit");
-		else
-			privd_reload(pd, "monitor asked to reload");
-		break;
-	default:
-		/* The rule table admits nothing else. */
-		child_violation(c, msg_type_name(m->type) ? msg_type_name(m->type) : "?",
-		    "unexpected message");
-		break;
-	}
-}
-
-static void
-on_channel(int fd, uint32_t events, void *arg)
-{
-	static struct ipc_msg m;
-	struct child *c = arg;
-	uint32_t gen = c->pd->mon_gen;
-
-	(void)fd;
-	if ((events & EPOLLOUT) && c->ch.fd >= 0) {
-		int left = ipc_flush(&c->ch);
-
-		if (left < 0) {
-			child_violation(c, "channel", strerror(errno));
-			return;
-		}
-		if (left == 0)
-			ev_mod(c->pd->ev, c->ch.fd, EPOLLIN);
-	}
-	/* Stop when the channel is closed or the monitor was replaced. */
-	while (c->ch.fd >= 0 && gen == c->pd->mon_gen) {
-		enum ipc_result r = ipc_recv(&c->ch, &m);
-		char why[128];
-
-		if (r == IPC_AGAIN)
-			return;
-		if (r == IPC_CLOSED || r == IPC_ERROR) {
-			/* A child without its channel is useless: end it. */
-			channel_close(c);
-			if (c->pd->state == PD_RUNNING && !c->killed) {
-				log_info("%s closed its channel", c->name);
-				child_kill(c, SIGKILL);
-			}
-			return;
-		}
-		if (r == IPC_VIOLATION) {
-			if (m.violation == IPC_V_DECODE)
-				snprintf(why, sizeof(why), "%s", msg_error_name(m.decode_error));
-			else if (m.violation == IPC_V_HELLO)
-				snprintf(why, sizeof(why), "wrong role or build id (a binary "
-				    "from another build?)");
-			else
-				snprintf(why, sizeof(why), "datagram %u refused by privd's "
-				    "IPC rules", c->ch.recv_seq + 1);
-			child_violation(c, ipc_violation_name(m.violation), why);
-			return;
-		}
-		if (m.fd >= 0)
-			close(m.fd);
-		handle_message(c, &m);
-	}
 }

@@ -173,10 +173,26 @@ bool child_spawn_monitor(struct privd *pd);
 void child_kill(struct child *c, int sig);
 void child_stop_all(struct privd *pd, int sig);
 bool child_any_running(const struct privd *pd);
+/* fork+execve path with fds[i] as descriptor 3+i (i < nfds <= 3); chfd is
+ * privd's end of the child's channel.  false (logged) on failure. */
+bool child_spawn(struct child *c, const char *path, char *const argv[], const int *fds,
+    int nfds, int chfd);
+void child_channel_close(struct child *c);
+/* A child's line into the log, rate-limited per child. */
+void child_log(struct child *c, enum log_level level, const char *text);
 /* A child broke the protocol: log, SIGKILL, restart with backoff. */
 void child_violation(struct child *c, const char *type, const char *reason);
 /* Send to the monitor; a stuck monitor is killed. */
 void privd_send_monitor(struct privd *pd, enum msg_type type, const void *m, int fd);
+
+/* ---- dispatch.c ---- */
+/* A child's channel is readable (or writable with a queue). */
+void child_on_channel(int fd, uint32_t events, void *arg);
+
+/* ---- web.c ---- */
+void web_spawn(struct privd *pd);
+/* privd_user_exists, logging the sentence when not. */
+bool privd_user_ok(const char *user);
 
 /* ---- lifecycle.c ---- */
 /* stop_tfd's callback: SIGKILL children that outlived the grace time. */

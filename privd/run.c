@@ -284,68 +284,63 @@ job_finish(struct run_job *j)
 	start_next(pd);
 }
 
+/* A RUN that cannot start: spawned=0, errno in status, why as output. */
+static void
+refuse(struct privd *pd, struct run_job *j, int err, const char *why)
+{
+	log_err("RUN %u not started: %s", j->req.id, why);
+	reply(pd, j->gen, &j->req, false, false, err, 0, why);
+	free(j);
+}
+
 /* Start j now; on any failure reply spawned=0 and free it. */
 static void
 job_start(struct privd *pd, struct run_job *j)
 {
 	struct action_entry *e = table_find(&pd->table, j->req.id);
 	char real[PATH_MAX], why[sizeof(e->reason)];
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err;
 	const char *user = NULL;
-	int outp[2], errp[2], err;
-	gid_t gid = 0;
+	gid_t gid = e != NULL && e->has_gid ? e->gid : 0;
 	char **env;
-	bool ok;
 
 	if (e == NULL || e->path == NULL) {
-		if (e != NULL)
-			log_err("RUN %u refused: %s", j->req.id, e->reason);
-		reply(pd, j->gen, &j->req, false, false, EACCES, 0,
-		    e != NULL ? e->reason : "no such entry");
-		free(j);
+		refuse(pd, j, EACCES, e != NULL ? e->reason : "no such entry");
 		return;
 	}
 	/* Checked again: the file may have changed since SEAL. */
-	ok = action_path_ok(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
-	    sizeof(why));
-	if (ok && strcmp(real, e->path) != 0) {
-		snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
-		ok = false;
+	if (!action_path_ok(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
+	    sizeof(why))) {
+		refuse(pd, j, EACCES, why);
+		return;
 	}
-	if (!ok) {
-		log_err("RUN %u refused: %s", j->req.id, why);
-		reply(pd, j->gen, &j->req, false, false, EACCES, 0, why);
-		free(j);
+	if (strcmp(real, e->path) != 0) {
+		snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
+		refuse(pd, j, EACCES, why);
 		return;
 	}
 	if (e->has_uid) {
 		struct passwd *pw = getpwuid(e->uid);
 
-		user = pw != NULL ? pw->pw_name : NULL;
-		if (e->has_gid)
-			gid = e->gid;
-		else if (pw != NULL)
-			gid = pw->pw_gid;
-		else {
+		if (pw == NULL && !e->has_gid) {
 			snprintf(why, sizeof(why), "uid %u has no passwd entry: give a gid",
 			    (unsigned)e->uid);
-			reply(pd, j->gen, &j->req, false, false, EINVAL, 0, why);
-			free(j);
+			refuse(pd, j, EINVAL, why);
 			return;
 		}
-	} else if (e->has_gid)
-		gid = e->gid;
-	if (pipe2(outp, O_CLOEXEC) < 0) {
-		err = errno;
-		reply(pd, j->gen, &j->req, false, false, err, 0, "pipe failed");
-		free(j);
-		return;
+		user = pw != NULL ? pw->pw_name : NULL;
+		if (!e->has_gid)
+			gid = pw->pw_gid;
 	}
-	if (pipe2(errp, O_CLOEXEC) < 0) {
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		err = errno;
-		close(outp[0]);
-		close(outp[1]);
-		reply(pd, j->gen, &j->req, false, false, err, 0, "pipe failed");
-		free(j);
+		for (int i = 0; i < 2; i++) {
+			if (outp[i] >= 0)
+				close(outp[i]);
+			if (errp[i] >= 0)
+				close(errp[i]);
+		}
+		refuse(pd, j, err, "cannot create a pipe");
 		return;
 	}
 	env = run_build_env(&j->req);
@@ -357,16 +352,14 @@ job_start(struct privd *pd, struct run_job *j)
 	free_strv(env);
 	close(outp[1]);
 	close(errp[1]);
-	j->outfd = outp[0];
-	j->errfd = errp[0];
-	j->pidfd = j->tfd = -1;
 	if (j->pid < 0) {
-		close(j->outfd);
-		close(j->errfd);
-		reply(pd, j->gen, &j->req, false, false, err, 0, "fork failed");
-		free(j);
+		close(outp[0]);
+		close(errp[0]);
+		refuse(pd, j, err, "fork failed");
 		return;
 	}
+	j->outfd = outp[0];
+	j->errfd = errp[0];
 	set_nonblock(j->outfd);
 	set_nonblock(j->errfd);
 	j->next = pd->running;
