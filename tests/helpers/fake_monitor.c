@@ -16,7 +16,8 @@
  * Scenarios: normal, run_unknown_id, run_before_seal, action_add_after_seal,
  * bad_magic, seal_mismatch, relative_path, duplicate_id, reload, quit,
  * crash (exits 3 after SEALED), sigsys, flood (1060 RUNs), web (httpd on:
- * expects two CHANNEL messages), logflood (2000 LOG lines at once). */
+ * expects two CHANNEL messages), logflood (2000 LOG lines at once), garbage
+ * (random bytes after CONFIG). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -234,6 +235,40 @@ ping_localhost(void)
 	put_result("ping", text);
 }
 
+/* Random bytes: odd starts send a random datagram, even ones a valid header
+ * (right magic and sequence, type RUN or ACTION_ADD) over a random payload. */
+static void
+garbage(void)
+{
+	static uint8_t payload[8192], dgram[8192 + IPC_HDR_LEN];
+	char path[700];
+	unsigned starts = 0;
+	size_t len;
+	int fd = open("/dev/urandom", O_RDONLY);
+
+	if (fd < 0 || read(fd, payload, sizeof(payload)) != (ssize_t)sizeof(payload))
+		exit(96);
+	close(fd);
+	len = 1 + (payload[0] | payload[1] << 8) % (sizeof(payload) - 1);
+	snprintf(path, sizeof(path), "%s/pids", dir);
+	if ((fd = open(path, O_RDONLY)) >= 0) {
+		char buf[4096];
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		for (ssize_t i = 0; i < n; i++)
+			starts += buf[i] == '\n';
+		close(fd);
+	}
+	if (starts % 2 == 0) {
+		size_t n = ipc_frame(dgram, sizeof(dgram), IPC_MAGIC, IPC_VERSION,
+		    payload[2] & 1 ? MSG_RUN : MSG_ACTION_ADD, ch.send_seq + 1, payload + 3, len);
+
+		send(ch.fd, dgram, n, 0);
+	} else
+		send(ch.fd, payload, len, 0);
+	idle();
+}
+
 /* 32 run, 1024 wait: the rest is refused with EAGAIN at once.  The rate
  * limit (burst 1000, 200/s) is respected by pausing. */
 static void
@@ -345,6 +380,8 @@ main(int argc, char *argv[])
 		send(ch.fd, buf, n, 0);
 		idle();
 	}
+	if (strcmp(scenario, "garbage") == 0)
+		garbage();
 	if (strcmp(scenario, "run_before_seal") == 0) {
 		struct msg_run r;
 

@@ -97,6 +97,17 @@ assert_violation_restart() {
 	done
 }
 
+@test "garbage from the monitor: each time a violation, a kill, a restart; vigild lives" {
+	control garbage
+	start_vigild
+	wait_for npids 3 || { cat "$T/vigil.log"; false; }
+	kill -0 "$VPID"
+	n=$(grep -c "; killing it$" "$T/vigil.log")
+	[ "$n" -ge 2 ]
+	# no message was acted upon
+	! grep -q "RUN .* started\|sealed table" "$T/vigil.log"
+}
+
 @test "a good RUN returns the program's output and the MONIT_* environment" {
 	cat > "$T/prog.sh" <<'EOF'
 #!/bin/sh
