@@ -25,7 +25,6 @@
 
 static const char *const child_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
-
 static void
 on_restart_timer(int fd, uint32_t events, void *arg)
 {

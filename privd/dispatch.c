@@ -11,6 +11,10 @@
 #include "common/util.h"
 #include "privd/privd.h"
 
+/* CONFIG comes from a fresh monitor that has read nothing but the root-owned
+ * control file (it is once-only and before SEAL), so its paths are trusted
+ * as much as that file; still, privd opens them O_NOFOLLOW and only when
+ * absolute. */
 static void
 handle_config(struct privd *pd, const struct msg_config *cf)
 {

@@ -131,15 +131,25 @@ logw_configure(const struct msg_config *cf)
 		openlog("vigil", LOG_PID | LOG_NDELAY, (int)cf->syslog_facility << 3);
 		use_syslog = true;
 	} else if (cf->logfile[0] != '\0') {
-		log_fd = open(cf->logfile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-		    O_CLOEXEC | O_NOCTTY, 0640);
-		if (log_fd < 0) {
-			int e = errno;
+		struct stat st;
+		int e = EINVAL;
 
+		if (cf->logfile[0] == '/') {
+			log_fd = open(cf->logfile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+			    O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0640);
+			e = errno;
+		}
+		/* root appends only to a regular file: never a device or fifo */
+		if (log_fd >= 0 && (fstat(log_fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+			close(log_fd);
+			log_fd = -1;
+			e = EINVAL;
+		}
+		if (log_fd < 0) {
 			openlog("vigil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 			use_syslog = true;
-			log_err("cannot open log file %s: %s; logging to syslog", cf->logfile,
-			    strerror(e));
+			log_err("cannot use log file %s: %s; logging to syslog", cf->logfile,
+			    e == EINVAL ? "not an absolute path to a regular file" : strerror(e));
 		}
 	}
 	/* Without a log file the daemon's lines go to stderr (the default of

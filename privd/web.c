@@ -63,10 +63,16 @@ chroot_ready(const char *dir)
 bool
 privd_user_exists(const char *user, char *why, size_t whylen)
 {
-	if (user[0] != '\0' && getpwnam(user) != NULL)
+	struct passwd *pw = user[0] != '\0' ? getpwnam(user) : NULL;
+
+	if (pw != NULL && pw->pw_uid != 0)
 		return true;
-	snprintf(why, whylen, "user '%.64s' does not exist: create the vigil users with "
-	    "'make users' (or name others in 'set privsep')", user);
+	if (pw != NULL)
+		snprintf(why, whylen, "user '%.64s' has uid 0: vigil's children never run "
+		    "as root (name another user in 'set privsep')", user);
+	else
+		snprintf(why, whylen, "user '%.64s' does not exist: create the vigil users "
+		    "with 'make users' (or name others in 'set privsep')", user);
 	return false;
 }
 

@@ -411,6 +411,22 @@ test_pidfile(void **state)
 	assert_false(pidfile_write("relative.pid"));
 }
 
+static void
+test_user_exists(void **state)
+{
+	char why[256];
+
+	(void)state;
+	assert_false(privd_user_exists("_vigil_no_such_user", why, sizeof(why)));
+	assert_string_equal(why, "user '_vigil_no_such_user' does not exist: create the "
+	    "vigil users with 'make users' (or name others in 'set privsep')");
+	assert_false(privd_user_exists("", why, sizeof(why)));
+	/* a child never runs as uid 0, whatever the control file says */
+	assert_false(privd_user_exists("root", why, sizeof(why)));
+	assert_non_null(strstr(why, "uid 0"));
+	assert_true(privd_user_exists("nobody", why, sizeof(why)));
+}
+
 int
 main(void)
 {
@@ -428,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_log_write_failure),
 		cmocka_unit_test(test_pidfile),
+		cmocka_unit_test(test_user_exists),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
