@@ -17,7 +17,7 @@
  * bad_magic, seal_mismatch, relative_path, duplicate_id, reload, quit,
  * crash (exits 3 after SEALED), sigsys, flood (1060 RUNs), web (httpd on:
  * expects two CHANNEL messages), logflood (2000 LOG lines at once), garbage
- * (random bytes after CONFIG). */
+ * (random bytes after CONFIG), ping6 (::1). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -212,7 +212,7 @@ run(uint32_t id, const char *name)
 }
 
 static void
-ping_localhost(void)
+ping_localhost(int family)
 {
 	struct msg_ping p;
 	struct ipc_msg *m;
@@ -220,9 +220,12 @@ ping_localhost(void)
 
 	memset(&p, 0, sizeof(p));
 	p.req = 7;
-	p.family = 4;
-	p.addr[0] = 127;
-	p.addr[3] = 1;
+	p.family = (uint8_t)family;
+	if (family == 4) {
+		p.addr[0] = 127;
+		p.addr[3] = 1;
+	} else
+		p.addr[15] = 1;
 	p.count = 3;
 	p.timeout_ms = 2000;
 	p.size = 56;
@@ -232,7 +235,7 @@ ping_localhost(void)
 	    m->body.ping_result.req, m->body.ping_result.sent, m->body.ping_result.received,
 	    m->body.ping_result.rtt_min_us, m->body.ping_result.rtt_avg_us,
 	    m->body.ping_result.rtt_max_us, m->body.ping_result.error);
-	put_result("ping", text);
+	put_result(family == 4 ? "ping" : "ping6", text);
 }
 
 /* Random bytes: odd starts send a random datagram, even ones a valid header
@@ -461,7 +464,9 @@ main(int argc, char *argv[])
 	if (progs[1][0] != '\0')
 		run(2, "run2");
 	if (strcmp(scenario, "normal") == 0)
-		ping_localhost();
+		ping_localhost(4);
+	if (strcmp(scenario, "ping6") == 0)
+		ping_localhost(6);
 	put_result("done", "yes\n");
 	idle();
 }

@@ -197,6 +197,15 @@ EOF
 	[ "$max" -ge "$min" ] && [ "$max" -lt 1000000 ]
 }
 
+@test "PING to ::1 receives replies (IPv6, when loopback has it)" {
+	ip -6 addr show dev lo 2>/dev/null | grep -q '::1' || skip "no IPv6 on lo"
+	control ping6
+	start_vigild
+	wait_for has_file "$T/ping6" || { cat "$T/stderr"; false; }
+	cat "$T/ping6"
+	grep -q "^req=7 sent=3 received=3 .* error=0" "$T/ping6"
+}
+
 @test "log: own lines, the monitor's LOG and its stderr, with timestamps" {
 	control normal
 	start_vigild
