@@ -197,6 +197,18 @@ EOF
 	[ "$max" -ge "$min" ] && [ "$max" -lt 1000000 ]
 }
 
+@test "PING without replies ends at its timeout with received=0" {
+	command -v unshare >/dev/null && command -v ip >/dev/null || skip "needs unshare and ip"
+	control normal
+	# a private network namespace whose loopback ignores echo requests
+	unshare -n sh -c "ip link set lo up && sysctl -qw net.ipv4.icmp_echo_ignore_all=1 &&
+	    exec '$B/vigild' -c '$T/ctl' -I --monitor-binary '$FAKE'" 2>"$T/stderr" &
+	VPID=$!
+	wait_for has_file "$T/ping" || { cat "$T/stderr"; false; }
+	cat "$T/ping"
+	grep -q "^req=7 sent=3 received=0 min=0 avg=0 max=0 error=0" "$T/ping"
+}
+
 @test "PING to ::1 receives replies (IPv6, when loopback has it)" {
 	ip -6 addr show dev lo 2>/dev/null | grep -q '::1' || skip "no IPv6 on lo"
 	control ping6
