@@ -172,6 +172,18 @@ EOF
 	grep -q "^req=101 id=1 spawned=1 timed_out=0 status=0" "$T/run1"
 }
 
+@test "a timed-out program ignoring SIGTERM gets SIGKILL 2 s later" {
+	printf '#!/bin/sh\ntrap "" TERM\nsleep 100\n' > "$T/stubborn.sh"
+	chmod 0755 "$T/stubborn.sh"
+	control normal "prog1 /bin/echo hi" "prog2 $T/stubborn.sh" "timeout2 500"
+	start_vigild
+	wait_for has_file "$T/run2" || { cat "$T/stderr"; false; }
+	cat "$T/run2"
+	grep -q "spawned=1 timed_out=1 status=-9" "$T/run2"
+	ms=$(sed 's/.*duration_ms=\([0-9]*\).*/\1/;q' "$T/run2")
+	[ "$ms" -ge 2400 ] && [ "$ms" -lt 4000 ]
+}
+
 @test "an entry failing the file checks is disabled, not a violation" {
 	printf '#!/bin/sh\necho should-not-run\n' > "$T/prog.sh"
 	chmod 0775 "$T/prog.sh"	# group-writable
