@@ -332,6 +332,19 @@ EOF
 	wait_for log_has "user '_vigil_missing_user' does not exist: create the vigil users with 'make users' (or name others in 'set privsep')"
 }
 
+@test "a missing monitor user: the exact message, exit 1, nothing spawned" {
+	command -v unshare >/dev/null || skip "needs unshare"
+	control normal
+	grep -v '^_vigil:' /etc/passwd > "$T/passwd"
+	# a private mount namespace sees a passwd without _vigil
+	run unshare -m sh -c "mount --bind '$T/passwd' /etc/passwd &&
+	    exec '$B/vigild' -c '$T/ctl' -I --monitor-binary '$FAKE'"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "vigild: user '_vigil' does not exist: create the vigil users with 'make users' (or name others in 'set privsep')" ]
+	[ ! -e "$T/pids" ]
+}
+
 @test "--monitor-binary refuses a group-writable or non-root file" {
 	control normal
 	cp "$FAKE" "$T/fm"
