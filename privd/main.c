@@ -42,23 +42,6 @@ check_monitor_user(const char *user)
 	}
 }
 
-/* A test-only override of the monitor binary: root-owned and writable by
- * nobody else, or refused. */
-static void
-check_monitor_binary(const char *path, char *out, size_t outlen)
-{
-	struct stat st;
-
-	if (path[0] != '/' || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != 0 || (st.st_mode & 022) || (st.st_mode & 0111) == 0) {
-		fprintf(stderr, "vigild: refusing --monitor-binary %s: it must be an "
-		    "absolute path to an executable owned by root and not writable by "
-		    "group or others\n", path);
-		exit(1);
-	}
-	strlcpy_v(out, path, outlen);
-}
-
 static void
 daemonize(void)
 {
@@ -115,9 +98,10 @@ main(int argc, char *argv[])
 	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
 	struct privd *pd = &privd;
 	const char *conf = NULL, *monbin = NULL;
-	char confabs[PATH_MAX];
+	char confabs[PATH_MAX], why[512];
 	int ch, fd;
 
+	umask(022);
 	/* Descriptors 0-2 must exist, or a pipe could land on them. */
 	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
 		;
@@ -155,11 +139,16 @@ main(int argc, char *argv[])
 	if (!pd->is_root)
 		log_warn("running as uid %u, not root: children cannot switch users and "
 		    "ping will fail", (unsigned)geteuid());
+	/* --monitor-binary is for tests; either way the binary must be root's. */
 	if (monbin != NULL)
-		check_monitor_binary(monbin, pd->monitor_bin, sizeof(pd->monitor_bin));
+		strlcpy_v(pd->monitor_bin, monbin, sizeof(pd->monitor_bin));
 	else if (!exec_path("vigil-monitor", pd->monitor_bin, sizeof(pd->monitor_bin))) {
 		fprintf(stderr, "vigild: cannot find vigil-monitor next to vigild or in %s\n",
 		    LIBEXECDIR);
+		return 1;
+	}
+	if (!privd_binary_ok(pd->monitor_bin, why, sizeof(why))) {
+		fprintf(stderr, "vigild: refusing monitor binary %s\n", why);
 		return 1;
 	}
 	strlcpy_v(pd->monitor_user, "_vigil", sizeof(pd->monitor_user));

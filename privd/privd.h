@@ -136,6 +136,9 @@ bool action_msg_valid(const struct msg_action_add *m, const struct action_table 
  * (/tmp) may be world-writable.  resolved gets the realpath. */
 bool action_path_ok(const char *path, bool has_uid, uid_t uid, char *resolved,
     size_t rlen, char *why, size_t whylen);
+/* A child binary privd executes as root's child: a regular executable
+ * owned by root, not writable by group or others. */
+bool privd_binary_ok(const char *path, char *why, size_t whylen);
 /* Add (after action_msg_valid); returns the entry. */
 struct action_entry *table_add(struct action_table *t, const struct msg_action_add *m);
 struct action_entry *table_find(struct action_table *t, uint32_t id);

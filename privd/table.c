@@ -124,6 +124,20 @@ action_path_ok(const char *path, bool has_uid, uid_t uid, char *resolved,
 	return true;
 }
 
+bool
+privd_binary_ok(const char *path, char *why, size_t whylen)
+{
+	struct stat st;
+
+	if (path[0] != '/' || stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 022) || (st.st_mode & 0111) == 0) {
+		snprintf(why, whylen, "%.300s must be an absolute path to an executable "
+		    "owned by root and not writable by group or others", path);
+		return false;
+	}
+	return true;
+}
+
 struct action_entry *
 table_add(struct action_table *t, const struct msg_action_add *m)
 {

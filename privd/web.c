@@ -92,7 +92,7 @@ web_spawn(struct privd *pd)
 {
 	const struct msg_config *cf = &pd->cf;
 	struct child *web = &pd->child[CHILD_WEBUI], *auth = &pd->child[CHILD_AUTH];
-	char webbin[PATH_MAX], authbin[PATH_MAX], port[8];
+	char webbin[PATH_MAX], authbin[PATH_MAX], port[8], why[512];
 	char *wargv[16 + MSG_SCOPE_MAX * 2], *aargv[8];
 	int sp[5][2], wfds[3], afds[3];
 	int *mw = sp[0], *ma = sp[1], *wa = sp[2], *pw = sp[3], *pa = sp[4];
@@ -104,6 +104,11 @@ web_spawn(struct privd *pd)
 	if (!exec_path("vigil-webui", webbin, sizeof(webbin)) ||
 	    !exec_path("vigil-auth", authbin, sizeof(authbin))) {
 		log_err("cannot find vigil-webui and vigil-auth: web interface not started");
+		return;
+	}
+	if (!privd_binary_ok(webbin, why, sizeof(why)) ||
+	    !privd_binary_ok(authbin, why, sizeof(why))) {
+		log_err("web interface not started: %s", why);
 		return;
 	}
 	if (!privd_user_ok(cf->webui_user) || !privd_user_ok(cf->auth_user) || !chroot_ready(cf->chroot_dir))

@@ -351,7 +351,7 @@ EOF
 	chmod 0775 "$T/fm"
 	run "$B/vigild" -c "$T/ctl" -I --monitor-binary "$T/fm"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"refusing --monitor-binary $T/fm"* ]]
+	[[ "$output" == *"refusing monitor binary $T/fm must be"* ]]
 	chmod 0755 "$T/fm"; chown 12345 "$T/fm"
 	run "$B/vigild" -c "$T/ctl" -I --monitor-binary "$T/fm"
 	[ "$status" -eq 1 ]
@@ -469,4 +469,15 @@ EOF2
 	[ ! -e "$T/webui.pids" ]
 	[ ! -e "$T/auth.pids" ]
 	kill -0 "$(sed -n 1p "$T/pids")"
+}
+
+@test "httpd on: a group-writable vigil-webui is not executed" {
+	web_setup
+	chmod 0775 "$T/bin/vigil-webui"
+	control web
+	"$T/bin/vigild" -c "$T/ctl" -I --monitor-binary "$FAKE" 2>"$T/stderr" &
+	VPID=$!
+	wait_for log_has "web interface not started: $T/bin/vigil-webui must be an absolute path to an executable owned by root"
+	[ ! -e "$T/webui.pids" ]
+	[ ! -e "$T/auth.pids" ]
 }
