@@ -32,7 +32,8 @@ on_restart_timer(int fd, uint32_t events, void *arg)
 	struct privd *pd = c->pd;
 
 	(void)events;
-	ev_timer_ack(fd);
+	if (ev_timer_ack(fd) == 0)
+		return;	/* stale event: the fd number was reused */
 	if (pd->state != PD_RUNNING)
 		return;
 	if (c->kind == CHILD_MONITOR) {

@@ -71,7 +71,8 @@ privd_stop_timeout(int fd, uint32_t events, void *arg)
 	struct privd *pd = arg;
 
 	(void)events;
-	ev_timer_ack(fd);
+	if (ev_timer_ack(fd) == 0)
+		return;	/* stale event: the fd number was reused */
 	for (int i = 0; i < CHILD_COUNT; i++)
 		if (pd->child[i].pid > 0) {
 			log_warn("%s (pid %d) did not stop in %d s: SIGKILL", pd->child[i].name,

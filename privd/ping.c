@@ -109,7 +109,8 @@ static void
 on_ping_timeout(int fd, uint32_t events, void *arg)
 {
 	(void)events;
-	ev_timer_ack(fd);
+	if (ev_timer_ack(fd) == 0)
+		return;	/* stale event: the fd number was reused */
 	ping_finish(arg);
 }
 

@@ -29,6 +29,10 @@
 #define CHILD_LOG_PER_S		100
 #define RUN_PATH_ENV		"PATH=/bin:/usr/bin:/sbin:/usr/sbin"
 
+/* Callbacks tolerate spurious calls: a descriptor closed in one callback can
+ * be reused by a new one before the rest of the same epoll batch is handled,
+ * so timers check their expiry count, pidfds waitpid(WNOHANG), reads EAGAIN. */
+
 enum child_kind { CHILD_MONITOR, CHILD_WEBUI, CHILD_AUTH, CHILD_COUNT };
 
 struct privd;

@@ -238,7 +238,8 @@ on_job_timeout(int fd, uint32_t events, void *arg)
 	int sig = j->timed_out ? SIGKILL : SIGTERM;
 
 	(void)events;
-	ev_timer_ack(fd);
+	if (ev_timer_ack(fd) == 0)
+		return;	/* stale event: the fd number was reused */
 	/* The pid is not reaped yet (we are its only reaper), so neither it
 	 * nor its process group id can have been reused. */
 	if (kill(-j->pid, sig) < 0)
