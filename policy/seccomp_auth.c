@@ -1,0 +1,74 @@
+/* seccomp allowlist of vigil-auth, sorted by name, one "why" each.
+ *
+ * auth runs PAM modules in-process, so the list covers what libpam,
+ * pam_unix, libcrypt and glibc's NSS "files" backend do for a login:
+ * open and map modules (dlopen), read /etc/pam.d, /etc/passwd, /etc/group,
+ * /etc/shadow.  It never needs the network, a new program or a new
+ * identity: socket() fails (see below), execve, ptrace and the setuid
+ * family kill the process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include "common/util.h"
+#include "policy/policy.h"
+
+static const struct seccomp_allow auth_allow[] = {
+	ALLOW(brk, "malloc"),
+	ALLOW(clock_gettime, "now_ms(), time(): vDSO fallback"),
+	ALLOW(close, "PAM and NSS close the files they read"),
+	ALLOW(epoll_ctl, "event loop: EPOLLOUT on and off while a channel has a queue"),
+	ALLOW(epoll_pwait, "event loop (glibc's epoll_wait)"),
+	ALLOW(epoll_wait, "event loop"),
+	ALLOW(exit, "thread exit (none expected; harmless)"),
+	ALLOW(exit_group, "exit"),
+	ALLOW(fcntl, "set_nonblock() on the channels; stdio"),
+	ALLOW(fstat, "stdio and dlopen look at opened files"),
+	ALLOW(futex, "glibc locks (NSS, stdio, dlopen)"),
+	ALLOW(getdents64, "libpam may list /etc/pam.d (include directives)"),
+	ALLOW(getegid, "pam_unix: am I privileged?"),
+	ALLOW(geteuid, "pam_unix: am I privileged? (decides helper vs shadow)"),
+	ALLOW(getgid, "pam_unix, libpam"),
+	ALLOW(getpid, "ipc HELLO, syslog ident"),
+	ALLOW(getrandom, "session ids; libcrypt salts; malloc"),
+	ALLOW(gettid, "glibc"),
+	ALLOW(getuid, "pam_unix, libpam"),
+	ALLOW(lseek, "stdio on /etc files"),
+	ALLOW(madvise, "malloc trimming"),
+	ALLOW(mmap, "malloc; dlopen maps PAM modules (PROT_EXEC: modules are code)"),
+	ALLOW(mprotect, "dlopen: relro of PAM modules"),
+	ALLOW(munmap, "free; dlclose after pam_end"),
+	ALLOW(newfstatat, "dlopen, stdio, PAM config lookup"),
+	ALLOW_IF(openat, "PAM config, modules, /etc/passwd, group, shadow; Landlock keeps it read-only",
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDONLY)),
+	ALLOW(pread64, "dlopen reads ELF headers"),
+	ALLOW(prlimit64, "libpam/glibc query limits"),
+	ALLOW(read, "channels' timerfd and signalfd; files PAM and NSS read"),
+	ALLOW(readlink, "libpam resolves module paths"),
+	ALLOW(recvmsg, "IPC channels"),
+	ALLOW(rt_sigaction, "SIGSYS handler; libpam saves/restores SIGCHLD"),
+	ALLOW(rt_sigprocmask, "glibc, libpam"),
+	ALLOW(rt_sigreturn, "return from a signal handler"),
+	ALLOW(sendmsg, "IPC channels"),
+	ALLOW(statx, "glibc stat of config files"),
+	ALLOW(sysinfo, "glibc"),
+	ALLOW(timerfd_settime, "pending-login timer"),
+	ALLOW(uname, "pam_unix, libaudit"),
+	ALLOW(write, "IPC? no: stderr before the log sink; timerfd untouched"),
+};
+
+static const struct seccomp_errno auth_deny[] = {
+	/* No socket at all.  NSS tries nscd (AF_UNIX), syslog(3) from PAM
+	 * modules tries /dev/log (AF_UNIX), libpam opens an audit netlink
+	 * socket.  All must fail softly and none may reach anything: a failed
+	 * socket() is the smallest surface.  EAFNOSUPPORT, not EACCES: libpam
+	 * treats audit_open() failing with EACCES as fatal (PAM_SYSTEM_ERR)
+	 * but with EAFNOSUPPORT as "no audit in this kernel". */
+	DENY(socket, EAFNOSUPPORT, "nscd, syslog and audit sockets: refused softly"),
+};
+
+const struct seccomp_policy seccomp_policy_auth = {
+	"vigil-auth",
+	auth_allow, ARRAY_SIZE(auth_allow),
+	auth_deny, ARRAY_SIZE(auth_deny),
+};
