@@ -7,14 +7,16 @@
  * identity: socket() fails (see below), execve, ptrace and the setuid
  * family kill the process. */
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/mman.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 
 #include "common/util.h"
 #include "policy/policy.h"
 
 static const struct seccomp_allow auth_allow[] = {
+	ALLOW(access, "libselinux (via pam_unix) probes /etc/selinux/config"),
 	ALLOW(brk, "malloc"),
+	ALLOW(capget, "pam_cap and libcap read (never set) capabilities"),
 	ALLOW(clock_gettime, "now_ms(), time(): vDSO fallback"),
 	ALLOW(close, "PAM and NSS close the files they read"),
 	ALLOW(epoll_ctl, "event loop: EPOLLOUT on and off while a channel has a queue"),
@@ -22,7 +24,10 @@ static const struct seccomp_allow auth_allow[] = {
 	ALLOW(epoll_wait, "event loop"),
 	ALLOW(exit, "thread exit (none expected; harmless)"),
 	ALLOW(exit_group, "exit"),
+	ALLOW(faccessat, "access() on newer glibc"),
+	ALLOW(faccessat2, "access() on newer glibc"),
 	ALLOW(fcntl, "set_nonblock() on the channels; stdio"),
+	ALLOW(fstatfs, "libselinux: is selinuxfs mounted?"),
 	ALLOW(fstat, "stdio and dlopen look at opened files"),
 	ALLOW(futex, "glibc locks (NSS, stdio, dlopen)"),
 	ALLOW(getdents64, "libpam may list /etc/pam.d (include directives)"),
@@ -33,24 +38,35 @@ static const struct seccomp_allow auth_allow[] = {
 	ALLOW(getrandom, "session ids; libcrypt salts; malloc"),
 	ALLOW(gettid, "glibc"),
 	ALLOW(getuid, "pam_unix, libpam"),
+	ALLOW_IF(ioctl, "stdio asks whether stderr is a terminal (TCGETS only)",
+	    SCMP_A1(SCMP_CMP_EQ, TCGETS)),
 	ALLOW(lseek, "stdio on /etc files"),
 	ALLOW(madvise, "malloc trimming"),
 	ALLOW(mmap, "malloc; dlopen maps PAM modules (PROT_EXEC: modules are code)"),
 	ALLOW(mprotect, "dlopen: relro of PAM modules"),
 	ALLOW(munmap, "free; dlclose after pam_end"),
 	ALLOW(newfstatat, "dlopen, stdio, PAM config lookup"),
-	ALLOW_IF(openat, "PAM config, modules, /etc/passwd, group, shadow; Landlock keeps it read-only",
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDONLY)),
+	/* Any flags: Landlock refuses every write with EACCES, which a PAM
+	 * module that tries to write (pam_faillock, lastlog) survives; a
+	 * filter on O_ACCMODE here would kill auth on such a stack. */
+	ALLOW(openat, "PAM config, modules, /etc/passwd, group, shadow (read-only by Landlock)"),
+	ALLOW_IF(prctl, "libcap (pam_cap) reads the bounding set",
+	    SCMP_A0(SCMP_CMP_EQ, PR_CAPBSET_READ)),
+	ALLOW_IF(prctl, "libcap reads the ambient set", SCMP_A0(SCMP_CMP_EQ, PR_CAP_AMBIENT)),
+	ALLOW_IF(prctl, "libcap reads securebits", SCMP_A0(SCMP_CMP_EQ, PR_GET_SECUREBITS)),
+	ALLOW_IF(prctl, "libcap reads no-new-privs", SCMP_A0(SCMP_CMP_EQ, PR_GET_NO_NEW_PRIVS)),
 	ALLOW(pread64, "dlopen reads ELF headers"),
 	ALLOW(prlimit64, "libpam/glibc query limits"),
 	ALLOW(read, "channels' timerfd and signalfd; files PAM and NSS read"),
 	ALLOW(readlink, "libpam resolves module paths"),
+	ALLOW(readlinkat, "readlink() on newer glibc"),
 	ALLOW(recvmsg, "IPC channels"),
 	ALLOW(rt_sigaction, "SIGSYS handler; libpam saves/restores SIGCHLD"),
 	ALLOW(rt_sigprocmask, "glibc, libpam"),
 	ALLOW(rt_sigreturn, "return from a signal handler"),
 	ALLOW(sendmsg, "IPC channels"),
 	ALLOW(statx, "glibc stat of config files"),
+	ALLOW(statfs, "libselinux (pam_unix) looks for selinuxfs"),
 	ALLOW(sysinfo, "glibc"),
 	ALLOW(timerfd_settime, "pending-login timer"),
 	ALLOW(uname, "pam_unix, libaudit"),
