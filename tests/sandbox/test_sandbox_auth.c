@@ -3,6 +3,7 @@
  * how it ended.  Control cases show that what auth needs still works: it
  * reads /etc/shadow and authenticates a real user through PAM inside the
  * sandbox.  The last test runs the real vigil-auth binary end to end. */
+#include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -200,12 +201,26 @@ struct peer {
 	struct ipc_channel ch;
 };
 
+static struct ipc_channel *log_channel;	/* privd's end, for diagnostics */
+
+static void
+dump_logs(void)
+{
+	struct ipc_msg m;
+
+	while (log_channel != NULL && ipc_recv_wait(log_channel, &m, 500) == IPC_MSG)
+		if (m.type == MSG_LOG)
+			fprintf(stderr, "vigil-auth log: %s\n", m.body.log.text);
+}
+
 static void
 must_recv(struct ipc_channel *ch, enum msg_type want, struct ipc_msg *m)
 {
 	for (;;) {
 		enum ipc_result r = ipc_recv_wait(ch, m, 10000);
 
+		if (r != IPC_MSG)
+			dump_logs();
 		if (r != IPC_MSG)
 			fail_msg("waiting for %s from %s: result %d", msg_type_name(want),
 			    proc_role_name(ch->peer), (int)r);
@@ -249,23 +264,16 @@ log_has(struct ipc_channel *ch, const char *needle)
 	}
 }
 
-static void
-test_daemon_end_to_end(void **state)
+/* Start build/vigil-auth as vigild would: fds 3, 4, 5 = privd, monitor,
+ * webui; this process plays all three. */
+static pid_t
+spawn_auth(struct ipc_channel *privd, struct ipc_channel *mon, struct ipc_channel *web)
 {
 	char exe[PATH_MAX], bin[PATH_MAX + 16];
 	int sp[3][2];
-	struct ipc_channel privd, mon, web;
-	struct ipc_msg m;
-	struct msg_auth_rule rule;
-	struct msg_auth_ready ready;
-	struct msg_login login;
-	struct msg_session_ack ack;
-	char sid[MSG_SID_LEN];
 	ssize_t n;
 	pid_t pid;
-	int status;
 
-	(void)state;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	assert_true(n > 0);
 	exe[n] = '\0';
@@ -277,8 +285,6 @@ test_daemon_end_to_end(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
-
-		/* fds 3, 4, 5 = privd, monitor, webui ends of the pairs. */
 		int want[3] = { sp[0][1], sp[1][1], sp[2][1] };
 
 		for (int i = 0; i < 3; i++)
@@ -292,12 +298,42 @@ test_daemon_end_to_end(void **state)
 	}
 	for (int i = 0; i < 3; i++)
 		close(sp[i][1]);
-	ipc_channel_init(&privd, sp[0][0], PROC_PRIVD, PROC_AUTH);
-	ipc_channel_init(&mon, sp[1][0], PROC_MONITOR, PROC_AUTH);
-	ipc_channel_init(&web, sp[2][0], PROC_WEBUI, PROC_AUTH);
-	assert_int_equal(ipc_send_hello(&privd), 0);
-	assert_int_equal(ipc_send_hello(&mon), 0);
-	assert_int_equal(ipc_send_hello(&web), 0);
+	ipc_channel_init(privd, sp[0][0], PROC_PRIVD, PROC_AUTH);
+	ipc_channel_init(mon, sp[1][0], PROC_MONITOR, PROC_AUTH);
+	ipc_channel_init(web, sp[2][0], PROC_WEBUI, PROC_AUTH);
+	assert_int_equal(ipc_send_hello(privd), 0);
+	assert_int_equal(ipc_send_hello(mon), 0);
+	assert_int_equal(ipc_send_hello(web), 0);
+	log_channel = privd;
+	return pid;
+}
+
+static void
+test_daemon_end_to_end(void **state)
+{
+	struct ipc_channel privd, mon, web;
+	struct ipc_msg m;
+	struct msg_auth_rule rule;
+	struct msg_auth_ready ready;
+	struct msg_login login;
+	struct msg_session_ack ack;
+	char sid[MSG_SID_LEN];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = spawn_auth(&privd, &mon, &web);
+
+	/* Before AUTH_READY every login is refused. */
+	memset(&login, 0, sizeof(login));
+	login.req = 6;
+	strcpy(login.user, "admin");
+	strcpy(login.password, "s3cret");
+	strcpy(login.client, "127.0.0.1");
+	assert_int_equal(ipc_send(&web, MSG_LOGIN, &login, -1), 0);
+	must_recv(&web, MSG_LOGIN_RESULT, &m);
+	assert_int_equal(m.body.login_result.req, 6);
+	assert_int_equal(m.body.login_result.ok, 0);
 
 	/* Monitor: a user rule and a group rule for the test user's group. */
 	memset(&rule, 0, sizeof(rule));
@@ -314,11 +350,29 @@ test_daemon_end_to_end(void **state)
 	rule.nscope = 1;
 	strcpy(rule.scope[0], "nginx");
 	assert_int_equal(ipc_send(&mon, MSG_AUTH_RULE, &rule, -1), 0);
+	/* A bcrypt user: libcrypt must work inside the policy too. */
+	memset(&rule, 0, sizeof(rule));
+	rule.kind = AUTH_RULE_USER;
+	strcpy(rule.name, "hashed");
+	rule.secret_type = SECRET_CRYPT;
+	{
+		char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+		struct crypt_data cd;
+
+		assert_non_null(crypt_gensalt_rn("$2b$", 0, NULL, 0, salt, sizeof(salt)));
+		memset(&cd, 0, sizeof(cd));
+		assert_non_null(crypt_rn("bcrypt pw", salt, &cd, sizeof(cd)));
+		strcpy(rule.secret, cd.output);
+	}
+	rule.role = ROLE_READONLY;
+	assert_int_equal(ipc_send(&mon, MSG_AUTH_RULE, &rule, -1), 0);
 	memset(&ready, 0, sizeof(ready));
-	ready.nrules = 2;
+	ready.nrules = 3;
 	strcpy(ready.pam_service, tu.service);
 	ready.session_ttl_s = 600;
 	assert_int_equal(ipc_send(&mon, MSG_AUTH_READY, &ready, -1), 0);
+	/* Channels are independent: wait until auth has taken the rules. */
+	assert_true(log_has(&privd, "3 web access rules; PAM service"));
 
 	/* PAM login of the real user: grant goes to the monitor first. */
 	memset(&login, 0, sizeof(login));
@@ -379,6 +433,23 @@ test_daemon_end_to_end(void **state)
 	assert_int_equal(m.body.login_result.req, 9);
 	assert_int_equal(m.body.login_result.ok, 0);
 
+	/* bcrypt user. */
+	login.req = 10;
+	strcpy(login.user, "hashed");
+	strcpy(login.password, "bcrypt pw");
+	assert_int_equal(ipc_send(&web, MSG_LOGIN, &login, -1), 0);
+	must_recv(&mon, MSG_SESSION_GRANT, &m);
+	assert_int_equal(m.body.session_grant.role, ROLE_READONLY);
+	assert_int_equal(m.body.session_grant.nscope, 0);
+	strcpy(ack.sid, m.body.session_grant.sid);
+	ack.ok = 1;
+	assert_int_equal(ipc_send(&mon, MSG_SESSION_ACK, &ack, -1), 0);
+	must_recv(&web, MSG_LOGIN_RESULT, &m);
+	assert_int_equal(m.body.login_result.req, 10);
+	assert_int_equal(m.body.login_result.ok, 1);
+	assert_int_equal(m.body.login_result.role, ROLE_READONLY);
+	assert_string_equal(m.body.login_result.sid, ack.sid);
+
 	/* Still alive (the policy let PAM do its work), exits when privd goes. */
 	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
 	ipc_channel_close(&privd);
@@ -388,6 +459,51 @@ test_daemon_end_to_end(void **state)
 	if (WIFSIGNALED(status))
 		fail_msg("vigil-auth died by signal %d", WTERMSIG(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* A garbage datagram from webui: auth logs the violation and exits. */
+static void
+test_daemon_garbage_from_webui(void **state)
+{
+	struct ipc_channel privd, mon, web;
+	static const char junk[] = "GET / HTTP/1.0\r\n\r\n not a vigil message";
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = spawn_auth(&privd, &mon, &web);
+	assert_int_equal(write(web.fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	assert_true(log_has(&privd, "IPC violation from webui"));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	ipc_channel_close(&privd);
+	ipc_channel_close(&mon);
+	ipc_channel_close(&web);
+}
+
+/* LOGIN is webui's message: from the monitor's channel it is a violation. */
+static void
+test_daemon_login_from_monitor_refused(void **state)
+{
+	struct ipc_channel privd, mon, web;
+	struct msg_login login;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = spawn_auth(&privd, &mon, &web);
+	memset(&login, 0, sizeof(login));
+	strcpy(login.user, "admin");
+	strcpy(login.password, "x");
+	assert_int_equal(ipc_send(&mon, MSG_LOGIN, &login, -1), 0);
+	assert_true(log_has(&privd, "wrong sender"));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	ipc_channel_close(&privd);
+	ipc_channel_close(&mon);
+	ipc_channel_close(&web);
 }
 
 int
@@ -405,6 +521,8 @@ main(void)
 		cmocka_unit_test(test_control_pam_bad),
 		cmocka_unit_test(test_control_groups),
 		cmocka_unit_test(test_daemon_end_to_end),
+		cmocka_unit_test(test_daemon_garbage_from_webui),
+		cmocka_unit_test(test_daemon_login_from_monitor_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
