@@ -22,7 +22,7 @@ static const struct seccomp_allow auth_allow[] = {
 	ALLOW(epoll_ctl, "event loop: EPOLLOUT on and off while a channel has a queue"),
 	ALLOW(epoll_pwait, "event loop (glibc's epoll_wait)"),
 	ALLOW(epoll_wait, "event loop"),
-	ALLOW(exit, "thread exit (none expected; harmless)"),
+	ALLOW(exit, "thread exit: none expected, but exiting is never a risk"),
 	ALLOW(exit_group, "exit"),
 	ALLOW(faccessat, "access() on newer glibc"),
 	ALLOW(faccessat2, "access() on newer glibc"),
@@ -68,9 +68,9 @@ static const struct seccomp_allow auth_allow[] = {
 	ALLOW(statx, "glibc stat of config files"),
 	ALLOW(statfs, "libselinux (pam_unix) looks for selinuxfs"),
 	ALLOW(sysinfo, "glibc"),
-	ALLOW(timerfd_settime, "pending-login timer"),
+	ALLOW(timerfd_settime, "timers: pending logins, delayed failure answers"),
 	ALLOW(uname, "pam_unix, libaudit"),
-	ALLOW(write, "IPC? no: stderr before the log sink; timerfd untouched"),
+	ALLOW(write, "stderr: log lines before the sink to privd, the SIGSYS message"),
 };
 
 static const struct seccomp_errno auth_deny[] = {

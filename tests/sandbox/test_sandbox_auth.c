@@ -26,6 +26,7 @@
 
 #include "common/ipc.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "webui/auth/auth.h"
 #include "tests/unit/test_auth_user.h"
 
@@ -402,15 +403,36 @@ test_daemon_end_to_end(void **state)
 	assert_int_equal(m.body.login_result.role, ROLE_RESTART);
 	assert_string_equal(m.body.login_result.user, tu.name);
 
-	/* Wrong password: refused, logged, no grant. */
+	/* Wrong password: refused, logged, no grant; answered after the fixed
+	 * delay, like an unknown user (whose check costs no hash). */
 	login.req = 8;
 	strcpy(login.password, "not the password");
-	assert_int_equal(ipc_send(&web, MSG_LOGIN, &login, -1), 0);
-	must_recv(&web, MSG_LOGIN_RESULT, &m);
-	assert_int_equal(m.body.login_result.req, 8);
-	assert_int_equal(m.body.login_result.ok, 0);
-	assert_string_equal(m.body.login_result.sid, "");
-	assert_true(quiet_for(&mon, 200));
+	{
+		uint64_t t0 = now_ms(), t_known, t_unknown;
+
+		assert_int_equal(ipc_send(&web, MSG_LOGIN, &login, -1), 0);
+		must_recv(&web, MSG_LOGIN_RESULT, &m);
+		t_known = now_ms() - t0;
+		assert_int_equal(m.body.login_result.req, 8);
+		assert_int_equal(m.body.login_result.ok, 0);
+		assert_string_equal(m.body.login_result.sid, "");
+		assert_true(quiet_for(&mon, 200));
+
+		login.req = 11;
+		strcpy(login.user, "vigiltest_nosuchuser");
+		t0 = now_ms();
+		assert_int_equal(ipc_send(&web, MSG_LOGIN, &login, -1), 0);
+		must_recv(&web, MSG_LOGIN_RESULT, &m);
+		t_unknown = now_ms() - t0;
+		assert_int_equal(m.body.login_result.req, 11);
+		assert_int_equal(m.body.login_result.ok, 0);
+		strcpy(login.user, tu.name);
+		if (t_known < AUTH_FAIL_ANSWER_MS - 50 || t_unknown < AUTH_FAIL_ANSWER_MS - 50 ||
+		    t_known > AUTH_FAIL_ANSWER_MS + 400 || t_unknown > AUTH_FAIL_ANSWER_MS + 400)
+			fail_msg("failure answers after %llu ms (known user) and %llu ms "
+			    "(unknown user), want about %d", (unsigned long long)t_known,
+			    (unsigned long long)t_unknown, AUTH_FAIL_ANSWER_MS);
+	}
 	{
 		char want[128];
 

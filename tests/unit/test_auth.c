@@ -469,6 +469,30 @@ test_pending_table(void **state)
 	assert_non_null(auth_pending_add(&t, 100, "x", "u", ROLE_READONLY, 2000));
 }
 
+static void
+test_delay_queue(void **state)
+{
+	static struct auth_delay_queue q;
+	uint32_t req;
+
+	(void)state;
+	auth_delay_init(&q);
+	assert_int_equal(auth_delay_next(&q), 0);
+	assert_false(auth_delay_pop(&q, 5000, &req));
+	assert_true(auth_delay_add(&q, 2, 3000));
+	assert_true(auth_delay_add(&q, 1, 2000));
+	assert_int_equal(auth_delay_next(&q), 2000);
+	assert_false(auth_delay_pop(&q, 1999, &req));	/* not before it is due */
+	assert_true(auth_delay_pop(&q, 5000, &req));
+	assert_int_equal(req, 1);			/* oldest first */
+	assert_true(auth_delay_pop(&q, 5000, &req));
+	assert_int_equal(req, 2);
+	assert_false(auth_delay_pop(&q, 5000, &req));
+	for (int i = 0; i < AUTH_DELAYED_MAX; i++)
+		assert_true(auth_delay_add(&q, (uint32_t)i, 1000));
+	assert_false(auth_delay_add(&q, 9999, 1000));	/* bounded */
+}
+
 /* ---- the whole login decision, PAM and NSS stubbed ---- */
 
 static int pam_calls;
@@ -672,6 +696,7 @@ main(void)
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_sid_format),
 		cmocka_unit_test(test_pending_table),
+		cmocka_unit_test(test_delay_queue),
 		cmocka_unit_test(test_group_scope_overflow_fails_closed),
 	};
 	const struct CMUnitTest groups[] = {

@@ -131,6 +131,32 @@ struct auth_pending *auth_pending_find(struct auth_pending_table *t, const char 
 struct auth_pending *auth_pending_expired(struct auth_pending_table *t, uint64_t now_ms);
 void auth_pending_remove(struct auth_pending *p);
 
+/* Failed logins are answered at a fixed time after the request arrived,
+ * not when the check ended: a PAM check of an existing user costs a hash
+ * (tens of ms) where an unknown user costs nothing, and the answer's
+ * timing must not tell them apart.  The loop never sleeps: answers wait
+ * here until a timer says they are due. */
+#define AUTH_FAIL_ANSWER_MS	1000
+#define AUTH_DELAYED_MAX	256
+
+struct auth_delayed {
+	bool used;
+	uint32_t req;
+	uint64_t due_ms;
+};
+
+struct auth_delay_queue {
+	struct auth_delayed d[AUTH_DELAYED_MAX];
+};
+
+void auth_delay_init(struct auth_delay_queue *q);
+/* False when full (then answer at once). */
+bool auth_delay_add(struct auth_delay_queue *q, uint32_t req, uint64_t due_ms);
+/* Earliest due time, 0 when empty. */
+uint64_t auth_delay_next(const struct auth_delay_queue *q);
+/* Take one entry due at now_ms (its req in *req); false when none. */
+bool auth_delay_pop(struct auth_delay_queue *q, uint64_t now_ms, uint32_t *req);
+
 /* ---- PAM and NSS (pam.c) ---- */
 
 /* pam_authenticate + pam_acct_mgmt; the conversation answers the password

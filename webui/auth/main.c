@@ -27,6 +27,8 @@ static struct ev_loop *ev;
 static struct ipc_channel ch_privd, ch_monitor, ch_webui;
 static struct auth_ctx ctx;
 static struct auth_pending_table pending;
+static struct auth_delay_queue delayed;
+static int delay_tfd = -1;
 
 static void
 usage(void)
@@ -72,17 +74,52 @@ login_result(uint32_t req, bool ok, const char *sid, uint8_t role, const char *u
 }
 
 static void
+delay_timer_arm(void)
+{
+	uint64_t next = auth_delay_next(&delayed), now = now_ms();
+
+	if (ev_timer_set(delay_tfd, next == 0 ? 0 : next > now ? next - now : 1, 0) < 0)
+		fatal("timerfd_settime");
+}
+
+/* A refused login is answered AUTH_FAIL_ANSWER_MS after it arrived. */
+static void
+fail_later(uint32_t req, uint64_t arrived_ms)
+{
+	if (!auth_delay_add(&delayed, req, arrived_ms + AUTH_FAIL_ANSWER_MS)) {
+		login_result(req, false, NULL, 0, NULL);
+		return;
+	}
+	delay_timer_arm();
+}
+
+static void
+on_delay_timer(int fd, uint32_t events, void *arg)
+{
+	uint64_t now = now_ms();
+	uint32_t req;
+
+	(void)events;
+	(void)arg;
+	ev_timer_ack(fd);
+	while (auth_delay_pop(&delayed, now, &req))
+		login_result(req, false, NULL, 0, NULL);
+	delay_timer_arm();
+}
+
+static void
 handle_login(struct msg_login *m)
 {
 	static struct auth_grant g;
 	static struct msg_session_grant sg;
 	struct auth_pending *p;
 	enum auth_verdict v;
+	uint64_t arrived = now_ms();
 
-	v = auth_login(&ctx, m, now_ms(), &g);
+	v = auth_login(&ctx, m, arrived, &g);
 	explicit_bzero(m->password, sizeof(m->password));
 	if (v != AUTH_GRANTED) {
-		login_result(m->req, false, NULL, 0, NULL);
+		fail_later(m->req, arrived);
 		return;
 	}
 	memset(&sg, 0, sizeof(sg));
@@ -358,6 +395,8 @@ main(int argc, char **argv)
 	ev = ev_new();
 	if ((tfd = ev_timer_new(ev, on_timer, NULL)) < 0 || ev_timer_set(tfd, 1000, 1000) < 0)
 		fatal("timer");
+	if ((delay_tfd = ev_timer_new(ev, on_delay_timer, NULL)) < 0)
+		fatal("timer");
 	if (ev_signals(ev, sigs, (int)ARRAY_SIZE(sigs), on_signal, NULL) < 0)
 		fatal("signals");
 
@@ -365,6 +404,7 @@ main(int argc, char **argv)
 
 	auth_ctx_init(&ctx);
 	auth_pending_init(&pending);
+	auth_delay_init(&delayed);
 	channel_open(&ch_privd, IPC_FD_PRIVD, PROC_PRIVD);
 	log_set_sink(ipc_log_sink, &ch_privd);
 	channel_open(&ch_monitor, IPC_FD_PEER1, PROC_MONITOR);

@@ -93,3 +93,50 @@ auth_pending_remove(struct auth_pending *p)
 {
 	explicit_bzero(p, sizeof(*p));
 }
+
+void
+auth_delay_init(struct auth_delay_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+bool
+auth_delay_add(struct auth_delay_queue *q, uint32_t req, uint64_t due_ms)
+{
+	for (size_t i = 0; i < AUTH_DELAYED_MAX; i++)
+		if (!q->d[i].used) {
+			q->d[i].used = true;
+			q->d[i].req = req;
+			q->d[i].due_ms = due_ms;
+			return true;
+		}
+	return false;
+}
+
+uint64_t
+auth_delay_next(const struct auth_delay_queue *q)
+{
+	uint64_t next = 0;
+
+	for (size_t i = 0; i < AUTH_DELAYED_MAX; i++)
+		if (q->d[i].used && (next == 0 || q->d[i].due_ms < next))
+			next = q->d[i].due_ms;
+	return next;
+}
+
+bool
+auth_delay_pop(struct auth_delay_queue *q, uint64_t now_ms, uint32_t *req)
+{
+	struct auth_delayed *best = NULL;
+
+	/* Oldest first, so answers keep the order of the requests. */
+	for (size_t i = 0; i < AUTH_DELAYED_MAX; i++)
+		if (q->d[i].used && q->d[i].due_ms <= now_ms &&
+		    (best == NULL || q->d[i].due_ms < best->due_ms))
+			best = &q->d[i];
+	if (best == NULL)
+		return false;
+	*req = best->req;
+	best->used = false;
+	return true;
+}
