@@ -157,7 +157,7 @@ do_read_shadow(void)
 static int
 do_pam_good(void)
 {
-	int rc = auth_pam_check(tu.service, tu.name, tu.password);
+	int rc = auth_pam_check(tu.service, tu.name, tu.password, "127.0.0.1");
 
 	if (rc != PAM_SUCCESS)
 		fprintf(stderr, "PAM in sandbox: %s\n", pam_strerror(NULL, rc));
@@ -167,7 +167,7 @@ do_pam_good(void)
 static int
 do_pam_bad(void)
 {
-	int rc = auth_pam_check(tu.service, tu.name, "wrong password");
+	int rc = auth_pam_check(tu.service, tu.name, "wrong password", "127.0.0.1");
 
 	return rc == PAM_AUTH_ERR ? 0 : 10 + rc;
 }

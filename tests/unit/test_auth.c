@@ -500,9 +500,11 @@ static const char *pam_user_ok = "sysuser";
 static const char *pam_pass_ok = "syspass";
 
 static int
-stub_pam(const char *service, const char *user, const char *password)
+stub_pam(const char *service, const char *user, const char *password,
+    const char *rhost)
 {
 	pam_calls++;
+	assert_non_null(rhost);
 	assert_string_equal(service, "vigil-svc");
 	return strcmp(user, pam_user_ok) == 0 && strcmp(password, pam_pass_ok) == 0 ?
 	    PAM_SUCCESS : PAM_AUTH_ERR;
@@ -684,6 +686,77 @@ test_login_bad_input(void **state)
 	assert_int_equal(pam_calls, 0);
 }
 
+/* Random rules and logins (as a compromised peer could send them after
+ * decoding): nothing crashes, and a grant always comes from a rule. */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static void
+rnd_str(char *dst, size_t size)
+{
+	static const char alphabet[] = "ab$\x01'\n:*@ ";
+	size_t n = rnd() % 4 == 0 ? size - 1 : rnd() % 4;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = alphabet[rnd() % (sizeof(alphabet) - 1)];
+	dst[n] = '\0';
+}
+
+static void
+test_random_rules_and_logins(void **state)
+{
+	static struct msg_auth_rule r;
+	static struct msg_login m;
+	struct auth_grant g;
+
+	(void)state;
+	for (int round = 0; round < 40; round++) {
+		const char *why;
+
+		login_setup(NULL);
+		for (int i = 0; i < 30; i++) {
+			memset(&r, 0, sizeof(r));
+			r.kind = (uint8_t)(rnd() % 5);
+			rnd_str(r.name, sizeof(r.name));
+			r.secret_type = (uint8_t)(rnd() % 5);
+			rnd_str(r.secret, sizeof(r.secret));
+			r.role = (uint8_t)(rnd() % 4);
+			r.nscope = (uint16_t)(rnd() % 3);
+			for (unsigned k = 0; k < r.nscope; k++)
+				rnd_str(r.scope[k], sizeof(r.scope[k]));
+			why = NULL;
+			if (!auth_rules_add(&lctx.rules, &r, &why))
+				assert_non_null(why);
+		}
+		ready(&lctx.rules, "vigil-svc");
+		for (int i = 0; i < 30; i++) {
+			memset(&m, 0, sizeof(m));
+			rnd_str(m.user, sizeof(m.user));
+			rnd_str(m.password, sizeof(m.password));
+			rnd_str(m.client, sizeof(m.client));
+			if (auth_login(&lctx, &m, 1000 + (uint64_t)i, &g) == AUTH_GRANTED) {
+				const struct msg_auth_rule *u =
+				    auth_rules_find_user(&lctx.rules, m.user);
+
+				assert_true(g.role <= ROLE_MAX);
+				assert_string_equal(g.user, m.user);
+				/* Only control-file users can pass: the PAM stub
+				 * knows "sysuser" alone. */
+				assert_non_null(u);
+			}
+		}
+		login_teardown(NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -719,6 +792,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_login_rate_limited, login_setup,
 		    login_teardown),
 		cmocka_unit_test_setup_teardown(test_login_bad_input, login_setup, login_teardown),
+		cmocka_unit_test(test_random_rules_and_logins),
 	};
 	int rc = 0;
 

@@ -38,7 +38,8 @@ static void
 test_pam_good_password(void **state)
 {
 	(void)state;
-	assert_int_equal(auth_pam_check(tu.service, tu.name, tu.password), PAM_SUCCESS);
+	assert_int_equal(auth_pam_check(tu.service, tu.name, tu.password, "127.0.0.1"),
+	    PAM_SUCCESS);
 }
 
 static void
@@ -47,11 +48,11 @@ test_pam_bad_passwords(void **state)
 	char almost[sizeof(tu.password) + 1];
 
 	(void)state;
-	assert_int_equal(auth_pam_check(tu.service, tu.name, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(auth_pam_check(tu.service, tu.name, "wrong", "127.0.0.1"), PAM_AUTH_ERR);
 	snprintf(almost, sizeof(almost), "%s", tu.password);
 	almost[strlen(almost) - 1] = '?';
-	assert_int_equal(auth_pam_check(tu.service, tu.name, almost), PAM_AUTH_ERR);
-	assert_int_not_equal(auth_pam_check(tu.service, tu.name, ""), PAM_SUCCESS);
+	assert_int_equal(auth_pam_check(tu.service, tu.name, almost, "127.0.0.1"), PAM_AUTH_ERR);
+	assert_int_not_equal(auth_pam_check(tu.service, tu.name, "", "127.0.0.1"), PAM_SUCCESS);
 }
 
 static void
@@ -59,7 +60,7 @@ test_pam_unknown_user(void **state)
 {
 	(void)state;
 	assert_int_not_equal(auth_pam_check(tu.service, "vigiltest_nosuchuser",
-	    tu.password), PAM_SUCCESS);
+	    tu.password, "127.0.0.1"), PAM_SUCCESS);
 }
 
 static void
@@ -71,7 +72,7 @@ test_pam_no_failure_delay(void **state)
 	(void)state;
 	/* pam_unix asks for a 2 s delay after a failure; auth replaces it. */
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	assert_int_equal(auth_pam_check(tu.service, tu.name, "wrong"), PAM_AUTH_ERR);
+	assert_int_equal(auth_pam_check(tu.service, tu.name, "wrong", "127.0.0.1"), PAM_AUTH_ERR);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
 	assert_true(ms < 1000);

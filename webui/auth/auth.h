@@ -161,8 +161,11 @@ bool auth_delay_pop(struct auth_delay_queue *q, uint64_t now_ms, uint32_t *req);
 
 /* pam_authenticate + pam_acct_mgmt; the conversation answers the password
  * prompt only.  PAM's failure delay is replaced by a no-op (the loop must
- * not sleep; auth rate-limits instead).  Returns a PAM_* code. */
-int auth_pam_check(const char *service, const char *user, const char *password);
+ * not sleep; auth rate-limits instead).  rhost (the client address, may be
+ * empty) becomes PAM_RHOST for modules such as pam_access.  Returns a PAM_*
+ * code. */
+int auth_pam_check(const char *service, const char *user, const char *password,
+    const char *rhost);
 /* Names of the system groups of user (primary group included); the count,
  * 0 when the user is unknown.  names[i] point into buf. */
 size_t auth_system_groups(const char *user, char buf[][MSG_NAME_LEN],
@@ -184,7 +187,8 @@ struct auth_ctx {
 	struct auth_ratelimit rl_client;
 	struct auth_ratelimit rl_user;
 	/* Seams for tests; pam.c's functions in the daemon. */
-	int (*pam_check)(const char *service, const char *user, const char *password);
+	int (*pam_check)(const char *service, const char *user, const char *password,
+	    const char *rhost);
 	size_t (*system_groups)(const char *user, char buf[][MSG_NAME_LEN],
 	    const char **names, size_t max);
 };

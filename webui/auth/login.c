@@ -86,7 +86,7 @@ check(struct auth_ctx *ctx, const struct msg_login *m, struct auth_grant *g)
 		auth_secret_dummy(rs, m->password);
 		return AUTH_DENIED;
 	}
-	rc = ctx->pam_check(rs->pam_service, m->user, m->password);
+	rc = ctx->pam_check(rs->pam_service, m->user, m->password, m->client);
 	if (rc != PAM_SUCCESS) {
 		log_debug("PAM service '%s': %s", rs->pam_service, pam_strerror(NULL, rc));
 		return AUTH_DENIED;

@@ -64,7 +64,8 @@ no_fail_delay(int status, unsigned int usec, void *appdata)
 }
 
 int
-auth_pam_check(const char *service, const char *user, const char *password)
+auth_pam_check(const char *service, const char *user, const char *password,
+    const char *rhost)
 {
 	struct pam_conv conv = { conversation, (void *)(uintptr_t)password };
 	pam_handle_t *pamh = NULL;
@@ -76,6 +77,8 @@ auth_pam_check(const char *service, const char *user, const char *password)
 	if (rc != PAM_SUCCESS)
 		return rc;
 	rc = pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)(uintptr_t)no_fail_delay);
+	if (rc == PAM_SUCCESS && rhost != NULL && rhost[0] != '\0')
+		rc = pam_set_item(pamh, PAM_RHOST, rhost);
 	if (rc == PAM_SUCCESS)
 		rc = pam_authenticate(pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc == PAM_SUCCESS)
