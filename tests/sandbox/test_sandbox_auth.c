@@ -140,6 +140,20 @@ do_write_tmp(void)
 	return errno == EACCES ? 0 : 2;
 }
 
+static char readable_path[64];
+
+static int
+do_read_outside(void)
+{
+	int fd = open(readable_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EACCES ? 0 : 2;
+}
+
 static int
 do_read_shadow(void)
 {
@@ -191,6 +205,24 @@ static void test_execve_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_e
 static void test_ptrace_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_ptrace)); }
 static void test_setuid_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_setuid)); }
 static void test_write_refused_by_landlock(void **s) { (void)s; assert_exit0(in_sandbox(do_write_tmp)); }
+/* A world-readable file outside /etc, /usr, /lib*: DAC allows it, only
+ * Landlock refuses. */
+static void
+test_read_outside_refused_by_landlock(void **s)
+{
+	int fd, status;
+
+	(void)s;
+	snprintf(readable_path, sizeof(readable_path), "/tmp/vigil-auth-read-%d", (int)getpid());
+	fd = open(readable_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	status = in_sandbox(do_read_outside);
+	unlink(readable_path);
+	assert_exit0(status);
+}
+
 static void test_control_read_shadow(void **s) { (void)s; assert_exit0(in_sandbox(do_read_shadow)); }
 static void test_control_pam_good(void **s) { (void)s; assert_exit0(in_sandbox(do_pam_good)); }
 static void test_control_pam_bad(void **s) { (void)s; assert_exit0(in_sandbox(do_pam_bad)); }
@@ -538,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_ptrace_kills),
 		cmocka_unit_test(test_setuid_kills),
 		cmocka_unit_test(test_write_refused_by_landlock),
+		cmocka_unit_test(test_read_outside_refused_by_landlock),
 		cmocka_unit_test(test_control_read_shadow),
 		cmocka_unit_test(test_control_pam_good),
 		cmocka_unit_test(test_control_pam_bad),

@@ -45,6 +45,15 @@ channel_watch(struct ipc_channel *ch)
 		(void)ev_mod(ev, ch->fd, EPOLLIN | (ipc_pending(ch) ? EPOLLOUT : 0));
 }
 
+/* Log lines queue on privd's channel behind our back (ipc_log_sink). */
+static void
+watch_all(void)
+{
+	channel_watch(&ch_privd);
+	channel_watch(&ch_monitor);
+	channel_watch(&ch_webui);
+}
+
 static void
 channel_send(struct ipc_channel *ch, enum msg_type type, const void *m)
 {
@@ -105,6 +114,7 @@ on_delay_timer(int fd, uint32_t events, void *arg)
 	while (auth_delay_pop(&delayed, now, &req))
 		login_result(req, false, NULL, 0, NULL);
 	delay_timer_arm();
+	watch_all();
 }
 
 static void
@@ -300,6 +310,7 @@ on_channel(int fd, uint32_t events, void *arg)
 			explicit_bzero(&m, sizeof(m));
 			continue;
 		case IPC_AGAIN:
+			watch_all();
 			return;
 		case IPC_CLOSED:
 			log_info("%s closed its channel: exiting", proc_role_name(ch->peer));
@@ -331,6 +342,7 @@ on_timer(int fd, uint32_t events, void *arg)
 		login_result(p->req, false, NULL, 0, NULL);
 		auth_pending_remove(p);
 	}
+	watch_all();
 }
 
 static void
