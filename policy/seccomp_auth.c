@@ -13,6 +13,11 @@
 #include "common/util.h"
 #include "policy/policy.h"
 
+/* Argument n (an int: the upper 32 bits are ignored, as the kernel does)
+ * equals v.  Spelled out because libseccomp's SCMP_A0() leaves datum_b
+ * implicit, which clang's -Wmissing-field-initializers refuses. */
+#define ARG32_EQ(n, v) { (n), SCMP_CMP_MASKED_EQ, 0xffffffffu, (v) }
+
 static const struct seccomp_allow auth_allow[] = {
 	ALLOW(access, "libselinux (via pam_unix) probes /etc/selinux/config"),
 	ALLOW(brk, "malloc"),
@@ -39,7 +44,7 @@ static const struct seccomp_allow auth_allow[] = {
 	ALLOW(gettid, "glibc"),
 	ALLOW(getuid, "pam_unix, libpam"),
 	ALLOW_IF(ioctl, "stdio asks whether stderr is a terminal (TCGETS only)",
-	    SCMP_A1(SCMP_CMP_EQ, TCGETS)),
+	    ARG32_EQ(1, TCGETS)),
 	ALLOW(lseek, "stdio on /etc files"),
 	ALLOW(madvise, "malloc trimming"),
 	ALLOW(mmap, "malloc; dlopen maps PAM modules (PROT_EXEC: modules are code)"),
@@ -51,10 +56,10 @@ static const struct seccomp_allow auth_allow[] = {
 	 * filter on O_ACCMODE here would kill auth on such a stack. */
 	ALLOW(openat, "PAM config, modules, /etc/passwd, group, shadow (read-only by Landlock)"),
 	ALLOW_IF(prctl, "libcap (pam_cap) reads the bounding set",
-	    SCMP_A0(SCMP_CMP_EQ, PR_CAPBSET_READ)),
-	ALLOW_IF(prctl, "libcap reads the ambient set", SCMP_A0(SCMP_CMP_EQ, PR_CAP_AMBIENT)),
-	ALLOW_IF(prctl, "libcap reads securebits", SCMP_A0(SCMP_CMP_EQ, PR_GET_SECUREBITS)),
-	ALLOW_IF(prctl, "libcap reads no-new-privs", SCMP_A0(SCMP_CMP_EQ, PR_GET_NO_NEW_PRIVS)),
+	    ARG32_EQ(0, PR_CAPBSET_READ)),
+	ALLOW_IF(prctl, "libcap reads the ambient set", ARG32_EQ(0, PR_CAP_AMBIENT)),
+	ALLOW_IF(prctl, "libcap reads securebits", ARG32_EQ(0, PR_GET_SECUREBITS)),
+	ALLOW_IF(prctl, "libcap reads no-new-privs", ARG32_EQ(0, PR_GET_NO_NEW_PRIVS)),
 	ALLOW(pread64, "dlopen reads ELF headers"),
 	ALLOW(prlimit64, "libpam/glibc query limits"),
 	ALLOW(read, "channels' timerfd and signalfd; files PAM and NSS read"),

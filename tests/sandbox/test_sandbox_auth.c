@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -124,6 +126,24 @@ do_setuid(void)
 }
 
 static int
+do_prctl_set(void)
+{
+	/* Reading capability state is allowed; changing process state is not. */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	return 3;
+}
+
+static int
+do_ioctl_tiocsti(void)
+{
+	char c = 'x';
+
+	/* Only TCGETS is allowed: TIOCSTI (type into a terminal) kills. */
+	ioctl(2, TIOCSTI, &c);
+	return 3;
+}
+
+static int
 do_write_tmp(void)
 {
 	char path[64];
@@ -204,6 +224,8 @@ static void test_socket_unix_refused(void **s) { (void)s; assert_exit0(in_sandbo
 static void test_execve_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_execve)); }
 static void test_ptrace_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_ptrace)); }
 static void test_setuid_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_setuid)); }
+static void test_prctl_set_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_prctl_set)); }
+static void test_ioctl_tiocsti_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_ioctl_tiocsti)); }
 static void test_write_refused_by_landlock(void **s) { (void)s; assert_exit0(in_sandbox(do_write_tmp)); }
 /* A world-readable file outside /etc, /usr, /lib*: DAC allows it, only
  * Landlock refuses. */
@@ -569,6 +591,8 @@ main(void)
 		cmocka_unit_test(test_execve_kills),
 		cmocka_unit_test(test_ptrace_kills),
 		cmocka_unit_test(test_setuid_kills),
+		cmocka_unit_test(test_prctl_set_kills),
+		cmocka_unit_test(test_ioctl_tiocsti_kills),
 		cmocka_unit_test(test_write_refused_by_landlock),
 		cmocka_unit_test(test_read_outside_refused_by_landlock),
 		cmocka_unit_test(test_control_read_shadow),
