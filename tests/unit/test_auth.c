@@ -8,12 +8,14 @@
 #include <cmocka.h>
 
 #include <crypt.h>
+#include <errno.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
+#include "policy/policy.h"
 #include "webui/auth/auth.h"
 
 /* ---- helpers ---- */
@@ -757,6 +759,37 @@ test_random_rules_and_logins(void **state)
 	}
 }
 
+/* The policy is data: sorted by name, a reason for every entry, and the
+ * things auth must never do are not in it. */
+static void
+test_seccomp_policy_table(void **state)
+{
+	const struct seccomp_policy *p = &seccomp_policy_auth;
+	static const char *const never[] = {
+		"execve", "execveat", "ptrace", "setuid", "setgid", "setresuid",
+		"setresgid", "setgroups", "socket", "connect", "bind", "listen",
+		"accept", "accept4", "sendto", "fork", "vfork", "clone", "clone3",
+		"mount", "chroot", "unshare", "setns", "process_vm_writev", "kill",
+	};
+
+	(void)state;
+	assert_true(p->nallow > 0);
+	for (size_t i = 0; i < p->nallow; i++) {
+		assert_non_null(p->allow[i].why);
+		assert_true(strlen(p->allow[i].why) > 5);
+		if (i > 0 && strcmp(p->allow[i - 1].name, p->allow[i].name) > 0)
+			fail_msg("seccomp_auth: %s listed after %s", p->allow[i].name,
+			    p->allow[i - 1].name);
+		for (size_t k = 0; k < sizeof(never) / sizeof(never[0]); k++)
+			if (strcmp(p->allow[i].name, never[k]) == 0)
+				fail_msg("seccomp_auth allows %s", never[k]);
+	}
+	/* socket() fails softly, with the errno libpam takes for "no audit". */
+	assert_int_equal(p->ndeny, 1);
+	assert_string_equal(p->deny[0].name, "socket");
+	assert_int_equal(p->deny[0].err, EAFNOSUPPORT);
+}
+
 int
 main(void)
 {
@@ -770,6 +803,7 @@ main(void)
 		cmocka_unit_test(test_sid_format),
 		cmocka_unit_test(test_pending_table),
 		cmocka_unit_test(test_delay_queue),
+		cmocka_unit_test(test_seccomp_policy_table),
 		cmocka_unit_test(test_group_scope_overflow_fails_closed),
 	};
 	const struct CMUnitTest groups[] = {
