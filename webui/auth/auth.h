@@ -72,6 +72,12 @@ void auth_grant_from_user(const struct msg_auth_rule *r, struct auth_grant *g);
 bool auth_grant_from_groups(const struct auth_rules *rs, const char *user,
     const char *const *sysgroups, size_t nsysgroups, struct auth_grant *g);
 
+/* md5crypt.c: MD5 (RFC 1321), and the MD5-based crypt of "$1$" and Apache's
+ * "$apr1$" hashes: false when setting has another prefix or out is short. */
+void auth_md5(const void *data, size_t n, uint8_t out[16]);
+bool auth_md5crypt(const char *password, const char *setting, char *out,
+    size_t outlen);
+
 /* Constant-time equality of two byte strings of the same length. */
 bool auth_ct_equal(const void *a, const void *b, size_t len);
 /* Constant-time equality of two NUL-terminated strings shorter than

@@ -70,11 +70,9 @@ auth_rules_add(struct auth_rules *rs, const struct msg_auth_rule *r,
 			*why = "duplicate user rule";
 			return false;
 		}
-		if (r->secret_type == SECRET_MD5 && strncmp(r->secret, "$apr1$", 6) == 0) {
-			/* libxcrypt has no apr1; refusing here is louder than
-			 * a user who can never log in. */
-			*why = "apr1 (htpasswd -m) hashes are not supported: use "
-			    "bcrypt (htpasswd -B) or a crypt(3) hash";
+		if (r->secret_type == SECRET_MD5 && strncmp(r->secret, "$apr1$", 6) != 0 &&
+		    strncmp(r->secret, "$1$", 3) != 0) {
+			*why = "md5 secret is neither an $apr1$ nor a $1$ hash";
 			return false;
 		}
 		break;
@@ -182,6 +180,17 @@ crypt_verify(const char *password, const char *hash)
 	return ok;
 }
 
+static bool
+apr1_verify(const char *password, const char *hash)
+{
+	char out[MSG_SECRET_LEN];
+	bool ok;
+
+	ok = auth_md5crypt(password, hash, out, sizeof(out)) && auth_ct_streq(out, hash);
+	explicit_bzero(out, sizeof(out));
+	return ok;
+}
+
 bool
 auth_secret_verify(const struct msg_auth_rule *r, const char *password)
 {
@@ -190,8 +199,13 @@ auth_secret_verify(const struct msg_auth_rule *r, const char *password)
 	switch (r->secret_type) {
 	case SECRET_CLEARTEXT:
 		return auth_ct_streq(password, r->secret);
+	case SECRET_MD5:
+		if (strncmp(r->secret, "$apr1$", 6) == 0)
+			return apr1_verify(password, r->secret);
+		return crypt_verify(password, r->secret);	/* "$1$" */
 	case SECRET_CRYPT:
-	case SECRET_MD5:	/* "$1$" md5-crypt; apr1 was refused at load */
+		if (strncmp(r->secret, "$apr1$", 6) == 0)	/* libcrypt has none */
+			return apr1_verify(password, r->secret);
 		return crypt_verify(password, r->secret);
 	default:
 		return false;
@@ -204,7 +218,7 @@ auth_secret_dummy(const struct auth_rules *rs, const char *password)
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->rule[i].kind == AUTH_RULE_USER &&
 		    rs->rule[i].secret_type != SECRET_CLEARTEXT) {
-			(void)crypt_verify(password, rs->rule[i].secret);
+			(void)auth_secret_verify(&rs->rule[i], password);
 			return;
 		}
 	(void)auth_ct_streq(password, "");
