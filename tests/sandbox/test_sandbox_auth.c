@@ -526,6 +526,21 @@ test_daemon_end_to_end(void **state)
 	assert_int_equal(m.body.login_result.role, ROLE_READONLY);
 	assert_string_equal(m.body.login_result.sid, ack.sid);
 
+	/* The monitor never answers: the login fails after the timeout. */
+	login.req = 12;
+	strcpy(login.user, "admin");
+	strcpy(login.password, "s3cret");
+	{
+		uint64_t t0 = now_ms();
+
+		assert_int_equal(ipc_send(&web, MSG_LOGIN, &login, -1), 0);
+		must_recv(&mon, MSG_SESSION_GRANT, &m);
+		must_recv(&web, MSG_LOGIN_RESULT, &m);
+		assert_int_equal(m.body.login_result.req, 12);
+		assert_int_equal(m.body.login_result.ok, 0);
+		assert_true(now_ms() - t0 >= AUTH_PENDING_TIMEOUT_MS - 100);
+	}
+
 	/* Still alive (the policy let PAM do its work), exits when privd goes. */
 	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
 	ipc_channel_close(&privd);
