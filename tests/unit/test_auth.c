@@ -229,6 +229,17 @@ test_user_crypt_hashes(void **state)
 		assert_false(auth_secret_verify(r, ""));
 		auth_rules_free(&rs);
 	}
+	/* htpasswd -d (DES) and -B ($2y$) hashes, as the monitor forwards them. */
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_USER, "des", SECRET_CRYPT, "abJnggxhB/yWI", ROLE_READONLY,
+	    NULL));
+	add_ok(&rs, rule(AUTH_RULE_USER, "b2y", SECRET_CRYPT,
+	    "$2y$05$abcdefghijklmnopqrstuuWG29KuyeAicPCJODk1zjyGvyQUU2awu", ROLE_READONLY, NULL));
+	assert_true(auth_secret_verify(auth_rules_find_user(&rs, "des"), "password"));
+	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "des"), "passwort"));
+	assert_true(auth_secret_verify(auth_rules_find_user(&rs, "b2y"), "password"));
+	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b2y"), "passwor"));
+	auth_rules_free(&rs);
 	/* A broken hash never matches (crypt fails with "*0"). */
 	auth_rules_init(&rs);
 	add_ok(&rs, rule(AUTH_RULE_USER, "b", SECRET_CRYPT, "*0", ROLE_READONLY, NULL));
