@@ -112,7 +112,7 @@ bool auth_sid_new(char sid[MSG_SID_LEN]);
 bool auth_sid_valid(const char *sid);
 
 #define AUTH_PENDING_MAX	64
-#define AUTH_PENDING_TIMEOUT_MS	5000
+#define AUTH_PENDING_TIMEOUT_MS	3000	/* + up to 1 s timer tick: inside webui's 5 s wait */
 
 /* A login waiting for the monitor's SESSION_ACK. */
 struct auth_pending {
