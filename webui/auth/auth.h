@@ -5,8 +5,9 @@
  * role and service scope, asks the monitor to record the session
  * (SESSION_GRANT, SESSION_ACK) and only then answers webui.
  *
- * Everything here except pam.c and sandbox.c is pure: no I/O, so the unit
- * tests drive it directly. */
+ * Everything declared here except pam.c and sandbox.c is pure (no I/O but
+ * log lines, and getrandom for session ids), so the unit tests drive it
+ * directly; main.c owns the descriptors and the event loop. */
 #ifndef VIGIL_AUTH_H
 #define VIGIL_AUTH_H
 

@@ -298,8 +298,10 @@ auth_grant_from_groups(const struct auth_rules *rs, const char *user,
 			    sizeof(g->scope[0]));
 		}
 	}
-	if (all)
+	if (all) {
 		g->nscope = 0;
+		memset(g->scope, 0, sizeof(g->scope));
+	}
 	strlcpy_v(g->user, user, sizeof(g->user));
 	g->role = (uint8_t)best;
 	return true;
