@@ -20,7 +20,7 @@ struct web_session {
 	uint8_t role;			/* enum web_role */
 	char csrf[CSRF_LEN + 1];
 	uint64_t expiry_ms;		/* monotonic */
-	char flash[MSG_NAME_LEN];	/* shown once on the next page */
+	char flash[3 * MSG_NAME_LEN + 32];	/* shown once on the next page */
 };
 
 struct session_table {
