@@ -350,6 +350,13 @@ handle_login(struct webui *w, struct client *c, const struct http_request *req)
 		webui_respond_error(w, c, 503, "the authentication service is not available");
 		return;
 	}
+	if (!bucket_take(&w->login_rate, now_ms())) {
+		explicit_bzero(&f, sizeof(f));
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_warn("too many logins: refused one from %s", c->addr);
+		webui_respond_error(w, c, 429, "too many login attempts; try again shortly");
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.req = next_req(w);
 	strlcpy_v(m.user, user, sizeof(m.user));
@@ -386,7 +393,8 @@ handle_action(struct webui *w, struct client *c, const struct http_request *req)
 	}
 	csrf = http_form_get(&f, "csrf");
 	if (csrf == NULL || !ct_streq(csrf, s->csrf)) {
-		log_warn("action refused for %s: missing or wrong CSRF token", c->addr);
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_warn("action refused for %s: missing or wrong CSRF token", c->addr);
 		webui_respond_error(w, c, 403, "invalid or missing CSRF token");
 		return;
 	}
@@ -400,6 +408,10 @@ handle_action(struct webui *w, struct client *c, const struct http_request *req)
 	}
 	if (!w->monitor_up) {
 		webui_respond_error(w, c, 503, "the monitor is not available");
+		return;
+	}
+	if (!bucket_take(&w->action_rate, now_ms())) {
+		webui_respond_error(w, c, 429, "too many actions; try again shortly");
 		return;
 	}
 	memset(&m, 0, sizeof(m));

@@ -29,6 +29,9 @@ webui_init(struct webui *w)
 	w->auth.fd = -1;
 	w->signature = true;
 	w->ev = ev_new();
+	bucket_init(&w->login_rate, WEBUI_LOGIN_RATE, WEBUI_LOGIN_BURST, now_ms());
+	bucket_init(&w->action_rate, WEBUI_ACTION_RATE, WEBUI_ACTION_BURST, now_ms());
+	bucket_init(&w->netlog_rate, WEBUI_NETLOG_RATE, WEBUI_NETLOG_BURST, now_ms());
 }
 
 struct client *
@@ -187,8 +190,9 @@ webui_client_input(struct webui *w, struct client *c)
 	if (rc == HTTP_PARSE_DONE) {
 		webui_handle_request(w, c, &req);
 	} else {
-		log_info("%s: refused a malformed request (%d %s)", c->addr, rc,
-		    http_reason(rc));
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_info("%s: refused a malformed request (%d %s)", c->addr, rc,
+			    http_reason(rc));
 		webui_respond_error(w, c, rc, "the request was malformed");
 	}
 	/* Passwords rode in the body: gone before anything else runs. */
@@ -312,12 +316,13 @@ listener_event(int fd, uint32_t events, void *arg)
 		format_addr(&ss, addr, sizeof(addr));
 		c = webui_client_new(w, cfd, addr);
 		if (c == NULL) {
-			log_warn("%d clients already: refusing %s", WEBUI_MAX_CLIENTS, addr);
+			if (bucket_take(&w->netlog_rate, now_ms()))
+				log_warn("%d clients already: refusing %s", WEBUI_MAX_CLIENTS, addr);
 			close(cfd);
 			continue;
 		}
 		c->forbidden = !allow_match(&w->allow, (struct sockaddr *)&ss, sl);
-		if (c->forbidden)
+		if (c->forbidden && bucket_take(&w->netlog_rate, now_ms()))
 			log_warn("%s is not in the allow list: 403", addr);
 		if (ev_add(w->ev, cfd, EPOLLIN, client_event, c) < 0) {
 			log_warn("epoll: %s", strerror(errno));

@@ -13,6 +13,7 @@
 #include "webui/allow.h"
 #include "webui/html.h"
 #include "webui/http.h"
+#include "webui/ratelimit.h"
 #include "webui/session.h"
 
 #define WEBUI_MAX_CLIENTS		64
@@ -21,6 +22,13 @@
 #define WEBUI_PENDING_TIMEOUT_MS	5000
 #define WEBUI_MAX_RESPONSE		(32u << 20)
 #define SNAPSHOT_MAX_SERVICES		100000u
+/* Below auth's and the monitor's IPC limits (200/s, burst 1000). */
+#define WEBUI_LOGIN_RATE		20	/* per second */
+#define WEBUI_LOGIN_BURST		40
+#define WEBUI_ACTION_RATE		50
+#define WEBUI_ACTION_BURST		100
+#define WEBUI_NETLOG_RATE		10	/* log lines caused by clients */
+#define WEBUI_NETLOG_BURST		50
 
 struct snap_service {
 	char *name, *type, *status, *monitor, *detail;
@@ -106,6 +114,9 @@ struct webui {
 	int timer_fd;
 	uint32_t next_req;
 	int exit_code;
+	struct bucket login_rate;
+	struct bucket action_rate;
+	struct bucket netlog_rate;	/* lines a client can cause */
 };
 
 /* ---- options.c: the command line (0, or -1 with err set) ---- */

@@ -821,6 +821,55 @@ test_snapshot_consistency(void **state)
 	assert_int_equal(w.snap.count, 0);
 }
 
+static void
+test_bucket(void **state)
+{
+	struct bucket b;
+
+	(void)state;
+	bucket_init(&b, 10, 3, 1000);
+	assert_true(bucket_take(&b, 1000));
+	assert_true(bucket_take(&b, 1000));
+	assert_true(bucket_take(&b, 1000));
+	assert_false(bucket_take(&b, 1000));
+	assert_false(bucket_take(&b, 1099));
+	assert_true(bucket_take(&b, 1100));	/* 10/s: one per 100 ms */
+	assert_false(bucket_take(&b, 1100));
+	assert_true(bucket_take(&b, 60000));
+	assert_true(bucket_take(&b, 60000));
+	assert_true(bucket_take(&b, 60000));
+	assert_false(bucket_take(&b, 60000));	/* never more than the burst */
+	assert_false(bucket_take(&b, 50000));	/* clock going back adds nothing */
+}
+
+static void
+test_flow_login_flood_429(void **state)
+{
+	int waiting = 0, limited = 0;
+	struct client *cs[WEBUI_LOGIN_BURST + 10];
+
+	(void)state;
+	bucket_init(&w.login_rate, WEBUI_LOGIN_RATE, WEBUI_LOGIN_BURST, now_ms());
+	for (size_t i = 0; i < WEBUI_LOGIN_BURST + 10; i++) {
+		cs[i] = post("/login", "user=flood&password=x", false);
+		if (cs[i]->state == CL_WAITING)
+			waiting++;
+		else if (strncmp(cs[i]->out.data, "HTTP/1.1 429 ", 13) == 0)
+			limited++;
+		if (i % 32 == 31)	/* stay under the client table's size */
+			for (size_t k = i - 31; k <= i; k++)
+				done(cs[k]);
+	}
+	for (size_t k = (WEBUI_LOGIN_BURST + 10) / 32 * 32; k < WEBUI_LOGIN_BURST + 10; k++)
+		done(cs[k]);
+	/* a few tokens may refill while the loop runs */
+	assert_true(waiting >= WEBUI_LOGIN_BURST && waiting <= WEBUI_LOGIN_BURST + 2);
+	assert_int_equal(waiting + limited, WEBUI_LOGIN_BURST + 10);
+	for (int i = 0; i < waiting; i++)
+		expect(&tauth, MSG_LOGIN);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+}
+
 int
 main(void)
 {
@@ -830,6 +879,7 @@ main(void)
 		cmocka_unit_test(test_session_table),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_bucket),
 	};
 	const struct CMUnitTest flow[] = {
 		cmocka_unit_test(test_flow_login_page_and_404),
@@ -841,6 +891,7 @@ main(void)
 		cmocka_unit_test(test_flow_logout),
 		cmocka_unit_test(test_flow_forbidden_and_signature),
 		cmocka_unit_test(test_snapshot_consistency),
+		cmocka_unit_test(test_flow_login_flood_429),
 	};
 	int rc = cmocka_run_group_tests_name("units", unit, NULL, NULL);
 
