@@ -38,12 +38,17 @@ struct client *
 webui_client_new(struct webui *w, int fd, const char *addr)
 {
 	struct client *c;
-	size_t slot;
+	size_t slot = WEBUI_MAX_CLIENTS, same = 0;
 
-	for (slot = 0; slot < WEBUI_MAX_CLIENTS; slot++)
-		if (w->clients[slot] == NULL)
-			break;
-	if (slot == WEBUI_MAX_CLIENTS)
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++) {
+		if (w->clients[i] == NULL) {
+			if (slot == WEBUI_MAX_CLIENTS)
+				slot = i;
+		} else if (strcmp(w->clients[i]->addr, addr) == 0) {
+			same++;
+		}
+	}
+	if (slot == WEBUI_MAX_CLIENTS || same >= WEBUI_MAX_PER_ADDR)
 		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
@@ -317,7 +322,8 @@ listener_event(int fd, uint32_t events, void *arg)
 		c = webui_client_new(w, cfd, addr);
 		if (c == NULL) {
 			if (bucket_take(&w->netlog_rate, now_ms()))
-				log_warn("%d clients already: refusing %s", WEBUI_MAX_CLIENTS, addr);
+				log_warn("too many clients (%zu, at most %d per address): "
+				    "refusing %s", w->nclients, WEBUI_MAX_PER_ADDR, addr);
 			close(cfd);
 			continue;
 		}

@@ -17,6 +17,7 @@
 #include "webui/session.h"
 
 #define WEBUI_MAX_CLIENTS		64
+#define WEBUI_MAX_PER_ADDR		16	/* one address cannot take every slot */
 #define WEBUI_HEADER_TIMEOUT_MS		10000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
@@ -153,6 +154,7 @@ void webui_init(struct webui *w);
 void webui_start(struct webui *w);
 /* A response in c->out is ready: start writing it. */
 void webui_client_respond(struct webui *w, struct client *c);
+/* NULL when the table is full or addr already has WEBUI_MAX_PER_ADDR. */
 struct client *webui_client_new(struct webui *w, int fd, const char *addr);
 void webui_client_free(struct webui *w, struct client *c);
 /* Input on a client: parse what came and answer when a request is whole. */

@@ -422,6 +422,71 @@ test_live_https_under_seccomp(void **state)
 	SSL_CTX_free(ctx);
 }
 
+/* The real binary, as privd starts it: argv, fds 3/4/5, main()'s drop.
+ * It logs through privd's channel, serves, and exits 1 when the monitor's
+ * channel goes away (privd then starts a fresh web side). */
+static void
+test_exec_binary(void **state)
+{
+	struct live lv;
+	int p[2], m[2], a[2], st;
+	char exe[PATH_MAX], bin[PATH_MAX + 32], port[8], *r;
+	ssize_t n;
+	struct ipc_msg msg;
+	bool saw_listening = false;
+
+	(void)state;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(bin, sizeof(bin), "%s/../vigil-webui", exe);
+	lv.port = free_port();
+	snprintf(port, sizeof(port), "%u", lv.port);
+	assert_int_equal(ipc_socketpair(p), 0);
+	assert_int_equal(ipc_socketpair(m), 0);
+	assert_int_equal(ipc_socketpair(a), 0);
+	lv.pid = fork();
+	assert_true(lv.pid >= 0);
+	if (lv.pid == 0) {
+		char *argv[] = { (char *)"vigil-webui", (char *)"--user", (char *)"_vigilweb",
+		    (char *)"--chroot", root_dir, (char *)"--port", port,
+		    (char *)"--address", (char *)"127.0.0.1", (char *)"--no-signature",
+		    (char *)"--allow", (char *)"localhost", NULL };
+		char *envp[] = { NULL };
+
+		if (dup2(p[1], 3) < 0 || dup2(m[1], 4) < 0 || dup2(a[1], 5) < 0)
+			_exit(20);
+		close_from(6);
+		execve(bin, argv, envp);
+		_exit(21);
+	}
+	close(p[1]);
+	close(m[1]);
+	close(a[1]);
+	ipc_channel_init(&lv.privd, p[0], PROC_PRIVD, PROC_WEBUI);
+	ipc_channel_init(&lv.monitor, m[0], PROC_MONITOR, PROC_WEBUI);
+	ipc_channel_init(&lv.auth, a[0], PROC_AUTH, PROC_WEBUI);
+	assert_int_equal(ipc_send_hello(&lv.privd), 0);
+	assert_int_equal(ipc_send_hello(&lv.monitor), 0);
+	assert_int_equal(ipc_send_hello(&lv.auth), 0);
+	while (!saw_listening && ipc_recv_wait(&lv.privd, &msg, 5000) == IPC_MSG)
+		if (msg.type == MSG_LOG && strstr(msg.body.log.text, "listening on") != NULL)
+			saw_listening = true;
+	assert_true(saw_listening);
+	r = exchange(lv.port, NULL, "GET /api/status HTTP/1.1\r\nHost: t\r\n\r\n", NULL);
+	if (strncmp(r, "HTTP/1.1 401 ", 13) != 0)
+		fail_msg("exec'd webui: %.200s", r);
+	assert_null(strstr(r, "\r\nServer:"));
+	/* the monitor goes away: webui exits 1, not by a signal */
+	ipc_channel_close(&lv.monitor);
+	assert_int_equal(waitpid(lv.pid, &st, 0), lv.pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 1)
+		fail_msg("webui after losing the monitor: status 0x%x", st);
+	ipc_channel_close(&lv.privd);
+	ipc_channel_close(&lv.auth);
+}
+
 static int
 setup(void **state)
 {
@@ -468,6 +533,7 @@ main(void)
 		cmocka_unit_test(test_control_accept_and_root),
 		cmocka_unit_test(test_live_http_under_seccomp),
 		cmocka_unit_test(test_live_https_under_seccomp),
+		cmocka_unit_test(test_exec_binary),
 	};
 
 	if (geteuid() != 0) {
