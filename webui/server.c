@@ -245,10 +245,6 @@ client_handshake(struct webui *w, struct client *c)
 		return;
 	}
 	c->state = CL_READING;
-	if (c->forbidden) {
-		webui_respond_error(w, c, 403, "your address may not use this interface");
-		return;
-	}
 	ev_mod(w->ev, c->fd, EPOLLIN);
 	client_read(w, c);
 }
@@ -277,6 +273,8 @@ client_event(int fd, uint32_t events, void *arg)
 		client_flush(w, c);
 		break;
 	}
+	/* A request may have queued a message to auth or the monitor. */
+	webui_flush_channels(w);
 }
 
 static void
@@ -346,9 +344,10 @@ listener_event(int fd, uint32_t events, void *arg)
 			}
 			SSL_set_accept_state(c->ssl);
 			c->state = CL_HANDSHAKE;
-		} else if (c->forbidden) {
-			webui_respond_error(w, c, 403, "your address may not use this interface");
 		}
+		/* A client outside the allow list still gets its request read
+		 * (within the same bounds and timeouts) so that the 403 reaches
+		 * it instead of a reset; webui_handle_request() refuses it. */
 	}
 }
 

@@ -21,7 +21,7 @@
 #define WEBUI_HEADER_TIMEOUT_MS		10000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
-#define WEBUI_MAX_RESPONSE		(32u << 20)
+#define WEBUI_MAX_RESPONSE		(8u << 20)	/* x 64 clients: bounded memory */
 #define SNAPSHOT_MAX_SERVICES		100000u
 /* Below auth's and the monitor's IPC limits (200/s, burst 1000). */
 #define WEBUI_LOGIN_RATE		20	/* per second */

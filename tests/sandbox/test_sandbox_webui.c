@@ -67,6 +67,7 @@ options(struct webui_options *o, uint16_t port, bool ssl)
 }
 
 static struct webui child_w;
+static const char *live_allow;	/* one --allow entry for live_start, or NULL */
 
 static void
 child_apply(uint16_t port, bool ssl)
@@ -267,6 +268,10 @@ live_start(struct live *lv, bool ssl)
 			_exit(20);
 		close_from(6);
 		options(&o, lv->port, ssl);
+		if (live_allow != NULL) {
+			o.allow[0] = live_allow;
+			o.nallow = 1;
+		}
 		webui_init(&child_w);
 		webui_sandbox_apply(&child_w, &o);
 		webui_start(&child_w);
@@ -422,6 +427,30 @@ test_live_https_under_seccomp(void **state)
 	SSL_CTX_free(ctx);
 }
 
+/* A client outside --allow gets 403 (and the connection closes); one
+ * inside is served. */
+static void
+test_live_allow_list(void **state)
+{
+	struct live lv;
+	char *r;
+
+	(void)state;
+	live_allow = "10.0.0.0/8";
+	live_start(&lv, false);
+	r = exchange(lv.port, NULL, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", NULL);
+	if (strncmp(r, "HTTP/1.1 403 ", 13) != 0)
+		fail_msg("client outside the allow list: %.200s", r);
+	assert_null(strstr(r, "action=\"/login\""));
+	live_stop(&lv);
+	live_allow = "127.0.0.0/8";
+	live_start(&lv, false);
+	r = exchange(lv.port, NULL, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", NULL);
+	assert_int_equal(strncmp(r, "HTTP/1.1 200 ", 13), 0);
+	live_stop(&lv);
+	live_allow = NULL;
+}
+
 /* The real binary, as privd starts it: argv, fds 3/4/5, main()'s drop.
  * It logs through privd's channel, serves, and exits 1 when the monitor's
  * channel goes away (privd then starts a fresh web side). */
@@ -533,6 +562,7 @@ main(void)
 		cmocka_unit_test(test_control_accept_and_root),
 		cmocka_unit_test(test_live_http_under_seccomp),
 		cmocka_unit_test(test_live_https_under_seccomp),
+		cmocka_unit_test(test_live_allow_list),
 		cmocka_unit_test(test_exec_binary),
 	};
 
