@@ -28,6 +28,21 @@ valid_path(const char *s)
 	return s[0] == '/' && n < MSG_PATH_LEN;
 }
 
+/* The TLS files: privd passes the control file's words; a relative path is
+ * taken from privd's working directory, so only the shape is checked. */
+static bool
+valid_file(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= MSG_PATH_LEN || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static bool
 valid_short(const char *s)
 {
@@ -118,13 +133,13 @@ webui_parse_args(int argc, char **argv, struct webui_options *o, char *err,
 		} else if (strcmp(a, "--pemfile") == 0) {
 			if (o->pemfile != NULL)
 				goto repeated;
-			if (!valid_path(v))
+			if (!valid_file(v))
 				goto bad;
 			o->pemfile = v;
 		} else if (strcmp(a, "--clientpem") == 0) {
 			if (o->clientpem != NULL)
 				goto repeated;
-			if (!valid_path(v))
+			if (!valid_file(v))
 				goto bad;
 			o->clientpem = v;
 		} else {
