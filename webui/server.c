@@ -173,6 +173,9 @@ client_flush(struct webui *w, struct client *c)
 	webui_client_free(w, c);
 }
 
+/* The response is written from the loop (EPOLLOUT), never from here: the
+ * callers (request handlers, IPC replies, the timer) keep using c after
+ * this returns, and a finished write frees it. */
 void
 webui_client_respond(struct webui *w, struct client *c)
 {
@@ -181,7 +184,8 @@ webui_client_respond(struct webui *w, struct client *c)
 	c->pending = PEND_NONE;
 	if (c->fd < 0)
 		return;		/* a test drives this client */
-	client_flush(w, c);
+	if (ev_mod(w->ev, c->fd, EPOLLOUT) < 0)
+		log_warn("%s: epoll: %s", c->addr, strerror(errno));
 }
 
 void
@@ -226,8 +230,14 @@ client_read(struct webui *w, struct client *c)
 		}
 		c->inlen += (size_t)n;
 		webui_client_input(w, c);
+		if (c->state == CL_WAITING) {
+			/* Nothing more is read until auth or the monitor
+			 * answer: level-triggered EPOLLIN would spin. */
+			ev_mod(w->ev, c->fd, 0);
+			return;
+		}
 		if (c->state != CL_READING)
-			return;		/* answered, waiting, or freed */
+			return;		/* answered: written from the loop */
 	}
 }
 
