@@ -16,12 +16,34 @@
 #include "common/util.h"
 #include "webui/webui.h"
 
+/* One listening socket on ai, or -1 with errno set. */
+static int
+bind_one(const struct addrinfo *ai, bool dual_stack)
+{
+	int one = 1, zero = 0, saved;
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    ai->ai_protocol);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (dual_stack && ai->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 static int
 listen_on(const char *address, uint16_t port)
 {
 	struct addrinfo hints, *res, *ai;
 	char portstr[8];
-	int fd = -1, rc, saved = 0;
+	int fd = -1, rc, saved = EADDRNOTAVAIL;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -40,25 +62,16 @@ listen_on(const char *address, uint16_t port)
 	} else if ((rc = getaddrinfo(address, portstr, &hints, &res)) != 0) {
 		fatalx("cannot listen on %s port %s: %s", address, portstr, gai_strerror(rc));
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		int one = 1, zero = 0;
-
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd < 0) {
-			saved = errno;
-			continue;
+	/* A name with both families ("localhost"): IPv4 first, as the
+	 * manual's examples reach the interface at 127.0.0.1. */
+	for (int pass = 0; pass < 2 && fd < 0; pass++) {
+		for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+			if ((pass == 0) != (ai->ai_family == AF_INET))
+				continue;
+			fd = bind_one(ai, address == NULL);
+			if (fd < 0)
+				saved = errno;
 		}
-		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-		    (ai->ai_family == AF_INET6 && address == NULL &&
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0) ||
-		    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 64) < 0) {
-			saved = errno;
-			close(fd);
-			fd = -1;
-			continue;
-		}
-		break;
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {

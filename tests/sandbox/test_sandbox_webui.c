@@ -68,6 +68,7 @@ options(struct webui_options *o, uint16_t port, bool ssl)
 
 static struct webui child_w;
 static const char *live_allow;	/* one --allow entry for live_start, or NULL */
+static bool live_any_address;	/* listen on every address (dual stack) */
 
 static void
 child_apply(uint16_t port, bool ssl)
@@ -268,6 +269,8 @@ live_start(struct live *lv, bool ssl)
 			_exit(20);
 		close_from(6);
 		options(&o, lv->port, ssl);
+		if (live_any_address)
+			o.address = NULL;
 		if (live_allow != NULL) {
 			o.allow[0] = live_allow;
 			o.nallow = 1;
@@ -443,12 +446,17 @@ test_live_allow_list(void **state)
 		fail_msg("client outside the allow list: %.200s", r);
 	assert_null(strstr(r, "action=\"/login\""));
 	live_stop(&lv);
+	/* On every address (one dual-stack socket) an IPv4 client arrives as
+	 * ::ffff:127.0.0.1 and must still match 127.0.0.0/8. */
 	live_allow = "127.0.0.0/8";
+	live_any_address = true;
 	live_start(&lv, false);
 	r = exchange(lv.port, NULL, "GET / HTTP/1.1\r\nHost: t\r\n\r\n", NULL);
-	assert_int_equal(strncmp(r, "HTTP/1.1 200 ", 13), 0);
+	if (strncmp(r, "HTTP/1.1 200 ", 13) != 0)
+		fail_msg("client inside the allow list: %.200s", r);
 	live_stop(&lv);
 	live_allow = NULL;
+	live_any_address = false;
 }
 
 /* The real binary, as privd starts it: argv, fds 3/4/5, main()'s drop.
