@@ -198,6 +198,9 @@ webui_client_input(struct webui *w, struct client *c)
 		return;
 	if (rc == HTTP_PARSE_DONE) {
 		webui_handle_request(w, c, &req);
+	} else if (c->forbidden) {
+		/* Outside the allow list the answer is 403, whatever came. */
+		webui_respond_error(w, c, 403, "your address may not use this interface");
 	} else {
 		if (bucket_take(&w->netlog_rate, now_ms()))
 			log_info("%s: refused a malformed request (%d %s)", c->addr, rc,

@@ -741,6 +741,14 @@ test_flow_forbidden_and_signature(void **state)
 	webui_client_input(&w, c);
 	assert_status(c, 403);
 	done(c);
+	/* even a malformed request gets 403, not a parser verdict */
+	c = webui_client_new(&w, -1, "203.0.113.9");
+	c->forbidden = true;
+	memcpy(c->in, "GET /%G HTTP/1.1\r\n\r\n", 21);
+	c->inlen = 21;
+	webui_client_input(&w, c);
+	assert_status(c, 403);
+	done(c);
 	w.signature = false;
 	c = get("/", false);
 	assert_lacks(c, "Server:");
