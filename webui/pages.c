@@ -564,7 +564,7 @@ webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 	}
 	c->pending = PEND_NONE;
 	if (!r->ok) {
-		log_warn("login failed for user '%s' from %s", c->pending_user, c->addr);
+		/* auth, which decided, has logged the failure with this address */
 		send_login_page(w, c, 401, "Login failed.");
 		return;
 	}
