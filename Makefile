@@ -29,7 +29,7 @@ ALLLDFLAGS= $(LDFLAGS) $(LDHARDEN) $(SAN)
 LIBS_MON  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_WEB  = -lpolicy -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_AUTH = -lpam -lcrypt -lseccomp -lcap-ng
-LIBS_PRIV = -lpolicy -lcap-ng
+LIBS_PRIV = -lcap-ng
 LIBS_CLI  =
 LIBS_ALL  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng -lpam -lcrypt
 
