@@ -133,9 +133,11 @@ child_on_channel(int fd, uint32_t events, void *arg)
 		if (r == IPC_CLOSED || r == IPC_ERROR) {
 			/* A child without its channel is useless: end it. */
 			child_channel_close(c);
-			if (c->pd->state == PD_RUNNING && !c->killed) {
+			if (c->pd->state == PD_RUNNING && !c->killed && c->pid > 0) {
+				/* not marked killed: its exit is logged as the
+				 * failure it is */
 				log_info("%s closed its channel", c->name);
-				child_kill(c, SIGKILL);
+				(void)kill(c->pid, SIGKILL);
 			}
 			return;
 		}
