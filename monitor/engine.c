@@ -1,66 +1,1011 @@
-/* The engine: runtime state of every service (skeleton). */
+/* The engine: runtime state of every service, the poll cycle, rule outcomes
+ * and the actions they trigger.  Everything runs on the monitor's one event
+ * loop; programs run in privd (monitor_run), pings too (monitor_ping). */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
-#include "monitor/monitor.h"
+#include "monitor/engine.h"
 
-struct engine {
-	struct monitor *m;
-	size_t n;
+#define START_POLL_MS 50
+#define DEFAULT_PROGRAM_TIMEOUT_S 30
+
+/* The implicit rule of every process: "if does not exist then restart". */
+static const struct test implicit_exist = {
+	.kind = TEST_EXIST,
+	.act = {
+		.failed = { .kind = ACTION_RESTART },
+		.failed_cycles = { 1, 1 },
+	},
 };
+
+struct runreq {
+	struct svc *s;
+	uint32_t token;
+	enum svc_busy kind;
+	bool is_exec;
+};
+
+static void engine_cycle(struct engine *e);
+static void svc_check(struct svc *s, bool scheduled);
+static void svc_unmonitor(struct svc *s, bool dependants);
+static void svc_monitor(struct svc *s);
+
+bool
+cmp_check(enum cmp_op op, int64_t have, int64_t limit)
+{
+	switch (op) {
+	case OP_LT: return have < limit;
+	case OP_LE: return have <= limit;
+	case OP_GT: return have > limit;
+	case OP_GE: return have >= limit;
+	case OP_EQ: return have == limit;
+	case OP_NE: return have != limit;
+	case OP_CHANGED: return have != limit;
+	case OP_NONE: break;
+	}
+	return false;
+}
+
+const char *
+cmp_op_str(enum cmp_op op)
+{
+	static const char *const names[] = { "", "<", "<=", ">", ">=", "=", "!=",
+	    "changed" };
+
+	return (unsigned)op < ARRAY_SIZE(names) ? names[op] : "?";
+}
+
+const char *
+test_event_name(const struct test *t, bool failed)
+{
+	bool chg = t->op == OP_CHANGED;
+
+	switch (t->kind) {
+	case TEST_EXIST: return failed ? "Does not exist" : "Exists";
+	case TEST_RESOURCE:
+		return failed ? "Resource limit matched" : "Resource limit succeeded";
+	case TEST_CHECKSUM:
+		if (chg || t->op == OP_NONE)
+			return failed ? (chg ? "Checksum changed" : "Checksum failed") :
+			    (chg ? "Checksum not changed" : "Checksum succeeded");
+		return failed ? "Checksum failed" : "Checksum succeeded";
+	case TEST_TIMESTAMP:
+		if (chg)
+			return failed ? "Timestamp changed" : "Timestamp not changed";
+		return failed ? "Timestamp failed" : "Timestamp succeeded";
+	case TEST_SIZE:
+		if (chg)
+			return failed ? "Size changed" : "Size not changed";
+		return failed ? "Size failed" : "Size succeeded";
+	case TEST_MATCH: return failed ? "Content failed" : "Content succeeded";
+	case TEST_FSFLAGS: return failed ? "Fsflags changed" : "Fsflags not changed";
+	case TEST_SPACE: return failed ? "Resource limit matched" : "Resource limit succeeded";
+	case TEST_INODE: return failed ? "Resource limit matched" : "Resource limit succeeded";
+	case TEST_PERMISSION: return failed ? "Permission failed" : "Permission succeeded";
+	case TEST_UID: return failed ? "UID failed" : "UID succeeded";
+	case TEST_GID: return failed ? "GID failed" : "GID succeeded";
+	case TEST_PID: return failed ? "PID changed" : "PID not changed";
+	case TEST_PPID: return failed ? "PPID changed" : "PPID not changed";
+	case TEST_UPTIME: return failed ? "Uptime failed" : "Uptime succeeded";
+	case TEST_CONNECTION: return failed ? "Connection failed" : "Connection succeeded";
+	case TEST_ICMP: return failed ? "ICMP failed" : "ICMP succeeded";
+	case TEST_STATUS: return failed ? "Status failed" : "Status succeeded";
+	case TEST_RESTARTS: return failed ? "Timeout" : "Timeout recovery";
+	case TEST_LINK: return failed ? "Link down" : "Link up";
+	case TEST_KIND_COUNT: break;
+	}
+	return failed ? "Failed" : "Succeeded";
+}
+
+struct svc *
+engine_svc_by_name(struct engine *e, const char *name)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strcmp(e->s[i].cf->name, name) == 0)
+			return &e->s[i];
+	return NULL;
+}
+
+static bool
+svc_depends_on(const struct svc *s, const struct svc *on)
+{
+	for (const struct dependency *d = s->cf->depends; d != NULL; d = d->next)
+		if (strcmp(d->name, on->cf->name) == 0)
+			return true;
+	return false;
+}
+
+static void
+rfc822_date(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+static void
+changed(struct svc *s)
+{
+	svc_update_status(s);
+	monitor_changed(s->e->m);
+}
+
+/* ---- running programs ---- */
+
+static void start_wait_finish(struct svc *s, bool ok, const char *why);
+
+static void
+start_wait_tick(int fd, uint32_t events, void *arg)
+{
+	struct svc *s = arg;
+	pid_t pid;
+
+	(void)events;
+	ev_timer_ack(fd);
+	if (s->busy != BUSY_START)
+		return;
+	pid = process_find(s, true);
+	if (pid > 0) {
+		process_attach(s, pid);
+		start_wait_finish(s, true, NULL);
+		return;
+	}
+	if (now_ms() >= s->busy_deadline_ms)
+		start_wait_finish(s, false, "no process found after the start program");
+}
+
+static void
+start_wait_arm(struct svc *s)
+{
+	if (s->wait_tfd < 0)
+		s->wait_tfd = ev_timer_new(s->e->m->ev, start_wait_tick, s);
+	if (s->wait_tfd >= 0)
+		ev_timer_set(s->wait_tfd, START_POLL_MS, START_POLL_MS);
+}
+
+static void
+start_wait_disarm(struct svc *s)
+{
+	if (s->wait_tfd >= 0)
+		ev_timer_set(s->wait_tfd, 0, 0);
+}
+
+static void
+start_wait_finish(struct svc *s, bool ok, const char *why)
+{
+	start_wait_disarm(s);
+	s->busy = BUSY_NONE;
+	if (ok) {
+		s->exec_failed = false;
+		if (s->monitor == MON_NOT)
+			s->monitor = MON_INIT;
+		log_info("service '%s': started (pid %d)", s->cf->name, (int)s->pid);
+		/* Re-evaluate at once so the existence rule recovers now. */
+		svc_check(s, false);
+		/* Dependants that are down come back after their dependency. */
+		for (size_t i = 0; i < s->e->n; i++) {
+			struct svc *d = &s->e->s[i];
+
+			if (d != s && svc_depends_on(d, s) && d->cf->type == SVC_PROCESS &&
+			    d->monitor != MON_NOT && d->pid <= 0 && d->busy == BUSY_NONE &&
+			    d->mode != MODE_PASSIVE)
+				svc_start(d, "Does not exist", "dependency started");
+		}
+	} else {
+		s->exec_failed = true;
+		log_err("service '%s': Execution failed: %s", s->cf->name,
+		    why ? why : "start failed");
+	}
+	changed(s);
+}
+
+static void
+run_done(const struct msg_run_result *r, void *arg)
+{
+	struct runreq *rq = arg;
+	struct svc *s = rq->s;
+	bool failed = r->spawned == 0 || r->timed_out || r->status != 0;
+	char why[MSG_LOGLINE_LEN];
+
+	if (!r->spawned)
+		snprintf(why, sizeof(why), "could not run the program (error %d)",
+		    (int)r->status);
+	else if (r->timed_out)
+		snprintf(why, sizeof(why), "the program timed out after %u ms",
+		    r->duration_ms);
+	else if (r->status < 0)
+		snprintf(why, sizeof(why), "the program was killed by signal %d",
+		    (int)-r->status);
+	else
+		snprintf(why, sizeof(why), "the program exited with status %d%s%.200s",
+		    (int)r->status, r->output[0] ? ": " : "", r->output);
+
+	if (rq->is_exec) {
+		s->exec_running = false;
+		if (failed) {
+			s->exec_failed = true;
+			log_err("service '%s': Execution failed: exec: %s", s->cf->name, why);
+		}
+		free(rq);
+		changed(s);
+		return;
+	}
+	if (rq->token != s->run_token || s->busy != rq->kind) {
+		/* An older action's program: its work is already accounted for. */
+		if (failed)
+			log_warn("service '%s': earlier program: %s", s->cf->name, why);
+		free(rq);
+		return;
+	}
+	free(rq);
+	switch (s->busy) {
+	case BUSY_START:
+		if (failed) {
+			pid_t pid = process_find(s, true);
+
+			if (pid > 0) {
+				process_attach(s, pid);
+				start_wait_finish(s, true, NULL);
+			} else {
+				start_wait_finish(s, false, why);
+			}
+			return;
+		}
+		if (s->cf->type != SVC_PROCESS) {
+			start_wait_finish(s, true, NULL);
+			return;
+		}
+		/* Success: keep polling for the pid until the deadline. */
+		{
+			pid_t pid = process_find(s, true);
+
+			if (pid > 0) {
+				process_attach(s, pid);
+				start_wait_finish(s, true, NULL);
+			}
+		}
+		return;
+	case BUSY_STOP:
+	case BUSY_RESTART_STOP: {
+		bool again = s->busy == BUSY_RESTART_STOP;
+
+		s->busy = BUSY_NONE;
+		if (failed) {
+			s->exec_failed = true;
+			log_err("service '%s': Execution failed: stop: %s", s->cf->name, why);
+		} else {
+			log_info("service '%s': stopped", s->cf->name);
+		}
+		process_detach(s);
+		s->pid = 0;
+		if (again)
+			svc_start(s, "Restart", "restart after stop");
+		else if (s->stop_then_unmonitor)
+			svc_unmonitor(s, false);
+		changed(s);
+		return;
+	}
+	case BUSY_NONE:
+	case BUSY_EXEC:
+		break;
+	}
+}
+
+static void
+fill_context(struct svc *s, struct msg_run *ctx, const char *event,
+    const char *desc)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	strlcpy_v(ctx->service, s->cf->name, sizeof(ctx->service));
+	strlcpy_v(ctx->event, event ? event : "", sizeof(ctx->event));
+	strlcpy_v(ctx->description, desc ? desc : "", sizeof(ctx->description));
+	rfc822_date(ctx->date, sizeof(ctx->date));
+	strlcpy_v(ctx->host, s->e->m->hostname, sizeof(ctx->host));
+	if (s->cf->type == SVC_PROCESS) {
+		ctx->is_process = 1;
+		ctx->process_pid = s->pid > 0 ? (uint32_t)s->pid : 0;
+		ctx->process_memory_kb = (uint32_t)(s->mem_bytes / 1024);
+		ctx->process_children = s->children;
+		ctx->process_cpu_permille = s->cpu_permille;
+	}
+}
+
+/* Run cmd for s as action kind; false when it could not be queued. */
+static bool
+run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
+    const char *event, const char *desc)
+{
+	struct msg_run ctx;
+	struct runreq *rq = xcalloc(1, sizeof(*rq));
+	int timeout_s = cmd->timeout_s > 0 ? cmd->timeout_s : DEFAULT_PROGRAM_TIMEOUT_S;
+
+	fill_context(s, &ctx, event, desc);
+	rq->s = s;
+	rq->kind = kind;
+	rq->is_exec = kind == BUSY_EXEC;
+	if (!rq->is_exec) {
+		rq->token = ++s->run_token;
+		s->busy = kind;
+		s->busy_deadline_ms = now_ms() + (uint64_t)timeout_s * 1000;
+	} else {
+		s->exec_running = true;
+	}
+	if (monitor_run(s->e->m, cmd, &ctx, run_done, rq) < 0) {
+		free(rq);
+		if (kind == BUSY_EXEC)
+			s->exec_running = false;
+		else
+			s->busy = BUSY_NONE;
+		s->exec_failed = true;
+		log_err("service '%s': Execution failed: could not ask privd to run %s",
+		    s->cf->name, cmd->argv && cmd->argv[0] ? cmd->argv[0] : "(program)");
+		changed(s);
+		return false;
+	}
+	if (kind == BUSY_START && s->cf->type == SVC_PROCESS)
+		start_wait_arm(s);
+	changed(s);
+	return true;
+}
+
+static void
+note_restart(struct svc *s)
+{
+	if (s->nrestarts == RULE_HIST_MAX) {
+		memmove(s->restarts, s->restarts + 1,
+		    (RULE_HIST_MAX - 1) * sizeof(s->restarts[0]));
+		s->nrestarts--;
+	}
+	s->restarts[s->nrestarts++] = s->e->cycle;
+	s->restart_count++;
+}
+
+void
+svc_start(struct svc *s, const char *event, const char *desc)
+{
+	if (s->busy != BUSY_NONE)
+		return;
+	if (s->monitor == MON_NOT)
+		s->monitor = MON_INIT;
+	/* Dependencies first (they start in parallel; ours polls for its pid). */
+	for (const struct dependency *d = s->cf->depends; d != NULL; d = d->next) {
+		struct svc *ds = engine_svc_by_name(s->e, d->name);
+
+		if (ds == NULL || ds == s)
+			continue;
+		if (ds->monitor == MON_NOT)
+			svc_monitor(ds);
+		if (ds->cf->type == SVC_PROCESS && ds->pid <= 0 && ds->busy == BUSY_NONE)
+			svc_start(ds, "Does not exist", "started as a dependency");
+	}
+	if (s->cf->start == NULL) {
+		log_warn("service '%s': no start program, cannot start it", s->cf->name);
+		changed(s);
+		return;
+	}
+	log_info("service '%s': trying to start", s->cf->name);
+	note_restart(s);
+	run_program(s, s->cf->start, BUSY_START, event, desc);
+}
+
+void
+svc_stop(struct svc *s, bool unmonitor, const char *event, const char *desc)
+{
+	if (s->busy != BUSY_NONE)
+		return;
+	/* Dependants stop first. */
+	for (size_t i = 0; i < s->e->n; i++) {
+		struct svc *d = &s->e->s[i];
+
+		if (d != s && svc_depends_on(d, s) && d->monitor != MON_NOT)
+			svc_stop(d, unmonitor, event, "a dependency is stopping");
+	}
+	s->stop_then_unmonitor = unmonitor;
+	if (s->cf->stop == NULL) {
+		if (s->cf->type == SVC_PROCESS && s->pid > 0)
+			log_warn("service '%s': no stop program; unmonitoring only",
+			    s->cf->name);
+		if (unmonitor)
+			svc_unmonitor(s, false);
+		changed(s);
+		return;
+	}
+	log_info("service '%s': stopping", s->cf->name);
+	run_program(s, s->cf->stop, BUSY_STOP, event, desc);
+}
+
+void
+svc_restart(struct svc *s, const char *event, const char *desc)
+{
+	if (s->busy != BUSY_NONE)
+		return;
+	if (s->monitor == MON_NOT)
+		s->monitor = MON_INIT;
+	if (s->cf->restart != NULL) {
+		log_info("service '%s': trying to restart", s->cf->name);
+		note_restart(s);
+		run_program(s, s->cf->restart, BUSY_START, event, desc);
+		return;
+	}
+	/* A dead process only needs starting: that is what makes a kill -9
+	 * recover in milliseconds. */
+	if (s->cf->type == SVC_PROCESS && s->pid <= 0) {
+		svc_start(s, event, desc);
+		return;
+	}
+	if (s->cf->stop != NULL) {
+		log_info("service '%s': restarting (stop, then start)", s->cf->name);
+		s->stop_then_unmonitor = false;
+		run_program(s, s->cf->stop, BUSY_RESTART_STOP, event, desc);
+		return;
+	}
+	svc_start(s, event, desc);
+}
+
+static void
+svc_unmonitor(struct svc *s, bool dependants)
+{
+	if (dependants)
+		for (size_t i = 0; i < s->e->n; i++) {
+			struct svc *d = &s->e->s[i];
+
+			if (d != s && svc_depends_on(d, s) && d->monitor != MON_NOT)
+				svc_unmonitor(d, true);
+		}
+	if (s->monitor != MON_NOT)
+		log_info("service '%s': monitoring disabled", s->cf->name);
+	s->monitor = MON_NOT;
+	process_detach(s);
+	for (size_t i = 0; i < s->nts; i++) {
+		netcheck_cancel(&s->ts[i]);
+		s->ts[i].pending = false;
+		s->ts[i].gen++;
+		s->ts[i].win = (struct rulewin){ 0 };
+	}
+	s->exec_failed = false;
+	changed(s);
+}
+
+static void
+svc_monitor(struct svc *s)
+{
+	for (const struct dependency *d = s->cf->depends; d != NULL; d = d->next) {
+		struct svc *ds = engine_svc_by_name(s->e, d->name);
+
+		if (ds != NULL && ds != s && ds->monitor == MON_NOT)
+			svc_monitor(ds);
+	}
+	if (s->monitor != MON_NOT)
+		return;
+	log_info("service '%s': monitoring enabled", s->cf->name);
+	s->monitor = MON_INIT;
+	svc_check(s, false);
+	changed(s);
+}
+
+static void
+do_action(struct svc *s, struct test_state *ts, const struct action *a,
+    const char *event, const char *desc)
+{
+	(void)ts;
+	if (a->kind == ACTION_IGNORE || a->kind == ACTION_ALERT)
+		return;
+	if (s->mode == MODE_PASSIVE) {
+		log_info("service '%s': passive mode, not acting (%s)", s->cf->name,
+		    action_name(a->kind));
+		return;
+	}
+	switch (a->kind) {
+	case ACTION_RESTART:
+		svc_restart(s, event, desc);
+		break;
+	case ACTION_START:
+		svc_start(s, event, desc);
+		break;
+	case ACTION_STOP:
+		svc_stop(s, true, event, desc);
+		break;
+	case ACTION_EXEC:
+		if (a->exec == NULL || s->exec_running)
+			break;
+		log_info("service '%s': exec '%s'", s->cf->name,
+		    a->exec->argv && a->exec->argv[0] ? a->exec->argv[0] : "?");
+		run_program(s, a->exec, BUSY_EXEC, event, desc);
+		break;
+	case ACTION_UNMONITOR:
+		svc_unmonitor(s, true);
+		break;
+	case ACTION_MONITOR:
+		svc_monitor(s);
+		break;
+	case ACTION_IGNORE:
+	case ACTION_ALERT:
+	case ACTION_KIND_COUNT:
+		break;
+	}
+}
+
+const char *
+action_name(enum action_kind k)
+{
+	static const char *const names[ACTION_KIND_COUNT] = {
+		"ignore", "alert", "restart", "start", "stop", "exec",
+		"unmonitor", "monitor",
+	};
+
+	return (unsigned)k < ACTION_KIND_COUNT ? names[k] : "?";
+}
+
+void
+svc_test_result(struct svc *s, struct test_state *ts, bool failed,
+    bool scheduled, const char *fmt, ...)
+{
+	const struct test *t = ts->t;
+	enum rule_event ev;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ts->desc, sizeof(ts->desc), fmt, ap);
+	va_end(ap);
+	ts->last_failed = failed;
+	if (s->monitor == MON_NOT)
+		return;
+	/* Counted rules advance only on scheduled cycles. */
+	if (!scheduled && !rule_is_immediate(&t->act))
+		return;
+	ev = rule_step(&ts->win, &t->act, failed);
+	switch (ev) {
+	case RULE_FAILED:
+		log_warn("service '%s': %s: %s", s->cf->name,
+		    test_event_name(t, true), ts->desc);
+		do_action(s, ts, &t->act.failed, test_event_name(t, true), ts->desc);
+		break;
+	case RULE_STILL_FAILED:
+		/* A process that stays down is retried on every scheduled cycle
+		 * (and on each death), like Monit does. */
+		if (t->kind == TEST_EXIST && s->cf->type == SVC_PROCESS &&
+		    s->pid <= 0 && s->busy == BUSY_NONE &&
+		    (t->act.failed.kind == ACTION_RESTART ||
+		    t->act.failed.kind == ACTION_START))
+			do_action(s, ts, &t->act.failed, test_event_name(t, true),
+			    ts->desc);
+		else if (t->act.failed.repeat_cycles > 0 && scheduled &&
+		    s->cycles_seen % (uint64_t)t->act.failed.repeat_cycles == 0)
+			do_action(s, ts, &t->act.failed, test_event_name(t, true),
+			    ts->desc);
+		break;
+	case RULE_SUCCEEDED:
+		if (t->op == OP_CHANGED || t->kind == TEST_PID || t->kind == TEST_PPID)
+			log_debug("service '%s': %s", s->cf->name,
+			    test_event_name(t, false));
+		else
+			log_info("service '%s': %s: %s", s->cf->name,
+			    test_event_name(t, false), ts->desc);
+		if (t->act.has_succeeded)
+			do_action(s, ts, &t->act.succeeded, test_event_name(t, false),
+			    ts->desc);
+		break;
+	case RULE_OK:
+		return;
+	}
+	changed(s);
+}
+
+void
+svc_update_status(struct svc *s)
+{
+	const char *st = NULL;
+
+	s->detail[0] = '\0';
+	if (s->monitor == MON_NOT) {
+		st = "Not monitored";
+	} else if (s->busy == BUSY_START) {
+		st = "Start pending";
+	} else if (s->busy == BUSY_STOP) {
+		st = "Stop pending";
+	} else if (s->busy == BUSY_RESTART_STOP) {
+		st = "Restart pending";
+	} else {
+		for (size_t i = 0; i < s->nts; i++)
+			if (s->ts[i].win.failed) {
+				if (st == NULL) {
+					st = test_event_name(s->ts[i].t, true);
+					strlcpy_v(s->detail, s->ts[i].desc,
+					    sizeof(s->detail));
+				}
+			}
+		if (st == NULL && s->exec_failed)
+			st = "Execution failed";
+		if (st == NULL)
+			st = s->monitor == MON_INIT ? "Initializing" : "OK";
+	}
+	strlcpy_v(s->status, st, sizeof(s->status));
+}
+
+static void
+restart_limits(struct svc *s)
+{
+	for (size_t i = 0; i < s->nts; i++) {
+		struct test_state *ts = &s->ts[i];
+		int within, n = 0;
+
+		if (ts->t->kind != TEST_RESTARTS)
+			continue;
+		within = ts->t->restart_cycles > 0 ? ts->t->restart_cycles : 1;
+		for (size_t k = 0; k < s->nrestarts; k++)
+			if (s->restarts[k] + (uint64_t)within > s->e->cycle)
+				n++;
+		svc_test_result(s, ts, ts->t->restarts > 0 && n >= ts->t->restarts, true,
+		    "service restarted %d times within %d cycle(s)", n, within);
+	}
+}
+
+static void
+svc_check(struct svc *s, bool scheduled)
+{
+	if (s->monitor == MON_NOT)
+		return;
+	s->last_checked = (uint64_t)time(NULL);
+	switch (s->cf->type) {
+	case SVC_PROCESS:
+		check_process(s, scheduled);
+		break;
+	case SVC_FILE:
+	case SVC_FIFO:
+	case SVC_DIRECTORY:
+	case SVC_FILESYSTEM:
+		check_file(s, scheduled);
+		break;
+	case SVC_HOST:
+		check_host(s, scheduled);
+		break;
+	case SVC_SYSTEM:
+		check_system(s, scheduled);
+		break;
+	case SVC_PROGRAM:
+	case SVC_NETWORK:
+	case SVC_TYPE_COUNT:
+		break;
+	}
+	if (scheduled)
+		restart_limits(s);
+	if (s->monitor == MON_INIT && s->busy == BUSY_NONE)
+		s->monitor = MON_YES;
+	svc_update_status(s);
+}
+
+static bool
+every_due(struct svc *s)
+{
+	const struct every *ev = &s->cf->every;
+
+	s->cycles_seen++;
+	if (ev->kind == EVERY_CYCLES && ev->cycles > 1)
+		return (s->cycles_seen - 1) % (uint64_t)ev->cycles == 0;
+	/* Cron forms are checked every cycle (not yet interpreted). */
+	return true;
+}
+
+static void
+engine_cycle(struct engine *e)
+{
+	e->cycle++;
+	proc_table_read(&e->procs, e->want_cmdline);
+	if (sys_stat_read(&e->sys)) {
+		if (e->have_sys_prev && e->sys.cpu_total > e->sys_prev.cpu_total) {
+			double d = (double)(e->sys.cpu_total - e->sys_prev.cpu_total);
+
+			e->sys_cpu_user = 100.0 * (double)(e->sys.cpu_user -
+			    e->sys_prev.cpu_user) / d;
+			e->sys_cpu_system = 100.0 * (double)(e->sys.cpu_system -
+			    e->sys_prev.cpu_system) / d;
+			e->sys_cpu_wait = 100.0 * (double)(e->sys.cpu_wait -
+			    e->sys_prev.cpu_wait) / d;
+		}
+		e->sys_prev = e->sys;
+		e->have_sys_prev = true;
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		struct svc *s = &e->s[i];
+
+		if (s->monitor == MON_NOT)
+			continue;
+		if (!every_due(s))
+			continue;
+		svc_check(s, true);
+	}
+	monitor_changed(e->m);
+}
+
+static void
+cycle_tick(int fd, uint32_t events, void *arg)
+{
+	struct engine *e = arg;
+
+	(void)events;
+	if (ev_timer_ack(fd) == 0)
+		return;
+	engine_cycle(e);
+}
+
+static void
+inotify_ready(int fd, uint32_t events, void *arg)
+{
+	struct engine *e = arg;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	(void)events;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n; ) {
+			const struct inotify_event *ie = (const void *)p;
+
+			for (size_t i = 0; i < e->n; i++) {
+				struct svc *s = &e->s[i];
+
+				if (s->inotify_wd == ie->wd && s->monitor != MON_NOT)
+					check_file(s, false);
+			}
+			p += sizeof(*ie) + ie->len;
+		}
+	}
+}
+
+/* ---- the seam ---- */
+
+static int64_t
+resolve_owner(const struct test *t)
+{
+	char *end;
+	long v;
+
+	if (t->owner == NULL)
+		return -1;
+	errno = 0;
+	v = strtol(t->owner, &end, 10);
+	if (errno == 0 && *end == '\0' && end != t->owner && v >= 0)
+		return v;
+	if (t->kind == TEST_UID) {
+		struct passwd *pw = getpwnam(t->owner);
+
+		return pw ? (int64_t)pw->pw_uid : -1;
+	} else {
+		struct group *gr = getgrnam(t->owner);
+
+		return gr ? (int64_t)gr->gr_gid : -1;
+	}
+}
 
 struct engine *
 engine_new(struct monitor *m)
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
+	const struct service *sv;
+	size_t i = 0;
 
 	e->m = m;
-	e->n = m->cf ? m->cf->nservices : 0;
+	e->cycle_tfd = -1;
+	e->inotify_fd = -1;
+	e->n = 0;
+	if (m->cf != NULL)
+		for (sv = m->cf->services; sv != NULL; sv = sv->next)
+			e->n++;
+	e->s = xcalloc(e->n ? e->n : 1, sizeof(*e->s));
+	for (sv = m->cf ? m->cf->services : NULL; sv != NULL; sv = sv->next, i++) {
+		struct svc *s = &e->s[i];
+		bool has_exist = false;
+		size_t k = 0;
+
+		s->e = e;
+		s->cf = sv;
+		s->index = i;
+		s->pidfd = -1;
+		s->wait_tfd = -1;
+		s->inotify_wd = -1;
+		s->mode = sv->mode;
+		s->monitor = sv->mode == MODE_MANUAL ? MON_NOT : MON_INIT;
+		for (const struct test *t = sv->tests; t != NULL; t = t->next) {
+			s->nts++;
+			if (t->kind == TEST_EXIST)
+				has_exist = true;
+		}
+		if (sv->type == SVC_PROCESS && !has_exist)
+			s->nts++;
+		s->ts = xcalloc(s->nts ? s->nts : 1, sizeof(*s->ts));
+		if (sv->type == SVC_PROCESS && !has_exist)
+			s->ts[k++].t = &implicit_exist;
+		for (const struct test *t = sv->tests; t != NULL; t = t->next)
+			s->ts[k++].t = t;
+		for (k = 0; k < s->nts; k++) {
+			struct test_state *ts = &s->ts[k];
+
+			ts->svc = s;
+			ts->owner_id = -1;
+			if (ts->t->kind == TEST_UID || ts->t->kind == TEST_GID)
+				ts->owner_id = resolve_owner(ts->t);
+		}
+		if (sv->type == SVC_PROCESS && sv->match != NULL) {
+			e->want_cmdline = true;
+			if (!process_match_compile(s))
+				log_err("service '%s': cannot compile the matching pattern",
+				    sv->name);
+		}
+		/* Name resolution happens here, once: DNS never blocks a cycle. */
+		if (sv->type == SVC_HOST && sv->address != NULL) {
+			s->have_addr = net_resolve(sv->address, 0, 0, SOCK_STREAM,
+			    &s->addr, &s->addrlen);
+			if (!s->have_addr)
+				log_warn("service '%s': cannot resolve '%s'", sv->name,
+				    sv->address);
+		}
+		for (k = 0; k < s->nts; k++) {
+			struct test_state *ts = &s->ts[k];
+			const struct connection *c = ts->t->conn;
+			const char *host;
+
+			if (ts->t->kind != TEST_CONNECTION || c == NULL)
+				continue;
+			if (c->unix_path != NULL) {
+				ts->have_addr = net_resolve(c->unix_path, -1, 0,
+				    c->type == CONN_UDP ? SOCK_DGRAM : SOCK_STREAM,
+				    &ts->addr, &ts->addrlen);
+				continue;
+			}
+			host = c->host ? c->host : sv->address ? sv->address : "localhost";
+			ts->have_addr = net_resolve(host, c->port, c->ipversion,
+			    c->type == CONN_UDP ? SOCK_DGRAM : SOCK_STREAM,
+			    &ts->addr, &ts->addrlen);
+			if (!ts->have_addr)
+				log_warn("service '%s': cannot resolve '%s'", sv->name, host);
+		}
+		svc_update_status(s);
+	}
 	return e;
 }
 
 void
 engine_free(struct engine *e)
 {
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		struct svc *s = &e->s[i];
+
+		process_detach(s);
+		for (size_t k = 0; k < s->nts; k++)
+			netcheck_cancel(&s->ts[k]);
+		if (s->wait_tfd >= 0) {
+			ev_del(e->m->ev, s->wait_tfd);
+			close(s->wait_tfd);
+		}
+		process_match_free(s);
+		free(s->ts);
+	}
+	if (e->cycle_tfd >= 0) {
+		ev_del(e->m->ev, e->cycle_tfd);
+		close(e->cycle_tfd);
+	}
+	if (e->inotify_fd >= 0) {
+		ev_del(e->m->ev, e->inotify_fd);
+		close(e->inotify_fd);
+	}
+	proc_table_clear(&e->procs);
+	free(e->s);
 	free(e);
 }
 
 void
 engine_start(struct engine *e)
 {
-	(void)e;
+	uint64_t poll_ms = (uint64_t)(e->m->cf && e->m->cf->poll_s > 0 ?
+	    e->m->cf->poll_s : 30) * 1000;
+	uint64_t delay_ms = (uint64_t)(e->m->cf ? e->m->cf->start_delay_s : 0) * 1000;
+
+	if (e->started)
+		return;
+	e->started = true;
+	e->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (e->inotify_fd >= 0 &&
+	    ev_add(e->m->ev, e->inotify_fd, EPOLLIN, inotify_ready, e) < 0) {
+		close(e->inotify_fd);
+		e->inotify_fd = -1;
+	}
+	e->cycle_tfd = ev_timer_new(e->m->ev, cycle_tick, e);
+	if (e->cycle_tfd < 0)
+		fatal("engine: timerfd");
+	if (delay_ms > 0) {
+		ev_timer_set(e->cycle_tfd, delay_ms, poll_ms);
+		return;
+	}
+	ev_timer_set(e->cycle_tfd, poll_ms, poll_ms);
+	engine_cycle(e);
 }
 
 int
 engine_action(struct engine *e, const char *service, enum svc_action a,
     char *msg, size_t msglen)
 {
-	(void)e; (void)a;
-	snprintf(msg, msglen, "service '%s' not found", service);
-	return 404;
+	struct svc *s = service ? engine_svc_by_name(e, service) : NULL;
+
+	if (s == NULL) {
+		snprintf(msg, msglen, "there is no service named '%s'",
+		    service ? service : "");
+		return 404;
+	}
+	if (s->busy != BUSY_NONE) {
+		snprintf(msg, msglen, "service '%s' has an action in progress; try again",
+		    s->cf->name);
+		return 409;
+	}
+	switch (a) {
+	case SVC_ACTION_START:
+		if (s->monitor == MON_NOT)
+			svc_monitor(s);
+		if (s->cf->type == SVC_PROCESS && s->pid <= 0) {
+			if (s->cf->start == NULL) {
+				snprintf(msg, msglen, "service '%s' has no start program",
+				    s->cf->name);
+				return 409;
+			}
+			if (s->busy == BUSY_NONE)
+				svc_start(s, "Start", "started by a user");
+		}
+		snprintf(msg, msglen, "start of '%s' requested", s->cf->name);
+		break;
+	case SVC_ACTION_STOP:
+		svc_stop(s, true, "Stop", "stopped by a user");
+		snprintf(msg, msglen, "stop of '%s' requested", s->cf->name);
+		break;
+	case SVC_ACTION_RESTART:
+		if (s->monitor == MON_NOT)
+			svc_monitor(s);
+		if (s->cf->type == SVC_PROCESS && s->busy == BUSY_NONE)
+			svc_restart(s, "Restart", "restarted by a user");
+		snprintf(msg, msglen, "restart of '%s' requested", s->cf->name);
+		break;
+	case SVC_ACTION_MONITOR:
+		svc_monitor(s);
+		snprintf(msg, msglen, "monitoring of '%s' enabled", s->cf->name);
+		break;
+	case SVC_ACTION_UNMONITOR:
+		svc_unmonitor(s, true);
+		snprintf(msg, msglen, "monitoring of '%s' disabled", s->cf->name);
+		break;
+	default:
+		snprintf(msg, msglen, "unknown action");
+		return 409;
+	}
+	changed(s);
+	return 0;
 }
 
 size_t
 engine_nservices(const struct engine *e)
 {
-	(void)e;
-	return 0;
-}
-
-void
-engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *out)
-{
-	(void)e;
-	memset(out, 0, sizeof(*out));
-	out->index = (uint32_t)i;
+	return e->n;
 }
 
 int
 engine_find(const struct engine *e, const char *name)
 {
-	(void)e; (void)name;
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < e->n; i++)
+		if (strcmp(e->s[i].cf->name, name) == 0)
+			return (int)i;
 	return -1;
 }
 
@@ -69,32 +1014,17 @@ engine_groups(const struct engine *e, size_t i, size_t *n)
 {
 	static char *const none[1] = { NULL };
 
-	(void)e; (void)i;
 	*n = 0;
-	return none;
+	if (i >= e->n || e->s[i].cf->groups == NULL)
+		return none;
+	*n = e->s[i].cf->ngroups;
+	return e->s[i].cf->groups;
 }
 
-size_t
-engine_format_status(const struct engine *e, const char *name, bool summary,
-    char *buf, size_t cap)
+/* The core's pidfd callback lives in check_process.c; engine_ tests use
+ * these to drive the loop. */
+void
+engine_run_cycle(struct engine *e)
 {
-	int r;
-
-	(void)e; (void)name; (void)summary;
-	r = snprintf(buf, cap, "%s", "");
-	return r < 0 ? 0 : (size_t)r;
-}
-
-size_t
-engine_state_encode(const struct engine *e, uint8_t *buf, size_t cap)
-{
-	(void)e; (void)buf; (void)cap;
-	return 0;
-}
-
-bool
-engine_state_decode(struct engine *e, const uint8_t *buf, size_t len)
-{
-	(void)e; (void)buf;
-	return len == 0;
+	engine_cycle(e);
 }
