@@ -1,0 +1,251 @@
+/* The engine restarts a killed process through monitor_run as soon as its
+ * pidfd fires, long before the next poll cycle (set daemon 30). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "engine_fixture.h"
+
+static char tmpdir[64];
+static char pidpath[128];
+
+static struct monitor *
+demo_monitor(enum monitor_mode mode, struct service **out)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "demo", SVC_PROCESS);
+	struct monitor *m;
+
+	strcpy(tmpdir, "/tmp/vigil-engine-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(pidpath, sizeof(pidpath), "%s/demo.pid", tmpdir);
+	sv->path = xstrdup(pidpath);
+	sv->start = fx_command("/fake/start");
+	sv->stop = fx_command("/fake/stop");
+	sv->mode = mode;
+	fake_pidfile = pidpath;
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	if (out)
+		*out = sv;
+	return m;
+}
+
+static void
+demo_cleanup(struct monitor *m)
+{
+	engine_free(m->engine);
+	fake_kill_children();
+	unlink(pidpath);
+	rmdir(tmpdir);
+}
+
+static pid_t
+demo_pid(struct monitor *m)
+{
+	struct msg_snapshot_service ss;
+
+	engine_snapshot(m->engine, 0, &ss);
+	return (pid_t)ss.pid;
+}
+
+static pid_t want_other_than;
+
+static bool
+new_pid_up(void *arg)
+{
+	struct monitor *m = arg;
+	pid_t p = demo_pid(m);
+
+	return p > 0 && p != want_other_than;
+}
+
+static bool
+status_is_ok(void *arg)
+{
+	struct monitor *m = arg;
+	struct msg_snapshot_service ss;
+
+	engine_snapshot(m->engine, 0, &ss);
+	return strcmp(ss.status, "OK") == 0;
+}
+
+static void
+test_kill9_restart_within_a_second(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	struct msg_snapshot_service ss;
+	pid_t first, second;
+	uint64_t t0, took;
+
+	(void)state;
+	engine_start(m->engine);
+	/* First cycle: nothing runs, so the engine starts it. */
+	assert_int_equal(fake_runs, 1);
+	assert_string_equal(fake_last_ctx.service, "demo");
+	assert_string_equal(fake_last_ctx.event, "Does not exist");
+	assert_string_equal(fake_last_ctx.host, "testhost");
+	assert_true(fake_last_ctx.date[0] != '\0');
+	want_other_than = 0;
+	fx_run_until(m, new_pid_up, m, 2000);
+	first = demo_pid(m);
+	assert_true(first > 0);
+	fx_run_until(m, status_is_ok, m, 1000);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.status, "OK");
+	assert_string_equal(ss.monitor, "Monitored");
+
+	kill(first, SIGKILL);
+	waitpid(first, NULL, 0);
+	t0 = now_ms();
+	want_other_than = first;
+	took = fx_run_until(m, new_pid_up, m, 1000);
+	second = demo_pid(m);
+	assert_int_equal(fake_runs, 2);
+	assert_true(fake_run_ms[1] - t0 < 200);	/* the pidfd, not a cycle */
+	assert_true(second > 0 && second != first);
+	assert_true(took < 1000);
+	print_message("restart after kill -9: %llu ms\n", (unsigned long long)took);
+	assert_int_equal(kill(second, 0), 0);
+	assert_string_equal(fake_last_ctx.event, "Does not exist");
+	demo_cleanup(m);
+}
+
+static void
+test_unmonitored_is_not_restarted(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	char msg[256];
+	pid_t first;
+
+	(void)state;
+	engine_start(m->engine);
+	want_other_than = 0;
+	fx_run_until(m, new_pid_up, m, 2000);
+	first = demo_pid(m);
+	assert_true(first > 0);
+	fx_run_until(m, status_is_ok, m, 1000);
+	assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_UNMONITOR,
+	    msg, sizeof(msg)), 0);
+	kill(first, SIGKILL);
+	waitpid(first, NULL, 0);
+	want_other_than = first;
+	fx_run_until(m, new_pid_up, m, 300);
+	assert_int_equal(fake_runs, 1);
+	assert_int_equal(engine_action(m->engine, "nosuch", SVC_ACTION_START,
+	    msg, sizeof(msg)), 404);
+	demo_cleanup(m);
+}
+
+static void
+test_passive_mode_does_not_act(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_PASSIVE, NULL);
+	struct msg_snapshot_service ss;
+
+	(void)state;
+	engine_start(m->engine);
+	assert_int_equal(fake_runs, 0);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.status, "Does not exist");
+	demo_cleanup(m);
+}
+
+static void
+test_manual_mode_waits_for_start(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_MANUAL, NULL);
+	struct msg_snapshot_service ss;
+	char msg[256];
+
+	(void)state;
+	engine_start(m->engine);
+	assert_int_equal(fake_runs, 0);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.monitor, "Not monitored");
+	assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_START, msg,
+	    sizeof(msg)), 0);
+	want_other_than = 0;
+	fx_run_until(m, new_pid_up, m, 2000);
+	assert_true(demo_pid(m) > 0);
+	assert_int_equal(fake_runs, 1);
+	demo_cleanup(m);
+}
+
+static bool
+not_monitored(void *arg)
+{
+	struct monitor *m = arg;
+	struct msg_snapshot_service ss;
+
+	engine_snapshot(m->engine, 0, &ss);
+	return strcmp(ss.monitor, "Not monitored") == 0;
+}
+
+static void
+test_stop_runs_stop_program_and_unmonitors(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	char msg[256];
+	pid_t first;
+
+	(void)state;
+	engine_start(m->engine);
+	want_other_than = 0;
+	fx_run_until(m, new_pid_up, m, 2000);
+	first = demo_pid(m);
+	fx_run_until(m, status_is_ok, m, 1000);
+	assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_STOP, msg,
+	    sizeof(msg)), 0);
+	assert_int_equal(fake_runs, 2);	/* the stop program */
+	/* A second action while the first runs is refused. */
+	assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_START, msg,
+	    sizeof(msg)), 409);
+	kill(first, SIGKILL);	/* what the stop program would do */
+	waitpid(first, NULL, 0);
+	fx_run_until(m, not_monitored, m, 1000);
+	assert_true(not_monitored(m));
+	fx_run_until(m, new_pid_up, m, 200);
+	assert_int_equal(fake_runs, 2);	/* not restarted */
+	demo_cleanup(m);
+}
+
+static void
+test_failed_start_is_reported(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	struct msg_snapshot_service ss;
+
+	(void)state;
+	fake_spawn_daemon = false;
+	fake_exit_status = 1;
+	engine_start(m->engine);
+	assert_int_equal(fake_runs, 1);
+	for (int i = 0; i < 20; i++)
+		ev_run_once(m->ev, 10);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.status, "Does not exist");
+	assert_int_equal(ss.pid, 0);
+	/* The next cycle tries again. */
+	engine_run_cycle(m->engine);
+	assert_int_equal(fake_runs, 2);
+	demo_cleanup(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kill9_restart_within_a_second),
+		cmocka_unit_test(test_unmonitored_is_not_restarted),
+		cmocka_unit_test(test_passive_mode_does_not_act),
+		cmocka_unit_test(test_manual_mode_waits_for_start),
+		cmocka_unit_test(test_stop_runs_stop_program_and_unmonitors),
+		cmocka_unit_test(test_failed_start_is_reported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
