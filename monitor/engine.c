@@ -28,6 +28,15 @@ static const struct test implicit_exist = {
 	},
 };
 
+/* Files, directories and fifos: a missing path is always reported. */
+static const struct test implicit_exist_alert = {
+	.kind = TEST_EXIST,
+	.act = {
+		.failed = { .kind = ACTION_ALERT },
+		.failed_cycles = { 1, 1 },
+	},
+};
+
 struct runreq {
 	struct svc *s;
 	uint32_t token;
@@ -806,6 +815,7 @@ engine_new(struct monitor *m)
 	e->s = xcalloc(e->n ? e->n : 1, sizeof(*e->s));
 	for (sv = m->cf ? m->cf->services : NULL; sv != NULL; sv = sv->next, i++) {
 		struct svc *s = &e->s[i];
+		const struct test *implicit;
 		bool has_exist = false;
 		size_t k = 0;
 
@@ -822,11 +832,17 @@ engine_new(struct monitor *m)
 			if (t->kind == TEST_EXIST)
 				has_exist = true;
 		}
-		if (sv->type == SVC_PROCESS && !has_exist)
+		implicit = NULL;
+		if (!has_exist && sv->type == SVC_PROCESS)
+			implicit = &implicit_exist;
+		else if (!has_exist && (sv->type == SVC_FILE || sv->type == SVC_FIFO ||
+		    sv->type == SVC_DIRECTORY || sv->type == SVC_FILESYSTEM))
+			implicit = &implicit_exist_alert;
+		if (implicit != NULL)
 			s->nts++;
 		s->ts = xcalloc(s->nts ? s->nts : 1, sizeof(*s->ts));
-		if (sv->type == SVC_PROCESS && !has_exist)
-			s->ts[k++].t = &implicit_exist;
+		if (implicit != NULL)
+			s->ts[k++].t = implicit;
 		for (const struct test *t = sv->tests; t != NULL; t = t->next)
 			s->ts[k++].t = t;
 		for (k = 0; k < s->nts; k++) {
