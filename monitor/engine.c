@@ -569,6 +569,10 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 	va_start(ap, fmt);
 	vsnprintf(ts->desc, sizeof(ts->desc), fmt, ap);
 	va_end(ap);
+	/* Descriptions quote files and peers: keep them one printable line. */
+	for (char *p = ts->desc; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	ts->last_failed = failed;
 	if (s->monitor == MON_NOT)
 		return;

@@ -1,0 +1,228 @@
+/* Connection tests: the HTTP status line parser (sans I/O) and real
+ * loopback connections through the event loop. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "engine_fixture.h"
+#include "monitor/netproto.h"
+
+static int
+hp(const char *s)
+{
+	return http_status_parse(s, strlen(s));
+}
+
+static void
+test_http_status_parse(void **state)
+{
+	char req[256];
+
+	(void)state;
+	assert_int_equal(hp("HTTP/1.1 200 OK\r\n"), 200);
+	assert_int_equal(hp("HTTP/1.0 404 Not Found\r\nServer: x\r\n"), 404);
+	assert_int_equal(hp("HTTP/2 503\r\n"), 503);
+	assert_int_equal(hp("HTTP/1.1 200 OK"), HTTP_INCOMPLETE);
+	assert_int_equal(hp("HTT"), HTTP_INCOMPLETE);
+	assert_int_equal(hp(""), HTTP_INCOMPLETE);
+	assert_int_equal(hp("SSH-2.0-OpenSSH\r\n"), HTTP_GARBAGE);
+	assert_int_equal(hp("HTTP/1.1 20 OK\r\n"), HTTP_GARBAGE);
+	assert_int_equal(hp("HTTP/1.1 2000 OK\r\n"), HTTP_GARBAGE);
+	assert_int_equal(hp("HTTP/1.1 099 x\r\n"), HTTP_GARBAGE);
+	assert_int_equal(hp("HTTP/x.1 200 OK\r\n"), HTTP_GARBAGE);
+	assert_int_equal(hp("HTTP/1.1  200 OK\r\n"), HTTP_GARBAGE);
+	assert_true(http_status_ok(200, OP_NONE, 0));
+	assert_true(http_status_ok(302, OP_NONE, 0));
+	assert_false(http_status_ok(400, OP_NONE, 0));
+	assert_true(http_status_ok(404, OP_EQ, 404));
+	assert_false(http_status_ok(200, OP_EQ, 404));
+	assert_true(http_build_request(req, sizeof(req), "/x", "h") > 0);
+	assert_non_null(strstr(req, "GET /x HTTP/1.1\r\nHost: h\r\n"));
+	/* header injection through the path is refused */
+	http_build_request(req, sizeof(req), "/a\r\nX: y", "h");
+	assert_non_null(strstr(req, "GET / HTTP/1.1\r\n"));
+	assert_int_equal(http_build_request(req, 10, "/", "h"), 0);
+}
+
+/* A forked loopback server answering each connection with `reply`. */
+static pid_t
+serve(int *port, const char *reply)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			int c = accept(fd, NULL, NULL);
+			char b[1024];
+
+			if (c < 0)
+				continue;
+			if (reply != NULL) {
+				(void)!read(c, b, sizeof(b));
+				(void)!write(c, reply, strlen(reply));
+			}
+			close(c);
+		}
+	}
+	close(fd);
+	return pid;
+}
+
+static const char *
+status_of(struct monitor *m)
+{
+	static struct msg_snapshot_service ss;
+
+	engine_snapshot(m->engine, 0, &ss);
+	return ss.status;
+}
+
+static void
+settle(struct monitor *m)
+{
+	uint64_t t0 = now_ms();
+
+	while (now_ms() - t0 < 3000) {
+		bool busy = false;
+
+		for (size_t i = 0; i < m->engine->s[0].nts; i++)
+			busy |= m->engine->s[0].ts[i].nc != NULL;
+		if (!busy)
+			break;
+		ev_run_once(m->ev, 20);
+	}
+}
+
+static struct monitor *
+host_with_port(int port, const char *protocol, int status_op, int status)
+{
+	struct config *cf = fx_config();
+	struct service *h = fx_service(cf, "local", SVC_HOST);
+	struct test *t = fx_test(h, TEST_CONNECTION, ACTION_ALERT);
+	struct monitor *m;
+
+	h->address = xstrdup("127.0.0.1");
+	t->conn = xcalloc(1, sizeof(*t->conn));
+	t->conn->port = port;
+	t->conn->timeout_s = 2;
+	t->conn->protocol = protocol ? xstrdup(protocol) : NULL;
+	t->conn->status_op = status_op;
+	t->conn->status = status;
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	return m;
+}
+
+static void
+test_tcp_connect(void **state)
+{
+	int port;
+	pid_t srv = serve(&port, NULL);
+	struct monitor *m = host_with_port(port, NULL, 0, 0);
+
+	(void)state;
+	engine_start(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "OK");
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	engine_run_cycle(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "Connection failed");
+	engine_free(m->engine);
+}
+
+static void
+test_http_status(void **state)
+{
+	int port;
+	pid_t srv = serve(&port, "HTTP/1.0 500 Internal Server Error\r\n\r\n");
+	struct monitor *m = host_with_port(port, "http", 0, 0);
+
+	(void)state;
+	engine_start(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "Connection failed");
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "HTTP status 500"));
+	engine_free(m->engine);
+	m = host_with_port(port, "http", OP_EQ, 500);	/* "status = 500" */
+	engine_start(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "OK");
+	engine_free(m->engine);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+}
+
+static void
+test_send_expect(void **state)
+{
+	int port;
+	pid_t srv = serve(&port, "+PONG\r\n");
+	struct monitor *m = host_with_port(port, NULL, 0, 0);
+	struct connection *c = (struct connection *)m->engine->s[0].ts[0].t->conn;
+	struct sendexpect se2 = { .is_send = false, .data = (char *)"^\\+PONG",
+	    .len = 6 };
+	struct sendexpect se1 = { .is_send = true, .data = (char *)"PING\r\n",
+	    .len = 6, .next = &se2 };
+
+	(void)state;
+	c->sendexpect = &se1;
+	engine_start(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "OK");
+	se2.data = (char *)"^-ERR";
+	engine_run_cycle(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "Connection failed");
+	engine_free(m->engine);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+}
+
+static void
+test_icmp_through_privd(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *h = fx_service(cf, "far", SVC_HOST);
+	struct monitor *m;
+
+	(void)state;
+	h->address = xstrdup("127.0.0.1");
+	fx_test(h, TEST_ICMP, ACTION_ALERT);
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);	/* the fake ping never gets a reply */
+	assert_string_equal(status_of(m), "ICMP failed");
+	engine_free(m->engine);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_http_status_parse),
+		cmocka_unit_test(test_tcp_connect),
+		cmocka_unit_test(test_http_status),
+		cmocka_unit_test(test_send_expect),
+		cmocka_unit_test(test_icmp_through_privd),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
