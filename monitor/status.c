@@ -289,7 +289,9 @@ engine_state_encode(const struct engine *e, uint8_t *buf, size_t cap)
 			done++;
 		}
 	}
-	return w.len <= cap ? w.len : 0;
+	/* Like snprintf: the length wanted; the record is complete only when
+	 * that is below cap (the core grows its buffer and asks again). */
+	return w.len;
 }
 
 struct rbuf {
