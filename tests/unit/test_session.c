@@ -1,0 +1,247 @@
+/* Sessions: the monitor accepts a web action only for a granted, unexpired
+ * session whose role and scope allow it. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "monitor/core.h"
+
+#define NOW 1800000000ull
+
+static struct session_table table;
+
+static void
+make_sid(char *sid, unsigned n)
+{
+	for (int i = 0; i < 64; i++)
+		sid[i] = "0123456789abcdef"[(n + (unsigned)i * 7u) % 16u];
+	snprintf(sid + 56, 9, "%08x", n);
+}
+
+static struct msg_session_grant
+grant_of(unsigned n, const char *user, enum web_role role)
+{
+	struct msg_session_grant g;
+
+	memset(&g, 0, sizeof(g));
+	make_sid(g.sid, n);
+	strcpy(g.user, user);
+	g.role = (uint8_t)role;
+	g.expiry = NOW + 3600;
+	return g;
+}
+
+static int
+allow(unsigned n, const char *svc, enum svc_action a)
+{
+	char sid[MSG_SID_LEN], user[MSG_USER_LEN], why[256];
+
+	make_sid(sid, n);
+	return session_authorize(&table, sid, svc, a, NOW, user, sizeof(user),
+	    why, sizeof(why));
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	session_table_clear(&table);
+	return 0;
+}
+
+static void
+test_grant_and_authorize(void **st)
+{
+	struct msg_session_grant g = grant_of(1, "alice", ROLE_READWRITE);
+	char why[256], user[MSG_USER_LEN];
+
+	(void)st;
+	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(session_authorize(&table, g.sid, "nginx", SVC_ACTION_STOP,
+	    NOW, user, sizeof(user), why, sizeof(why)), 0);
+	assert_string_equal(user, "alice");
+}
+
+static void
+test_duplicate_rejected(void **st)
+{
+	struct msg_session_grant g = grant_of(2, "alice", ROLE_READONLY);
+	struct msg_session_grant g2 = grant_of(2, "mallory", ROLE_READWRITE);
+	char why[256];
+
+	(void)st;
+	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_false(session_grant(&table, &g2, NOW, why, sizeof(why)));
+	assert_string_equal(why, "duplicate session id");
+	/* The first grant stands: still read-only. */
+	assert_int_equal(allow(2, "nginx", SVC_ACTION_RESTART), 403);
+}
+
+static void
+test_bad_sid_rejected(void **st)
+{
+	const char *bad[] = {
+		"",
+		"abc",
+		/* 63 digits */
+		"000000000000000000000000000000000000000000000000000000000000000",
+		/* upper case */
+		"000000000000000000000000000000000000000000000000000000000000000A",
+		/* not hex */
+		"000000000000000000000000000000000000000000000000000000000000000g",
+	};
+	char why[256];
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct msg_session_grant g = grant_of(3, "alice", ROLE_READWRITE);
+
+		strcpy(g.sid, bad[i]);
+		assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+		assert_false(session_sid_valid(bad[i]));
+	}
+	assert_true(session_sid_valid(
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+}
+
+static void
+test_expiry(void **st)
+{
+	struct msg_session_grant g = grant_of(4, "bob", ROLE_READWRITE);
+	char why[256], user[MSG_USER_LEN];
+
+	(void)st;
+	g.expiry = NOW;		/* not in the future */
+	assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+	g.expiry = NOW - 10;
+	assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+	g.expiry = NOW + 10;
+	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(session_authorize(&table, g.sid, "x", SVC_ACTION_START,
+	    NOW + 9, user, sizeof(user), why, sizeof(why)), 0);
+	assert_int_equal(session_authorize(&table, g.sid, "x", SVC_ACTION_START,
+	    NOW + 10, user, sizeof(user), why, sizeof(why)), 403);
+	assert_string_equal(why, "session expired");
+	assert_string_equal(user, "bob");
+	/* Gone for good. */
+	assert_int_equal(session_authorize(&table, g.sid, "x", SVC_ACTION_START,
+	    NOW, user, sizeof(user), why, sizeof(why)), 403);
+	assert_string_equal(why, "no such session");
+}
+
+static void
+test_role_matrix(void **st)
+{
+	/* [role][action]: START STOP RESTART MONITOR UNMONITOR */
+	static const int want[3][5] = {
+		[ROLE_READONLY]  = { 403, 403, 403, 403, 403 },
+		[ROLE_RESTART]   = { 403, 403, 0, 0, 403 },
+		[ROLE_READWRITE] = { 0, 0, 0, 0, 0 },
+	};
+	char why[256];
+
+	(void)st;
+	for (unsigned r = 0; r <= ROLE_MAX; r++) {
+		struct msg_session_grant g = grant_of(10 + r, "u", (enum web_role)r);
+
+		assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+		for (unsigned a = 0; a <= SVC_ACTION_MAX; a++) {
+			assert_int_equal(allow(10 + r, "svc", (enum svc_action)a), want[r][a]);
+			assert_int_equal(session_role_allows((enum web_role)r,
+			    (enum svc_action)a), want[r][a] == 0);
+		}
+	}
+}
+
+static void
+test_scope(void **st)
+{
+	struct msg_session_grant g = grant_of(20, "web", ROLE_READWRITE);
+	char why[256];
+
+	(void)st;
+	g.nscope = 2;
+	strcpy(g.scope[0], "nginx");
+	strcpy(g.scope[1], "apache");
+	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(allow(20, "nginx", SVC_ACTION_STOP), 0);
+	assert_int_equal(allow(20, "apache", SVC_ACTION_RESTART), 0);
+	assert_int_equal(allow(20, "sshd", SVC_ACTION_RESTART), 403);
+	assert_int_equal(allow(20, "nginx2", SVC_ACTION_RESTART), 403);
+	assert_int_equal(allow(20, "ngin", SVC_ACTION_RESTART), 403);
+}
+
+static void
+test_unknown_sid(void **st)
+{
+	struct msg_session_grant g = grant_of(30, "alice", ROLE_READWRITE);
+	char why[256];
+
+	(void)st;
+	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(allow(31, "nginx", SVC_ACTION_START), 403);
+	assert_int_equal(session_authorize(&table, "", "nginx", SVC_ACTION_START,
+	    NOW, g.user, sizeof(g.user), why, sizeof(why)), 403);
+}
+
+static void
+test_logout(void **st)
+{
+	struct msg_session_grant g = grant_of(40, "alice", ROLE_READWRITE);
+	char why[256];
+
+	(void)st;
+	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(allow(40, "x", SVC_ACTION_START), 0);
+	assert_true(session_revoke(&table, g.sid));
+	assert_false(session_revoke(&table, g.sid));
+	assert_int_equal(allow(40, "x", SVC_ACTION_START), 403);
+}
+
+static void
+test_table_bounded(void **st)
+{
+	char why[256];
+	unsigned i;
+
+	(void)st;
+	for (i = 0; i < SESSION_MAX; i++) {
+		struct msg_session_grant g = grant_of(100 + i, "u", ROLE_READONLY);
+
+		assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	}
+	{
+		struct msg_session_grant g = grant_of(100 + i, "u", ROLE_READONLY);
+
+		assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+		/* Once the others have expired there is room again. */
+		g.expiry = NOW + 7200;
+		assert_true(session_grant(&table, &g, NOW + 3600, why, sizeof(why)));
+		assert_int_equal(session_expire(&table, NOW + 3600), 1);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_grant_and_authorize, teardown),
+		cmocka_unit_test_teardown(test_duplicate_rejected, teardown),
+		cmocka_unit_test_teardown(test_bad_sid_rejected, teardown),
+		cmocka_unit_test_teardown(test_expiry, teardown),
+		cmocka_unit_test_teardown(test_role_matrix, teardown),
+		cmocka_unit_test_teardown(test_scope, teardown),
+		cmocka_unit_test_teardown(test_unknown_sid, teardown),
+		cmocka_unit_test_teardown(test_logout, teardown),
+		cmocka_unit_test_teardown(test_table_bounded, teardown),
+	};
+
+	log_init("test_session", 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
