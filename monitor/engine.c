@@ -18,6 +18,7 @@
 
 #define START_POLL_MS 50
 #define DEFAULT_PROGRAM_TIMEOUT_S 30
+#define IMMEDIATE_STARTS_PER_CYCLE 3
 
 /* The implicit rule of every process: "if does not exist then restart". */
 static const struct test implicit_exist = {
@@ -558,6 +559,23 @@ action_name(enum action_kind k)
 	return (unsigned)k < ACTION_KIND_COUNT ? names[k] : "?";
 }
 
+/* A process that dies right after each start must not be restarted in a
+ * tight loop: a few immediate restarts per cycle, then one per cycle. */
+static bool
+immediate_allowed(struct svc *s, const struct action *a)
+{
+	if (a->kind != ACTION_RESTART && a->kind != ACTION_START)
+		return true;
+	if (s->immediate_starts >= IMMEDIATE_STARTS_PER_CYCLE) {
+		if (s->immediate_starts++ == IMMEDIATE_STARTS_PER_CYCLE)
+			log_warn("service '%s': dies right after each start; next "
+			    "attempt at the next cycle", s->cf->name);
+		return false;
+	}
+	s->immediate_starts++;
+	return true;
+}
+
 void
 svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...)
@@ -584,6 +602,8 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 	case RULE_FAILED:
 		log_warn("service '%s': %s: %s", s->cf->name,
 		    test_event_name(t, true), ts->desc);
+		if (!scheduled && !immediate_allowed(s, &t->act.failed))
+			break;
 		do_action(s, ts, &t->act.failed, test_event_name(t, true), ts->desc);
 		break;
 	case RULE_STILL_FAILED:
@@ -591,6 +611,7 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 		 * (and on each death), like Monit does. */
 		if (t->kind == TEST_EXIST && s->cf->type == SVC_PROCESS &&
 		    s->pid <= 0 && s->busy == BUSY_NONE &&
+		    (scheduled || immediate_allowed(s, &t->act.failed)) &&
 		    (t->act.failed.kind == ACTION_RESTART ||
 		    t->act.failed.kind == ACTION_START))
 			do_action(s, ts, &t->act.failed, test_event_name(t, true),
@@ -621,8 +642,10 @@ void
 svc_update_status(struct svc *s)
 {
 	const char *st = NULL;
+	size_t len = 0;
 
 	s->detail[0] = '\0';
+	s->status[0] = '\0';
 	if (s->monitor == MON_NOT) {
 		st = "Not monitored";
 	} else if (s->busy == BUSY_START) {
@@ -632,18 +655,31 @@ svc_update_status(struct svc *s)
 	} else if (s->busy == BUSY_RESTART_STOP) {
 		st = "Restart pending";
 	} else {
-		for (size_t i = 0; i < s->nts; i++)
-			if (s->ts[i].win.failed) {
-				if (st == NULL) {
-					st = test_event_name(s->ts[i].t, true);
-					strlcpy_v(s->detail, s->ts[i].desc,
-					    sizeof(s->detail));
-				}
+		/* Every failing test, as Monit joins them: "A | B". */
+		for (size_t i = 0; i <= s->nts; i++) {
+			const char *ev;
+
+			if (i < s->nts) {
+				if (!s->ts[i].win.failed)
+					continue;
+				ev = test_event_name(s->ts[i].t, true);
+				if (s->detail[0] == '\0')
+					strlcpy_v(s->detail, s->ts[i].desc, sizeof(s->detail));
+			} else if (s->exec_failed) {
+				ev = "Execution failed";
+			} else {
+				break;
 			}
-		if (st == NULL && s->exec_failed)
-			st = "Execution failed";
-		if (st == NULL)
-			st = s->monitor == MON_INIT ? "Initializing" : "OK";
+			if (strstr(s->status, ev) != NULL)
+				continue;
+			len += (size_t)snprintf(s->status + len, sizeof(s->status) - len,
+			    "%s%s", len ? " | " : "", ev);
+			if (len >= sizeof(s->status))
+				break;
+		}
+		if (s->status[0] != '\0')
+			return;
+		st = s->monitor == MON_INIT ? "Initializing" : "OK";
 	}
 	strlcpy_v(s->status, st, sizeof(s->status));
 }
@@ -693,8 +729,10 @@ svc_check(struct svc *s, bool scheduled)
 	case SVC_TYPE_COUNT:
 		break;
 	}
-	if (scheduled)
+	if (scheduled) {
 		restart_limits(s);
+		s->immediate_starts = 0;
+	}
 	if (s->monitor == MON_INIT && s->busy == BUSY_NONE)
 		s->monitor = MON_YES;
 	svc_update_status(s);

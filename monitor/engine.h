@@ -142,6 +142,7 @@ struct svc {
 	uint64_t restarts[RULE_HIST_MAX];
 	size_t nrestarts;
 	uint64_t restart_count;
+	int immediate_starts;	/* restarts on a death since the last cycle */
 	/* host */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;

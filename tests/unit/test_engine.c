@@ -227,12 +227,113 @@ test_failed_start_is_reported(void **state)
 	for (int i = 0; i < 20; i++)
 		ev_run_once(m->ev, 10);
 	engine_snapshot(m->engine, 0, &ss);
-	assert_string_equal(ss.status, "Does not exist");
+	assert_string_equal(ss.status, "Does not exist | Execution failed");
 	assert_int_equal(ss.pid, 0);
 	/* The next cycle tries again. */
 	engine_run_cycle(m->engine);
 	assert_int_equal(fake_runs, 2);
 	demo_cleanup(m);
+}
+
+static pid_t
+wait_new_pid(struct monitor *m, pid_t old)
+{
+	want_other_than = old;
+	fx_run_until(m, new_pid_up, m, 1000);
+	fx_run_until(m, status_is_ok, m, 500);
+	return demo_pid(m);
+}
+
+static void
+test_crash_loop_is_throttled(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	pid_t pid;
+
+	(void)state;
+	engine_start(m->engine);
+	pid = wait_new_pid(m, 0);
+	for (int i = 0; i < 4; i++) {
+		assert_true(pid > 0);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = wait_new_pid(m, pid);
+	}
+	/* 1 start + 3 immediate restarts; the 4th death waits for a cycle */
+	assert_int_equal(fake_runs, 4);
+	assert_int_equal(pid, 0);
+	engine_run_cycle(m->engine);
+	assert_int_equal(fake_runs, 5);
+	assert_true(wait_new_pid(m, 0) > 0);
+	demo_cleanup(m);
+}
+
+static void
+test_restart_limit_unmonitors(void **state)
+{
+	struct service *sv;
+	struct monitor *m;
+	struct test *t;
+	pid_t pid;
+
+	(void)state;
+	m = demo_monitor(MODE_ACTIVE, &sv);
+	engine_free(m->engine);
+	t = fx_test(sv, TEST_RESTARTS, ACTION_UNMONITOR);	/* "if 2 restarts */
+	t->restarts = 2;					/* within 3 cycles */
+	t->restart_cycles = 3;					/* then unmonitor" */
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	pid = wait_new_pid(m, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = wait_new_pid(m, pid);
+	assert_true(pid > 0);
+	assert_int_equal(fake_runs, 2);
+	assert_false(not_monitored(m));
+	engine_run_cycle(m->engine);
+	assert_true(not_monitored(m));
+	demo_cleanup(m);
+}
+
+static void
+test_dependants_stop_first(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *db = fx_service(cf, "db", SVC_DIRECTORY);
+	struct service *app = fx_service(cf, "app", SVC_DIRECTORY);
+	struct monitor *m;
+	char msg[256];
+
+	(void)state;
+	db->path = xstrdup("/");
+	app->path = xstrdup("/");
+	db->stop = fx_command("/fake/stop-db");
+	app->stop = fx_command("/fake/stop-app");
+	app->depends = xcalloc(1, sizeof(*app->depends));
+	app->depends->name = xstrdup("db");
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_int_equal(engine_action(m->engine, "db", SVC_ACTION_STOP, msg,
+	    sizeof(msg)), 0);
+	assert_int_equal(fake_runs, 2);
+	assert_string_equal(fake_last_ctx.service, "db");	/* app went first */
+	for (int i = 0; i < 10; i++)
+		ev_run_once(m->ev, 10);
+	assert_int_equal(m->engine->s[0].monitor, MON_NOT);
+	assert_int_equal(m->engine->s[1].monitor, MON_NOT);
+	/* monitoring app brings its dependency back first */
+	assert_int_equal(engine_action(m->engine, "app", SVC_ACTION_MONITOR, msg,
+	    sizeof(msg)), 0);
+	assert_int_not_equal(m->engine->s[0].monitor, MON_NOT);
+	assert_int_not_equal(m->engine->s[1].monitor, MON_NOT);
+	/* unmonitoring db takes app with it */
+	assert_int_equal(engine_action(m->engine, "db", SVC_ACTION_UNMONITOR, msg,
+	    sizeof(msg)), 0);
+	assert_int_equal(m->engine->s[1].monitor, MON_NOT);
+	engine_free(m->engine);
 }
 
 int
@@ -245,6 +346,9 @@ main(void)
 		cmocka_unit_test(test_manual_mode_waits_for_start),
 		cmocka_unit_test(test_stop_runs_stop_program_and_unmonitors),
 		cmocka_unit_test(test_failed_start_is_reported),
+		cmocka_unit_test(test_crash_loop_is_throttled),
+		cmocka_unit_test(test_restart_limit_unmonitors),
+		cmocka_unit_test(test_dependants_stop_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
