@@ -154,11 +154,12 @@ check_file(struct svc *s, bool scheduled)
 
 		if (t->kind == TEST_EXIST) {
 			if (exists)
-				svc_test_result(s, ts, false, scheduled, "%s exists",
-				    s->cf->path);
+				svc_test_result(s, ts, t->op == OP_EQ, scheduled,
+				    "%s exists", s->cf->path);
 			else
-				svc_test_result(s, ts, true, scheduled, "%s: %s", s->cf->path,
-				    err == EINVAL ? "wrong file type" : strerror(err));
+				svc_test_result(s, ts, t->op != OP_EQ, scheduled, "%s: %s",
+				    s->cf->path, err == EINVAL ? "wrong file type" :
+				    strerror(err));
 			continue;
 		}
 		if (!exists)
@@ -201,9 +202,15 @@ check_file(struct svc *s, bool scheduled)
 			}
 			break;
 		case TEST_TIMESTAMP:
-			have = (int64_t)st.st_mtime;
-			if (st.st_ctime > st.st_mtime)
-				have = (int64_t)st.st_ctime;
+			switch (t->subkind) {
+			case 1: have = (int64_t)st.st_atime; break;
+			case 2: have = (int64_t)st.st_ctime; break;
+			case 3: have = (int64_t)st.st_mtime; break;
+			default:
+				have = (int64_t)(st.st_ctime > st.st_mtime ?
+				    st.st_ctime : st.st_mtime);
+				break;
+			}
 			if (t->op == OP_CHANGED) {
 				bool chg = ts->have_learned_num && ts->learned_num != have;
 

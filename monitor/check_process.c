@@ -271,11 +271,12 @@ check_process(struct svc *s, bool scheduled)
 
 		switch (t->kind) {
 		case TEST_EXIST:
+			/* "if exist" (OP_EQ) fails when it runs */
 			if (s->pid > 0)
-				svc_test_result(s, ts, false, scheduled,
+				svc_test_result(s, ts, t->op == OP_EQ, scheduled,
 				    "process is running with pid %d", (int)s->pid);
 			else
-				svc_test_result(s, ts, true, scheduled,
+				svc_test_result(s, ts, t->op != OP_EQ, scheduled,
 				    "process is not running");
 			break;
 		case TEST_RESOURCE:

@@ -892,8 +892,11 @@ engine_new(struct monitor *m)
 
 			ts->svc = s;
 			ts->owner_id = -1;
+			/* The parser resolved names into value; a hand-made
+			 * config may carry only the name. */
 			if (ts->t->kind == TEST_UID || ts->t->kind == TEST_GID)
-				ts->owner_id = resolve_owner(ts->t);
+				ts->owner_id = ts->t->owner != NULL && ts->t->value == 0 ?
+				    resolve_owner(ts->t) : ts->t->value;
 		}
 		if (sv->type == SVC_PROCESS && sv->match != NULL) {
 			e->want_cmdline = true;
