@@ -285,9 +285,13 @@ check_process(struct svc *s, bool scheduled)
 			have = process_resource(s, t);
 			if (have < 0)
 				break;
-			svc_test_result(s, ts, cmp_check(t->op, have, t->value), true,
-			    "resource %d is %lld (limit %s %lld)", (int)t->resource,
-			    (long long)have, cmp_op_str(t->op), (long long)t->value);
+			{
+				char d[160];
+
+				resource_describe(t, have, d, sizeof(d));
+				svc_test_result(s, ts, cmp_check(t->op, have, t->value),
+				    true, "%s", d);
+			}
 			break;
 		case TEST_PID:
 		case TEST_PPID:

@@ -53,8 +53,12 @@ check_system(struct svc *s, bool scheduled)
 		have = system_resource(s->e, ts->t);
 		if (have < 0)
 			continue;
-		svc_test_result(s, ts, cmp_check(ts->t->op, have, ts->t->value), true,
-		    "resource %d is %lld (limit %s %lld)", (int)ts->t->resource,
-		    (long long)have, cmp_op_str(ts->t->op), (long long)ts->t->value);
+		{
+			char d[160];
+
+			resource_describe(ts->t, have, d, sizeof(d));
+			svc_test_result(s, ts, cmp_check(ts->t->op, have, ts->t->value),
+			    true, "%s", d);
+		}
 	}
 }

@@ -75,6 +75,32 @@ cmp_op_str(enum cmp_op op)
 	return (unsigned)op < ARRAY_SIZE(names) ? names[op] : "?";
 }
 
+/* "memory usage 3.4% (limit > 80.0%)" for logs and the status detail. */
+void
+resource_describe(const struct test *t, int64_t have, char *buf, size_t len)
+{
+	static const char *const names[RES_TYPE_COUNT] = {
+		"cpu", "total cpu", "cpu user", "cpu system", "cpu wait", "memory",
+		"total memory", "swap", "children", "loadavg (1min)",
+		"loadavg (5min)", "loadavg (15min)", "threads",
+	};
+	const char *name = (unsigned)t->resource < RES_TYPE_COUNT ?
+	    names[t->resource] : "resource";
+	bool hundredths = t->unit == UNIT_PERCENT ||
+	    t->resource == RES_LOADAVG_1 || t->resource == RES_LOADAVG_5 ||
+	    t->resource == RES_LOADAVG_15;
+	const char *pct = t->unit == UNIT_PERCENT ? "%" : "";
+	const char *unit = t->unit == UNIT_BYTES ? " B" : "";
+
+	if (hundredths)
+		snprintf(buf, len, "%s %.2f%s (limit %s %.2f%s)", name,
+		    (double)have / 100.0, pct, cmp_op_str(t->op),
+		    (double)t->value / 100.0, pct);
+	else
+		snprintf(buf, len, "%s %lld%s (limit %s %lld%s)", name,
+		    (long long)have, unit, cmp_op_str(t->op), (long long)t->value, unit);
+}
+
 const char *
 test_event_name(const struct test *t, bool failed)
 {

@@ -186,6 +186,7 @@ const char *action_name(enum action_kind k);
 void engine_run_cycle(struct engine *e);
 struct svc *engine_svc_by_name(struct engine *e, const char *name);
 const char *cmp_op_str(enum cmp_op op);
+void resource_describe(const struct test *t, int64_t have, char *buf, size_t len);
 bool cmp_check(enum cmp_op op, int64_t have, int64_t limit);
 
 /* check_process.c */
