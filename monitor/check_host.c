@@ -9,7 +9,7 @@
 #include "monitor/engine.h"
 
 struct pingreq {
-	struct svc *s;
+	struct pending link;
 	size_t idx;
 	uint32_t gen;
 };
@@ -18,9 +18,14 @@ static void
 ping_done(const struct msg_ping_result *r, void *arg)
 {
 	struct pingreq *pr = arg;
-	struct svc *s = pr->s;
-	struct test_state *ts = &s->ts[pr->idx];
+	struct svc *s = pending_take(&pr->link);
+	struct test_state *ts;
 
+	if (s == NULL) {	/* the engine is gone */
+		free(pr);
+		return;
+	}
+	ts = &s->ts[pr->idx];
 	if (pr->gen != ts->gen) {	/* cancelled (unmonitor) meanwhile */
 		free(pr);
 		return;
@@ -66,11 +71,12 @@ ping_start(struct svc *s, struct test_state *ts, size_t idx)
 	    t->icmp_timeout_s : 5) * 1000;
 	p.size = 56;
 	pr = xcalloc(1, sizeof(*pr));
-	pr->s = s;
 	pr->idx = idx;
 	pr->gen = ts->gen;
 	ts->pending = true;
+	pending_add(s->e, &pr->link, s);
 	if (monitor_ping(s->e->m, &p, ping_done, pr) < 0) {
+		pending_take(&pr->link);
 		free(pr);
 		ts->pending = false;
 		svc_test_result(s, ts, true, true, "cannot ask privd to ping");

@@ -39,13 +39,40 @@ static const struct test implicit_exist_alert = {
 };
 
 struct runreq {
-	struct svc *s;
+	struct pending link;	/* first: the request is its link */
 	uint32_t token;
 	enum svc_busy kind;
 	bool is_exec;
 };
 
 static void engine_cycle(struct engine *e);
+
+void
+pending_add(struct engine *e, struct pending *p, struct svc *s)
+{
+	p->s = s;
+	p->prev = &e->pending;
+	p->next = e->pending.next;
+	if (p->next != NULL)
+		p->next->prev = p;
+	e->pending.next = p;
+}
+
+struct svc *
+pending_take(struct pending *p)
+{
+	struct svc *s = p->s;
+
+	if (s == NULL)
+		return NULL;
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	p->prev = p->next = NULL;
+	p->s = NULL;
+	return s;
+}
 static void svc_check(struct svc *s, bool scheduled);
 static void svc_unmonitor(struct svc *s, bool dependants);
 static void svc_monitor(struct svc *s);
@@ -252,10 +279,17 @@ static void
 run_done(const struct msg_run_result *r, void *arg)
 {
 	struct runreq *rq = arg;
-	struct svc *s = rq->s;
+	struct svc *s = pending_take(&rq->link);
 	bool failed = r->spawned == 0 || r->timed_out || r->status != 0;
 	char why[MSG_LOGLINE_LEN];
 
+	if (s != NULL && rq->kind == BUSY_START && !rq->is_exec &&
+	    rq->token == s->run_token && s->restart_prog && failed)
+		s->restart_prog = false;
+	if (s == NULL) {	/* the engine is gone */
+		free(rq);
+		return;
+	}
 	if (!r->spawned)
 		snprintf(why, sizeof(why), "could not run the program (error %d)",
 		    (int)r->status);
@@ -305,6 +339,10 @@ run_done(const struct msg_run_result *r, void *arg)
 			return;
 		}
 		/* Success: keep polling for the pid until the deadline. */
+		if (s->restart_prog) {
+			s->restart_prog = false;
+			start_wait_arm(s);
+		}
 		{
 			pid_t pid = process_find(s, true);
 
@@ -369,7 +407,6 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 	int timeout_s = cmd->timeout_s > 0 ? cmd->timeout_s : DEFAULT_PROGRAM_TIMEOUT_S;
 
 	fill_context(s, &ctx, event, desc);
-	rq->s = s;
 	rq->kind = kind;
 	rq->is_exec = kind == BUSY_EXEC;
 	if (!rq->is_exec) {
@@ -379,7 +416,9 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 	} else {
 		s->exec_running = true;
 	}
+	pending_add(s->e, &rq->link, s);
 	if (monitor_run(s->e->m, cmd, &ctx, run_done, rq) < 0) {
+		pending_take(&rq->link);
 		free(rq);
 		if (kind == BUSY_EXEC)
 			s->exec_running = false;
@@ -391,7 +430,9 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 		changed(s);
 		return false;
 	}
-	if (kind == BUSY_START && s->cf->type == SVC_PROCESS)
+	/* A start program: look for the pid at once.  A restart program may
+	 * leave the old process up for a while: look after it returns. */
+	if (kind == BUSY_START && s->cf->type == SVC_PROCESS && !s->restart_prog)
 		start_wait_arm(s);
 	changed(s);
 	return true;
@@ -473,7 +514,9 @@ svc_restart(struct svc *s, const char *event, const char *desc)
 	if (s->cf->restart != NULL) {
 		log_info("service '%s': trying to restart", s->cf->name);
 		note_restart(s);
-		run_program(s, s->cf->restart, BUSY_START, event, desc);
+		s->restart_prog = true;
+		if (!run_program(s, s->cf->restart, BUSY_START, event, desc))
+			s->restart_prog = false;
 		return;
 	}
 	/* A dead process only needs starting: that is what makes a kill -9
@@ -751,6 +794,8 @@ svc_check(struct svc *s, bool scheduled)
 		check_system(s, scheduled);
 		break;
 	case SVC_PROGRAM:
+		check_program(s, scheduled);
+		break;
 	case SVC_NETWORK:
 	case SVC_TYPE_COUNT:
 		break;
@@ -968,6 +1013,9 @@ engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	/* Answers still to come find their request orphaned. */
+	while (e->pending.next != NULL)
+		pending_take(e->pending.next);
 	for (size_t i = 0; i < e->n; i++) {
 		struct svc *s = &e->s[i];
 

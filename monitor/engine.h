@@ -82,6 +82,20 @@ struct sys_stat {
 bool sys_stat_read(struct sys_stat *s);
 long proc_clk_tck(void);
 
+/* ---- requests to privd that outlive nothing ----
+ * A RUN or PING answer may come after the engine was freed (reload,
+ * shutdown): each request is linked here and orphaned by engine_free. */
+struct pending {
+	struct pending *prev, *next;
+	struct svc *s;		/* NULL once orphaned */
+};
+
+struct engine;
+struct svc;
+void pending_add(struct engine *e, struct pending *p, struct svc *s);
+/* Unlink p; returns its service, or NULL when the engine is gone. */
+struct svc *pending_take(struct pending *p);
+
 /* ---- per service runtime ---- */
 
 enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
@@ -135,6 +149,10 @@ struct svc {
 	uint64_t busy_deadline_ms;
 	uint32_t run_token;	/* tells a stale program result from the current */
 	bool exec_running;	/* an "exec" action in flight */
+	bool program_running;	/* "check program": the program in flight */
+	bool restart_prog;	/* BUSY_START runs the restart program */
+	int last_status;	/* "check program": last exit status */
+	bool have_status;
 	int wait_tfd;		/* polls for the pid after a start */
 	bool stop_then_unmonitor;
 	bool start_after_stop;
@@ -171,6 +189,7 @@ struct engine {
 	bool have_sys_prev;
 	struct sys_stat sys;
 	double sys_cpu_user, sys_cpu_system, sys_cpu_wait;	/* percent */
+	struct pending pending;	/* list head of requests in flight */
 };
 
 /* engine.c */
@@ -213,6 +232,9 @@ bool net_resolve(const char *host, int port, int ipversion, int socktype,
 
 /* check_host.c */
 void check_host(struct svc *s, bool scheduled);
+
+/* check_program.c */
+void check_program(struct svc *s, bool scheduled);
 
 /* check_system.c */
 void check_system(struct svc *s, bool scheduled);

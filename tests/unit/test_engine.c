@@ -336,6 +336,82 @@ test_dependants_stop_first(void **state)
 	engine_free(m->engine);
 }
 
+static void
+test_answers_after_free_are_orphaned(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+
+	(void)state;
+	engine_start(m->engine);	/* a RUN is in flight */
+	assert_int_equal(fake_runs, 1);
+	engine_free(m->engine);
+	m->engine = NULL;
+	/* privd's answer arrives after the engine is gone: ignored safely
+	 * (ASan build: no use after free) */
+	for (int i = 0; i < 5; i++)
+		ev_run_once(m->ev, 10);
+	fake_kill_children();
+	unlink(pidpath);
+	rmdir(tmpdir);
+}
+
+static void
+test_check_program_status(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "script", SVC_PROGRAM);
+	struct test *t;
+	struct monitor *m;
+	struct msg_snapshot_service ss;
+
+	(void)state;
+	sv->program = fx_command("/usr/local/bin/check-thing");
+	t = fx_test(sv, TEST_STATUS, ACTION_ALERT);
+	t->op = OP_NE;
+	t->value = 0;			/* "if status != 0 then alert" */
+	fake_reset();
+	fake_pidfile = NULL;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	fake_exit_status = 3;
+	engine_start(m->engine);
+	assert_int_equal(fake_runs, 1);
+	for (int i = 0; i < 5; i++)
+		ev_run_once(m->ev, 10);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.status, "Status failed");
+	fake_exit_status = 0;
+	engine_run_cycle(m->engine);
+	for (int i = 0; i < 5; i++)
+		ev_run_once(m->ev, 10);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.status, "OK");
+	assert_int_equal(fake_runs, 2);
+	engine_free(m->engine);
+}
+
+static void
+test_user_restart_uses_stop_then_start(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	char msg[256];
+	pid_t first;
+
+	(void)state;
+	engine_start(m->engine);
+	first = wait_new_pid(m, 0);
+	assert_true(first > 0);
+	assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_RESTART, msg,
+	    sizeof(msg)), 0);
+	assert_int_equal(fake_runs, 2);			/* the stop program */
+	kill(first, SIGKILL);				/* which stops it */
+	waitpid(first, NULL, 0);
+	assert_true(wait_new_pid(m, first) > 0);	/* then start */
+	assert_int_equal(fake_runs, 3);
+	assert_false(not_monitored(m));
+	demo_cleanup(m);
+}
+
 int
 main(void)
 {
@@ -349,6 +425,9 @@ main(void)
 		cmocka_unit_test(test_crash_loop_is_throttled),
 		cmocka_unit_test(test_restart_limit_unmonitors),
 		cmocka_unit_test(test_dependants_stop_first),
+		cmocka_unit_test(test_answers_after_free_are_orphaned),
+		cmocka_unit_test(test_check_program_status),
+		cmocka_unit_test(test_user_restart_uses_stop_then_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
