@@ -817,7 +817,18 @@ every_due(struct svc *s)
 	s->cycles_seen++;
 	if (ev->kind == EVERY_CYCLES && ev->cycles > 1)
 		return (s->cycles_seen - 1) % (uint64_t)ev->cycles == 0;
-	/* Cron forms are checked every cycle (not yet interpreted). */
+	if (ev->kind == EVERY_CRON || ev->kind == EVERY_NOT_CRON) {
+		time_t t = time(NULL);
+		struct tm tm;
+		int r;
+
+		if (localtime_r(&t, &tm) == NULL)
+			return true;
+		r = cron_match(ev->cron, &tm);
+		if (r < 0)
+			return true;	/* the parser checked it; never skip forever */
+		return ev->kind == EVERY_CRON ? r == 1 : r == 0;
+	}
 	return true;
 }
 

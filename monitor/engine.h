@@ -233,6 +233,11 @@ bool net_resolve(const char *host, int port, int ipversion, int socktype,
 /* check_host.c */
 void check_host(struct svc *s, bool scheduled);
 
+/* cron.c: 1 when tm matches "min hour dom mon dow", 0 when not, -1 when
+ * the specification is malformed. */
+struct tm;
+int cron_match(const char *spec, const struct tm *tm);
+
 /* check_program.c */
 void check_program(struct svc *s, bool scheduled);
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <time.h>
+
 #include "monitor/engine.h"
 
 static struct rule_actions
@@ -124,6 +126,45 @@ test_window_is_bounded(void **state)
 	assert_int_equal(rule_count_failed(&w, 3), 3);
 }
 
+static struct tm
+at(int wday, int mon, int mday, int hour, int min)
+{
+	struct tm tm = { 0 };
+
+	tm.tm_wday = wday;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = mday;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	return tm;
+}
+
+static void
+test_cron(void **state)
+{
+	struct tm mon_0830 = at(1, 3, 16, 8, 30), sun_2300 = at(0, 3, 15, 23, 0);
+
+	(void)state;
+	assert_int_equal(cron_match("* * * * *", &mon_0830), 1);
+	assert_int_equal(cron_match("30 8 * * *", &mon_0830), 1);
+	assert_int_equal(cron_match("31 8 * * *", &mon_0830), 0);
+	assert_int_equal(cron_match("*/15 8-17 * * 1-5", &mon_0830), 1);
+	assert_int_equal(cron_match("*/15 8-17 * * 1-5", &sun_2300), 0);
+	assert_int_equal(cron_match("0 23 * * 7", &sun_2300), 1);	/* 7 = Sunday */
+	assert_int_equal(cron_match("0,30 22,23 15 3 0", &sun_2300), 1);
+	assert_int_equal(cron_match("0-29/10 * * * *", &mon_0830), 0);
+	/* malformed */
+	assert_int_equal(cron_match("* * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("* * * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("60 * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("5-1 * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("*/0 * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("a * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("1,,2 * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match("00001 * * * *", &mon_0830), -1);
+	assert_int_equal(cron_match(NULL, &mon_0830), -1);
+}
+
 int
 main(void)
 {
@@ -134,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_else_if_succeeded_for_cycles),
 		cmocka_unit_test(test_immediate_only_without_count),
 		cmocka_unit_test(test_window_is_bounded),
+		cmocka_unit_test(test_cron),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
