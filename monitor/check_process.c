@@ -224,6 +224,12 @@ process_resource(struct svc *s, const struct test *t)
 		return s->children;
 	case RES_THREADS:
 		return s->threads;
+	case RES_LOADAVG_1:	/* Monit allows the system load in a process check */
+		return (int64_t)(s->e->sys.load[0] * 100.0 + 0.5);
+	case RES_LOADAVG_5:
+		return (int64_t)(s->e->sys.load[1] * 100.0 + 0.5);
+	case RES_LOADAVG_15:
+		return (int64_t)(s->e->sys.load[2] * 100.0 + 0.5);
 	default:
 		return -1;
 	}
