@@ -74,6 +74,7 @@ type_matches(enum service_type t, mode_t m)
 	case SVC_FILE: return S_ISREG(m);
 	case SVC_DIRECTORY: return S_ISDIR(m);
 	case SVC_FIFO: return S_ISFIFO(m);
+	case SVC_FILESYSTEM: return S_ISDIR(m) || S_ISBLK(m);
 	default: return true;
 	}
 }
@@ -168,6 +169,15 @@ check_file(struct svc *s, bool scheduled)
 		case TEST_CHECKSUM:
 			if (S_ISREG(st.st_mode))
 				checksum_test(s, ts, scheduled);
+			break;
+		case TEST_MATCH:
+			if (S_ISREG(st.st_mode) && ts->t->regex != NULL)
+				check_content(s, ts, &st, scheduled);
+			break;
+		case TEST_SPACE:
+		case TEST_INODE:
+			if (s->cf->type == SVC_FILESYSTEM)
+				check_space(s, ts, scheduled);
 			break;
 		case TEST_PERMISSION:
 			have = st.st_mode & 07777;

@@ -1031,8 +1031,10 @@ engine_free(struct engine *e)
 		struct svc *s = &e->s[i];
 
 		process_detach(s);
-		for (size_t k = 0; k < s->nts; k++)
+		for (size_t k = 0; k < s->nts; k++) {
 			netcheck_cancel(&s->ts[k]);
+			content_free(&s->ts[k]);
+		}
 		if (s->wait_tfd >= 0) {
 			ev_del(e->m->ev, s->wait_tfd);
 			close(s->wait_tfd);

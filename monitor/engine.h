@@ -118,6 +118,10 @@ struct test_state {
 	socklen_t addrlen;
 	bool have_addr;
 	int64_t owner_id;	/* uid/gid test: resolved owner, -1 unknown */
+	uint64_t offset;	/* content match: bytes already read */
+	uint64_t inode;		/* content match: a rotated file starts over */
+	bool have_offset;
+	void *re;		/* content match: compiled pattern (pcre2_code *) */
 	struct svc *svc;
 };
 
@@ -222,6 +226,15 @@ pid_t process_match_in(const struct proc_table *t, const void *code, pid_t self)
 void check_file(struct svc *s, bool scheduled);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
+
+/* check_content.c */
+struct stat;
+void check_content(struct svc *s, struct test_state *ts, const struct stat *st,
+    bool scheduled);
+void content_free(struct test_state *ts);
+size_t content_scan(const void *code, bool match_not, const char *buf,
+    size_t len, char *hit, size_t hitlen, bool *failed);
+void check_space(struct svc *s, struct test_state *ts, bool scheduled);
 
 /* check_net.c */
 void check_connection(struct svc *s, struct test_state *ts,

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sys/stat.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "engine_fixture.h"
 
@@ -182,6 +184,110 @@ test_missing_file_exec_action(void **state)
 	engine_free(m->engine);
 }
 
+static void
+append(const char *p, const char *content)
+{
+	FILE *f = fopen(p, "a");
+
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void
+test_content_match_reads_only_appended(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "log", SVC_FILE);
+	struct test *t;
+	struct monitor *m;
+
+	(void)state;
+	write_file(path, "old ERROR line before we started\n");
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_MATCH, ACTION_ALERT);
+	t->regex = xstrdup("ERROR|FATAL");
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_string_equal(status_of(m), "OK");	/* old content ignored */
+	append(path, "all fine\nstill fine\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	append(path, "x FATAL: disk on fire\npartial ERR");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Content failed");
+	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "disk on fire"));
+	append(path, "OR completed\n");	/* the partial line, now whole */
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Content failed");
+	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "partial ERROR"));
+	append(path, "quiet\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	/* rotation: a new, smaller file is read from its start */
+	unlink(path);
+	write_file(path, "ERROR\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Content failed");
+	engine_free(m->engine);
+}
+
+static void
+test_content_scan_bounds(void **state)
+{
+	char hit[16], big[10000];
+	bool failed;
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)"b", PCRE2_ZERO_TERMINATED, 0,
+	    &err, &off, NULL);
+
+	(void)state;
+	assert_int_equal(content_scan(re, false, "a\nb\nc", 5, hit, sizeof(hit),
+	    &failed), 4);				/* "c" waits for its newline */
+	assert_true(failed);
+	assert_string_equal(hit, "b");
+	assert_int_equal(content_scan(re, true, "b\nb\n", 4, hit, sizeof(hit),
+	    &failed), 4);
+	assert_false(failed);				/* "if not match" */
+	/* an endless line is consumed in bounded pieces, hit truncated */
+	memset(big, 'b', sizeof(big));
+	assert_int_equal(content_scan(re, false, big, sizeof(big), hit, sizeof(hit),
+	    &failed), 8192);
+	assert_true(failed);
+	assert_int_equal(strlen(hit), sizeof(hit) - 1);
+	pcre2_code_free(re);
+}
+
+static void
+test_filesystem_space(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "rootfs", SVC_FILESYSTEM);
+	struct test *used, *inodes;
+	struct monitor *m;
+
+	(void)state;
+	sv->path = xstrdup("/");
+	used = fx_test(sv, TEST_SPACE, ACTION_ALERT);
+	used->op = OP_GT;
+	used->unit = UNIT_PERCENT;
+	used->value = 10000;	/* > 100%: never */
+	inodes = fx_test(sv, TEST_INODE, ACTION_ALERT);
+	inodes->op = OP_LT;
+	inodes->subkind = 1;	/* inode free < huge: always */
+	inodes->unit = UNIT_COUNT;
+	inodes->value = INT64_MAX;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_false(m->engine->s[0].ts[1].win.failed);
+	assert_true(m->engine->s[0].ts[2].win.failed);
+	assert_string_equal(status_of(m), "Resource limit matched");
+	engine_free(m->engine);
+}
+
 int
 main(void)
 {
@@ -193,6 +299,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file_exec_action, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_content_match_reads_only_appended,
+		    setup, teardown),
+		cmocka_unit_test(test_content_scan_bounds),
+		cmocka_unit_test(test_filesystem_space),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
