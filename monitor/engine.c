@@ -469,10 +469,14 @@ svc_start(struct svc *s, const char *event, const char *desc)
 			svc_start(ds, "Does not exist", "started as a dependency");
 	}
 	if (s->cf->start == NULL) {
-		log_warn("service '%s': no start program, cannot start it", s->cf->name);
+		if (!s->warned_nostart)
+			log_warn("service '%s': no start program, cannot start it",
+			    s->cf->name);
+		s->warned_nostart = true;
 		changed(s);
 		return;
 	}
+	s->warned_nostart = false;
 	log_info("service '%s': trying to start", s->cf->name);
 	note_restart(s);
 	run_program(s, s->cf->start, BUSY_START, event, desc);
@@ -888,9 +892,18 @@ inotify_ready(int fd, uint32_t events, void *arg)
 
 			for (size_t i = 0; i < e->n; i++) {
 				struct svc *s = &e->s[i];
+				const char *base;
 
-				if (s->inotify_wd == ie->wd && s->monitor != MON_NOT)
+				if (s->inotify_wd != ie->wd || s->monitor == MON_NOT ||
+				    ie->len == 0 || s->cf->path == NULL)
+					continue;
+				/* The watch is on the directory: only our file counts. */
+				base = strrchr(s->cf->path, '/');
+				base = base ? base + 1 : s->cf->path;
+				if (strncmp(ie->name, base, ie->len) == 0) {
 					check_file(s, false);
+					svc_update_status(s);
+				}
 			}
 			p += sizeof(*ie) + ie->len;
 		}

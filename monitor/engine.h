@@ -153,6 +153,7 @@ struct svc {
 	uint64_t busy_deadline_ms;
 	uint32_t run_token;	/* tells a stale program result from the current */
 	bool exec_running;	/* an "exec" action in flight */
+	bool warned_nostart;	/* "no start program" said once */
 	bool program_running;	/* "check program": the program in flight */
 	bool restart_prog;	/* BUSY_START runs the restart program */
 	int last_status;	/* "check program": last exit status */
