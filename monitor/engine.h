@@ -197,7 +197,16 @@ struct engine {
 	struct pending pending;	/* list head of requests in flight */
 };
 
+/* actions.c */
+void svc_changed(struct svc *s);
+bool svc_depends_on(const struct svc *s, const struct svc *on);
+void svc_unmonitor(struct svc *s, bool dependants);
+void svc_monitor(struct svc *s);
+void do_action(struct svc *s, struct test_state *ts, const struct action *a,
+    const char *event, const char *desc);
+
 /* engine.c */
+void svc_check(struct svc *s, bool scheduled);
 void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void svc_update_status(struct svc *s);
