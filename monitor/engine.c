@@ -337,6 +337,8 @@ svc_check(struct svc *s, bool scheduled)
 		check_program(s, scheduled);
 		break;
 	case SVC_NETWORK:
+		check_network(s, scheduled);
+		break;
 	case SVC_TYPE_COUNT:
 		break;
 	}

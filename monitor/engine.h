@@ -170,6 +170,8 @@ struct svc {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	bool have_addr;
+	/* network */
+	uint64_t net_rx, net_tx, net_speed, net_ms;
 	/* file */
 	int inotify_wd;
 	/* status */
@@ -263,6 +265,9 @@ int cron_match(const char *spec, const struct tm *tm);
 
 /* check_program.c */
 void check_program(struct svc *s, bool scheduled);
+
+/* check_network.c */
+void check_network(struct svc *s, bool scheduled);
 
 /* check_system.c */
 void check_system(struct svc *s, bool scheduled);

@@ -213,6 +213,36 @@ test_icmp_through_privd(void **state)
 	engine_free(m->engine);
 }
 
+static void
+test_network_link(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *lo = fx_service(cf, "loop", SVC_NETWORK);
+	struct service *none = fx_service(cf, "none", SVC_NETWORK);
+	struct service *evil = fx_service(cf, "evil", SVC_NETWORK);
+	struct monitor *m;
+	struct msg_snapshot_service ss;
+
+	(void)state;
+	lo->interface = xstrdup("lo");
+	none->interface = xstrdup("nosuchif0");
+	evil->interface = xstrdup("../../../etc");
+	fx_test(lo, TEST_LINK, ACTION_ALERT);
+	fx_test(none, TEST_LINK, ACTION_ALERT);
+	fx_test(evil, TEST_LINK, ACTION_ALERT);
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	engine_snapshot(m->engine, 0, &ss);
+	assert_string_equal(ss.status, "OK");
+	engine_snapshot(m->engine, 1, &ss);
+	assert_string_equal(ss.status, "Link down");
+	engine_snapshot(m->engine, 2, &ss);
+	assert_string_equal(ss.status, "Link down");	/* no path games */
+	engine_free(m->engine);
+}
+
 int
 main(void)
 {
@@ -222,6 +252,7 @@ main(void)
 		cmocka_unit_test(test_http_status),
 		cmocka_unit_test(test_send_expect),
 		cmocka_unit_test(test_icmp_through_privd),
+		cmocka_unit_test(test_network_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
