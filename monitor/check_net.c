@@ -4,6 +4,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <netdb.h>
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <pcre2.h>
@@ -22,7 +27,8 @@
 
 #define NET_RBUF 4096
 
-enum nc_state { NC_CONNECTING, NC_SENDING, NC_RECEIVING, NC_UDP_WAIT };
+enum nc_state { NC_CONNECTING, NC_HANDSHAKE, NC_SENDING, NC_RECEIVING,
+	NC_UDP_WAIT };
 
 struct netcheck {
 	struct svc *s;
@@ -36,7 +42,98 @@ struct netcheck {
 	char in[NET_RBUF + 1];
 	size_t inlen;
 	size_t expect_cap;
+	SSL *ssl;		/* TLS ("type tcpssl", "ssl"), else NULL */
 };
+
+static SSL_CTX *tls_ctx;	/* one client context for every check */
+
+static SSL_CTX *
+tls_client_ctx(void)
+{
+	if (tls_ctx == NULL) {
+		tls_ctx = SSL_CTX_new(TLS_client_method());
+		if (tls_ctx != NULL) {
+			/* Monit does not verify peers unless told (certmd5). */
+			SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
+			SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION);
+		}
+	}
+	return tls_ctx;
+}
+
+/* send/recv through TLS when there is a session; -1 with EAGAIN when the
+ * session needs the other direction first (epoll interest is switched). */
+static ssize_t
+nc_write(struct netcheck *nc, const void *buf, size_t len)
+{
+	int n, err;
+
+	if (nc->ssl == NULL)
+		return send(nc->fd, buf, len, MSG_NOSIGNAL);
+	ERR_clear_error();
+	n = SSL_write(nc->ssl, buf, (int)(len > 65536 ? 65536 : len));
+	if (n > 0)
+		return n;
+	err = SSL_get_error(nc->ssl, n);
+	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+		ev_mod(nc->s->e->m->ev, nc->fd, err == SSL_ERROR_WANT_READ ? EPOLLIN :
+		    EPOLLOUT);
+		errno = EAGAIN;
+		return -1;
+	}
+	errno = EPROTO;
+	return -1;
+}
+
+static ssize_t
+nc_read(struct netcheck *nc, void *buf, size_t len)
+{
+	int n, err;
+
+	if (nc->ssl == NULL)
+		return recv(nc->fd, buf, len, 0);
+	ERR_clear_error();
+	n = SSL_read(nc->ssl, buf, (int)(len > 65536 ? 65536 : len));
+	if (n > 0)
+		return n;
+	err = SSL_get_error(nc->ssl, n);
+	if (err == SSL_ERROR_ZERO_RETURN)
+		return 0;
+	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+		ev_mod(nc->s->e->m->ev, nc->fd, err == SSL_ERROR_WANT_READ ? EPOLLIN :
+		    EPOLLOUT);
+		errno = EAGAIN;
+		return -1;
+	}
+	if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
+		return 0;	/* peer closed without close_notify */
+	errno = EPROTO;
+	return -1;
+}
+
+/* "certificate checksum" (MD5 of the DER certificate, as Monit's certmd5). */
+static bool
+tls_cert_md5(SSL *ssl, char *hex, size_t hexlen)
+{
+	static const char digits[] = "0123456789abcdef";
+	X509 *cert = SSL_get1_peer_certificate(ssl);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (cert == NULL)
+		return false;
+	if (X509_digest(cert, EVP_md5(), md, &n) != 1 || hexlen < 2 * n + 1) {
+		X509_free(cert);
+		return false;
+	}
+	X509_free(cert);
+	for (unsigned int i = 0; i < n; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	return true;
+}
 
 bool
 net_resolve(const char *host, int port, int ipversion, int socktype,
@@ -87,6 +184,8 @@ netcheck_cancel(struct test_state *ts)
 
 	if (nc == NULL)
 		return;
+	if (nc->ssl != NULL)
+		SSL_free(nc->ssl);
 	if (nc->fd >= 0) {
 		ev_del(nc->s->e->m->ev, nc->fd);
 		close(nc->fd);
@@ -131,6 +230,28 @@ nc_target(const struct test_state *ts, char *buf, size_t len)
 	return buf;
 }
 
+static bool
+nc_wants_tls(const struct netcheck *nc)
+{
+	const struct connection *c = nc->ts->t->conn;
+
+	return c->type == CONN_TCPSSL || c->ssl;
+}
+
+static void
+tls_sni(struct netcheck *nc)
+{
+	const struct connection *c = nc->ts->t->conn;
+	const char *h = c->hostheader ? c->hostheader : c->host ? c->host :
+	    nc->s->cf->address;
+	unsigned char tmp[16];
+
+	/* SNI carries names, never addresses */
+	if (h != NULL && inet_pton(AF_INET, h, tmp) != 1 &&
+	    inet_pton(AF_INET6, h, tmp) != 1)
+		SSL_set_tlsext_host_name(nc->ssl, h);
+}
+
 /* Decide what the next step is; called after connect and after each step. */
 static void nc_advance(struct netcheck *nc);
 
@@ -152,12 +273,53 @@ nc_io(int fd, uint32_t events, void *arg)
 			    strerror(err));
 			return;
 		}
+		if (nc_wants_tls(nc)) {
+			SSL_CTX *ctx = tls_client_ctx();
+
+			nc->ssl = ctx ? SSL_new(ctx) : NULL;
+			if (nc->ssl == NULL || SSL_set_fd(nc->ssl, fd) != 1) {
+				nc_finish(nc, true, "%s: cannot set up TLS", where);
+				return;
+			}
+			tls_sni(nc);
+			nc->state = NC_HANDSHAKE;
+		} else {
+			nc_advance(nc);
+			return;
+		}
+	}
+	if (nc->state == NC_HANDSHAKE) {
+		int r, e;
+
+		ERR_clear_error();
+		r = SSL_connect(nc->ssl);
+		if (r != 1) {
+			e = SSL_get_error(nc->ssl, r);
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+				ev_mod(nc->s->e->m->ev, fd, e == SSL_ERROR_WANT_READ ?
+				    EPOLLIN : EPOLLOUT);
+				return;
+			}
+			nc_finish(nc, true, "%s: TLS handshake failed", where);
+			return;
+		}
+		if (nc->ts->t->conn->certmd5 != NULL) {
+			char md5[EVP_MAX_MD_SIZE * 2 + 1];
+
+			if (!tls_cert_md5(nc->ssl, md5, sizeof(md5)) ||
+			    strcasecmp(md5, nc->ts->t->conn->certmd5) != 0) {
+				nc_finish(nc, true, "%s: certificate checksum is %s, "
+				    "expected %s", where, md5, nc->ts->t->conn->certmd5);
+				return;
+			}
+		}
+		nc->state = NC_CONNECTING;	/* connected: begin the protocol */
 		nc_advance(nc);
 		return;
 	}
-	if (nc->state == NC_SENDING && (events & EPOLLOUT)) {
-		ssize_t n = send(fd, nc->out + nc->outoff, nc->outlen - nc->outoff,
-		    MSG_NOSIGNAL);
+	(void)events;
+	if (nc->state == NC_SENDING) {
+		ssize_t n = nc_write(nc, nc->out + nc->outoff, nc->outlen - nc->outoff);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -188,7 +350,7 @@ nc_io(int fd, uint32_t events, void *arg)
 			nc_advance(nc);
 			return;
 		}
-		n = recv(fd, nc->in + nc->inlen, cap - nc->inlen, 0);
+		n = nc_read(nc, nc->in + nc->inlen, cap - nc->inlen);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n < 0) {
@@ -202,6 +364,16 @@ nc_io(int fd, uint32_t events, void *arg)
 			nc->inlen += (size_t)n;
 		}
 		nc->in[nc->inlen] = '\0';
+		/* TLS may hold decrypted bytes epoll cannot see: go on reading
+		 * while the check still wants them. */
+		if (nc->ssl != NULL && n > 0 && SSL_pending(nc->ssl) > 0) {
+			struct test_state *ts = nc->ts;
+
+			nc_advance(nc);
+			if (ts->nc == nc && nc->state == NC_RECEIVING)
+				nc_io(fd, EPOLLIN, nc);
+			return;
+		}
 		nc_advance(nc);
 	}
 }

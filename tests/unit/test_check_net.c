@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 
 #include "engine_fixture.h"
 #include "monitor/netproto.h"
@@ -243,6 +244,100 @@ test_network_link(void **state)
 	engine_free(m->engine);
 }
 
+/* A TLS server: `openssl s_server -www` answers "GET /" with 200. */
+static pid_t
+serve_tls(const char *dir, int *port, char *md5, size_t md5len)
+{
+	char cmd[1024], key[256], crt[256], acc[64];
+	FILE *f;
+	pid_t pid;
+	int fd;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+
+	snprintf(key, sizeof(key), "%s/k.pem", dir);
+	snprintf(crt, sizeof(crt), "%s/c.pem", dir);
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes "
+	    "-keyout %s -out %s -days 1 -subj /CN=localhost >/dev/null 2>&1", key, crt);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "openssl x509 -in %s -outform DER | "
+	    "openssl md5 -r | cut -c1-32", crt);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(md5, (int)md5len, f));
+	md5[strcspn(md5, "\n")] = '\0';
+	pclose(f);
+	/* a free port: bind 0, read it, release it for s_server */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	close(fd);
+	snprintf(acc, sizeof(acc), "127.0.0.1:%d", *port);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("openssl", "openssl", "s_server", "-accept", acc, "-cert", crt,
+		    "-key", key, "-www", "-quiet", (char *)NULL);
+		_exit(127);
+	}
+	/* wait until it listens */
+	for (int i = 0; i < 100; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+			close(fd);
+			break;
+		}
+		close(fd);
+		usleep(20 * 1000);
+	}
+	return pid;
+}
+
+static void
+test_tls_http_and_certmd5(void **state)
+{
+	char dir[] = "/tmp/vigil-tls-XXXXXX", md5[64], cmd[128];
+	int port;
+	pid_t srv;
+	struct monitor *m;
+	struct connection *c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	srv = serve_tls(dir, &port, md5, sizeof(md5));
+	m = host_with_port(port, "http", 0, 0);
+	c = (struct connection *)m->engine->s[0].ts[0].t->conn;
+	c->type = CONN_TCPSSL;
+	c->certmd5 = xstrdup(md5);
+	engine_start(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "OK");
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "HTTP status 200"));
+	/* a different certificate checksum fails */
+	c->certmd5 = xstrdup("00000000000000000000000000000000");
+	engine_run_cycle(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "Connection failed");
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "certificate checksum"));
+	/* plain HTTP against a TLS port is not an HTTP answer */
+	c->type = CONN_TCP;
+	c->certmd5 = NULL;
+	engine_run_cycle(m->engine);
+	settle(m);
+	assert_string_equal(status_of(m), "Connection failed");
+	engine_free(m->engine);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -253,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_send_expect),
 		cmocka_unit_test(test_icmp_through_privd),
 		cmocka_unit_test(test_network_link),
+		cmocka_unit_test(test_tls_http_and_certmd5),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
