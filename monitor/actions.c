@@ -294,11 +294,14 @@ note_restart(struct svc *s)
 void
 svc_start(struct svc *s, const char *event, const char *desc)
 {
+	bool waiting = false;
+
 	if (s->busy != BUSY_NONE)
 		return;
 	if (s->monitor == MON_NOT)
 		s->monitor = MON_INIT;
-	/* Dependencies first (they start in parallel; ours polls for its pid). */
+	/* Dependencies first: a process we depend on that is down is started,
+	 * and we start when it is up (start_wait_finish starts its dependants). */
 	for (const struct dependency *d = s->cf->depends; d != NULL; d = d->next) {
 		struct svc *ds = engine_svc_by_name(s->e, d->name);
 
@@ -306,8 +309,18 @@ svc_start(struct svc *s, const char *event, const char *desc)
 			continue;
 		if (ds->monitor == MON_NOT)
 			svc_monitor(ds);
-		if (ds->cf->type == SVC_PROCESS && ds->pid <= 0 && ds->busy == BUSY_NONE)
+		if (ds->cf->type != SVC_PROCESS || ds->pid > 0)
+			continue;
+		if (ds->busy == BUSY_NONE)
 			svc_start(ds, "Does not exist", "started as a dependency");
+		if (ds->busy == BUSY_START)
+			waiting = true;
+	}
+	if (waiting) {
+		log_info("service '%s': waiting for its dependencies to start",
+		    s->cf->name);
+		svc_changed(s);
+		return;
 	}
 	if (s->cf->start == NULL) {
 		if (!s->warned_nostart)

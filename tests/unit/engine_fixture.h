@@ -29,6 +29,7 @@ struct fake_run {
 static int fake_runs;		/* monitor_run calls */
 static uint64_t fake_run_ms[16];	/* when each came */
 static struct msg_run fake_last_ctx;
+static char fake_run_service[16][64];	/* service of each run, in order */
 static int fake_changed;
 static pid_t fake_children[16];
 static int fake_nchildren;
@@ -67,13 +68,17 @@ monitor_run(struct monitor *m, const struct command *cmd,
 		fake_run_ms[fake_runs] = now_ms();
 	fake_runs++;
 	fake_last_ctx = *ctx;
+	if (fake_runs <= 16)
+		strlcpy_v(fake_run_service[fake_runs - 1], ctx->service, 64);
 	fr->done = done;
 	fr->arg = arg;
 	fr->ctx = *ctx;
 	fr->cmd = cmd;
 	/* A "start program" that launches a daemon and writes its pid file. */
-	if (fake_spawn_daemon && fake_pidfile != NULL &&
+	/* "/fake/start [PIDFILE]" */
+	if (fake_spawn_daemon && (fake_pidfile != NULL || cmd->argc > 1) &&
 	    strcmp(cmd->argv[0], "/fake/start") == 0) {
+		const char *pf = cmd->argc > 1 ? cmd->argv[1] : fake_pidfile;
 		pid_t pid = fork();
 
 		if (pid == 0) {
@@ -81,7 +86,7 @@ monitor_run(struct monitor *m, const struct command *cmd,
 			_exit(127);
 		}
 		if (pid > 0) {
-			FILE *f = fopen(fake_pidfile, "w");
+			FILE *f = fopen(pf, "w");
 
 			if (fake_nchildren < 16)
 				fake_children[fake_nchildren++] = pid;
@@ -143,6 +148,18 @@ fake_kill_children(void)
 }
 
 /* ---- config building ---- */
+
+static __attribute__((unused)) struct command *
+fx_command2(const char *path, const char *arg)
+{
+	struct command *c = xcalloc(1, sizeof(*c));
+
+	c->argv = xcalloc(3, sizeof(char *));
+	c->argv[0] = xstrdup(path);
+	c->argv[1] = xstrdup(arg);
+	c->argc = 2;
+	return c;
+}
 
 static __attribute__((unused)) struct command *
 fx_command(const char *path)

@@ -412,6 +412,53 @@ test_user_restart_uses_stop_then_start(void **state)
 	demo_cleanup(m);
 }
 
+static bool
+both_up(void *arg)
+{
+	struct monitor *m = arg;
+
+	return m->engine->s[0].pid > 0 && m->engine->s[1].pid > 0;
+}
+
+static void
+test_dependency_starts_first(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *web = fx_service(cf, "web", SVC_PROCESS);
+	struct service *db = fx_service(cf, "db", SVC_PROCESS);
+	struct monitor *m;
+	char d[] = "/tmp/vigil-dep-XXXXXX", wp[64], dp[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	snprintf(wp, sizeof(wp), "%s/web.pid", d);
+	snprintf(dp, sizeof(dp), "%s/db.pid", d);
+	web->path = xstrdup(wp);
+	db->path = xstrdup(dp);
+	web->start = fx_command2("/fake/start", wp);
+	db->start = fx_command2("/fake/start", dp);
+	web->depends = xcalloc(1, sizeof(*web->depends));
+	web->depends->name = xstrdup("db");	/* web depends on db */
+	fake_reset();
+	fake_pidfile = NULL;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	/* web comes first in the file, but db is started first ... */
+	assert_int_equal(fake_runs, 1);
+	assert_string_equal(fake_run_service[0], "db");
+	fx_run_until(m, both_up, m, 2000);
+	/* ... and web once db is up */
+	assert_int_equal(fake_runs, 2);
+	assert_string_equal(fake_run_service[1], "web");
+	assert_true(both_up(m));
+	engine_free(m->engine);
+	fake_kill_children();
+	unlink(wp);
+	unlink(dp);
+	rmdir(d);
+}
+
 int
 main(void)
 {
@@ -428,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_answers_after_free_are_orphaned),
 		cmocka_unit_test(test_check_program_status),
 		cmocka_unit_test(test_user_restart_uses_stop_then_start),
+		cmocka_unit_test(test_dependency_starts_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
