@@ -645,6 +645,16 @@ engine_action(struct engine *e, const char *service, enum svc_action a,
 		return 404;
 	}
 	if (s->busy != BUSY_NONE) {
+		/* Asking again for what is already under way is not an error
+		 * ("stop all" reaches dependants a dependency already stops). */
+		if ((a == SVC_ACTION_STOP && s->busy == BUSY_STOP) ||
+		    (a == SVC_ACTION_START && s->busy == BUSY_START) ||
+		    (a == SVC_ACTION_RESTART && (s->busy == BUSY_START ||
+		    s->busy == BUSY_RESTART_STOP))) {
+			snprintf(msg, msglen, "%s of '%s' already in progress",
+			    svc_action_name(a), s->cf->name);
+			return 0;
+		}
 		snprintf(msg, msglen, "service '%s' has an action in progress; try again",
 		    s->cf->name);
 		return 409;

@@ -319,7 +319,14 @@ test_dependants_stop_first(void **state)
 	assert_int_equal(engine_action(m->engine, "db", SVC_ACTION_STOP, msg,
 	    sizeof(msg)), 0);
 	assert_int_equal(fake_runs, 2);
-	assert_string_equal(fake_last_ctx.service, "db");	/* app went first */
+	assert_string_equal(fake_run_service[0], "app");	/* app went first */
+	assert_string_equal(fake_run_service[1], "db");
+	/* "stop all" then reaches app, already stopping: fine, not run again */
+	assert_int_equal(engine_action(m->engine, "app", SVC_ACTION_STOP, msg,
+	    sizeof(msg)), 0);
+	assert_int_equal(fake_runs, 2);
+	assert_int_equal(engine_action(m->engine, "app", SVC_ACTION_START, msg,
+	    sizeof(msg)), 409);
 	for (int i = 0; i < 10; i++)
 		ev_run_once(m->ev, 10);
 	assert_int_equal(m->engine->s[0].monitor, MON_NOT);
