@@ -559,6 +559,10 @@ engine_new(struct monitor *m)
 				continue;
 			}
 			host = c->host ? c->host : sv->address ? sv->address : "localhost";
+			/* "localhost" may resolve to ::1 first while the service
+			 * listens on IPv4 only: take the loopback of the family. */
+			if (strcmp(host, "localhost") == 0)
+				host = c->ipversion == 6 ? "::1" : "127.0.0.1";
 			ts->have_addr = net_resolve(host, c->port, c->ipversion,
 			    c->type == CONN_UDP ? SOCK_DGRAM : SOCK_STREAM,
 			    &ts->addr, &ts->addrlen);
