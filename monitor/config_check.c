@@ -183,7 +183,8 @@ static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 };
 
 static const char *const tests_hint[SVC_TYPE_COUNT] = {
-	[SVC_PROCESS] = "exist, cpu, memory, children, threads, connection, pid, ppid, uptime, restarts",
+	[SVC_PROCESS] = "exist, cpu, totalcpu, memory, totalmem, children, threads, loadavg, "
+	    "connection, pid, ppid, uptime, restarts",
 	[SVC_FILE] = "exist, checksum, timestamp, size, match, permission, uid, gid",
 	[SVC_FIFO] = "exist, timestamp, permission, uid, gid",
 	[SVC_FILESYSTEM] = "exist, fsflags, space, inode, permission, uid, gid",
@@ -211,7 +212,8 @@ resource_allowed(enum service_type type, enum resource r)
 	if (type == SVC_PROCESS)
 		return r == RES_CPU || r == RES_TOTAL_CPU || r == RES_MEMORY ||
 		    r == RES_TOTAL_MEMORY || r == RES_CHILDREN || r == RES_THREADS ||
-		    r == RES_SWAP;
+		    r == RES_SWAP || r == RES_LOADAVG_1 || r == RES_LOADAVG_5 ||
+		    r == RES_LOADAVG_15;	/* the manual's own example */
 	if (type == SVC_SYSTEM)
 		return r == RES_CPU || r == RES_CPU_USER || r == RES_CPU_SYSTEM ||
 		    r == RES_CPU_WAIT || r == RES_MEMORY || r == RES_SWAP ||

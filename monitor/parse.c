@@ -214,7 +214,7 @@ p_number(struct parser *p, const char *what, int64_t min, int64_t max, int64_t *
 /* ---- recovery ---- */
 
 static const char *const stmt_keywords[] = {
-	"if", "start", "stop", "restart", "depends", "group", "every", "mode",
+	"if", "start", "stop", "restart", "depends", "depend", "group", "every", "mode",
 	"alert", "noalert", "onreboot", "ignore", "not", NULL,
 };
 

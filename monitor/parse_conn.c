@@ -81,13 +81,14 @@ at_end_of_conn(struct parser *p)
 static bool
 conn_timeout(struct parser *p, int *dst, const char *what)
 {
+	struct token *num = p_peek(p);
 	int64_t v;
 
 	if (!parse_duration(p, what, &v, false))
 		return false;
 	if (v < 1 || v > 3600) {
-		p_error_at(p, &p->toks.v[p->i > 0 ? p->i - 1 : 0],
-		    "%s out of range: %lld seconds (expected 1..3600)", what, (long long)v);
+		p_error_at(p, num, "%s out of range: %lld seconds (expected 1..3600)", what,
+		    (long long)v);
 		return false;
 	}
 	*dst = (int)v;
@@ -226,6 +227,11 @@ parse_connection(struct parser *p, struct test *t)
 		} else if (tok_is(tk, "ssl") || tok_is(tk, "tls") || tok_is(tk, "sslauto") ||
 		    tok_is(tk, "sslv2") || tok_is(tk, "sslv3") || tok_is(tk, "tlsv1") ||
 		    tok_is(tk, "tlsv11") || tok_is(tk, "tlsv12") || tok_is(tk, "tlsv13")) {
+			if (tok_is(tk, "sslv2") || tok_is(tk, "sslv3")) {
+				p_error_at(p, tk, "%s is not supported: it is broken (use tls, tlsv12 "
+				    "or tlsv13)", tk->text);
+				return false;
+			}
 			c->ssl = true;
 			free(c->ssl_version);
 			c->ssl_version = xstrdup(tk->text);

@@ -192,6 +192,12 @@ parse_mailserver(struct parser *p)
 				if (!parse_path(p, &m->password, "a password after 'password'"))
 					return false;
 			} else if (is_ssl_version(p_peek(p))) {
+				struct token *sv = p_peek(p);
+				if (tok_is(sv, "sslv2") || tok_is(sv, "sslv3")) {
+					p_error_at(p, sv, "%s is not supported: it is broken (use tls, "
+					    "tlsv12 or tlsv13)", sv->text);
+					return false;
+				}
 				m->ssl = true;
 				set_str(&m->ssl_version, xstrdup(p_next(p)->text));
 			} else if (p_accept(p, "certmd5")) {
