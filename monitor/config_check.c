@@ -183,8 +183,8 @@ static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 };
 
 static const char *const tests_hint[SVC_TYPE_COUNT] = {
-	[SVC_PROCESS] = "exist, cpu, totalcpu, memory, totalmem, children, threads, loadavg, "
-	    "connection, pid, ppid, uptime, restarts",
+	[SVC_PROCESS] = ("exist, cpu, totalcpu, memory, totalmem, children, threads, loadavg, "
+	    "connection, pid, ppid, uptime, restarts"),
 	[SVC_FILE] = "exist, checksum, timestamp, size, match, permission, uid, gid",
 	[SVC_FIFO] = "exist, timestamp, permission, uid, gid",
 	[SVC_FILESYSTEM] = "exist, fsflags, space, inode, permission, uid, gid",
