@@ -408,6 +408,8 @@ parse_allow(struct parser *p)
 			if (parse_role(p, a))
 				continue;
 			if (p_accept(p, "service") || p_accept(p, "services")) {
+				while (a->nscope > 0)
+					free(a->scope[--a->nscope]);
 				free(a->scope);
 				a->scope = parse_name_list(p, &a->nscope, "service names after 'service'");
 				if (!a->scope)
