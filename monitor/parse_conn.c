@@ -184,6 +184,13 @@ parse_connection(struct parser *p, struct test *t)
 			break;
 		tk = p_peek(p);
 		if (p_accept(p, "host") || p_accept(p, "address")) {
+			struct token *h = p_peek(p);
+			if (tok_is(h, "port") || tok_is(h, "type") || tok_is(h, "protocol") ||
+			    tok_is(h, "then") || tok_is(h, "unixsocket")) {
+				p_error_at(p, h, "missing host name or address after 'host' (found '%s')",
+				    h->text);
+				return false;
+			}
 			free(c->host);
 			if (!(c->host = p_value(p, "a host name or address after 'host'")))
 				return false;
