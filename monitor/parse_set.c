@@ -176,6 +176,7 @@ parse_mailserver(struct parser *p)
 			break;
 		m = xcalloc(1, sizeof(*m));
 		m->host = xstrdup(t->text);
+		m->pos = t->pos;
 		m->port = 25;
 		*tail = m;
 		tail = &m->next;
@@ -463,6 +464,7 @@ parse_httpd(struct parser *p)
 
 	h->enabled = true;
 	h->pos = p_peek(p)->pos;
+	p->in_httpd = true;
 	for (;;) {
 		struct token *t = p_peek(p);
 

@@ -109,6 +109,16 @@ test_garbage_and_unknown_statements(void **state)
 }
 
 static void
+test_unknown_httpd_option(void **state)
+{
+	(void)state;
+	expect_errors("set httpd port 2812\n  alow localhost\n",
+	    "monitrc:2:3: error: unknown httpd option 'alow' (expected port, address, ssl, pemfile, "
+	    "clientpemfile, allowselfcertification, signature, allow or pam service; or a new 'set' "
+	    "or 'check' statement)\n", 1);
+}
+
+static void
 test_semantic_names_and_dependencies(void **state)
 {
 	(void)state;
@@ -255,6 +265,15 @@ test_permissions(void **state)
 	    "  if failed port 3306 protocol mysql username u password p then alert\n", 0604);
 	assert_null(parse_perms("proto.rc", getuid()));
 
+	/* a password in an included file: that file must not be world-readable */
+	write_rc("secret.inc", "\nset httpd port 2812 allow admin:secret\n", 0644);
+	write_rc("withinc.rc", "set daemon 20\ninclude secret.inc\n", 0600);
+	assert_null(parse_perms("withinc.rc", getuid()));
+	snprintf(expect, sizeof(expect), "%s/secret.inc:2:27: error: %s/secret.inc holds a "
+	    "password and is readable by others, mode 0644 (fix: chmod o-r '%s/secret.inc')\n",
+	    dir, dir, dir);
+	assert_string_equal(errtext, expect);
+
 	/* included files are checked too, and reported at the include */
 	write_rc("inc.rc", "set daemon 10\n", 0666);
 	write_rc("main.rc", "set daemon 20\ninclude inc.rc\n", 0600);
@@ -304,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_every_error_is_reported),
 		cmocka_unit_test(test_missing_then),
 		cmocka_unit_test(test_garbage_and_unknown_statements),
+		cmocka_unit_test(test_unknown_httpd_option),
 		cmocka_unit_test(test_semantic_names_and_dependencies),
 		cmocka_unit_test(test_semantic_types_and_ranges),
 		cmocka_unit_test(test_values_out_of_range),

@@ -153,7 +153,8 @@ test_depends_group_every_mode(void **state)
 {
 	struct config *cf = parse(
 	    "check process a with pidfile /run/a.pid every 2 cycles\n"
-	    "  depends on b, c\n"
+	    "  depends on b,\n"
+	    "     c\n"
 	    "  depend d\n"
 	    "  group web\n"
 	    "  group database\n"
