@@ -278,6 +278,7 @@ struct mailserver {
 	char *username, *password;
 	bool ssl;
 	char *ssl_version;
+	struct srcpos pos;	/* addition (parser) */
 	struct mailserver *next;
 };
 

@@ -107,7 +107,7 @@ static const char *const res_names[RES_TYPE_COUNT] = {
 static const char *const hash_names[] = { "md5", "sha1", "sha256" };
 
 static void
-put_connection(FILE *out, const struct connection *c)
+put_connection(FILE *out, const struct connection *c, const char *service_host)
 {
 	const struct sendexpect *se;
 	const struct config_option *o;
@@ -129,7 +129,7 @@ put_connection(FILE *out, const struct connection *c)
 		fprintf(out, "unixsocket ");
 		put_quoted(out, c->unix_path);
 	} else {
-		fprintf(out, "host %s port %d", c->host ? c->host : "(service address)", c->port);
+		fprintf(out, "host %s port %d", c->host ? c->host : service_host, c->port);
 		fprintf(out, " type %s", c->type == CONN_UDP ? "udp" :
 		    c->type == CONN_TCPSSL ? "tcpssl" : "tcp");
 	}
@@ -189,7 +189,7 @@ put_connection(FILE *out, const struct connection *c)
 }
 
 static void
-put_test(FILE *out, const struct test *t)
+put_test(FILE *out, const struct service *s, const struct test *t)
 {
 	static const char *const ts_names[] = { "", "access ", "change ", "modify " };
 
@@ -258,7 +258,8 @@ put_test(FILE *out, const struct test *t)
 		break;
 	case TEST_CONNECTION:
 		fprintf(out, "failed ");
-		put_connection(out, t->conn);
+		put_connection(out, t->conn, s->type == SVC_HOST && s->address ? s->address :
+		    "localhost");
 		break;
 	case TEST_ICMP:
 		fprintf(out, "failed icmp type echo count %d timeout %d seconds", t->icmp_count,
@@ -413,7 +414,7 @@ dump_service(FILE *out, const struct service *s)
 	for (a = s->alerts; a; a = a->next)
 		put_alert(out, "    ", "alert", a);
 	for (t = s->tests; t; t = t->next)
-		put_test(out, t);
+		put_test(out, s, t);
 }
 
 void

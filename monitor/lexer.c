@@ -125,6 +125,7 @@ struct scan {
 	const char *p, *end;
 	int line, col;
 	int last_line;		/* line of the last token emitted */
+	bool comma;		/* a ',' since the last token */
 };
 
 static void lex_buffer(struct lexer *lx, const char *file, const char *dir,
@@ -158,6 +159,8 @@ emit(struct lexer *lx, struct scan *s, enum tok_kind kind, const char *text,
 	t->pos.line = line;
 	t->pos.col = col;
 	t->bol = (line != s->last_line);
+	t->comma = s->comma;
+	s->comma = false;
 	t->noise = (kind == TK_WORD && lex_is_noise(t->text));
 	s->last_line = line;
 }
@@ -197,7 +200,7 @@ static void
 lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text,
     size_t len)
 {
-	struct scan s = { file, dir, text, text + len, 1, 1, 0 };
+	struct scan s = { file, dir, text, text + len, 1, 1, 0, false };
 	bool want_include = false;
 	struct srcpos include_pos = { 0 };
 
@@ -212,6 +215,10 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 			return;
 		}
 		if (isspace((unsigned char)c) || c == ',' || c == ';') {
+			if (c == ',')
+				s.comma = true;
+			else if (c == ';')
+				s.comma = false;
 			advance(&s);
 			continue;
 		}
@@ -498,7 +505,7 @@ do_include(struct lexer *lx, struct scan *s, const char *pattern,
 static void
 lex_finish(struct lexer *lx, const char *file, int line)
 {
-	struct scan s = { file, NULL, NULL, NULL, line, 1, 0 };
+	struct scan s = { file, NULL, NULL, NULL, line, 1, 0, false };
 
 	lx->too_many = false;
 	lx->out->n = lx->out->n < LEX_MAX_TOKENS ? lx->out->n : LEX_MAX_TOKENS - 1;

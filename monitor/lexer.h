@@ -30,6 +30,7 @@ struct token {
 	enum tok_kind kind;
 	bool noise;	/* an unquoted noise word ("with", "and", ...) */
 	bool bol;	/* the first token on its line */
+	bool comma;	/* a ',' came right before it: a list goes on */
 	char *text;	/* NUL-terminated; owned by the token array */
 	size_t len;
 	struct srcpos pos;

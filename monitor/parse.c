@@ -214,7 +214,7 @@ p_number(struct parser *p, const char *what, int64_t min, int64_t max, int64_t *
 /* ---- recovery ---- */
 
 static const char *const stmt_keywords[] = {
-	"if", "start", "stop", "restart", "depends", "group", "every", "mode",
+	"if", "start", "stop", "restart", "depends", "depend", "group", "every", "mode",
 	"alert", "noalert", "onreboot", "ignore", "not", NULL,
 };
 
@@ -696,8 +696,9 @@ parse_name_list(struct parser *p, size_t *n, const char *what)
 		t = p_peek(p);
 		if (t->kind != TK_WORD && t->kind != TK_STRING)
 			break;
-		/* A list ends at the next statement, which starts a line. */
-		if (*n > 0 && t->bol)
+		/* A list ends at the next statement, which starts a line, unless
+		 * a comma says the list goes on ("depends on a,\n b"). */
+		if (*n > 0 && t->bol && !t->comma)
 			break;
 		v = xreallocarray(v, *n + 2, sizeof(*v));
 		v[(*n)++] = xstrdup(t->text);
@@ -723,12 +724,15 @@ parse_all(struct parser *p)
 {
 	struct token *t;
 	char buf[96];
+	bool after_httpd;
 
 	for (;;) {
 		t = p_peek(p);
 		if (t->kind == TK_EOF)
 			break;
 		p->stmt_start = p->i;
+		after_httpd = p->in_httpd;
+		p->in_httpd = false;
 		if (tok_is(t, "set")) {
 			p_next(p);
 			p->svc = NULL;
@@ -746,6 +750,12 @@ parse_all(struct parser *p)
 			    tok_describe(t, buf, sizeof(buf)), service_type_name(p->svc->type),
 			    p->svc->name);
 			p_recover(p);
+		} else if (after_httpd) {
+			p_error_at(p, t, "unknown httpd option %s (expected port, address, ssl, "
+			    "pemfile, clientpemfile, allowselfcertification, signature, allow or pam "
+			    "service; or a new 'set' or 'check' statement)",
+			    tok_describe(t, buf, sizeof(buf)));
+			p_recover(p);
 		} else {
 			p_error_at(p, t, "unexpected %s (expected 'set' or 'check')",
 			    tok_describe(t, buf, sizeof(buf)));
@@ -754,35 +764,66 @@ parse_all(struct parser *p)
 	}
 }
 
-static bool
-config_has_secret(const struct config *cf)
+/* A file holding a password must not be readable by others: check the file
+ * each secret was written in (the main file or an include). */
+static void
+check_secret_file(struct diag *d, const struct srcpos *pos, const char **seen, size_t *nseen)
+{
+	struct stat st;
+	size_t i;
+
+	if (!pos->file)
+		return;
+	for (i = 0; i < *nseen; i++)
+		if (seen[i] == pos->file)
+			return;	/* interned: one report per file */
+	if (*nseen < 64)
+		seen[(*nseen)++] = pos->file;
+	if (stat(pos->file, &st) == 0 && (st.st_mode & S_IROTH))
+		diag_error(d, pos, "%s holds a password and is readable by others, mode %04o "
+		    "(fix: chmod o-r '%s')", pos->file, (unsigned)(st.st_mode & 07777), pos->file);
+}
+
+static void
+check_secret_files(const struct config *cf, struct diag *d)
 {
 	const struct httpd_allow *a;
 	const struct mailserver *m;
 	const struct service *s;
 	const struct test *t;
+	const char *seen[64];
+	size_t nseen = 0;
 
 	for (a = cf->httpd.allow; a; a = a->next)
 		if (a->kind == ALLOW_USER && a->secret)
-			return true;
+			check_secret_file(d, &a->pos, seen, &nseen);
 	for (m = cf->mailservers; m; m = m->next)
 		if (m->password)
-			return true;
+			check_secret_file(d, &m->pos, seen, &nseen);
 	for (s = cf->services; s; s = s->next)
-		for (t = s->tests; t; t = t->next)
-			if (t->conn && t->conn->password)
-				return true;
-	return false;
+		for (t = s->tests; t; t = t->next) {
+			const struct config_option *o;
+			bool secret = t->conn && t->conn->password;
+
+			for (o = t->conn ? t->conn->options : NULL; o; o = o->next)
+				if (!strcmp(o->name, "secret"))
+					secret = true;
+			if (secret)
+				check_secret_file(d, &t->pos, seen, &nseen);
+		}
 }
 
 static struct config *
-parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, int *nerrors)
+parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, bool check_perms,
+    int *nerrors)
 {
 	struct parser p = { .cf = cf, .d = d, .toks = *tl };
 
 	parse_all(&p);
 	token_list_free(&p.toks);
 	config_check(cf, d);
+	if (check_perms)
+		check_secret_files(cf, d);
 	if (nerrors)
 		*nerrors = d->nerrors;
 	if (d->nerrors > 0) {
@@ -800,7 +841,6 @@ config_parse(const char *path, const struct parse_opts *o, int *nerrors)
 	struct lex_opts lo;
 	struct token_list tl = { 0 };
 	struct config *cf = config_new();
-	struct stat st;
 
 	if (!o)
 		o = &defaults;
@@ -810,18 +850,7 @@ config_parse(const char *path, const struct parse_opts *o, int *nerrors)
 	lo.owner_uid = o->owner_uid;
 	lo.no_includes = o->no_includes;
 	lex_file(cf, &d, &lo, path, &tl);
-	cf = parse_tokens(cf, &d, &tl, nerrors);
-	if (cf && o->check_perms && config_has_secret(cf) && stat(path, &st) == 0 &&
-	    (st.st_mode & S_IROTH)) {
-		struct srcpos pos = { path, 1, 1 };
-		diag_error(&d, &pos, "%s holds a password and is readable by others, mode %04o "
-		    "(fix: chmod o-r '%s')", path, (unsigned)(st.st_mode & 07777), path);
-		config_free(cf);
-		cf = NULL;
-		if (nerrors)
-			*nerrors = d.nerrors;
-	}
-	return cf;
+	return parse_tokens(cf, &d, &tl, o->check_perms, nerrors);
 }
 
 struct config *
@@ -842,5 +871,5 @@ config_parse_string(const char *text, const char *name, const struct parse_opts 
 	lo.owner_uid = o->owner_uid;
 	lo.no_includes = o->no_includes;
 	lex_string(cf, &d, &lo, name ? name : "(string)", text, strlen(text), &tl);
-	return parse_tokens(cf, &d, &tl, nerrors);
+	return parse_tokens(cf, &d, &tl, false, nerrors);
 }

@@ -81,17 +81,26 @@ at_end_of_conn(struct parser *p)
 static bool
 conn_timeout(struct parser *p, int *dst, const char *what)
 {
+	struct token *num = p_peek(p);
 	int64_t v;
 
 	if (!parse_duration(p, what, &v, false))
 		return false;
 	if (v < 1 || v > 3600) {
-		p_error_at(p, &p->toks.v[p->i > 0 ? p->i - 1 : 0],
-		    "%s out of range: %lld seconds (expected 1..3600)", what, (long long)v);
+		p_error_at(p, num, "%s out of range: %lld seconds (expected 1..3600)", what,
+		    (long long)v);
 		return false;
 	}
 	*dst = (int)v;
 	return true;
+}
+
+/* Set a string field, releasing what a repeated option set before. */
+static void
+replace(char **dst, char *v)
+{
+	free(*dst);
+	*dst = v;
 }
 
 /* url: scheme://[user:pass@]host[:port]/path */
@@ -102,18 +111,19 @@ parse_url_value(struct parser *p, struct connection *c)
 	const char *s, *hostp, *end, *at, *colon;
 	char *host;
 
-	if (!(c->url = p_value(p, "a URL after 'url'")))
+	replace(&c->url, p_value(p, "a URL after 'url'"));
+	if (!c->url)
 		return false;
 	s = c->url;
 	if (strncasecmp(s, "http://", 7) == 0) {
 		hostp = s + 7;
 		c->port = 80;
-		c->protocol = xstrdup("http");
+		replace(&c->protocol, xstrdup("http"));
 	} else if (strncasecmp(s, "https://", 8) == 0) {
 		hostp = s + 8;
 		c->port = 443;
 		c->ssl = true;
-		c->protocol = xstrdup("http");
+		replace(&c->protocol, xstrdup("http"));
 	} else {
 		p_error_at(p, t, "URL '%s' must start with http:// or https://", s);
 		return false;
@@ -123,10 +133,10 @@ parse_url_value(struct parser *p, struct connection *c)
 	if (at) {
 		colon = memchr(hostp, ':', (size_t)(at - hostp));
 		if (colon) {
-			c->username = xstrndup(hostp, (size_t)(colon - hostp));
-			c->password = xstrndup(colon + 1, (size_t)(at - colon - 1));
+			replace(&c->username, xstrndup(hostp, (size_t)(colon - hostp)));
+			replace(&c->password, xstrndup(colon + 1, (size_t)(at - colon - 1)));
 		} else
-			c->username = xstrndup(hostp, (size_t)(at - hostp));
+			replace(&c->username, xstrndup(hostp, (size_t)(at - hostp)));
 		hostp = at + 1;
 	}
 	host = xstrndup(hostp, (size_t)(end - hostp));
@@ -150,8 +160,8 @@ parse_url_value(struct parser *p, struct connection *c)
 		free(host);
 		return false;
 	}
-	c->host = host;
-	c->request = xstrdup(*end ? end : "/");
+	replace(&c->host, host);
+	replace(&c->request, xstrdup(*end ? end : "/"));
 	return true;
 }
 
@@ -174,6 +184,13 @@ parse_connection(struct parser *p, struct test *t)
 			break;
 		tk = p_peek(p);
 		if (p_accept(p, "host") || p_accept(p, "address")) {
+			struct token *h = p_peek(p);
+			if (tok_is(h, "port") || tok_is(h, "type") || tok_is(h, "protocol") ||
+			    tok_is(h, "then") || tok_is(h, "unixsocket")) {
+				p_error_at(p, h, "missing host name or address after 'host' (found '%s')",
+				    h->text);
+				return false;
+			}
 			free(c->host);
 			if (!(c->host = p_value(p, "a host name or address after 'host'")))
 				return false;
@@ -226,12 +243,18 @@ parse_connection(struct parser *p, struct test *t)
 		} else if (tok_is(tk, "ssl") || tok_is(tk, "tls") || tok_is(tk, "sslauto") ||
 		    tok_is(tk, "sslv2") || tok_is(tk, "sslv3") || tok_is(tk, "tlsv1") ||
 		    tok_is(tk, "tlsv11") || tok_is(tk, "tlsv12") || tok_is(tk, "tlsv13")) {
+			if (tok_is(tk, "sslv2") || tok_is(tk, "sslv3")) {
+				p_error_at(p, tk, "%s is not supported: it is broken (use tls, tlsv12 "
+				    "or tlsv13)", tk->text);
+				return false;
+			}
 			c->ssl = true;
 			free(c->ssl_version);
 			c->ssl_version = xstrdup(tk->text);
 			p_next(p);
 		} else if (p_accept(p, "certmd5")) {
-			if (!(c->certmd5 = p_value(p, "a certificate md5 sum after 'certmd5'")))
+			replace(&c->certmd5, p_value(p, "a certificate md5 sum after 'certmd5'"));
+			if (!c->certmd5)
 				return false;
 		} else if (p_accept(p, "proto") || p_accept(p, "protocol")) {
 			tk = p_peek(p);
@@ -255,10 +278,12 @@ parse_connection(struct parser *p, struct test *t)
 				c->ssl = true;
 			p_next(p);
 		} else if (p_accept(p, "request")) {
-			if (!(c->request = p_value(p, "a request path after 'request'")))
+			replace(&c->request, p_value(p, "a request path after 'request'"));
+			if (!c->request)
 				return false;
 		} else if (p_accept(p, "hostheader")) {
-			if (!(c->hostheader = p_value(p, "a host name after 'hostheader'")))
+			replace(&c->hostheader, p_value(p, "a host name after 'hostheader'"));
+			if (!c->hostheader)
 				return false;
 		} else if (p_accept(p, "status")) {
 			c->status_op = parse_op(p);
@@ -267,12 +292,14 @@ parse_connection(struct parser *p, struct test *t)
 			c->status = (int)v;
 		} else if (p_accept(p, "checksum")) {
 			tk = p_peek(p);
-			if (!(c->checksum = p_value(p, "a checksum after 'checksum'")))
+			replace(&c->checksum, p_value(p, "a checksum after 'checksum'"));
+			if (!c->checksum)
 				return false;
 		} else if (p_accept(p, "content")) {
 			enum cmp_op op = parse_op(p);
 			c->content_not = (op == OP_NE);
-			if (!(c->content_regex = p_value(p, "a quoted regular expression after 'content'")))
+			replace(&c->content_regex, p_value(p, "a quoted regular expression after 'content'"));
+			if (!c->content_regex)
 				return false;
 		} else if (p_is(p, "send") || p_is(p, "expect")) {
 			struct sendexpect *se = xcalloc(1, sizeof(*se));

@@ -85,7 +85,9 @@ parse_check(struct parser *p)
 		free(s);
 		return false;
 	}
-	t = p_peek(p);
+	/* The name is read as written, noise word or not ("check file with
+	 * path ..." names the service "with", as Monit does). */
+	t = &p->toks.v[p->i];
 	if (t->kind != TK_WORD && t->kind != TK_STRING) {
 		free(s);
 		p_unexpected(p, "a service name");
@@ -95,7 +97,7 @@ parse_check(struct parser *p)
 	s->pos = t->pos;
 	s->mode = MODE_ACTIVE;
 	s->onreboot = p->cf->onreboot_default;
-	p_next(p);
+	p->i++;
 	/* link it in first: whatever follows, config_free releases it */
 	if (p->last_svc)
 		p->last_svc->next = s;
@@ -252,7 +254,7 @@ parse_service_stmt(struct parser *p)
 		*cmd = c;
 		return true;
 	}
-	if (p_accept(p, "depends")) {
+	if (p_accept(p, "depends") || p_accept(p, "depend")) {
 		struct dependency **tail = &s->depends;
 		size_t n = 0, i;
 		struct token *first = p_peek(p);

@@ -176,6 +176,7 @@ parse_mailserver(struct parser *p)
 			break;
 		m = xcalloc(1, sizeof(*m));
 		m->host = xstrdup(t->text);
+		m->pos = t->pos;
 		m->port = 25;
 		*tail = m;
 		tail = &m->next;
@@ -192,6 +193,12 @@ parse_mailserver(struct parser *p)
 				if (!parse_path(p, &m->password, "a password after 'password'"))
 					return false;
 			} else if (is_ssl_version(p_peek(p))) {
+				struct token *sv = p_peek(p);
+				if (tok_is(sv, "sslv2") || tok_is(sv, "sslv3")) {
+					p_error_at(p, sv, "%s is not supported: it is broken (use tls, "
+					    "tlsv12 or tlsv13)", sv->text);
+					return false;
+				}
 				m->ssl = true;
 				set_str(&m->ssl_version, xstrdup(p_next(p)->text));
 			} else if (p_accept(p, "certmd5")) {
@@ -402,6 +409,8 @@ parse_allow(struct parser *p)
 			if (parse_role(p, a))
 				continue;
 			if (p_accept(p, "service") || p_accept(p, "services")) {
+				while (a->nscope > 0)
+					free(a->scope[--a->nscope]);
 				free(a->scope);
 				a->scope = parse_name_list(p, &a->nscope, "service names after 'service'");
 				if (!a->scope)
@@ -455,6 +464,7 @@ parse_httpd(struct parser *p)
 
 	h->enabled = true;
 	h->pos = p_peek(p)->pos;
+	p->in_httpd = true;
 	for (;;) {
 		struct token *t = p_peek(p);
 

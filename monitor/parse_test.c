@@ -398,6 +398,12 @@ parse_owner(struct parser *p, struct test *t, bool is_uid)
 
 	t->kind = is_uid ? TEST_UID : TEST_GID;
 	t->op = OP_NE;
+	if (tok_is(tk, "then")) {
+		/* "if failed uid then alert": the expected owner is missing */
+		p_unexpected(p, is_uid ? "a user name or uid after 'uid'" :
+		    "a group name or gid after 'gid'");
+		return false;
+	}
 	if (!(t->owner = p_value(p, is_uid ? "a user name or uid" : "a group name or gid")))
 		return false;
 	if (is_uid) {
