@@ -501,7 +501,10 @@ engine_new(struct monitor *m)
 		s->wait_tfd = -1;
 		s->inotify_wd = -1;
 		s->mode = sv->mode;
-		s->monitor = sv->mode == MODE_MANUAL ? MON_NOT : MON_INIT;
+		/* manual mode and "onreboot nostart" wait to be started; the
+		 * state file may say otherwise (engine_state_decode). */
+		s->monitor = sv->mode == MODE_MANUAL ||
+		    sv->onreboot == ONREBOOT_NOSTART ? MON_NOT : MON_INIT;
 		for (const struct test *t = sv->tests; t != NULL; t = t->next) {
 			s->nts++;
 			if (t->kind == TEST_EXIST)

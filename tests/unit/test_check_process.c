@@ -103,6 +103,72 @@ test_proc_table_and_matching(void **state)
 	engine_free(m->engine);
 }
 
+static void
+test_resources_of_a_real_process(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "me", SVC_PROCESS);
+	struct test *mem, *kids, *thr, *big;
+	struct monitor *m;
+	pid_t child, grandchild;
+
+	(void)state;
+	/* a sleeper with one child of its own */
+	child = fork();
+	if (child == 0) {
+		if (fork() == 0)
+			execl("/bin/sleep", "sleep", "987.111", (char *)NULL);
+		execl("/bin/sleep", "sleep", "987.321", (char *)NULL);
+		_exit(127);
+	}
+	usleep(150 * 1000);
+	sv->match = xstrdup("^sleep 987\\.321$");
+	mem = fx_test(sv, TEST_RESOURCE, ACTION_ALERT);
+	mem->resource = RES_MEMORY;
+	mem->unit = UNIT_BYTES;
+	mem->op = OP_GT;
+	mem->value = 1;			/* any process uses more than 1 byte */
+	kids = fx_test(sv, TEST_RESOURCE, ACTION_ALERT);
+	kids->resource = RES_CHILDREN;
+	kids->op = OP_LT;
+	kids->value = 1;		/* fails if the child is not counted */
+	thr = fx_test(sv, TEST_RESOURCE, ACTION_ALERT);
+	thr->resource = RES_THREADS;
+	thr->op = OP_NE;
+	thr->value = 1;
+	big = fx_test(sv, TEST_RESOURCE, ACTION_ALERT);
+	big->resource = RES_TOTAL_MEMORY;
+	big->unit = UNIT_PERCENT;
+	big->op = OP_GT;
+	big->value = 9000;		/* 90 %: never */
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_int_equal(m->engine->s[0].pid, child);
+	assert_true(m->engine->s[0].ts[1].win.failed);	/* memory > 1 B */
+	assert_false(m->engine->s[0].ts[2].win.failed);	/* children >= 1 */
+	assert_false(m->engine->s[0].ts[3].win.failed);	/* one thread */
+	assert_false(m->engine->s[0].ts[4].win.failed);
+	assert_int_equal(m->engine->s[0].children, 1);
+	assert_true(m->engine->s[0].total_mem_bytes > m->engine->s[0].mem_bytes);
+	engine_free(m->engine);
+	grandchild = -1;
+	{
+		struct proc_table t = { 0 };
+
+		proc_table_read(&t, false);
+		for (size_t i = 0; i < t.n; i++)
+			if (t.p[i].ppid == child)
+				grandchild = t.p[i].pid;
+		proc_table_clear(&t);
+	}
+	if (grandchild > 0)
+		kill(grandchild, SIGKILL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
 int
 main(void)
 {
@@ -111,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_pidfile_garbage),
 		cmocka_unit_test(test_pidfile_read_bounded),
 		cmocka_unit_test(test_proc_table_and_matching),
+		cmocka_unit_test(test_resources_of_a_real_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
