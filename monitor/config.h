@@ -45,6 +45,13 @@ enum action_kind {
 };
 const char *action_kind_name(enum action_kind a);
 
+/* A generic "name value" option (protocol options, set limits, set ssl). */
+struct config_option {
+	char *name;
+	char *value;
+	struct config_option *next;
+};
+
 /* A program vigil may run: becomes one entry of privd's sealed table. */
 struct command {
 	char **argv;		/* argv[0] is an absolute path; NULL-terminated */
@@ -151,6 +158,8 @@ struct connection {
 	struct sendexpect *sendexpect;
 	int timeout_s;		/* default 5 */
 	int retry;
+	struct config_option *options;	/* other protocol options (target, maxforward,
+					 * secret, database, ...), names lower case */
 };
 
 struct test {
@@ -203,6 +212,13 @@ struct test {
 	int restarts;
 	int restart_cycles;
 	struct rule_actions act;
+	/* Refines kind (0 is always the plain form):
+	 * TEST_TIMESTAMP: 0 any (newest of m/c time), 1 access, 2 change, 3 modify;
+	 * TEST_SPACE / TEST_INODE: 0 used, 1 free;
+	 * TEST_LINK: 0 link down, 1 capacity changed, 2 saturation (percent),
+	 *            3 upload (bytes/s), 4 download (bytes/s);
+	 * TEST_MATCH: 0 "if match", 1 "ignore match". */
+	int subkind;
 	struct test *next;
 };
 
@@ -262,6 +278,7 @@ struct mailserver {
 	char *username, *password;
 	bool ssl;
 	char *ssl_version;
+	struct srcpos pos;	/* addition (parser) */
 	struct mailserver *next;
 };
 
@@ -354,8 +371,18 @@ struct config {
 	/* every file read, for positions and for -v */
 	char **files;
 	size_t nfiles;
+	/* additions (parser): */
+	int onreboot_default;		/* set onreboot: ONREBOOT_* value, default start */
+	char *mmonit;			/* set mmonit URL (kept, not used) */
+	struct config_option *limits;	/* set limits { name value } */
+	struct config_option *ssl_options;	/* set ssl { name value } */
+	struct service **svc_index;	/* hash of services by name (config_check) */
+	size_t svc_index_size;
 };
 
+void command_free(struct command *c);
+/* Hash of a service name (the index in struct config.svc_index). */
+uint64_t config_name_hash(const char *name);
 struct config *config_new(void);
 void config_free(struct config *cf);
 struct service *config_find_service(const struct config *cf, const char *name);
