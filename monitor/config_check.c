@@ -1,6 +1,9 @@
 /* Semantic checks after parsing: names, dependencies, what each service type
  * allows, value ranges and the limits of the IPC messages the values travel
  * in.  Each problem is one error at the place it was written. */
+#include <arpa/inet.h>
+
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +339,66 @@ check_service(struct diag *d, const struct service *s)
 		check_test(d, s, t);
 }
 
+/* "allow HOST|NET": a host name, an address, or address/bits|address/mask.
+ * Returns NULL when valid, else what is wrong. */
+static const char *
+host_or_net_problem(const char *s)
+{
+	char addr[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned char buf[16];
+	bool v6, numeric = true;
+	size_t i;
+
+	if (n == 0 || n >= sizeof(addr))
+		return "not a host name or address";
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)addr[i]) && addr[i] != '.')
+			numeric = false;
+	v6 = strchr(addr, ':') != NULL;
+	if (v6) {
+		if (inet_pton(AF_INET6, addr, buf) != 1)
+			return "not a valid IPv6 address";
+	} else if (numeric) {
+		if (inet_pton(AF_INET, addr, buf) != 1)
+			return "not a valid IPv4 address";
+	} else {
+		if (slash)
+			return "a network needs an address, not a host name, before '/'";
+		for (i = 0; i < n; i++)
+			if (!isalnum((unsigned char)addr[i]) && addr[i] != '.' && addr[i] != '-' &&
+			    addr[i] != '_')
+				return "not a valid host name";
+		return NULL;
+	}
+	if (slash) {
+		const char *m = slash + 1;
+		char *end;
+		long bits;
+
+		if (!*m)
+			return "missing prefix length or mask after '/'";
+		if (strchr(m, '.') && !v6) {
+			uint32_t mask;
+			unsigned char mb[4];
+			if (inet_pton(AF_INET, m, mb) != 1)
+				return "not a valid netmask";
+			mask = (uint32_t)mb[0] << 24 | (uint32_t)mb[1] << 16 |
+			    (uint32_t)mb[2] << 8 | mb[3];
+			if (mask & (~mask >> 1))
+				return "netmask is not contiguous";
+			return NULL;
+		}
+		bits = strtol(m, &end, 10);
+		if (*end || bits < 0 || bits > (v6 ? 128 : 32))
+			return v6 ? "prefix length must be 0..128" : "prefix length must be 0..32";
+	}
+	return NULL;
+}
+
 static void
 check_httpd(const struct config *cf, struct diag *d)
 {
@@ -348,6 +411,11 @@ check_httpd(const struct config *cf, struct diag *d)
 	if (cf->httpd.ssl && !cf->httpd.pemfile)
 		diag_error(d, &cf->httpd.pos, "httpd: 'ssl enable' needs a 'pemfile'");
 	for (a = cf->httpd.allow; a; a = a->next) {
+		const char *why;
+
+		if (a->kind == ALLOW_HOST && (why = host_or_net_problem(a->name)))
+			diag_error(d, &a->pos, "allow %s: %s (expected a host name, an address, or "
+			    "a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)", a->name, why);
 		if (a->name && strlen(a->name) >= (a->kind == ALLOW_HOST ? MSG_SHORT_LEN :
 		    a->kind == ALLOW_HTPASSWD ? MSG_PATH_LEN : MSG_USER_LEN))
 			diag_error(d, &a->pos, "allow: '%.40s...' is too long", a->name);

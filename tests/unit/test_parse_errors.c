@@ -119,6 +119,27 @@ test_unknown_httpd_option(void **state)
 }
 
 static void
+test_allow_hosts_and_networks(void **state)
+{
+	struct config *cf;
+	(void)state;
+
+	cf = parse("set httpd port 2812\n allow 10.0.0.0/8\n allow 192.168.1.0/255.255.255.0\n"
+	    " allow ::1\n allow fe80::/10\n allow localhost\n allow my.host-1.example\n");
+	assert_non_null(cf);
+	config_free(cf);
+	expect_errors("set httpd port 2812\n allow 300.1.1.1\n allow 10.0.0.0/33\n"
+	    " allow 10.0.0.0/255.0.255.0\n",
+	    "monitrc:2:8: error: allow 300.1.1.1: not a valid IPv4 address (expected a host name, "
+	    "an address, or a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)\n"
+	    "monitrc:3:8: error: allow 10.0.0.0/33: prefix length must be 0..32 (expected a host "
+	    "name, an address, or a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)\n"
+	    "monitrc:4:8: error: allow 10.0.0.0/255.0.255.0: netmask is not contiguous (expected a "
+	    "host name, an address, or a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)\n",
+	    3);
+}
+
+static void
 test_semantic_names_and_dependencies(void **state)
 {
 	(void)state;
@@ -324,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_missing_then),
 		cmocka_unit_test(test_garbage_and_unknown_statements),
 		cmocka_unit_test(test_unknown_httpd_option),
+		cmocka_unit_test(test_allow_hosts_and_networks),
 		cmocka_unit_test(test_semantic_names_and_dependencies),
 		cmocka_unit_test(test_semantic_types_and_ranges),
 		cmocka_unit_test(test_values_out_of_range),
