@@ -162,6 +162,27 @@ struct connection {
 					 * secret, database, ...), names lower case */
 };
 
+/* How the parser fills a test (what the engine may rely on):
+ *  TEST_EXIST       op OP_NE: "[does] not exist" (fails when missing);
+ *                   op OP_EQ: "exist" (fails when present).
+ *  TEST_RESOURCE    resource, op, value/unit: UNIT_PERCENT in hundredths, UNIT_BYTES,
+ *                   UNIT_COUNT; loadavg in hundredths with UNIT_NONE (5.5 -> 550).
+ *  TEST_CHECKSUM    hash; op OP_NE "failed checksum" (expect = hex or NULL: learn it
+ *                   on the first cycle), op OP_CHANGED "changed checksum".
+ *  TEST_TIMESTAMP / TEST_SIZE / TEST_UPTIME   op + value (seconds / bytes), or
+ *                   op OP_CHANGED; subkind: see below.
+ *  TEST_MATCH       regex, or match_path (a file of patterns); match_not; subkind 1 =
+ *                   "ignore [not] match" (no action: act.failed.kind == ACTION_IGNORE).
+ *  TEST_PERMISSION  perm (octal bits, <= 07777), op OP_NE.
+ *  TEST_UID/GID     owner as written, value = the resolved uid/gid.
+ *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
+ *  TEST_CONNECTION  conn; conn->host NULL = the host service's address, or
+ *                   localhost for other types; port 0 with unix_path for sockets.
+ *  TEST_ICMP        icmp_count 1..20 (default 3), icmp_timeout_s (default 5).
+ *  TEST_STATUS      op + value (exit status), or op OP_CHANGED.
+ *  TEST_RESTARTS    restarts within restart_cycles.
+ *  TEST_LINK        subkind (below); value/unit for saturation and rates.
+ * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {
 		TEST_EXIST,		/* "if [does] not exist" */
