@@ -318,6 +318,15 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 		check_action(d, s, t, &t->act.succeeded);
 }
 
+static bool
+has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static void
 check_service(struct diag *d, const struct service *s)
 {
@@ -325,6 +334,8 @@ check_service(struct diag *d, const struct service *s)
 
 	if (!s->name[0])
 		diag_error(d, &s->pos, "empty service name");
+	else if (has_control_char(s->name))
+		diag_error(d, &s->pos, "service name contains a control character");
 	else if (strlen(s->name) >= MSG_NAME_LEN)
 		diag_error(d, &s->pos, "service name too long (%zu bytes, limit %d)",
 		    strlen(s->name), MSG_NAME_LEN - 1);
@@ -337,6 +348,10 @@ check_service(struct diag *d, const struct service *s)
 	check_command(d, s->program, "check program");
 	for (t = s->tests; t; t = t->next)
 		check_test(d, s, t);
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (has_control_char(s->groups[i]) || strlen(s->groups[i]) >= MSG_NAME_LEN)
+			diag_error(d, &s->pos, "group name of %s is too long or contains a control "
+			    "character", s->name);
 }
 
 /* "allow HOST|NET": a host name, an address, or address/bits|address/mask.

@@ -155,6 +155,13 @@ p_value(struct parser *p, const char *what)
 
 	/* A noise word is still a value when one is expected and nothing else
 	 * follows that could be the value ("group the" reads as "the"). */
+	/* A keyword that starts the next line is a new statement, not the
+	 * missing value ("group" at the end of a line, "if ..." below it). */
+	if (t->kind == TK_WORD && t->bol && (tok_is(t, "set") || tok_is(t, "check") ||
+	    (p->svc && p_at_service_stmt(p)))) {
+		p_unexpected(p, what);
+		return NULL;
+	}
 	if (t->kind == TK_WORD || t->kind == TK_STRING) {
 		p_next(p);
 		return xstrndup(t->text, t->len);

@@ -148,6 +148,10 @@ parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
 			mul = 1;
 		}
 	}
+	if (v * (double)mul > 9.0e18 || v * 100.0 > 9.0e18) {
+		p_error_at(p, tk, "%s out of range: %s", what, tk->text);
+		return false;
+	}
 	switch (kind) {
 	case U_PERCENT:
 		t->unit = UNIT_PERCENT;
