@@ -428,6 +428,8 @@ check_httpd(const struct config *cf, struct diag *d)
 	for (a = cf->httpd.allow; a; a = a->next) {
 		const char *why;
 
+		if (!a->name)
+			continue;	/* a parse error was reported already */
 		if (a->kind == ALLOW_HOST && (why = host_or_net_problem(a->name)))
 			diag_error(d, &a->pos, "allow %s: %s (expected a host name, an address, or "
 			    "a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)", a->name, why);

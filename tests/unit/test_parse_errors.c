@@ -128,6 +128,9 @@ test_allow_hosts_and_networks(void **state)
 	    " allow ::1\n allow fe80::/10\n allow localhost\n allow my.host-1.example\n");
 	assert_non_null(cf);
 	config_free(cf);
+	/* regression (fuzz): a failed allow left a nameless entry behind */
+	expect_errors("set httpd port 2812\nallow \"a\" \"b\"\n",
+	    "monitrc:2:7: error: unexpected \"a\" (expected user:password)\n", 1);
 	expect_errors("set httpd port 2812\n allow 300.1.1.1\n allow 10.0.0.0/33\n"
 	    " allow 10.0.0.0/255.0.255.0\n",
 	    "monitrc:2:8: error: allow 300.1.1.1: not a valid IPv4 address (expected a host name, "
