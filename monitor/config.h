@@ -181,7 +181,9 @@ struct connection {
  *  TEST_ICMP        icmp_count 1..20 (default 3), icmp_timeout_s (default 5).
  *  TEST_STATUS      op + value (exit status), or op OP_CHANGED.
  *  TEST_RESTARTS    restarts within restart_cycles.
- *  TEST_LINK        subkind (below); value/unit for saturation and rates.
+ *  TEST_LINK        subkind (below); value/unit for saturation and rates;
+ *                   subkind 0 with op OP_EQ: "if link up" (fires while up).
+ *  TEST_RESOURCE    loadavg "per core": subkind 1.
  * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {

@@ -199,7 +199,8 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		fprintf(out, "%s", t->op == OP_NE ? "does not exist" : "exist");
 		break;
 	case TEST_RESOURCE:
-		fprintf(out, "%s %s ", res_names[t->resource], cmp_op_name(t->op));
+		fprintf(out, "%s%s %s ", res_names[t->resource], t->subkind == 1 ? " per core" : "",
+		    cmp_op_name(t->op));
 		put_value(out, t);
 		break;
 	case TEST_CHECKSUM:
@@ -276,7 +277,7 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		break;
 	case TEST_LINK:
 		switch (t->subkind) {
-		case 0: fprintf(out, "failed link"); break;
+		case 0: fprintf(out, t->op == OP_EQ ? "link up" : "failed link"); break;
 		case 1: fprintf(out, "changed link capacity"); break;
 		case 2: fprintf(out, "saturation %s ", cmp_op_name(t->op)); put_value(out, t); break;
 		case 3: fprintf(out, "upload %s ", cmp_op_name(t->op)); put_value(out, t);

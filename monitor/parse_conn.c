@@ -318,6 +318,20 @@ parse_connection(struct parser *p, struct test *t)
 		} else if (p_accept(p, "timeout")) {
 			if (!conn_timeout(p, &c->timeout_s, "connection timeout"))
 				return false;
+		} else if (p_accept(p, "certificate")) {
+			/* 5.3x: "certificate valid > N days" */
+			enum cmp_op op;
+			int64_t secs;
+			char val[64];
+
+			if (!p_expect(p, "valid", "'valid' after 'certificate'"))
+				return false;
+			op = parse_op(p);
+			if (!parse_duration(p, "certificate validity", &secs, false))
+				return false;
+			c->ssl = true;
+			snprintf(val, sizeof(val), "%s %lld", cmp_op_name(op), (long long)secs);
+			add_option(c, "certificate valid", val);
 		} else if (p_accept(p, "retry")) {
 			if (!p_number(p, "a retry count", 0, 100, &v))
 				return false;

@@ -275,6 +275,12 @@ parse_resource(struct parser *p, struct test *t)
 			}
 			p_next(p);
 		}
+		/* 5.3x: "loadavg (1min) per core" */
+		if (p_is(p, "per") && tok_is(p_peek_n(p, 1), "core")) {
+			p_next(p);
+			p_next(p);
+			t->subkind = 1;
+		}
 		if (!p_at_op(p)) {
 			p_unexpected(p, "a comparison operator (<, >, <=, >=, ==, !=)");
 			return false;
@@ -628,6 +634,19 @@ parse_test_body(struct parser *p, struct test *t)
 		if (t->op == OP_CHANGED)
 			return true;
 		return parse_amount(p, "status", U_COUNT, U_COUNT, t);
+	}
+	if (p_accept(p, "link")) {
+		/* 5.3x: "if link down" (= failed link), "if link up" */
+		t->kind = TEST_LINK;
+		if (p_accept(p, "down"))
+			t->subkind = 0;
+		else if (p_accept(p, "up"))
+			t->subkind = 0, t->op = OP_EQ;
+		else {
+			p_unexpected(p, "'down' or 'up' after 'link'");
+			return false;
+		}
+		return true;
 	}
 	if (p_accept(p, "saturation")) {
 		t->kind = TEST_LINK;
