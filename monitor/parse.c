@@ -112,6 +112,10 @@ p_error_at(struct parser *p, const struct token *t, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 
+	if (t->kind == TK_EOF && p->lex_errors > 0) {
+		/* the lexer stopped early and said why: no second message */
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -824,7 +828,7 @@ static struct config *
 parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, bool check_perms,
     int *nerrors)
 {
-	struct parser p = { .cf = cf, .d = d, .toks = *tl };
+	struct parser p = { .cf = cf, .d = d, .toks = *tl, .lex_errors = d->nerrors };
 
 	parse_all(&p);
 	token_list_free(&p.toks);

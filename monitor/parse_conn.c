@@ -69,6 +69,12 @@ at_end_of_conn(struct parser *p)
 		return true;
 	if (tok_is(t, "then") || tok_is(t, "else"))
 		return true;
+	/* "then" is a noise word (the brief): an action ends the test too.
+	 * Not "timeout": that is also a connection option. */
+	if (tok_is(t, "alert") || tok_is(t, "restart") || tok_is(t, "start") ||
+	    tok_is(t, "stop") || tok_is(t, "exec") || tok_is(t, "unmonitor") ||
+	    tok_is(t, "monitor"))
+		return true;
 	if (tok_is_number(t)) {
 		struct token *n = p_peek_n(p, 1);
 		if (tok_is(n, "cycles") || tok_is(n, "cycle") || tok_is(n, "times") ||

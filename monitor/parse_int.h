@@ -19,6 +19,8 @@ struct parser {
 	bool in_httpd;			/* inside "set httpd" (allow may follow) */
 	struct httpd_allow *last_allow;	/* the last allow, for read-only etc. */
 	size_t stmt_start;		/* first token of the statement being parsed */
+	int lex_errors;			/* errors the lexer reported (then an early
+					 * end of file is no news) */
 };
 
 /* ---- token access (parse.c) ---- */

@@ -212,6 +212,13 @@ test_else_if_succeeded_and_actions(void **state)
 	assert_int_equal(t->act.succeeded_cycles.count, 10);
 	assert_int_equal(t->act.succeeded.kind, ACTION_EXEC);
 
+	/* "then" is a noise word: the action may follow directly */
+	t = one_test(PROC, "if failed port 80 restart");
+	assert_int_equal(t->act.failed.kind, ACTION_RESTART);
+	t = one_test(PROC, "if cpu > 90% for 2 cycles alert");
+	assert_int_equal(t->act.failed.kind, ACTION_ALERT);
+	assert_int_equal(t->act.failed_cycles.count, 2);
+
 	t = one_test(PROC, "if 3 restarts within 5 cycles then timeout");
 	assert_int_equal(t->kind, TEST_RESTARTS);
 	assert_int_equal(t->restarts, 3);
