@@ -24,7 +24,7 @@ put_quoted(FILE *out, const char *s)
 }
 
 static void
-put_command(FILE *out, const struct command *c)
+put_argv(FILE *out, const struct command *c)
 {
 	int i;
 
@@ -50,6 +50,12 @@ put_command(FILE *out, const struct command *c)
 		}
 	}
 	fputs("\"", out);
+}
+
+static void
+put_command(FILE *out, const struct command *c)
+{
+	put_argv(out, c);
 	if (c->has_uid)
 		fprintf(out, " as uid %u", (unsigned)c->uid);
 	if (c->has_gid)
@@ -367,7 +373,7 @@ dump_service(FILE *out, const struct service *s)
 	case SVC_PROGRAM:
 		fprintf(out, " path ");
 		if (s->program)
-			put_command(out, s->program);
+			put_argv(out, s->program);
 		fprintf(out, " timeout %d seconds", s->program_timeout_s ? s->program_timeout_s : 600);
 		break;
 	case SVC_SYSTEM:

@@ -621,11 +621,11 @@ parse_test_body(struct parser *p, struct test *t)
 	}
 	if (p_accept(p, "uptime")) {
 		t->kind = TEST_UPTIME;
-		if (!p_at_op(p)) {
-			p_unexpected(p, "a comparison operator (<, >, <=, >=, ==, !=)");
+		t->op = parse_op(p);	/* the manual: EQUAL when omitted */
+		if (t->op == OP_CHANGED) {
+			p_error_at(p, tk, "'changed' is not valid for an uptime test");
 			return false;
 		}
-		t->op = parse_op(p);
 		return parse_amount(p, "uptime", U_TIME, U_TIME, t);
 	}
 	if (p_accept(p, "status")) {
