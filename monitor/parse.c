@@ -835,6 +835,7 @@ parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, bool chec
 	config_check(cf, d);
 	if (check_perms)
 		check_secret_files(cf, d);
+	diag_flush(d, cf);
 	if (nerrors)
 		*nerrors = d->nerrors;
 	if (d->nerrors > 0) {
@@ -848,7 +849,7 @@ struct config *
 config_parse(const char *path, const struct parse_opts *o, int *nerrors)
 {
 	static const struct parse_opts defaults = { 0 };
-	struct diag d = { 0 };
+	struct diag d = { .buffered = true };
 	struct lex_opts lo;
 	struct token_list tl = { 0 };
 	struct config *cf = config_new();
@@ -869,7 +870,7 @@ config_parse_string(const char *text, const char *name, const struct parse_opts 
     int *nerrors)
 {
 	static const struct parse_opts defaults = { 0 };
-	struct diag d = { 0 };
+	struct diag d = { .buffered = true };
 	struct lex_opts lo;
 	struct token_list tl = { 0 };
 	struct config *cf = config_new();

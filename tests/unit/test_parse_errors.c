@@ -151,11 +151,25 @@ test_semantic_names_and_dependencies(void **state)
 	    "check process c with pidfile /c\n  depends on a\n"
 	    "check process a with pidfile /a2\n"
 	    "check process s with pidfile /s\n  depends on s\n",
-	    "monitrc:7:15: error: duplicate service name 'a' (first defined at monitrc:1)\n"
 	    "monitrc:2:14: error: service 'a' depends on 'nothere', which is not defined "
 	    "(no 'check ... nothere')\n"
-	    "monitrc:9:14: error: service 's' depends on itself\n"
-	    "monitrc:6:14: error: dependency loop: a -> b -> c -> a\n", 4);
+	    "monitrc:6:14: error: dependency loop: a -> b -> c -> a\n"
+	    "monitrc:7:15: error: duplicate service name 'a' (first defined at monitrc:1)\n"
+	    "monitrc:9:14: error: service 's' depends on itself\n", 4);
+}
+
+static void
+test_errors_in_file_order(void **state)
+{
+	(void)state;
+	/* semantic errors (found after parsing) are printed among the syntax
+	 * errors, in the order of the file */
+	expect_errors("check process a with pidfile /a\n  depends on nothere\n"
+	    "check process b with pidfile /b\n  if failed port 80 then restrat\n",
+	    "monitrc:2:14: error: service 'a' depends on 'nothere', which is not defined "
+	    "(no 'check ... nothere')\n"
+	    "monitrc:4:26: error: unknown action 'restrat' (expected alert, restart, start, stop, "
+	    "exec, unmonitor)\n", 2);
 }
 
 static void
@@ -350,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_unknown_httpd_option),
 		cmocka_unit_test(test_allow_hosts_and_networks),
 		cmocka_unit_test(test_semantic_names_and_dependencies),
+		cmocka_unit_test(test_errors_in_file_order),
 		cmocka_unit_test(test_semantic_types_and_ranges),
 		cmocka_unit_test(test_values_out_of_range),
 		cmocka_unit_test(test_warnings_do_not_fail),
