@@ -255,9 +255,17 @@ parse_connection(struct parser *p, struct test *t)
 				return false;
 			}
 			c->ssl = true;
-			free(c->ssl_version);
-			c->ssl_version = xstrdup(tk->text);
 			p_next(p);
+			if (p_is(p, "options"))
+				p_next(p);
+			if (p_peek(p)->kind == TK_LBRACE) {
+				/* 5.3x: "ssl options { verify: enable }" */
+				if (!parse_option_block(p, &c->options, "ssl options"))
+					return false;
+			} else if (!tok_is(tk, "ssl") && !tok_is(tk, "tls")) {
+				free(c->ssl_version);
+				c->ssl_version = xstrdup(tk->text);
+			}
 		} else if (p_accept(p, "certmd5")) {
 			replace(&c->certmd5, p_value(p, "a certificate md5 sum after 'certmd5'"));
 			if (!c->certmd5)

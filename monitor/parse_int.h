@@ -19,6 +19,11 @@ struct parser {
 	bool in_httpd;			/* inside "set httpd" (allow may follow) */
 	struct httpd_allow *last_allow;	/* the last allow, for read-only etc. */
 	size_t stmt_start;		/* first token of the statement being parsed */
+	/* list tails, so that appending stays O(1) (10,000 services, or one
+	 * service with thousands of tests, must parse in linear time) */
+	struct test **test_tail;	/* of svc->tests */
+	struct dependency **dep_tail;	/* of svc->depends */
+	struct httpd_allow **allow_tail;	/* of cf->httpd.allow */
 	int lex_errors;			/* errors the lexer reported (then an early
 					 * end of file is no news) */
 };
@@ -86,6 +91,9 @@ char **parse_name_list(struct parser *p, size_t *n, const char *what);
 
 /* ADDR [[not] on { events }] [mail-format {..}] [reminder N] (parse_set.c) */
 bool parse_alert_recipient(struct parser *p, struct alert_recipient **list, bool noalert);
+
+/* "{ name: value, ... }" into a list of options (parse_set.c) */
+bool parse_option_block(struct parser *p, struct config_option **list, const char *what);
 
 /* parse_set.c */
 bool parse_set(struct parser *p);

@@ -364,9 +364,11 @@ parse_allow(struct parser *p)
 	a = xcalloc(1, sizeof(*a));
 	a->pos = t->pos;
 	a->role = ROLE_READWRITE;
-	for (tail = &p->cf->httpd.allow; *tail; tail = &(*tail)->next)
+	for (tail = p->allow_tail ? p->allow_tail : &p->cf->httpd.allow; *tail;
+	    tail = &(*tail)->next)
 		;
 	*tail = a;
+	p->allow_tail = &a->next;
 	if (tok_is(t, "md5") || tok_is(t, "crypt") || tok_is(t, "cleartext") ||
 	    (t->text[0] == '/' && !strchr(t->text, ':'))) {
 		/* htpasswd file */
@@ -633,7 +635,7 @@ parse_privsep(struct parser *p)
 }
 
 /* { name value ... } kept as options */
-static bool
+bool
 parse_option_block(struct parser *p, struct config_option **list, const char *what)
 {
 	struct config_option **tail = list;

@@ -21,14 +21,16 @@ static struct test *
 test_new(struct parser *p, const struct token *at)
 {
 	struct test *t = xcalloc(1, sizeof(*t));
-	struct test **tail = &p->svc->tests;
 
 	t->pos = at->pos;
 	t->act.failed_cycles.count = t->act.failed_cycles.within = 1;
 	t->act.succeeded_cycles.count = t->act.succeeded_cycles.within = 1;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = t;
+	if (!p->test_tail)
+		p->test_tail = &p->svc->tests;
+	while (*p->test_tail)
+		p->test_tail = &(*p->test_tail)->next;
+	*p->test_tail = t;
+	p->test_tail = &t->next;
 	return t;
 }
 
