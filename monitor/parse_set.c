@@ -594,6 +594,22 @@ parse_control(struct parser *p)
 			p_error_at(p, t, "'@' must be followed by a group name");
 			return false;
 		}
+		/* the monitor matches SO_PEERCRED ids: the name must resolve */
+		if (c->is_group) {
+			gid_t gid;
+			if (!resolve_gid(c->name, &gid)) {
+				p_error_at(p, t, "unknown group '%s' in 'set control socket ... allow' "
+				    "(no such group on this system)", c->name);
+				return false;
+			}
+		} else {
+			uid_t uid;
+			if (!resolve_uid(c->name, &uid)) {
+				p_error_at(p, t, "unknown user '%s' in 'set control socket ... allow' "
+				    "(no such user on this system)", c->name);
+				return false;
+			}
+		}
 		if (p_accept(p, "read-only") || p_accept(p, "readonly"))
 			c->readonly = true;
 	}
@@ -623,8 +639,23 @@ parse_privsep(struct parser *p)
 		} else
 			break;
 		p_accept(p, "user");
-		if (!parse_path(p, dst, "a user name"))
-			return false;
+		{
+			struct token *u = p_peek(p);
+			uid_t uid;
+
+			if (!parse_path(p, dst, "a user name"))
+				return false;
+			if (!resolve_uid(*dst, &uid)) {
+				p_error_at(p, u, "unknown user '%s' in 'set privsep' (no such user on "
+				    "this system; scripts/make-users.sh creates vigil's users)", *dst);
+				return false;
+			}
+			if (uid == 0) {
+				p_error_at(p, u, "'set privsep' user '%s' is root: each process must run "
+				    "as its own unprivileged user", *dst);
+				return false;
+			}
+		}
 		any = true;
 	}
 	if (!any) {
