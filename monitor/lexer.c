@@ -249,6 +249,15 @@ is_word_end(char c)
 	    c == '}' || c == '(' || c == ')' || c == ',' || c == ';' || c == '\0';
 }
 
+static bool
+all_alpha(const char *a, const char *b)
+{
+	for (; a < b; a++)
+		if (!isalpha((unsigned char)*a) && *a != '-' && *a != '_')
+			return false;
+	return true;
+}
+
 /* The previous token, when it is a word equal to w (case-insensitive). */
 static bool
 prev_is_word(struct lexer *lx, const char *w)
@@ -358,6 +367,13 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 			const char *start = s.p;
 
 			while (s.p < s.end && !is_word_end(*s.p)) {
+				/* A keyword glued to an operator or '=' ends there
+				 * ("start=\"...\"", "cpu>80%"); in anything else
+				 * (paths, URLs, user:password) they are characters. */
+				if (s.p > start && (*s.p == '<' || *s.p == '>' || *s.p == '=' ||
+				    (*s.p == '!' && s.p + 1 < s.end && s.p[1] == '=')) &&
+				    all_alpha(start, s.p))
+					break;
 				/* ${VAR} stays inside the word */
 				if (*s.p == '$' && s.p + 1 < s.end && s.p[1] == '{') {
 					while (s.p < s.end && *s.p != '}' && *s.p != '\n')

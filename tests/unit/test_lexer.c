@@ -113,6 +113,24 @@ test_operators(void **state)
 }
 
 static void
+test_keyword_glued_to_operator(void **state)
+{
+	struct lexed l;
+	(void)state;
+
+	lex(&l, "start=\"/bin/x\" cpu>80% http://h/?a=b admin:c2Vj=");
+	assert_int_equal(l.d.nerrors, 0);
+	assert_string_equal(l.tl.v[0].text, "start");
+	assert_int_equal(l.tl.v[1].kind, TK_STRING);
+	assert_string_equal(l.tl.v[2].text, "cpu");
+	assert_string_equal(l.tl.v[3].text, ">");
+	assert_string_equal(l.tl.v[4].text, "80%");
+	assert_string_equal(l.tl.v[5].text, "http://h/?a=b");
+	assert_string_equal(l.tl.v[6].text, "admin:c2Vj=");
+	lexed_free(&l);
+}
+
+static void
 test_escaped_quote_and_backslash(void **state)
 {
 	struct lexed l;
@@ -388,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_words_strings_positions),
 		cmocka_unit_test(test_comments_and_punctuation),
 		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_keyword_glued_to_operator),
 		cmocka_unit_test(test_escaped_quote_and_backslash),
 		cmocka_unit_test(test_noise_words_flagged),
 		cmocka_unit_test(test_mail_format_block),

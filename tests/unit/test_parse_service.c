@@ -28,8 +28,6 @@ parse(const char *text)
 	o.errout = open_memstream(&errtext, &len);
 	cf = config_parse_string(text, "rc", &o, &nerr);
 	fclose(o.errout);
-	if (!cf)
-		print_message("parse errors:\n%s", errtext);
 	return cf;
 }
 

@@ -27,8 +27,6 @@ parse(const char *text)
 	o.errout = open_memstream(&errtext, &len);
 	c = config_parse_string(text, "rc", &o, &nerr);
 	fclose(o.errout);
-	if (!c)
-		print_message("parse errors:\n%s", errtext);
 	return c;
 }
 
