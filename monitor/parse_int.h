@@ -97,6 +97,12 @@ bool parse_option_block(struct parser *p, struct config_option **list, const cha
 
 /* parse_set.c */
 bool parse_set(struct parser *p);
+/* A path or other string value into *dst (the old value is released);
+ * parse_abs_path also requires a leading '/', naming what in the error. */
+bool parse_path(struct parser *p, char **dst, const char *what);
+bool parse_abs_path(struct parser *p, char **dst, const char *what);
+/* parse_httpd.c: after "set httpd" */
+bool parse_httpd(struct parser *p);
 /* parse_service.c */
 bool parse_check(struct parser *p);
 bool parse_service_stmt(struct parser *p);

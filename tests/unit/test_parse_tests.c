@@ -39,7 +39,8 @@ one_test(const char *header, const char *line)
 	config_free(cf);
 	snprintf(buf, sizeof(buf), "%s\n  %s\n", header, line);
 	cf = parse(buf);
-	assert_non_null(cf);
+	if (!cf)
+		fail_msg("%s: %s", line, errtext);
 	assert_non_null(cf->services->tests);
 	return cf->services->tests;
 }
