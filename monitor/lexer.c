@@ -279,6 +279,9 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 	bool want_include = false;
 	struct srcpos include_pos = { 0 };
 
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		s.p += 3;	/* a UTF-8 byte order mark from an editor */
+
 	while (s.p < s.end && !lx->too_many) {
 		char c = *s.p;
 		int line = s.line, col = s.col;

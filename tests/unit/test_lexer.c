@@ -199,6 +199,22 @@ test_braces_parens_and_vars(void **state)
 }
 
 static void
+test_bom_and_crlf(void **state)
+{
+	struct lexed l;
+	(void)state;
+
+	lex(&l, "\xef\xbb\xbfset daemon 30\r\nset init\r\n");
+	assert_int_equal(l.d.nerrors, 0);
+	assert_string_equal(l.tl.v[0].text, "set");
+	assert_int_equal(l.tl.v[0].pos.col, 1);
+	assert_string_equal(l.tl.v[2].text, "30");
+	assert_int_equal(l.tl.v[3].pos.line, 2);
+	assert_true(l.tl.v[3].bol);
+	lexed_free(&l);
+}
+
+static void
 test_unterminated_string(void **state)
 {
 	struct lexed l;
@@ -411,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_noise_words_flagged),
 		cmocka_unit_test(test_mail_format_block),
 		cmocka_unit_test(test_braces_parens_and_vars),
+		cmocka_unit_test(test_bom_and_crlf),
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_include_glob_inside_check),
