@@ -705,7 +705,11 @@ parse_if(struct parser *p)
 	}
 	p_accept(p, "if");
 	t = test_new(p, p_peek(p));
-	if (!parse_test_body(p, t))
+	if (!parse_test_body(p, t) || !parse_rule_tail(p, &t->act)) {
+		/* half a test: keep it out of the semantic checks, which would
+		 * only repeat the error in other words */
+		t->kind = TEST_KIND_COUNT;
 		return false;
-	return parse_rule_tail(p, &t->act);
+	}
+	return true;
 }
