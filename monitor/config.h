@@ -184,6 +184,8 @@ struct connection {
  *  TEST_LINK        subkind (below); value/unit for saturation and rates;
  *                   subkind 0 with op OP_EQ: "if link up" (fires while up).
  *  TEST_RESOURCE    loadavg "per core": subkind 1.
+ *  TEST_LINK        subkind 5/6: "total upload|download > N in last M hours":
+ *                   value bytes, window_s the window in seconds.
  * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {
@@ -239,9 +241,11 @@ struct test {
 	 * TEST_TIMESTAMP: 0 any (newest of m/c time), 1 access, 2 change, 3 modify;
 	 * TEST_SPACE / TEST_INODE: 0 used, 1 free;
 	 * TEST_LINK: 0 link down, 1 capacity changed, 2 saturation (percent),
-	 *            3 upload (bytes/s), 4 download (bytes/s);
+	 *            3 upload (bytes/s), 4 download (bytes/s), 5 total upload,
+ *            6 total download (bytes in window_s);
 	 * TEST_MATCH: 0 "if match", 1 "ignore match". */
 	int subkind;
+	int64_t window_s;	/* TEST_LINK totals: "in last N hours" (seconds) */
 	struct test *next;
 };
 

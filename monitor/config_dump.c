@@ -288,8 +288,14 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		case 2: fprintf(out, "saturation %s ", cmp_op_name(t->op)); put_value(out, t); break;
 		case 3: fprintf(out, "upload %s ", cmp_op_name(t->op)); put_value(out, t);
 			fputs("/s", out); break;
-		default: fprintf(out, "download %s ", cmp_op_name(t->op)); put_value(out, t);
+		case 4: fprintf(out, "download %s ", cmp_op_name(t->op)); put_value(out, t);
 			fputs("/s", out); break;
+		default:
+			fprintf(out, "total %s %s ", t->subkind == 5 ? "upload" : "download",
+			    cmp_op_name(t->op));
+			put_value(out, t);
+			fprintf(out, " in last %lld seconds", (long long)t->window_s);
+			break;
 		}
 		break;
 	case TEST_KIND_COUNT:

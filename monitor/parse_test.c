@@ -179,6 +179,47 @@ parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
 	return true;
 }
 
+/* 5.3x network totals: total upload|download > N UNIT in last [N] UNIT */
+static bool
+parse_link_total(struct parser *p, struct test *t)
+{
+	struct token *tk = p_peek(p);
+	int64_t n = 1, mul;
+
+	t->kind = TEST_LINK;
+	t->subkind = (tok_is(tk, "upload") || tok_is(tk, "uploaded")) ? 5 : 6;
+	p_next(p);
+	p_accept(p, "bytes");
+	t->op = parse_op(p);
+	if (!parse_amount(p, "total transfer", U_BYTES, U_BYTES, t))
+		return false;
+	if (!p_accept(p, "in")) {
+		p_unexpected(p, "'in last N minutes|hours|days'");
+		return false;
+	}
+	if (!p_expect(p, "last", "'last' after 'in'"))
+		return false;
+	if (tok_is_number(p_peek(p)) &&
+	    !p_number(p, "a number of minutes, hours or days", 1, 1000000, &n))
+		return false;
+	if (p_accept(p, "minute") || p_accept(p, "minutes"))
+		mul = 60;
+	else if (p_accept(p, "hour") || p_accept(p, "hours"))
+		mul = 3600;
+	else if (p_accept(p, "day") || p_accept(p, "days"))
+		mul = 86400;
+	else if (p_accept(p, "week") || p_accept(p, "weeks"))
+		mul = 7 * 86400;
+	else if (p_accept(p, "month") || p_accept(p, "months"))
+		mul = 30 * 86400;
+	else {
+		p_unexpected(p, "minute(s), hour(s), day(s), week(s) or month(s)");
+		return false;
+	}
+	t->window_s = n * mul;
+	return true;
+}
+
 static bool
 parse_resource(struct parser *p, struct test *t)
 {
@@ -191,6 +232,9 @@ parse_resource(struct parser *p, struct test *t)
 	if (p_accept(p, "total")) {
 		total = true;
 		tk = p_peek(p);
+		if (tok_is(tk, "upload") || tok_is(tk, "uploaded") || tok_is(tk, "download") ||
+		    tok_is(tk, "downloaded"))
+			return parse_link_total(p, t);
 	}
 	if (tok_is(tk, "cpu") || tok_is(tk, "cpuusage")) {
 		p_next(p);

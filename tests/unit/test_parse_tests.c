@@ -335,6 +335,12 @@ test_network(void **state)
 	assert_int_equal(t->subkind, 0);
 	t = one_test("check network n with interface eth0", "if saturation > 90% then alert");
 	assert_int_equal(t->subkind, 2);
+	t = one_test("check network n with interface eth0",
+	    "if total downloaded > 1 GB in last 2 hours then alert");
+	assert_int_equal(t->kind, TEST_LINK);
+	assert_int_equal(t->subkind, 6);
+	assert_int_equal(t->value, 1073741824);
+	assert_int_equal(t->window_s, 7200);
 	t = one_test("check network n with interface eth0", "if upload > 10 MB/s then alert");
 	assert_int_equal(t->subkind, 3);
 	assert_int_equal(t->value, 10 * 1024 * 1024);
