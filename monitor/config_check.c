@@ -120,6 +120,8 @@ check_dependencies(struct config *cf, struct diag *d)
 					    sizeof(msg) - len : 0, "%s -> ", stack[k].svc->name);
 				if (len < sizeof(msg))
 					snprintf(msg + len, sizeof(msg) - len, "%s", t->name);
+				else
+					memcpy(msg + sizeof(msg) - 5, " ...", 5);	/* a long loop */
 				diag_error(d, &dep->pos, "dependency loop: %s", msg);
 				continue;
 			}
