@@ -3,6 +3,9 @@
  * in.  Each problem is one error at the place it was written. */
 #include <arpa/inet.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +276,29 @@ check_action(struct diag *d, const struct service *s, const struct test *t,
 	}
 }
 
+/* A regular expression must compile as the engine compiles it (PCRE2, no
+ * options), so that a typo is an error now, not a check that never fires. */
+static void
+check_regex(struct diag *d, const struct srcpos *pos, const char *what, const char *re)
+{
+	PCRE2_UCHAR msg[160];
+	PCRE2_SIZE off;
+	pcre2_code *code;
+	int err;
+
+	if (!re)
+		return;
+	code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+	if (code) {
+		pcre2_code_free(code);
+		return;
+	}
+	if (pcre2_get_error_message(err, msg, sizeof(msg)) < 0)
+		snprintf((char *)msg, sizeof(msg), "error %d", err);
+	diag_error(d, pos, "%s \"%.60s\" is not a valid regular expression: %s at offset %zu",
+	    what, re, (const char *)msg, (size_t)off);
+}
+
 static void
 check_test(struct diag *d, const struct service *s, const struct test *t)
 {
@@ -315,6 +341,10 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 	    strcmp(t->conn->protocol, "generic") != 0 && strcmp(t->conn->protocol, "default") != 0)
 		diag_error(d, &t->pos, "send/expect cannot be combined with protocol %s",
 		    t->conn->protocol);
+	if (t->kind == TEST_MATCH)
+		check_regex(d, &t->pos, "match pattern", t->regex);
+	if (t->kind == TEST_CONNECTION && t->conn)
+		check_regex(d, &t->pos, "content pattern", t->conn->content_regex);
 	check_action(d, s, t, &t->act.failed);
 	if (t->act.has_succeeded)
 		check_action(d, s, t, &t->act.succeeded);
@@ -344,6 +374,7 @@ check_service(struct diag *d, const struct service *s)
 	if (s->path && strlen(s->path) >= MSG_PATH_LEN)
 		diag_error(d, &s->pos, "path too long (%zu bytes, limit %d)",
 		    strlen(s->path), MSG_PATH_LEN - 1);
+	check_regex(d, &s->pos, "process pattern", s->match);
 	check_command(d, s->start, "start program");
 	check_command(d, s->stop, "stop program");
 	check_command(d, s->restart, "restart program");

@@ -217,6 +217,18 @@ test_values_out_of_range(void **state)
 }
 
 static void
+test_bad_regular_expressions(void **state)
+{
+	(void)state;
+	expect_errors("check process p matching \"java(\"\n"
+	    "check file f with path /var/log/x\n  if match \"[a-\" then alert\n",
+	    "monitrc:1:15: error: process pattern \"java(\" is not a valid regular expression: "
+	    "missing closing parenthesis at offset 5\n"
+	    "monitrc:3:6: error: match pattern \"[a-\" is not a valid regular expression: "
+	    "missing terminating ] for character class at offset 3\n", 2);
+}
+
+static void
 test_warnings_do_not_fail(void **state)
 {
 	struct config *cf;
@@ -367,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_errors_in_file_order),
 		cmocka_unit_test(test_semantic_types_and_ranges),
 		cmocka_unit_test(test_values_out_of_range),
+		cmocka_unit_test(test_bad_regular_expressions),
 		cmocka_unit_test(test_warnings_do_not_fail),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_missing_file),
