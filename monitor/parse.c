@@ -252,6 +252,8 @@ p_recover(struct parser *p)
 				return;
 			if (t->bol && p->svc && p_at_service_stmt(p))
 				return;
+			if (t->bol && p->in_httpd && httpd_option_start(t))
+				return;
 		}
 		p->i++;
 		t = p_peek(p);
@@ -291,6 +293,10 @@ parse_all(struct parser *p)
 			    tok_describe(t, buf, sizeof(buf)), service_type_name(p->svc->type),
 			    p->svc->name);
 			p_recover(p);
+		} else if (after_httpd && t->bol && httpd_option_start(t)) {
+			/* the httpd block goes on after an error in one of its lines */
+			if (!parse_httpd(p))
+				p_recover(p);
 		} else if (after_httpd) {
 			p_error_at(p, t, "unknown httpd option %s (expected port, address, ssl, "
 			    "pemfile, clientpemfile, allowselfcertification, signature, allow or pam "

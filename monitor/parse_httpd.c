@@ -149,14 +149,32 @@ parse_allow(struct parser *p)
 	return true;
 }
 
+/* A word that can start an httpd option (for error recovery inside the
+ * "set httpd" block, which spans many lines). */
+bool
+httpd_option_start(const struct token *t)
+{
+	static const char *const words[] = {
+		"port", "address", "unixsocket", "ssl", "https", "pemfile", "clientpemfile",
+		"allowselfcertification", "signature", "allow", "pam",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (tok_is(t, words[i]))
+			return true;
+	return false;
+}
+
 bool
 parse_httpd(struct parser *p)
 {
 	struct httpd *h = &p->cf->httpd;
 	int64_t v;
 
+	if (!h->enabled)
+		h->pos = p_peek(p)->pos;
 	h->enabled = true;
-	h->pos = p_peek(p)->pos;
 	p->in_httpd = true;
 	for (;;) {
 		struct token *t = p_peek(p);

@@ -101,8 +101,10 @@ bool parse_set(struct parser *p);
  * parse_abs_path also requires a leading '/', naming what in the error. */
 bool parse_path(struct parser *p, char **dst, const char *what);
 bool parse_abs_path(struct parser *p, char **dst, const char *what);
-/* parse_httpd.c: after "set httpd" */
+/* parse_httpd.c: after "set httpd" (also to go on after an error inside
+ * the block, at a line starting with an httpd option) */
 bool parse_httpd(struct parser *p);
+bool httpd_option_start(const struct token *t);
 /* parse_service.c */
 bool parse_check(struct parser *p);
 bool parse_service_stmt(struct parser *p);

@@ -119,6 +119,24 @@ test_unknown_httpd_option(void **state)
 }
 
 static void
+test_every_httpd_error_is_reported(void **state)
+{
+	(void)state;
+	expect_errors("set httpd port 2812\n"
+	    "  allow admin:\n"
+	    "  allow localhost\n"
+	    "  signature maybe\n"
+	    "  allow @g bogus\n"
+	    "set daemon 10\n",
+	    "monitrc:2:9: error: missing password in 'allow admin:' (expected user:password)\n"
+	    "monitrc:4:13: error: unexpected 'maybe' (expected 'enable' or 'disable' after "
+	    "'signature')\n"
+	    "monitrc:5:12: error: unknown httpd option 'bogus' (expected port, address, ssl, "
+	    "pemfile, clientpemfile, allowselfcertification, signature, allow or pam service; or a "
+	    "new 'set' or 'check' statement)\n", 3);
+}
+
+static void
 test_allow_hosts_and_networks(void **state)
 {
 	struct config *cf;
@@ -374,6 +392,7 @@ main(void)
 		cmocka_unit_test(test_missing_then),
 		cmocka_unit_test(test_garbage_and_unknown_statements),
 		cmocka_unit_test(test_unknown_httpd_option),
+		cmocka_unit_test(test_every_httpd_error_is_reported),
 		cmocka_unit_test(test_allow_hosts_and_networks),
 		cmocka_unit_test(test_semantic_names_and_dependencies),
 		cmocka_unit_test(test_errors_in_file_order),
