@@ -430,6 +430,27 @@ dump_service(FILE *out, const struct service *s)
 		put_test(out, s, t);
 }
 
+/* LOG_FAC() values back to the names the control file uses. */
+static const char *
+facility_name(int fac)
+{
+	static const char *const local[] = {
+		"log_local0", "log_local1", "log_local2", "log_local3",
+		"log_local4", "log_local5", "log_local6", "log_local7",
+	};
+
+	switch (fac) {
+	case 1: return "log_user";
+	case 3: return "log_daemon";
+	case 4: return "log_auth";
+	case 10: return "log_authpriv";
+	default:
+		if (fac >= 16 && fac <= 23)
+			return local[fac - 16];
+		return "log_user";
+	}
+}
+
 void
 config_dump(const struct config *cf, FILE *out)
 {
@@ -454,7 +475,7 @@ config_dump(const struct config *cf, FILE *out)
 	if (cf->init)
 		fprintf(out, "set init\n");
 	if (cf->log_syslog)
-		fprintf(out, "set logfile syslog facility %d\n", cf->syslog_facility);
+		fprintf(out, "set logfile syslog facility %s\n", facility_name(cf->syslog_facility));
 	else if (cf->logfile) {
 		fprintf(out, "set logfile ");
 		put_quoted(out, cf->logfile);

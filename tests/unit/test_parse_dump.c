@@ -58,7 +58,7 @@ static void
 test_normalised_form(void **state)
 {
 	char *out = dump(
-	    "SET DAEMON 60\n"
+	    "SET DAEMON 60\nset logfile syslog facility LOG_LOCAL5\n"
 	    "Check Process web With Pidfile /run/web.pid\n"
 	    "  start program = \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 with timeout 10 seconds\n"
 	    "  if totalmem is greater than 1 GB for 2 cycles then restart\n"
@@ -69,6 +69,7 @@ test_normalised_form(void **state)
 	(void)state;
 
 	assert_non_null(strstr(out, "set daemon 60\n"));
+	assert_non_null(strstr(out, "set logfile syslog facility log_local5\n"));
 	assert_non_null(strstr(out, "set pidfile \"/run/vigil/vigild.pid\"\n"));
 	assert_non_null(strstr(out, "\ncheck process \"web\" pidfile \"/run/web.pid\"\n"));
 	assert_non_null(strstr(out, "    start program \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 "
