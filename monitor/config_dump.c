@@ -170,10 +170,31 @@ put_connection(FILE *out, const struct connection *c, const char *service_host)
 	}
 	if (c->password && !c->url)
 		fprintf(out, " password \"********\"");
+	{
+		bool any_ssl = false;
+
+		for (o = c->options; o; o = o->next) {
+			if (!strncmp(o->name, "ssl.", 4)) {
+				fprintf(out, "%s%s: ", any_ssl ? ", " : " ssl options { ", o->name + 4);
+				put_quoted(out, o->value);
+				any_ssl = true;
+			}
+		}
+		if (any_ssl)
+			fputs(" }", out);
+	}
 	for (o = c->options; o; o = o->next) {
+		if (!strncmp(o->name, "ssl.", 4))
+			continue;
+		if (!strcmp(o->name, "certificate valid")) {
+			fprintf(out, " certificate valid %s", o->value);
+			continue;
+		}
 		fprintf(out, " %s ", o->name);
 		if (!strcmp(o->name, "secret"))
 			fputs("\"********\"", out);
+		else if (strstr(o->name, "limit"))
+			fputs(o->value, out);	/* "> 10%" */
 		else
 			put_quoted(out, o->value);
 	}
@@ -199,6 +220,12 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 {
 	static const char *const ts_names[] = { "", "access ", "change ", "modify " };
 
+	if (t->kind == TEST_MATCH && t->subkind) {
+		fprintf(out, "    ignore %smatch ", t->match_not ? "not " : "");
+		put_quoted(out, t->regex ? t->regex : t->match_path ? t->match_path : "");
+		fputc('\n', out);
+		return;
+	}
 	fprintf(out, "    if ");
 	switch (t->kind) {
 	case TEST_EXIST:
@@ -232,7 +259,7 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		}
 		break;
 	case TEST_MATCH:
-		fprintf(out, "%s%smatch ", t->subkind ? "ignore " : "", t->match_not ? "not " : "");
+		fprintf(out, "%smatch ", t->match_not ? "not " : "");
 		put_quoted(out, t->regex ? t->regex : t->match_path ? t->match_path : "");
 		break;
 	case TEST_FSFLAGS:
@@ -301,10 +328,6 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 	case TEST_KIND_COUNT:
 		break;
 	}
-	if (t->kind == TEST_MATCH && t->subkind) {
-		fputc('\n', out);
-		return;
-	}
 	put_cycles(out, &t->act.failed_cycles);
 	fprintf(out, " then ");
 	put_action(out, &t->act.failed);
@@ -339,7 +362,7 @@ put_alert(FILE *out, const char *indent, const char *kw, const struct alert_reci
 		fprintf(out, " }");
 	}
 	if (a->mail_format)
-		fprintf(out, " mail-format { ... }");
+		fprintf(out, " mail-format {%s}", a->mail_format);
 	if (a->reminder)
 		fprintf(out, " reminder %d cycles", a->reminder);
 	fputc('\n', out);
@@ -509,31 +532,55 @@ config_dump(const struct config *cf, FILE *out)
 		fputc('\n', out);
 	}
 	for (m = cf->mailservers; m; m = m->next) {
-		fprintf(out, "set mailserver %s port %d", m->host, m->port);
-		if (m->username)
-			fprintf(out, " username %s", m->username);
+		fprintf(out, "%s%s port %d", m == cf->mailservers ? "set mailserver " : ",\n    ",
+		    m->host, m->port);
+		if (m->username) {
+			fprintf(out, " username ");
+			put_quoted(out, m->username);
+		}
 		if (m->password)
 			fprintf(out, " password \"********\"");
 		if (m->ssl)
 			fprintf(out, " using %s", m->ssl_version ? m->ssl_version : "ssl");
+	}
+	if (cf->mailservers) {
+		fprintf(out, "\n    with timeout %d seconds", cf->mail_timeout_s);
+		if (cf->mail_hostname) {
+			fprintf(out, " using hostname ");
+			put_quoted(out, cf->mail_hostname);
+		}
 		fputc('\n', out);
 	}
-	if (cf->mailservers)
-		fprintf(out, "set mailserver timeout %d seconds\n", cf->mail_timeout_s);
-	if (cf->mail_hostname)
-		fprintf(out, "set mailserver hostname %s\n", cf->mail_hostname);
 	if (cf->mail_format)
-		fprintf(out, "set mail-format { ... }\n");
+		fprintf(out, "set mail-format {%s}\n", cf->mail_format);
 	for (a = cf->alerts; a; a = a->next)
 		put_alert(out, "", "set alert", a);
 	if (cf->expectbuffer)
 		fprintf(out, "set expectbuffer %d B\n", cf->expectbuffer);
 	if (cf->fips)
 		fprintf(out, "set fips\n");
-	for (o = cf->limits; o; o = o->next)
-		fprintf(out, "set limits %s %s\n", o->name, o->value);
-	for (o = cf->ssl_options; o; o = o->next)
-		fprintf(out, "set ssl %s %s\n", o->name, o->value);
+	if (cf->limits) {
+		fprintf(out, "set limits {");
+		for (o = cf->limits; o; o = o->next)
+			fprintf(out, "%s %s: %s", o == cf->limits ? "" : ",", o->name, o->value);
+		fprintf(out, " }\n");
+	}
+	if (cf->ssl_options) {
+		fprintf(out, "set ssl {");
+		for (o = cf->ssl_options; o; o = o->next)
+			fprintf(out, "%s %s: %s", o == cf->ssl_options ? "" : ",", o->name, o->value);
+		fprintf(out, " }\n");
+	}
+	if (cf->mmonit) {
+		/* the URL may carry credentials */
+		const char *scheme_end = strstr(cf->mmonit, "://");
+		const char *at = strchr(cf->mmonit, '@');
+		if (scheme_end && at && at > scheme_end)
+			fprintf(out, "set mmonit %.*s********%s\n", (int)(scheme_end + 3 - cf->mmonit),
+			    cf->mmonit, at);
+		else
+			fprintf(out, "set mmonit %s\n", cf->mmonit);
+	}
 	for (g = cf->user_groups; g; g = g->next) {
 		fprintf(out, "set group %s users", g->name);
 		for (i = 0; i < g->nusers; i++)

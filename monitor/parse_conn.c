@@ -260,8 +260,19 @@ parse_connection(struct parser *p, struct test *t)
 				p_next(p);
 			if (p_peek(p)->kind == TK_LBRACE) {
 				/* 5.3x: "ssl options { verify: enable }" */
-				if (!parse_option_block(p, &c->options, "ssl options"))
+				struct config_option *o, **tail = &c->options;
+
+				while (*tail)
+					tail = &(*tail)->next;
+				if (!parse_option_block(p, tail, "ssl options"))
 					return false;
+				/* kept apart from protocol options: "ssl.NAME" */
+				for (o = *tail; o; o = o->next) {
+					char *n = xmalloc(strlen(o->name) + 5);
+					sprintf(n, "ssl.%s", o->name);
+					free(o->name);
+					o->name = n;
+				}
 			} else if (!tok_is(tk, "ssl") && !tok_is(tk, "tls")) {
 				free(c->ssl_version);
 				c->ssl_version = xstrdup(tk->text);
@@ -344,7 +355,7 @@ parse_connection(struct parser *p, struct test *t)
 			if (!parse_duration(p, "certificate validity", &secs, false))
 				return false;
 			c->ssl = true;
-			snprintf(val, sizeof(val), "%s %lld", cmp_op_name(op), (long long)secs);
+			snprintf(val, sizeof(val), "%s %lld seconds", cmp_op_name(op), (long long)secs);
 			add_option(c, "certificate valid", val);
 		} else if (p_accept(p, "retry")) {
 			if (!p_number(p, "a retry count", 0, 100, &v))

@@ -80,7 +80,7 @@ parse_allow(struct parser *p)
 		/* optional list of users on the same line */
 		while ((t = p_peek(p))->kind == TK_WORD || t->kind == TK_STRING) {
 			if (t->bol || tok_is(t, "read-only") || tok_is(t, "readonly") ||
-			    tok_is(t, "allow"))
+			    tok_is(t, "readwrite") || tok_is(t, "read-write") || tok_is(t, "allow"))
 				break;
 			a->users = xreallocarray(a->users, a->nusers + 2, sizeof(*a->users));
 			a->users[a->nusers++] = xstrdup(t->text);

@@ -202,7 +202,9 @@ parse_link_total(struct parser *p, struct test *t)
 	if (tok_is_number(p_peek(p)) &&
 	    !p_number(p, "a number of minutes, hours or days", 1, 1000000, &n))
 		return false;
-	if (p_accept(p, "minute") || p_accept(p, "minutes"))
+	if (p_accept(p, "second") || p_accept(p, "seconds"))
+		mul = 1;
+	else if (p_accept(p, "minute") || p_accept(p, "minutes"))
 		mul = 60;
 	else if (p_accept(p, "hour") || p_accept(p, "hours"))
 		mul = 3600;
