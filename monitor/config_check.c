@@ -16,6 +16,26 @@
 #include "monitor/lexer.h"
 #include "monitor/parse.h"
 
+/* Host names and addresses (mail servers, host checks, connection tests,
+ * the httpd bind address): letters, digits and . - _ : % [ ] only. */
+static bool
+valid_host(const char *s)
+{
+	if (!*s || strlen(s) >= MSG_NAME_LEN)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(".-_:%[]", *s))
+			return false;
+	return true;
+}
+
+static void
+check_host(struct diag *d, const struct srcpos *pos, const char *what, const char *host)
+{
+	if (host && !valid_host(host))
+		diag_error(d, pos, "%s '%.60s' is not a valid host name or address", what, host);
+}
+
 /* ---- the name index ---- */
 
 static void
@@ -343,8 +363,10 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 		    t->conn->protocol);
 	if (t->kind == TEST_MATCH)
 		check_regex(d, &t->pos, "match pattern", t->regex);
-	if (t->kind == TEST_CONNECTION && t->conn)
+	if (t->kind == TEST_CONNECTION && t->conn) {
 		check_regex(d, &t->pos, "content pattern", t->conn->content_regex);
+		check_host(d, &t->pos, "host", t->conn->host);
+	}
 	check_action(d, s, t, &t->act.failed);
 	if (t->act.has_succeeded)
 		check_action(d, s, t, &t->act.succeeded);
@@ -375,6 +397,10 @@ check_service(struct diag *d, const struct service *s)
 		diag_error(d, &s->pos, "path too long (%zu bytes, limit %d)",
 		    strlen(s->path), MSG_PATH_LEN - 1);
 	check_regex(d, &s->pos, "process pattern", s->match);
+	check_host(d, &s->pos, "address", s->address);
+	if (s->interface && (!valid_host(s->interface) || strlen(s->interface) >= 16))
+		diag_error(d, &s->pos, "interface '%.60s' is not a valid interface name",
+		    s->interface);
 	check_command(d, s->start, "start program");
 	check_command(d, s->stop, "stop program");
 	check_command(d, s->restart, "restart program");
@@ -456,6 +482,7 @@ check_httpd(const struct config *cf, struct diag *d)
 
 	if (!cf->httpd.enabled)
 		return;
+	check_host(d, &cf->httpd.pos, "httpd address", cf->httpd.address);
 	if (cf->httpd.ssl && !cf->httpd.pemfile)
 		diag_error(d, &cf->httpd.pos, "httpd: 'ssl enable' needs a 'pemfile'");
 	for (a = cf->httpd.allow; a; a = a->next) {
@@ -495,6 +522,13 @@ config_check(struct config *cf, struct diag *d)
 {
 	int before = d->nerrors;
 	struct service *s;
+	const struct mailserver *m;
+
+	for (m = cf->mailservers; m; m = m->next)
+		check_host(d, &m->pos, "mail server", m->host);
+	if (cf->mail_hostname && !valid_host(cf->mail_hostname))
+		diag_error(d, cf->mailservers ? &cf->mailservers->pos : NULL,
+		    "mail hostname '%.60s' is not a valid host name", cf->mail_hostname);
 
 	build_index(cf, d);
 	check_dependencies(cf, d);
