@@ -162,6 +162,31 @@ struct connection {
 					 * secret, database, ...), names lower case */
 };
 
+/* How the parser fills a test (what the engine may rely on):
+ *  TEST_EXIST       op OP_NE: "[does] not exist" (fails when missing);
+ *                   op OP_EQ: "exist" (fails when present).
+ *  TEST_RESOURCE    resource, op, value/unit: UNIT_PERCENT in hundredths, UNIT_BYTES,
+ *                   UNIT_COUNT; loadavg in hundredths with UNIT_NONE (5.5 -> 550).
+ *  TEST_CHECKSUM    hash; op OP_NE "failed checksum" (expect = hex or NULL: learn it
+ *                   on the first cycle), op OP_CHANGED "changed checksum".
+ *  TEST_TIMESTAMP / TEST_SIZE / TEST_UPTIME   op + value (seconds / bytes), or
+ *                   op OP_CHANGED; subkind: see below.
+ *  TEST_MATCH       regex, or match_path (a file of patterns); match_not; subkind 1 =
+ *                   "ignore [not] match" (no action: act.failed.kind == ACTION_IGNORE).
+ *  TEST_PERMISSION  perm (octal bits, <= 07777), op OP_NE.
+ *  TEST_UID/GID     owner as written, value = the resolved uid/gid.
+ *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
+ *  TEST_CONNECTION  conn; conn->host NULL = the host service's address, or
+ *                   localhost for other types; port 0 with unix_path for sockets.
+ *  TEST_ICMP        icmp_count 1..20 (default 3), icmp_timeout_s (default 5).
+ *  TEST_STATUS      op + value (exit status), or op OP_CHANGED.
+ *  TEST_RESTARTS    restarts within restart_cycles.
+ *  TEST_LINK        subkind (below); value/unit for saturation and rates;
+ *                   subkind 0 with op OP_EQ: "if link up" (fires while up).
+ *  TEST_RESOURCE    loadavg "per core": subkind 1.
+ *  TEST_LINK        subkind 5/6: "total upload|download > N in last M hours":
+ *                   value bytes, window_s the window in seconds.
+ * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {
 		TEST_EXIST,		/* "if [does] not exist" */
@@ -216,9 +241,11 @@ struct test {
 	 * TEST_TIMESTAMP: 0 any (newest of m/c time), 1 access, 2 change, 3 modify;
 	 * TEST_SPACE / TEST_INODE: 0 used, 1 free;
 	 * TEST_LINK: 0 link down, 1 capacity changed, 2 saturation (percent),
-	 *            3 upload (bytes/s), 4 download (bytes/s);
+	 *            3 upload (bytes/s), 4 download (bytes/s), 5 total upload,
+ *            6 total download (bytes in window_s);
 	 * TEST_MATCH: 0 "if match", 1 "ignore match". */
 	int subkind;
+	int64_t window_s;	/* TEST_LINK totals: "in last N hours" (seconds) */
 	struct test *next;
 };
 

@@ -1,6 +1,12 @@
 /* Semantic checks after parsing: names, dependencies, what each service type
  * allows, value ranges and the limits of the IPC messages the values travel
  * in.  Each problem is one error at the place it was written. */
+#include <arpa/inet.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +15,26 @@
 #include "common/util.h"
 #include "monitor/lexer.h"
 #include "monitor/parse.h"
+
+/* Host names and addresses (mail servers, host checks, connection tests,
+ * the httpd bind address): letters, digits and . - _ : % [ ] only. */
+static bool
+valid_host(const char *s)
+{
+	if (!*s || strlen(s) >= MSG_NAME_LEN)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(".-_:%[]", *s))
+			return false;
+	return true;
+}
+
+static void
+check_host(struct diag *d, const struct srcpos *pos, const char *what, const char *host)
+{
+	if (host && !valid_host(host))
+		diag_error(d, pos, "%s '%.60s' is not a valid host name or address", what, host);
+}
 
 /* ---- the name index ---- */
 
@@ -117,6 +143,8 @@ check_dependencies(struct config *cf, struct diag *d)
 					    sizeof(msg) - len : 0, "%s -> ", stack[k].svc->name);
 				if (len < sizeof(msg))
 					snprintf(msg + len, sizeof(msg) - len, "%s", t->name);
+				else
+					memcpy(msg + sizeof(msg) - 5, " ...", 5);	/* a long loop */
 				diag_error(d, &dep->pos, "dependency loop: %s", msg);
 				continue;
 			}
@@ -268,6 +296,29 @@ check_action(struct diag *d, const struct service *s, const struct test *t,
 	}
 }
 
+/* A regular expression must compile as the engine compiles it (PCRE2, no
+ * options), so that a typo is an error now, not a check that never fires. */
+static void
+check_regex(struct diag *d, const struct srcpos *pos, const char *what, const char *re)
+{
+	PCRE2_UCHAR msg[160];
+	PCRE2_SIZE off;
+	pcre2_code *code;
+	int err;
+
+	if (!re)
+		return;
+	code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+	if (code) {
+		pcre2_code_free(code);
+		return;
+	}
+	if (pcre2_get_error_message(err, msg, sizeof(msg)) < 0)
+		snprintf((char *)msg, sizeof(msg), "error %d", err);
+	diag_error(d, pos, "%s \"%.60s\" is not a valid regular expression: %s at offset %zu",
+	    what, re, (const char *)msg, (size_t)off);
+}
+
 static void
 check_test(struct diag *d, const struct service *s, const struct test *t)
 {
@@ -310,9 +361,24 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 	    strcmp(t->conn->protocol, "generic") != 0 && strcmp(t->conn->protocol, "default") != 0)
 		diag_error(d, &t->pos, "send/expect cannot be combined with protocol %s",
 		    t->conn->protocol);
+	if (t->kind == TEST_MATCH)
+		check_regex(d, &t->pos, "match pattern", t->regex);
+	if (t->kind == TEST_CONNECTION && t->conn) {
+		check_regex(d, &t->pos, "content pattern", t->conn->content_regex);
+		check_host(d, &t->pos, "host", t->conn->host);
+	}
 	check_action(d, s, t, &t->act.failed);
 	if (t->act.has_succeeded)
 		check_action(d, s, t, &t->act.succeeded);
+}
+
+static bool
+has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
 }
 
 static void
@@ -322,18 +388,89 @@ check_service(struct diag *d, const struct service *s)
 
 	if (!s->name[0])
 		diag_error(d, &s->pos, "empty service name");
+	else if (has_control_char(s->name))
+		diag_error(d, &s->pos, "service name contains a control character");
 	else if (strlen(s->name) >= MSG_NAME_LEN)
 		diag_error(d, &s->pos, "service name too long (%zu bytes, limit %d)",
 		    strlen(s->name), MSG_NAME_LEN - 1);
 	if (s->path && strlen(s->path) >= MSG_PATH_LEN)
 		diag_error(d, &s->pos, "path too long (%zu bytes, limit %d)",
 		    strlen(s->path), MSG_PATH_LEN - 1);
+	check_regex(d, &s->pos, "process pattern", s->match);
+	check_host(d, &s->pos, "address", s->address);
+	if (s->interface && (!valid_host(s->interface) || strlen(s->interface) >= 16))
+		diag_error(d, &s->pos, "interface '%.60s' is not a valid interface name",
+		    s->interface);
 	check_command(d, s->start, "start program");
 	check_command(d, s->stop, "stop program");
 	check_command(d, s->restart, "restart program");
 	check_command(d, s->program, "check program");
 	for (t = s->tests; t; t = t->next)
 		check_test(d, s, t);
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (has_control_char(s->groups[i]) || strlen(s->groups[i]) >= MSG_NAME_LEN)
+			diag_error(d, &s->pos, "group name of %s is too long or contains a control "
+			    "character", s->name);
+}
+
+/* "allow HOST|NET": a host name, an address, or address/bits|address/mask.
+ * Returns NULL when valid, else what is wrong. */
+static const char *
+host_or_net_problem(const char *s)
+{
+	char addr[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned char buf[16];
+	bool v6, numeric = true;
+	size_t i;
+
+	if (n == 0 || n >= sizeof(addr))
+		return "not a host name or address";
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)addr[i]) && addr[i] != '.')
+			numeric = false;
+	v6 = strchr(addr, ':') != NULL;
+	if (v6) {
+		if (inet_pton(AF_INET6, addr, buf) != 1)
+			return "not a valid IPv6 address";
+	} else if (numeric) {
+		if (inet_pton(AF_INET, addr, buf) != 1)
+			return "not a valid IPv4 address";
+	} else {
+		if (slash)
+			return "a network needs an address, not a host name, before '/'";
+		for (i = 0; i < n; i++)
+			if (!isalnum((unsigned char)addr[i]) && addr[i] != '.' && addr[i] != '-' &&
+			    addr[i] != '_')
+				return "not a valid host name";
+		return NULL;
+	}
+	if (slash) {
+		const char *m = slash + 1;
+		char *end;
+		long bits;
+
+		if (!*m)
+			return "missing prefix length or mask after '/'";
+		if (strchr(m, '.') && !v6) {
+			uint32_t mask;
+			unsigned char mb[4];
+			if (inet_pton(AF_INET, m, mb) != 1)
+				return "not a valid netmask";
+			mask = (uint32_t)mb[0] << 24 | (uint32_t)mb[1] << 16 |
+			    (uint32_t)mb[2] << 8 | mb[3];
+			if (mask & (~mask >> 1))
+				return "netmask is not contiguous";
+			return NULL;
+		}
+		bits = strtol(m, &end, 10);
+		if (*end || bits < 0 || bits > (v6 ? 128 : 32))
+			return v6 ? "prefix length must be 0..128" : "prefix length must be 0..32";
+	}
+	return NULL;
 }
 
 static void
@@ -345,9 +482,17 @@ check_httpd(const struct config *cf, struct diag *d)
 
 	if (!cf->httpd.enabled)
 		return;
+	check_host(d, &cf->httpd.pos, "httpd address", cf->httpd.address);
 	if (cf->httpd.ssl && !cf->httpd.pemfile)
 		diag_error(d, &cf->httpd.pos, "httpd: 'ssl enable' needs a 'pemfile'");
 	for (a = cf->httpd.allow; a; a = a->next) {
+		const char *why;
+
+		if (!a->name)
+			continue;	/* a parse error was reported already */
+		if (a->kind == ALLOW_HOST && (why = host_or_net_problem(a->name)))
+			diag_error(d, &a->pos, "allow %s: %s (expected a host name, an address, or "
+			    "a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)", a->name, why);
 		if (a->name && strlen(a->name) >= (a->kind == ALLOW_HOST ? MSG_SHORT_LEN :
 		    a->kind == ALLOW_HTPASSWD ? MSG_PATH_LEN : MSG_USER_LEN))
 			diag_error(d, &a->pos, "allow: '%.40s...' is too long", a->name);
@@ -377,6 +522,13 @@ config_check(struct config *cf, struct diag *d)
 {
 	int before = d->nerrors;
 	struct service *s;
+	const struct mailserver *m;
+
+	for (m = cf->mailservers; m; m = m->next)
+		check_host(d, &m->pos, "mail server", m->host);
+	if (cf->mail_hostname && !valid_host(cf->mail_hostname))
+		diag_error(d, cf->mailservers ? &cf->mailservers->pos : NULL,
+		    "mail hostname '%.60s' is not a valid host name", cf->mail_hostname);
 
 	build_index(cf, d);
 	check_dependencies(cf, d);

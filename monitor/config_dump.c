@@ -24,7 +24,7 @@ put_quoted(FILE *out, const char *s)
 }
 
 static void
-put_command(FILE *out, const struct command *c)
+put_argv(FILE *out, const struct command *c)
 {
 	int i;
 
@@ -50,6 +50,12 @@ put_command(FILE *out, const struct command *c)
 		}
 	}
 	fputs("\"", out);
+}
+
+static void
+put_command(FILE *out, const struct command *c)
+{
+	put_argv(out, c);
 	if (c->has_uid)
 		fprintf(out, " as uid %u", (unsigned)c->uid);
 	if (c->has_gid)
@@ -164,10 +170,31 @@ put_connection(FILE *out, const struct connection *c, const char *service_host)
 	}
 	if (c->password && !c->url)
 		fprintf(out, " password \"********\"");
+	{
+		bool any_ssl = false;
+
+		for (o = c->options; o; o = o->next) {
+			if (!strncmp(o->name, "ssl.", 4)) {
+				fprintf(out, "%s%s: ", any_ssl ? ", " : " ssl options { ", o->name + 4);
+				put_quoted(out, o->value);
+				any_ssl = true;
+			}
+		}
+		if (any_ssl)
+			fputs(" }", out);
+	}
 	for (o = c->options; o; o = o->next) {
+		if (!strncmp(o->name, "ssl.", 4))
+			continue;
+		if (!strcmp(o->name, "certificate valid")) {
+			fprintf(out, " certificate valid %s", o->value);
+			continue;
+		}
 		fprintf(out, " %s ", o->name);
 		if (!strcmp(o->name, "secret"))
 			fputs("\"********\"", out);
+		else if (strstr(o->name, "limit"))
+			fputs(o->value, out);	/* "> 10%" */
 		else
 			put_quoted(out, o->value);
 	}
@@ -193,13 +220,20 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 {
 	static const char *const ts_names[] = { "", "access ", "change ", "modify " };
 
+	if (t->kind == TEST_MATCH && t->subkind) {
+		fprintf(out, "    ignore %smatch ", t->match_not ? "not " : "");
+		put_quoted(out, t->regex ? t->regex : t->match_path ? t->match_path : "");
+		fputc('\n', out);
+		return;
+	}
 	fprintf(out, "    if ");
 	switch (t->kind) {
 	case TEST_EXIST:
 		fprintf(out, "%s", t->op == OP_NE ? "does not exist" : "exist");
 		break;
 	case TEST_RESOURCE:
-		fprintf(out, "%s %s ", res_names[t->resource], cmp_op_name(t->op));
+		fprintf(out, "%s%s %s ", res_names[t->resource], t->subkind == 1 ? " per core" : "",
+		    cmp_op_name(t->op));
 		put_value(out, t);
 		break;
 	case TEST_CHECKSUM:
@@ -225,7 +259,7 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		}
 		break;
 	case TEST_MATCH:
-		fprintf(out, "%s%smatch ", t->subkind ? "ignore " : "", t->match_not ? "not " : "");
+		fprintf(out, "%smatch ", t->match_not ? "not " : "");
 		put_quoted(out, t->regex ? t->regex : t->match_path ? t->match_path : "");
 		break;
 	case TEST_FSFLAGS:
@@ -276,21 +310,23 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		break;
 	case TEST_LINK:
 		switch (t->subkind) {
-		case 0: fprintf(out, "failed link"); break;
+		case 0: fprintf(out, t->op == OP_EQ ? "link up" : "failed link"); break;
 		case 1: fprintf(out, "changed link capacity"); break;
 		case 2: fprintf(out, "saturation %s ", cmp_op_name(t->op)); put_value(out, t); break;
 		case 3: fprintf(out, "upload %s ", cmp_op_name(t->op)); put_value(out, t);
 			fputs("/s", out); break;
-		default: fprintf(out, "download %s ", cmp_op_name(t->op)); put_value(out, t);
+		case 4: fprintf(out, "download %s ", cmp_op_name(t->op)); put_value(out, t);
 			fputs("/s", out); break;
+		default:
+			fprintf(out, "total %s %s ", t->subkind == 5 ? "upload" : "download",
+			    cmp_op_name(t->op));
+			put_value(out, t);
+			fprintf(out, " in last %lld seconds", (long long)t->window_s);
+			break;
 		}
 		break;
 	case TEST_KIND_COUNT:
 		break;
-	}
-	if (t->kind == TEST_MATCH && t->subkind) {
-		fputc('\n', out);
-		return;
 	}
 	put_cycles(out, &t->act.failed_cycles);
 	fprintf(out, " then ");
@@ -326,7 +362,7 @@ put_alert(FILE *out, const char *indent, const char *kw, const struct alert_reci
 		fprintf(out, " }");
 	}
 	if (a->mail_format)
-		fprintf(out, " mail-format { ... }");
+		fprintf(out, " mail-format {%s}", a->mail_format);
 	if (a->reminder)
 		fprintf(out, " reminder %d cycles", a->reminder);
 	fputc('\n', out);
@@ -366,7 +402,7 @@ dump_service(FILE *out, const struct service *s)
 	case SVC_PROGRAM:
 		fprintf(out, " path ");
 		if (s->program)
-			put_command(out, s->program);
+			put_argv(out, s->program);
 		fprintf(out, " timeout %d seconds", s->program_timeout_s ? s->program_timeout_s : 600);
 		break;
 	case SVC_SYSTEM:
@@ -417,6 +453,27 @@ dump_service(FILE *out, const struct service *s)
 		put_test(out, s, t);
 }
 
+/* LOG_FAC() values back to the names the control file uses. */
+static const char *
+facility_name(int fac)
+{
+	static const char *const local[] = {
+		"log_local0", "log_local1", "log_local2", "log_local3",
+		"log_local4", "log_local5", "log_local6", "log_local7",
+	};
+
+	switch (fac) {
+	case 1: return "log_user";
+	case 3: return "log_daemon";
+	case 4: return "log_auth";
+	case 10: return "log_authpriv";
+	default:
+		if (fac >= 16 && fac <= 23)
+			return local[fac - 16];
+		return "log_user";
+	}
+}
+
 void
 config_dump(const struct config *cf, FILE *out)
 {
@@ -441,7 +498,7 @@ config_dump(const struct config *cf, FILE *out)
 	if (cf->init)
 		fprintf(out, "set init\n");
 	if (cf->log_syslog)
-		fprintf(out, "set logfile syslog facility %d\n", cf->syslog_facility);
+		fprintf(out, "set logfile syslog facility %s\n", facility_name(cf->syslog_facility));
 	else if (cf->logfile) {
 		fprintf(out, "set logfile ");
 		put_quoted(out, cf->logfile);
@@ -475,31 +532,55 @@ config_dump(const struct config *cf, FILE *out)
 		fputc('\n', out);
 	}
 	for (m = cf->mailservers; m; m = m->next) {
-		fprintf(out, "set mailserver %s port %d", m->host, m->port);
-		if (m->username)
-			fprintf(out, " username %s", m->username);
+		fprintf(out, "%s%s port %d", m == cf->mailservers ? "set mailserver " : ",\n    ",
+		    m->host, m->port);
+		if (m->username) {
+			fprintf(out, " username ");
+			put_quoted(out, m->username);
+		}
 		if (m->password)
 			fprintf(out, " password \"********\"");
 		if (m->ssl)
 			fprintf(out, " using %s", m->ssl_version ? m->ssl_version : "ssl");
+	}
+	if (cf->mailservers) {
+		fprintf(out, "\n    with timeout %d seconds", cf->mail_timeout_s);
+		if (cf->mail_hostname) {
+			fprintf(out, " using hostname ");
+			put_quoted(out, cf->mail_hostname);
+		}
 		fputc('\n', out);
 	}
-	if (cf->mailservers)
-		fprintf(out, "set mailserver timeout %d seconds\n", cf->mail_timeout_s);
-	if (cf->mail_hostname)
-		fprintf(out, "set mailserver hostname %s\n", cf->mail_hostname);
 	if (cf->mail_format)
-		fprintf(out, "set mail-format { ... }\n");
+		fprintf(out, "set mail-format {%s}\n", cf->mail_format);
 	for (a = cf->alerts; a; a = a->next)
 		put_alert(out, "", "set alert", a);
 	if (cf->expectbuffer)
 		fprintf(out, "set expectbuffer %d B\n", cf->expectbuffer);
 	if (cf->fips)
 		fprintf(out, "set fips\n");
-	for (o = cf->limits; o; o = o->next)
-		fprintf(out, "set limits %s %s\n", o->name, o->value);
-	for (o = cf->ssl_options; o; o = o->next)
-		fprintf(out, "set ssl %s %s\n", o->name, o->value);
+	if (cf->limits) {
+		fprintf(out, "set limits {");
+		for (o = cf->limits; o; o = o->next)
+			fprintf(out, "%s %s: %s", o == cf->limits ? "" : ",", o->name, o->value);
+		fprintf(out, " }\n");
+	}
+	if (cf->ssl_options) {
+		fprintf(out, "set ssl {");
+		for (o = cf->ssl_options; o; o = o->next)
+			fprintf(out, "%s %s: %s", o == cf->ssl_options ? "" : ",", o->name, o->value);
+		fprintf(out, " }\n");
+	}
+	if (cf->mmonit) {
+		/* the URL may carry credentials */
+		const char *scheme_end = strstr(cf->mmonit, "://");
+		const char *at = strchr(cf->mmonit, '@');
+		if (scheme_end && at && at > scheme_end)
+			fprintf(out, "set mmonit %.*s********%s\n", (int)(scheme_end + 3 - cf->mmonit),
+			    cf->mmonit, at);
+		else
+			fprintf(out, "set mmonit %s\n", cf->mmonit);
+	}
 	for (g = cf->user_groups; g; g = g->next) {
 		fprintf(out, "set group %s users", g->name);
 		for (i = 0; i < g->nusers; i++)

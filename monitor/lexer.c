@@ -30,15 +30,81 @@ diag_emit(struct diag *d, const char *kind, const struct srcpos *pos,
 {
 	FILE *out = d->out ? d->out : stderr;
 	int max = d->max_errors ? d->max_errors : 1000;
+	char head[512], body[1024], *line;
+	struct diag_msg *m;
 
 	if (d->nerrors + d->nwarnings > max)
 		return;
 	if (pos && pos->file)
-		fprintf(out, "%s:%d:%d: %s: ", pos->file, pos->line, pos->col, kind);
+		snprintf(head, sizeof(head), "%s:%d:%d: %s: ", pos->file, pos->line, pos->col,
+		    kind);
 	else
-		fprintf(out, "%s: ", kind);
-	vfprintf(out, fmt, ap);
-	fputc('\n', out);
+		snprintf(head, sizeof(head), "%s: ", kind);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	if (!d->buffered) {
+		fprintf(out, "%s%s\n", head, body);
+		return;
+	}
+	if (asprintf(&line, "%s%s\n", head, body) < 0)
+		return;
+	if (d->nmsgs == d->capmsgs) {
+		d->capmsgs = d->capmsgs ? d->capmsgs * 2 : 16;
+		d->msgs = xreallocarray(d->msgs, d->capmsgs, sizeof(*d->msgs));
+	}
+	m = &d->msgs[d->nmsgs];
+	m->file = pos ? pos->file : NULL;
+	m->line = pos ? pos->line : 0;
+	m->col = pos ? pos->col : 0;
+	m->seq = (unsigned)d->nmsgs;
+	m->text = line;
+	d->nmsgs++;
+}
+
+static const struct config *sort_cf;
+
+static size_t
+file_rank(const char *file)
+{
+	size_t i;
+
+	for (i = 0; sort_cf && i < sort_cf->nfiles; i++)
+		if (sort_cf->files[i] == file)
+			return i;
+	return (size_t)-1;
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct diag_msg *x = a, *y = b;
+	size_t fx = file_rank(x->file), fy = file_rank(y->file);
+
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+diag_flush(struct diag *d, const struct config *cf)
+{
+	FILE *out = d->out ? d->out : stderr;
+	size_t i;
+
+	sort_cf = cf;
+	if (d->nmsgs > 1)
+		qsort(d->msgs, d->nmsgs, sizeof(*d->msgs), msg_cmp);
+	sort_cf = NULL;
+	for (i = 0; i < d->nmsgs; i++) {
+		fputs(d->msgs[i].text, out);
+		free(d->msgs[i].text);
+	}
+	free(d->msgs);
+	d->msgs = NULL;
+	d->nmsgs = d->capmsgs = 0;
 }
 
 void
@@ -183,6 +249,15 @@ is_word_end(char c)
 	    c == '}' || c == '(' || c == ')' || c == ',' || c == ';' || c == '\0';
 }
 
+static bool
+all_alpha(const char *a, const char *b)
+{
+	for (; a < b; a++)
+		if (!isalpha((unsigned char)*a) && *a != '-' && *a != '_')
+			return false;
+	return true;
+}
+
 /* The previous token, when it is a word equal to w (case-insensitive). */
 static bool
 prev_is_word(struct lexer *lx, const char *w)
@@ -203,6 +278,9 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 	struct scan s = { file, dir, text, text + len, 1, 1, 0, false };
 	bool want_include = false;
 	struct srcpos include_pos = { 0 };
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		s.p += 3;	/* a UTF-8 byte order mark from an editor */
 
 	while (s.p < s.end && !lx->too_many) {
 		char c = *s.p;
@@ -292,6 +370,13 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 			const char *start = s.p;
 
 			while (s.p < s.end && !is_word_end(*s.p)) {
+				/* A keyword glued to an operator or '=' ends there
+				 * ("start=\"...\"", "cpu>80%"); in anything else
+				 * (paths, URLs, user:password) they are characters. */
+				if (s.p > start && (*s.p == '<' || *s.p == '>' || *s.p == '=' ||
+				    (*s.p == '!' && s.p + 1 < s.end && s.p[1] == '=')) &&
+				    all_alpha(start, s.p))
+					break;
 				/* ${VAR} stays inside the word */
 				if (*s.p == '$' && s.p + 1 < s.end && s.p[1] == '{') {
 					while (s.p < s.end && *s.p != '}' && *s.p != '\n')

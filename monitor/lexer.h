@@ -36,13 +36,29 @@ struct token {
 	struct srcpos pos;
 };
 
-/* Where diagnostics go: "FILE:LINE:COL: error: MESSAGE". */
+/* Where diagnostics go: "FILE:LINE:COL: error: MESSAGE".  With buffered
+ * set, messages are kept and diag_flush() prints them in file order (so
+ * the semantic checks' errors sit among the syntax errors). */
+struct diag_msg {
+	const char *file;	/* interned (position identity) */
+	int line, col;
+	unsigned seq;
+	char *text;		/* the whole line, with newline */
+};
+
 struct diag {
 	FILE *out;
 	int nerrors;
 	int nwarnings;
 	int max_errors;		/* stop reporting after this many (0: 1000) */
+	bool buffered;
+	struct diag_msg *msgs;
+	size_t nmsgs, capmsgs;
 };
+
+/* Print buffered messages ordered by file (in the order files were read),
+ * line and column, and release them. */
+void diag_flush(struct diag *d, const struct config *cf);
 
 void diag_error(struct diag *d, const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -69,6 +69,12 @@ at_end_of_conn(struct parser *p)
 		return true;
 	if (tok_is(t, "then") || tok_is(t, "else"))
 		return true;
+	/* "then" is a noise word (the brief): an action ends the test too.
+	 * Not "timeout": that is also a connection option. */
+	if (tok_is(t, "alert") || tok_is(t, "restart") || tok_is(t, "start") ||
+	    tok_is(t, "stop") || tok_is(t, "exec") || tok_is(t, "unmonitor") ||
+	    tok_is(t, "monitor"))
+		return true;
 	if (tok_is_number(t)) {
 		struct token *n = p_peek_n(p, 1);
 		if (tok_is(n, "cycles") || tok_is(n, "cycle") || tok_is(n, "times") ||
@@ -249,9 +255,28 @@ parse_connection(struct parser *p, struct test *t)
 				return false;
 			}
 			c->ssl = true;
-			free(c->ssl_version);
-			c->ssl_version = xstrdup(tk->text);
 			p_next(p);
+			if (p_is(p, "options"))
+				p_next(p);
+			if (p_peek(p)->kind == TK_LBRACE) {
+				/* 5.3x: "ssl options { verify: enable }" */
+				struct config_option *o, **tail = &c->options;
+
+				while (*tail)
+					tail = &(*tail)->next;
+				if (!parse_option_block(p, tail, "ssl options"))
+					return false;
+				/* kept apart from protocol options: "ssl.NAME" */
+				for (o = *tail; o; o = o->next) {
+					char *n = xmalloc(strlen(o->name) + 5);
+					sprintf(n, "ssl.%s", o->name);
+					free(o->name);
+					o->name = n;
+				}
+			} else if (!tok_is(tk, "ssl") && !tok_is(tk, "tls")) {
+				free(c->ssl_version);
+				c->ssl_version = xstrdup(tk->text);
+			}
 		} else if (p_accept(p, "certmd5")) {
 			replace(&c->certmd5, p_value(p, "a certificate md5 sum after 'certmd5'"));
 			if (!c->certmd5)
@@ -318,6 +343,20 @@ parse_connection(struct parser *p, struct test *t)
 		} else if (p_accept(p, "timeout")) {
 			if (!conn_timeout(p, &c->timeout_s, "connection timeout"))
 				return false;
+		} else if (p_accept(p, "certificate")) {
+			/* 5.3x: "certificate valid > N days" */
+			enum cmp_op op;
+			int64_t secs;
+			char val[64];
+
+			if (!p_expect(p, "valid", "'valid' after 'certificate'"))
+				return false;
+			op = parse_op(p);
+			if (!parse_duration(p, "certificate validity", &secs, false))
+				return false;
+			c->ssl = true;
+			snprintf(val, sizeof(val), "%s %lld seconds", cmp_op_name(op), (long long)secs);
+			add_option(c, "certificate valid", val);
 		} else if (p_accept(p, "retry")) {
 			if (!p_number(p, "a retry count", 0, 100, &v))
 				return false;

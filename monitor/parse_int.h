@@ -19,6 +19,13 @@ struct parser {
 	bool in_httpd;			/* inside "set httpd" (allow may follow) */
 	struct httpd_allow *last_allow;	/* the last allow, for read-only etc. */
 	size_t stmt_start;		/* first token of the statement being parsed */
+	/* list tails, so that appending stays O(1) (10,000 services, or one
+	 * service with thousands of tests, must parse in linear time) */
+	struct test **test_tail;	/* of svc->tests */
+	struct dependency **dep_tail;	/* of svc->depends */
+	struct httpd_allow **allow_tail;	/* of cf->httpd.allow */
+	int lex_errors;			/* errors the lexer reported (then an early
+					 * end of file is no news) */
 };
 
 /* ---- token access (parse.c) ---- */
@@ -85,8 +92,19 @@ char **parse_name_list(struct parser *p, size_t *n, const char *what);
 /* ADDR [[not] on { events }] [mail-format {..}] [reminder N] (parse_set.c) */
 bool parse_alert_recipient(struct parser *p, struct alert_recipient **list, bool noalert);
 
+/* "{ name: value, ... }" into a list of options (parse_set.c) */
+bool parse_option_block(struct parser *p, struct config_option **list, const char *what);
+
 /* parse_set.c */
 bool parse_set(struct parser *p);
+/* A path or other string value into *dst (the old value is released);
+ * parse_abs_path also requires a leading '/', naming what in the error. */
+bool parse_path(struct parser *p, char **dst, const char *what);
+bool parse_abs_path(struct parser *p, char **dst, const char *what);
+/* parse_httpd.c: after "set httpd" (also to go on after an error inside
+ * the block, at a line starting with an httpd option) */
+bool parse_httpd(struct parser *p);
+bool httpd_option_start(const struct token *t);
 /* parse_service.c */
 bool parse_check(struct parser *p);
 bool parse_service_stmt(struct parser *p);

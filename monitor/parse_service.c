@@ -106,6 +106,8 @@ parse_check(struct parser *p)
 	p->last_svc = s;
 	p->cf->nservices++;
 	p->svc = s;
+	p->test_tail = &s->tests;
+	p->dep_tail = &s->depends;
 
 	switch (s->type) {
 	case SVC_PROCESS:
@@ -255,7 +257,7 @@ parse_service_stmt(struct parser *p)
 		return true;
 	}
 	if (p_accept(p, "depends") || p_accept(p, "depend")) {
-		struct dependency **tail = &s->depends;
+		struct dependency **tail = p->dep_tail ? p->dep_tail : &s->depends;
 		size_t n = 0, i;
 		struct token *first = p_peek(p);
 		char **names;
@@ -272,6 +274,7 @@ parse_service_stmt(struct parser *p)
 			*tail = d;
 			tail = &d->next;
 		}
+		p->dep_tail = tail;
 		free(names);
 		return true;
 	}

@@ -21,14 +21,16 @@ static struct test *
 test_new(struct parser *p, const struct token *at)
 {
 	struct test *t = xcalloc(1, sizeof(*t));
-	struct test **tail = &p->svc->tests;
 
 	t->pos = at->pos;
 	t->act.failed_cycles.count = t->act.failed_cycles.within = 1;
 	t->act.succeeded_cycles.count = t->act.succeeded_cycles.within = 1;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = t;
+	if (!p->test_tail)
+		p->test_tail = &p->svc->tests;
+	while (*p->test_tail)
+		p->test_tail = &(*p->test_tail)->next;
+	*p->test_tail = t;
+	p->test_tail = &t->next;
 	return t;
 }
 
@@ -148,6 +150,10 @@ parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
 			mul = 1;
 		}
 	}
+	if (v * (double)mul > 9.0e18 || v * 100.0 > 9.0e18) {
+		p_error_at(p, tk, "%s out of range: %s", what, tk->text);
+		return false;
+	}
 	switch (kind) {
 	case U_PERCENT:
 		t->unit = UNIT_PERCENT;
@@ -173,6 +179,49 @@ parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
 	return true;
 }
 
+/* 5.3x network totals: total upload|download > N UNIT in last [N] UNIT */
+static bool
+parse_link_total(struct parser *p, struct test *t)
+{
+	struct token *tk = p_peek(p);
+	int64_t n = 1, mul;
+
+	t->kind = TEST_LINK;
+	t->subkind = (tok_is(tk, "upload") || tok_is(tk, "uploaded")) ? 5 : 6;
+	p_next(p);
+	p_accept(p, "bytes");
+	t->op = parse_op(p);
+	if (!parse_amount(p, "total transfer", U_BYTES, U_BYTES, t))
+		return false;
+	if (!p_accept(p, "in")) {
+		p_unexpected(p, "'in last N minutes|hours|days'");
+		return false;
+	}
+	if (!p_expect(p, "last", "'last' after 'in'"))
+		return false;
+	if (tok_is_number(p_peek(p)) &&
+	    !p_number(p, "a number of minutes, hours or days", 1, 1000000, &n))
+		return false;
+	if (p_accept(p, "second") || p_accept(p, "seconds"))
+		mul = 1;
+	else if (p_accept(p, "minute") || p_accept(p, "minutes"))
+		mul = 60;
+	else if (p_accept(p, "hour") || p_accept(p, "hours"))
+		mul = 3600;
+	else if (p_accept(p, "day") || p_accept(p, "days"))
+		mul = 86400;
+	else if (p_accept(p, "week") || p_accept(p, "weeks"))
+		mul = 7 * 86400;
+	else if (p_accept(p, "month") || p_accept(p, "months"))
+		mul = 30 * 86400;
+	else {
+		p_unexpected(p, "minute(s), hour(s), day(s), week(s) or month(s)");
+		return false;
+	}
+	t->window_s = n * mul;
+	return true;
+}
+
 static bool
 parse_resource(struct parser *p, struct test *t)
 {
@@ -185,6 +234,9 @@ parse_resource(struct parser *p, struct test *t)
 	if (p_accept(p, "total")) {
 		total = true;
 		tk = p_peek(p);
+		if (tok_is(tk, "upload") || tok_is(tk, "uploaded") || tok_is(tk, "download") ||
+		    tok_is(tk, "downloaded"))
+			return parse_link_total(p, t);
 	}
 	if (tok_is(tk, "cpu") || tok_is(tk, "cpuusage")) {
 		p_next(p);
@@ -270,6 +322,12 @@ parse_resource(struct parser *p, struct test *t)
 				return false;
 			}
 			p_next(p);
+		}
+		/* 5.3x: "loadavg (1min) per core" */
+		if (p_is(p, "per") && tok_is(p_peek_n(p, 1), "core")) {
+			p_next(p);
+			p_next(p);
+			t->subkind = 1;
 		}
 		if (!p_at_op(p)) {
 			p_unexpected(p, "a comparison operator (<, >, <=, >=, ==, !=)");
@@ -611,11 +669,11 @@ parse_test_body(struct parser *p, struct test *t)
 	}
 	if (p_accept(p, "uptime")) {
 		t->kind = TEST_UPTIME;
-		if (!p_at_op(p)) {
-			p_unexpected(p, "a comparison operator (<, >, <=, >=, ==, !=)");
+		t->op = parse_op(p);	/* the manual: EQUAL when omitted */
+		if (t->op == OP_CHANGED) {
+			p_error_at(p, tk, "'changed' is not valid for an uptime test");
 			return false;
 		}
-		t->op = parse_op(p);
 		return parse_amount(p, "uptime", U_TIME, U_TIME, t);
 	}
 	if (p_accept(p, "status")) {
@@ -624,6 +682,19 @@ parse_test_body(struct parser *p, struct test *t)
 		if (t->op == OP_CHANGED)
 			return true;
 		return parse_amount(p, "status", U_COUNT, U_COUNT, t);
+	}
+	if (p_accept(p, "link")) {
+		/* 5.3x: "if link down" (= failed link), "if link up" */
+		t->kind = TEST_LINK;
+		if (p_accept(p, "down"))
+			t->subkind = 0;
+		else if (p_accept(p, "up"))
+			t->subkind = 0, t->op = OP_EQ;
+		else {
+			p_unexpected(p, "'down' or 'up' after 'link'");
+			return false;
+		}
+		return true;
 	}
 	if (p_accept(p, "saturation")) {
 		t->kind = TEST_LINK;
@@ -680,7 +751,11 @@ parse_if(struct parser *p)
 	}
 	p_accept(p, "if");
 	t = test_new(p, p_peek(p));
-	if (!parse_test_body(p, t))
+	if (!parse_test_body(p, t) || !parse_rule_tail(p, &t->act)) {
+		/* half a test: keep it out of the semantic checks, which would
+		 * only repeat the error in other words */
+		t->kind = TEST_KIND_COUNT;
 		return false;
-	return parse_rule_tail(p, &t->act);
+	}
+	return true;
 }

@@ -113,6 +113,24 @@ test_operators(void **state)
 }
 
 static void
+test_keyword_glued_to_operator(void **state)
+{
+	struct lexed l;
+	(void)state;
+
+	lex(&l, "start=\"/bin/x\" cpu>80% http://h/?a=b admin:c2Vj=");
+	assert_int_equal(l.d.nerrors, 0);
+	assert_string_equal(l.tl.v[0].text, "start");
+	assert_int_equal(l.tl.v[1].kind, TK_STRING);
+	assert_string_equal(l.tl.v[2].text, "cpu");
+	assert_string_equal(l.tl.v[3].text, ">");
+	assert_string_equal(l.tl.v[4].text, "80%");
+	assert_string_equal(l.tl.v[5].text, "http://h/?a=b");
+	assert_string_equal(l.tl.v[6].text, "admin:c2Vj=");
+	lexed_free(&l);
+}
+
+static void
 test_escaped_quote_and_backslash(void **state)
 {
 	struct lexed l;
@@ -177,6 +195,22 @@ test_braces_parens_and_vars(void **state)
 	assert_string_equal(l.tl.v[6].text, "5min");
 	assert_int_equal(l.tl.v[7].kind, TK_RPAREN);
 	assert_string_equal(l.tl.v[8].text, "admin:${PW}");
+	lexed_free(&l);
+}
+
+static void
+test_bom_and_crlf(void **state)
+{
+	struct lexed l;
+	(void)state;
+
+	lex(&l, "\xef\xbb\xbfset daemon 30\r\nset init\r\n");
+	assert_int_equal(l.d.nerrors, 0);
+	assert_string_equal(l.tl.v[0].text, "set");
+	assert_int_equal(l.tl.v[0].pos.col, 1);
+	assert_string_equal(l.tl.v[2].text, "30");
+	assert_int_equal(l.tl.v[3].pos.line, 2);
+	assert_true(l.tl.v[3].bol);
 	lexed_free(&l);
 }
 
@@ -388,10 +422,12 @@ main(void)
 		cmocka_unit_test(test_words_strings_positions),
 		cmocka_unit_test(test_comments_and_punctuation),
 		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_keyword_glued_to_operator),
 		cmocka_unit_test(test_escaped_quote_and_backslash),
 		cmocka_unit_test(test_noise_words_flagged),
 		cmocka_unit_test(test_mail_format_block),
 		cmocka_unit_test(test_braces_parens_and_vars),
+		cmocka_unit_test(test_bom_and_crlf),
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_include_glob_inside_check),

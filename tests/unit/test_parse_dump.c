@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ static void
 test_normalised_form(void **state)
 {
 	char *out = dump(
-	    "SET DAEMON 60\n"
+	    "SET DAEMON 60\nset logfile syslog facility LOG_LOCAL5\n"
 	    "Check Process web With Pidfile /run/web.pid\n"
 	    "  start program = \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 with timeout 10 seconds\n"
 	    "  if totalmem is greater than 1 GB for 2 cycles then restart\n"
@@ -69,6 +70,7 @@ test_normalised_form(void **state)
 	(void)state;
 
 	assert_non_null(strstr(out, "set daemon 60\n"));
+	assert_non_null(strstr(out, "set logfile syslog facility log_local5\n"));
 	assert_non_null(strstr(out, "set pidfile \"/run/vigil/vigild.pid\"\n"));
 	assert_non_null(strstr(out, "\ncheck process \"web\" pidfile \"/run/web.pid\"\n"));
 	assert_non_null(strstr(out, "    start program \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 "
@@ -82,12 +84,87 @@ test_normalised_form(void **state)
 	free(out);
 }
 
+/* The dump without its "# file:" lines (they name where it came from). */
+static char *
+dump_cf(const struct config *cf)
+{
+	char *out = NULL, *r, *w;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	config_dump(cf, f);
+	fclose(f);
+	for (r = w = out; *r;) {
+		char *nl = strchr(r, '\n');
+		size_t n = nl ? (size_t)(nl - r + 1) : strlen(r);
+		if (strncmp(r, "# file:", 7) != 0) {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The normalised form is itself a control file: parsing it gives the same
+ * configuration (dumping it again gives the same text), for every config of
+ * the differential corpus that parses. */
+static void
+test_dump_round_trip(void **state)
+{
+	struct dirent **ents;
+	int n, i, checked = 0;
+	(void)state;
+
+	n = scandir("tests/differential/configs", &ents, NULL, alphasort);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		struct parse_opts o = { 0 };
+		struct config *cf, *cf2;
+		char path[512], *first, *second;
+		int nerr;
+
+		snprintf(path, sizeof(path), "tests/differential/configs/%s", ents[i]->d_name);
+		free(ents[i]);
+		if (!strstr(path, ".rc"))
+			continue;
+		o.errout = fopen("/dev/null", "w");
+		cf = config_parse(path, &o, &nerr);
+		if (!cf) {
+			fclose(o.errout);
+			continue;
+		}
+		first = dump_cf(cf);
+		config_free(cf);
+		cf2 = config_parse_string(first, "dump", &o, &nerr);
+		fclose(o.errout);
+		if (!cf2) {
+			o.errout = stderr;
+			config_parse_string(first, "dump", &o, &nerr);
+			fail_msg("the dump of %s does not parse:\n%s", path, first);
+		}
+		second = dump_cf(cf2);
+		config_free(cf2);
+		if (strcmp(first, second) != 0)
+			fail_msg("the dump of %s changes when parsed again:\n%s\n---\n%s", path,
+			    first, second);
+		free(first);
+		free(second);
+		checked++;
+	}
+	free(ents);
+	print_message("%d configurations round-trip through config_dump\n", checked);
+	assert_true(checked > 100);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passwords_hidden),
 		cmocka_unit_test(test_normalised_form),
+		cmocka_unit_test(test_dump_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

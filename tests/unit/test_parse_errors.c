@@ -119,6 +119,48 @@ test_unknown_httpd_option(void **state)
 }
 
 static void
+test_every_httpd_error_is_reported(void **state)
+{
+	(void)state;
+	expect_errors("set httpd port 2812\n"
+	    "  allow admin:\n"
+	    "  allow localhost\n"
+	    "  signature maybe\n"
+	    "  allow @g bogus\n"
+	    "set daemon 10\n",
+	    "monitrc:2:9: error: missing password in 'allow admin:' (expected user:password)\n"
+	    "monitrc:4:13: error: unexpected 'maybe' (expected 'enable' or 'disable' after "
+	    "'signature')\n"
+	    "monitrc:5:12: error: unknown httpd option 'bogus' (expected port, address, ssl, "
+	    "pemfile, clientpemfile, allowselfcertification, signature, allow or pam service; or a "
+	    "new 'set' or 'check' statement)\n", 3);
+}
+
+static void
+test_allow_hosts_and_networks(void **state)
+{
+	struct config *cf;
+	(void)state;
+
+	cf = parse("set httpd port 2812\n allow 10.0.0.0/8\n allow 192.168.1.0/255.255.255.0\n"
+	    " allow ::1\n allow fe80::/10\n allow localhost\n allow my.host-1.example\n");
+	assert_non_null(cf);
+	config_free(cf);
+	/* regression (fuzz): a failed allow left a nameless entry behind */
+	expect_errors("set httpd port 2812\nallow \"a\" \"b\"\n",
+	    "monitrc:2:7: error: unexpected \"a\" (expected user:password)\n", 1);
+	expect_errors("set httpd port 2812\n allow 300.1.1.1\n allow 10.0.0.0/33\n"
+	    " allow 10.0.0.0/255.0.255.0\n",
+	    "monitrc:2:8: error: allow 300.1.1.1: not a valid IPv4 address (expected a host name, "
+	    "an address, or a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)\n"
+	    "monitrc:3:8: error: allow 10.0.0.0/33: prefix length must be 0..32 (expected a host "
+	    "name, an address, or a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)\n"
+	    "monitrc:4:8: error: allow 10.0.0.0/255.0.255.0: netmask is not contiguous (expected a "
+	    "host name, an address, or a network such as 10.0.0.0/8 or 192.168.1.0/255.255.255.0)\n",
+	    3);
+}
+
+static void
 test_semantic_names_and_dependencies(void **state)
 {
 	(void)state;
@@ -127,11 +169,25 @@ test_semantic_names_and_dependencies(void **state)
 	    "check process c with pidfile /c\n  depends on a\n"
 	    "check process a with pidfile /a2\n"
 	    "check process s with pidfile /s\n  depends on s\n",
-	    "monitrc:7:15: error: duplicate service name 'a' (first defined at monitrc:1)\n"
 	    "monitrc:2:14: error: service 'a' depends on 'nothere', which is not defined "
 	    "(no 'check ... nothere')\n"
-	    "monitrc:9:14: error: service 's' depends on itself\n"
-	    "monitrc:6:14: error: dependency loop: a -> b -> c -> a\n", 4);
+	    "monitrc:6:14: error: dependency loop: a -> b -> c -> a\n"
+	    "monitrc:7:15: error: duplicate service name 'a' (first defined at monitrc:1)\n"
+	    "monitrc:9:14: error: service 's' depends on itself\n", 4);
+}
+
+static void
+test_errors_in_file_order(void **state)
+{
+	(void)state;
+	/* semantic errors (found after parsing) are printed among the syntax
+	 * errors, in the order of the file */
+	expect_errors("check process a with pidfile /a\n  depends on nothere\n"
+	    "check process b with pidfile /b\n  if failed port 80 then restrat\n",
+	    "monitrc:2:14: error: service 'a' depends on 'nothere', which is not defined "
+	    "(no 'check ... nothere')\n"
+	    "monitrc:4:26: error: unknown action 'restrat' (expected alert, restart, start, stop, "
+	    "exec, unmonitor)\n", 2);
 }
 
 static void
@@ -176,6 +232,18 @@ test_values_out_of_range(void **state)
 	expect_errors("check file f with path /etc/hosts\n  if failed checksum expect 1234 then alert\n",
 	    "monitrc:2:29: error: checksum '1234' is not an MD5 (32), SHA1 (40) or SHA256 (64) hex "
 	    "digest\n", 1);
+}
+
+static void
+test_bad_regular_expressions(void **state)
+{
+	(void)state;
+	expect_errors("check process p matching \"java(\"\n"
+	    "check file f with path /var/log/x\n  if match \"[a-\" then alert\n",
+	    "monitrc:1:15: error: process pattern \"java(\" is not a valid regular expression: "
+	    "missing closing parenthesis at offset 5\n"
+	    "monitrc:3:6: error: match pattern \"[a-\" is not a valid regular expression: "
+	    "missing terminating ] for character class at offset 3\n", 2);
 }
 
 static void
@@ -324,9 +392,13 @@ main(void)
 		cmocka_unit_test(test_missing_then),
 		cmocka_unit_test(test_garbage_and_unknown_statements),
 		cmocka_unit_test(test_unknown_httpd_option),
+		cmocka_unit_test(test_every_httpd_error_is_reported),
+		cmocka_unit_test(test_allow_hosts_and_networks),
 		cmocka_unit_test(test_semantic_names_and_dependencies),
+		cmocka_unit_test(test_errors_in_file_order),
 		cmocka_unit_test(test_semantic_types_and_ranges),
 		cmocka_unit_test(test_values_out_of_range),
+		cmocka_unit_test(test_bad_regular_expressions),
 		cmocka_unit_test(test_warnings_do_not_fail),
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_missing_file),

@@ -24,18 +24,18 @@ static const struct {
 	const char *file;
 	const char *why;
 } not_control_files[] = {
-	{ "manual_001.rc", "placeholder: set daemon n (where n is a number in seconds)" },
-	{ "manual_004.rc", "placeholder line '...'" },
-	{ "manual_005.rc", "placeholder line '...'" },
-	{ "manual_006.rc", "placeholder line '...'" },
-	{ "manual_020.rc", "fragment wrapped in a process check: checksum needs a file check" },
-	{ "manual_031.rc", "the manual's 'if match' example has no 'then' (Monit rejects it too)" },
-	{ "manual_041.rc", "URL syntax sketch with parentheses and 'then ...'" },
-	{ "manual_053.rc", "forces SSLv3, which vigil refuses (broken protocol; Monit 5.33 too)" },
-	{ "manual_069.rc", "placeholder line '...'" },
-	{ "manual_080.rc", "gid nobody: Debian has no group 'nobody' (Monit rejects it too)" },
-	{ "manual_091.rc", "the manual's rendering broke the quotes of a stop program" },
-	{ "manual_099.rc", "depends on services the example does not define (Monit rejects it too)" },
+	{ "manual_L0251.rc", "placeholder: set daemon n (where n is a number in seconds)" },
+	{ "manual_L0495.rc", "placeholder line '...'" },
+	{ "manual_L0508.rc", "placeholder line '...'" },
+	{ "manual_L0569.rc", "placeholder line '...'" },
+	{ "manual_L1023.rc", "fragment wrapped in a process check: checksum needs a file check" },
+	{ "manual_L1234.rc", "the manual's 'if match' example has no action (Monit rejects it too)" },
+	{ "manual_L1698.rc", "URL syntax sketch with parentheses and 'then ...'" },
+	{ "manual_L1875.rc", "forces SSLv3, which vigil refuses (broken protocol; Monit 5.33 too)" },
+	{ "manual_L2170.rc", "placeholder line '...'" },
+	{ "manual_L2827.rc", "gid nobody: Debian has no group 'nobody' (Monit rejects it too)" },
+	{ "manual_L2933.rc", "the manual's rendering broke the quotes of a stop program" },
+	{ "manual_L3076.rc", "depends on services the example does not define (Monit rejects it too)" },
 };
 
 static const char *

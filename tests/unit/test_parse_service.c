@@ -28,8 +28,6 @@ parse(const char *text)
 	o.errout = open_memstream(&errtext, &len);
 	cf = config_parse_string(text, "rc", &o, &nerr);
 	fclose(o.errout);
-	if (!cf)
-		print_message("parse errors:\n%s", errtext);
 	return cf;
 }
 
@@ -239,6 +237,51 @@ test_process_needs_pidfile_or_matching(void **state)
 	    "(expected process, file, fifo, filesystem, directory, host, system, program or network)\n");
 }
 
+static void
+test_ten_thousand_services(void **state)
+{
+	size_t cap = 10000 * 96 + 256, len = 0, i;
+	char *text = malloc(cap), name[32];
+	struct config *cf;
+	(void)state;
+
+	assert_non_null(text);
+	for (i = 0; i < 10000; i++) {
+		len += (size_t)snprintf(text + len, cap - len,
+		    "check process s%zu with pidfile /run/s%zu.pid\n", i, i);
+		if (i > 0)
+			len += (size_t)snprintf(text + len, cap - len, "  depends on s%zu\n", i - 1);
+	}
+	cf = parse(text);
+	assert_non_null(cf);
+	assert_int_equal(cf->nservices, 10000);
+	assert_true(cf->svc_index_size >= 20000);
+	for (i = 0; i < 10000; i += 7) {
+		snprintf(name, sizeof(name), "s%zu", i);
+		assert_non_null(config_find_service(cf, name));
+		assert_string_equal(config_find_service(cf, name)->name, name);
+	}
+	assert_null(config_find_service(cf, "s10000"));
+	config_free(cf);
+
+	/* close the chain into a loop of 10,000: found iteratively (no deep
+	 * recursion) and reported once */
+	snprintf(text + len, cap - len, "check process s10000 with pidfile /x\n"
+	    "  depends on s9999\ncheck process head with pidfile /h\n");
+	len = strlen(text);
+	{
+		char *loop = malloc(len + 64);
+		assert_non_null(loop);
+		snprintf(loop, len + 64, "check process s0 with pidfile /run/s0.pid\n"
+		    "  depends on s10000\n%s", strchr(text, '\n') + 1);
+		assert_null(parse(loop));
+		assert_non_null(strstr(errtext, "error: dependency loop: s0 -> s10000 -> s9999 -> "));
+		assert_null(strstr(strchr(errtext, '\n') + 1, "error:"));	/* exactly one */
+		free(loop);
+	}
+	free(text);
+}
+
 int
 main(void)
 {
@@ -248,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_depends_group_every_mode),
 		cmocka_unit_test(test_service_alerts),
 		cmocka_unit_test(test_process_needs_pidfile_or_matching),
+		cmocka_unit_test(test_ten_thousand_services),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(errtext);

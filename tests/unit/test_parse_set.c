@@ -28,8 +28,6 @@ parse(const char *text)
 	o.errout = open_memstream(&errtext, &len);
 	cf = config_parse_string(text, "rc", &o, &nerr);
 	fclose(o.errout);
-	if (!cf)
-		print_message("parse errors:\n%s", errtext);
 	return cf;
 }
 
@@ -313,6 +311,22 @@ test_groups_privsep_control(void **state)
 }
 
 static void
+test_privsep_and_control_users_resolve(void **state)
+{
+	(void)state;
+	assert_null(parse("set privsep monitor user no_such_user_x\n"));
+	assert_string_equal(errtext, "rc:1:26: error: unknown user 'no_such_user_x' in 'set privsep' "
+	    "(no such user on this system; scripts/make-users.sh creates vigil's users)\n");
+	assert_null(parse("set privsep webui root\n"));
+	assert_string_equal(errtext, "rc:1:19: error: 'set privsep' user 'root' is root: each "
+	    "process must run as its own unprivileged user\n");
+	assert_null(parse("set control socket /run/c.sock allow no_such_user_x\n"));
+	assert_non_null(strstr(errtext, "rc:1:38: error: unknown user 'no_such_user_x'"));
+	assert_null(parse("set control socket /run/c.sock allow @no_such_group_x\n"));
+	assert_non_null(strstr(errtext, "rc:1:38: error: unknown group 'no_such_group_x'"));
+}
+
+static void
 test_unknown_set(void **state)
 {
 	(void)state;
@@ -336,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_httpd),
 		cmocka_unit_test(test_httpd_default_port_and_errors),
 		cmocka_unit_test(test_groups_privsep_control),
+		cmocka_unit_test(test_privsep_and_control_users_resolve),
 		cmocka_unit_test(test_unknown_set),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,8 +27,6 @@ parse(const char *text)
 	o.errout = open_memstream(&errtext, &len);
 	c = config_parse_string(text, "rc", &o, &nerr);
 	fclose(o.errout);
-	if (!c)
-		print_message("parse errors:\n%s", errtext);
 	return c;
 }
 
@@ -41,7 +39,8 @@ one_test(const char *header, const char *line)
 	config_free(cf);
 	snprintf(buf, sizeof(buf), "%s\n  %s\n", header, line);
 	cf = parse(buf);
-	assert_non_null(cf);
+	if (!cf)
+		fail_msg("%s: %s", line, errtext);
 	assert_non_null(cf->services->tests);
 	return cf->services->tests;
 }
@@ -212,6 +211,13 @@ test_else_if_succeeded_and_actions(void **state)
 	assert_int_equal(t->act.succeeded_cycles.count, 10);
 	assert_int_equal(t->act.succeeded.kind, ACTION_EXEC);
 
+	/* "then" is a noise word: the action may follow directly */
+	t = one_test(PROC, "if failed port 80 restart");
+	assert_int_equal(t->act.failed.kind, ACTION_RESTART);
+	t = one_test(PROC, "if cpu > 90% for 2 cycles alert");
+	assert_int_equal(t->act.failed.kind, ACTION_ALERT);
+	assert_int_equal(t->act.failed_cycles.count, 2);
+
 	t = one_test(PROC, "if 3 restarts within 5 cycles then timeout");
 	assert_int_equal(t->kind, TEST_RESTARTS);
 	assert_int_equal(t->restarts, 3);
@@ -329,6 +335,12 @@ test_network(void **state)
 	assert_int_equal(t->subkind, 0);
 	t = one_test("check network n with interface eth0", "if saturation > 90% then alert");
 	assert_int_equal(t->subkind, 2);
+	t = one_test("check network n with interface eth0",
+	    "if total downloaded > 1 GB in last 2 hours then alert");
+	assert_int_equal(t->kind, TEST_LINK);
+	assert_int_equal(t->subkind, 6);
+	assert_int_equal(t->value, 1073741824);
+	assert_int_equal(t->window_s, 7200);
 	t = one_test("check network n with interface eth0", "if upload > 10 MB/s then alert");
 	assert_int_equal(t->subkind, 3);
 	assert_int_equal(t->value, 10 * 1024 * 1024);
