@@ -105,7 +105,15 @@ static void
 client_events(struct core *c, struct ctl_client *cl)
 {
 	if (cl->done && !ipc_pending(&cl->ch)) {
-		client_close(c, cl);
+		/* Closing with their bytes unread would reset the connection
+		 * before they read our answer: end our side, and close when
+		 * they do (or at the idle timeout). */
+		if (!cl->shut && shutdown(cl->ch.fd, SHUT_WR) < 0) {
+			client_close(c, cl);
+			return;
+		}
+		cl->shut = true;
+		(void)ev_mod(c->m->ev, cl->ch.fd, EPOLLIN);
 		return;
 	}
 	(void)ev_mod(c->m->ev, cl->ch.fd,
@@ -345,6 +353,22 @@ client_cb(int fd, uint32_t events, void *arg)
 	(void)fd;
 	if ((events & EPOLLOUT) && ipc_flush(&cl->ch) < 0) {
 		client_close(c, cl);
+		return;
+	}
+	if (cl->shut) {
+		/* Answered: whatever else they send is discarded unread. */
+		char sink[64];
+
+		for (int i = 0; i < 16; i++) {
+			ssize_t n = recv(cl->ch.fd, sink, sizeof(sink), MSG_DONTWAIT | MSG_TRUNC);
+
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				return;
+			if (n <= 0) {
+				client_close(c, cl);
+				return;
+			}
+		}
 		return;
 	}
 	for (int i = 0; i < 4 && cl->used && !cl->done &&

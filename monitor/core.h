@@ -91,6 +91,7 @@ struct ctl_client {
 	bool readonly;			/* allowed status/summary only */
 	bool allowed;			/* any access at all */
 	bool done;			/* CTL_DONE sent: close once flushed */
+	bool shut;			/* our side shut down; draining theirs */
 	uint64_t last_ms;
 };
 
