@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/event.h"
+#include "common/ipc.h"
 #include "common/log.h"
 #include "monitor/core.h"
 
@@ -227,6 +233,183 @@ test_table_bounded(void **st)
 	}
 }
 
+/* ---- over real channels: webpeer.c ---- */
+
+static struct config wcf;
+static struct monitor wm;
+static struct core wcore;
+
+static enum ipc_result
+recv_pumped(struct ipc_channel *ch, struct ipc_msg *in)
+{
+	for (int i = 0; i < 100; i++) {
+		enum ipc_result r;
+
+		ev_run_once(wm.ev, 10);
+		r = ipc_recv(ch, in);
+		if (r != IPC_AGAIN)
+			return r;
+	}
+	return IPC_AGAIN;
+}
+
+static void
+test_web_channels(void **st)
+{
+	static struct ipc_msg in;
+	static struct msg_session_grant g;
+	struct httpd_allow admin = { 0 }, grp = { 0 };
+	char *members[] = { "carol", "dave" };
+	struct user_group ug = { 0 };
+	struct ipc_channel auth, web;
+	struct msg_action_request rq;
+	int pa[2], pw[2];
+
+	(void)st;
+	admin.kind = ALLOW_USER;
+	admin.name = "admin";
+	admin.secret = "s3cret";
+	admin.secret_type = SECRET_CLEARTEXT;
+	admin.role = ROLE_READWRITE;
+	admin.next = &grp;
+	grp.kind = ALLOW_GROUP;
+	grp.name = "@ops";
+	grp.role = ROLE_RESTART;
+	ug.name = "ops";
+	ug.users = members;
+	ug.nusers = 2;
+	wcf.httpd.enabled = true;
+	wcf.httpd.allow = &admin;
+	wcf.user_groups = &ug;
+	wcf.poll_s = 30;
+	wcf.statefile = "/tmp/vigil-test-session.state";
+	wm.cf = &wcf;
+	wm.ev = ev_new();
+	core_init(&wcore, &wm);
+	wm.engine = engine_new(&wm);
+
+	/* auth: HELLO, the rules, AUTH_READY */
+	assert_int_equal(ipc_socketpair(pa), 0);
+	webpeer_channel(&wcore, PROC_AUTH, pa[0]);
+	ipc_channel_init(&auth, pa[1], PROC_AUTH, PROC_MONITOR);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_HELLO);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_AUTH_RULE);
+	assert_int_equal(in.body.auth_rule.kind, AUTH_RULE_USER);
+	assert_string_equal(in.body.auth_rule.name, "admin");
+	assert_string_equal(in.body.auth_rule.secret, "s3cret");
+	assert_int_equal(in.body.auth_rule.role, ROLE_READWRITE);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.body.auth_rule.kind, AUTH_RULE_GROUP);
+	assert_string_equal(in.body.auth_rule.name, "ops");
+	assert_int_equal(in.body.auth_rule.role, ROLE_RESTART);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+		assert_int_equal(in.body.auth_rule.kind, AUTH_RULE_GROUP_MEMBER);
+		assert_string_equal(in.body.auth_rule.name, members[i]);
+		assert_string_equal(in.body.auth_rule.secret, "ops");
+	}
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_AUTH_READY);
+	assert_int_equal(in.body.auth_ready.nrules, 4);
+	assert_string_equal(in.body.auth_ready.pam_service, "vigil");
+
+	/* a grant is acknowledged; a duplicate is not */
+	ipc_send_hello(&auth);
+	g = grant_of(50, "alice", ROLE_READONLY);
+	g.expiry = (uint64_t)time(NULL) + 600;
+	assert_int_equal(ipc_send(&auth, MSG_SESSION_GRANT, &g, -1), 0);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_SESSION_ACK);
+	assert_int_equal(in.body.session_ack.ok, 1);
+	assert_string_equal(in.body.session_ack.sid, g.sid);
+	assert_int_equal(ipc_send(&auth, MSG_SESSION_GRANT, &g, -1), 0);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.body.session_ack.ok, 0);
+
+	/* webui: HELLO then a snapshot */
+	assert_int_equal(ipc_socketpair(pw), 0);
+	webpeer_channel(&wcore, PROC_WEBUI, pw[0]);
+	ipc_channel_init(&web, pw[1], PROC_WEBUI, PROC_MONITOR);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_HELLO);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_SNAPSHOT_BEGIN);
+	{
+		uint32_t gen = in.body.snapshot_begin.gen, count = in.body.snapshot_begin.count;
+
+		for (uint32_t i = 0; i < count; i++) {
+			assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+			assert_int_equal(in.type, MSG_SNAPSHOT_SERVICE);
+		}
+		assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+		assert_int_equal(in.type, MSG_SNAPSHOT_END);
+		assert_int_equal(in.body.snapshot_end.gen, gen);
+	}
+	/* a change pushes a new snapshot, debounced */
+	monitor_changed(&wm);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_SNAPSHOT_BEGIN);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	while (in.type == MSG_SNAPSHOT_SERVICE)
+		assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_SNAPSHOT_END);
+
+	/* actions: read-only session refused; unknown session refused */
+	ipc_send_hello(&web);
+	memset(&rq, 0, sizeof(rq));
+	rq.req = 7;
+	memcpy(rq.sid, g.sid, sizeof(rq.sid));
+	strcpy(rq.service, "nosuch");
+	rq.action = SVC_ACTION_RESTART;
+	assert_int_equal(ipc_send(&web, MSG_ACTION_REQUEST, &rq, -1), 0);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.type, MSG_ACTION_RESULT);
+	assert_int_equal(in.body.action_result.req, 7);
+	assert_int_equal(in.body.action_result.code, 403);
+	rq.req = 8;
+	rq.sid[0] = rq.sid[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(ipc_send(&web, MSG_ACTION_REQUEST, &rq, -1), 0);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.body.action_result.code, 403);
+	/* a read-write session reaches the engine: unknown service, 404 */
+	g = grant_of(51, "root", ROLE_READWRITE);
+	g.expiry = (uint64_t)time(NULL) + 600;
+	assert_int_equal(ipc_send(&auth, MSG_SESSION_GRANT, &g, -1), 0);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_MSG);
+	assert_int_equal(in.body.session_ack.ok, 1);
+	rq.req = 9;
+	memcpy(rq.sid, g.sid, sizeof(rq.sid));
+	assert_int_equal(ipc_send(&web, MSG_ACTION_REQUEST, &rq, -1), 0);
+	assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+	assert_int_equal(in.body.action_result.code, 404);
+	/* logout revokes */
+	{
+		struct msg_logout lo;
+
+		memcpy(lo.sid, g.sid, sizeof(lo.sid));
+		assert_int_equal(ipc_send(&web, MSG_LOGOUT, &lo, -1), 0);
+		rq.req = 10;
+		assert_int_equal(ipc_send(&web, MSG_ACTION_REQUEST, &rq, -1), 0);
+		assert_int_equal(recv_pumped(&web, &in), IPC_MSG);
+		assert_int_equal(in.body.action_result.code, 403);
+	}
+	/* webui may not grant sessions: a violation closes its channel */
+	assert_int_equal(ipc_send(&web, MSG_SESSION_GRANT, &g, -1), 0);
+	assert_int_equal(recv_pumped(&web, &in), IPC_CLOSED);
+	assert_false(wcore.webui.open);
+	assert_true(wcore.auth.open);
+	/* garbage on auth's channel closes that one too */
+	assert_int_equal(send(auth.fd, "junk", 4, 0), 4);
+	assert_int_equal(recv_pumped(&auth, &in), IPC_CLOSED);
+	assert_false(wcore.auth.open);
+	ipc_channel_close(&auth);
+	ipc_channel_close(&web);
+	webpeer_close_all(&wcore);
+	unlink("/tmp/vigil-test-session.state");
+}
+
 int
 main(void)
 {
@@ -240,6 +423,7 @@ main(void)
 		cmocka_unit_test_teardown(test_unknown_sid, teardown),
 		cmocka_unit_test_teardown(test_logout, teardown),
 		cmocka_unit_test_teardown(test_table_bounded, teardown),
+		cmocka_unit_test(test_web_channels),
 	};
 
 	log_init("test_session", 0);
