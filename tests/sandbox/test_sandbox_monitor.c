@@ -25,6 +25,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <netdb.h>
+#include <openssl/evp.h>
+#include <pcre2.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
 #include "common/log.h"
 #include "common/sandbox.h"
 #include "monitor/core.h"
@@ -311,6 +320,74 @@ do_control_socket(void)
 	return unlink(ctlsock) == 0 ? 0 : 12;
 }
 
+/* What the engine's checks are built on. */
+static int
+do_event_primitives(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	if (epoll_create1(EPOLL_CLOEXEC) < 0)
+		return 20;
+	if (timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK) < 0)
+		return 21;
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK) < 0)
+		return 22;
+	if (inotify_init1(IN_CLOEXEC) < 0)
+		return 23;
+	if (syscall(SYS_pidfd_open, getppid(), 0) < 0)
+		return 24;
+	return 0;
+}
+
+static int
+do_libraries(void)
+{
+	static const unsigned char data[] = "vigil";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	struct addrinfo hints = { .ai_flags = AI_ADDRCONFIG, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	pcre2_code *re;
+	pcre2_match_data *md2;
+	int err;
+	PCRE2_SIZE eoff;
+
+	if (EVP_Digest(data, 5, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return 30;
+	if (EVP_Digest(data, 5, md, &mdlen, EVP_md5(), NULL) != 1 || mdlen != 16)
+		return 31;
+	re = pcre2_compile((PCRE2_SPTR)"err(or)?\\s+\\d+", PCRE2_ZERO_TERMINATED, 0,
+	    &err, &eoff, NULL);
+	if (re == NULL)
+		return 32;
+	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+		return 33;
+	md2 = pcre2_match_data_create_from_pattern(re, NULL);
+	if (pcre2_match(re, (PCRE2_SPTR)"an error 42", 11, 0, 0, md2, NULL) < 0)
+		return 34;
+	if (getaddrinfo("localhost", "80", &hints, &res) != 0 || res == NULL)
+		return 35;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void
+test_allowed_event_primitives(void **st)
+{
+	(void)st;
+	expect_exit(do_event_primitives, SANDBOXED, 0);
+}
+
+static void
+test_allowed_libraries(void **st)
+{
+	(void)st;
+	expect_exit(do_libraries, SANDBOXED, 0);
+}
+
 static void
 test_allowed_state_write(void **st)
 {
@@ -417,6 +494,8 @@ main(void)
 		cmocka_unit_test(test_allowed_state_write),
 		cmocka_unit_test(test_allowed_sockets),
 		cmocka_unit_test(test_allowed_read),
+		cmocka_unit_test(test_allowed_event_primitives),
+		cmocka_unit_test(test_allowed_libraries),
 	};
 
 	log_init("test_sandbox_monitor", 0);
