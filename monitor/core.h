@@ -50,23 +50,23 @@ struct session_table {
 };
 
 /* true: sid is exactly 64 lowercase hex digits. */
-bool session_sid_valid(const char *sid);
+bool grant_sid_valid(const char *sid);
 /* May this role ask for this action at all?  (The role table.) */
-bool session_role_allows(enum web_role role, enum svc_action a);
+bool grant_role_allows(enum web_role role, enum svc_action a);
 /* Store a grant; false (why says it) for a malformed sid, an empty user, a
  * duplicate sid, an expiry not in the future or a full table. */
-bool session_grant(struct session_table *t, const struct msg_session_grant *g,
+bool grant_add(struct session_table *t, const struct msg_session_grant *g,
     uint64_t now_s, char *why, size_t whylen);
 /* 0: the session sid may do a on service; else 403 and why.  user gets the
  * session's user ("" when there is no such session), for the log. */
-int session_authorize(struct session_table *t, const char *sid,
+int grant_authorize(struct session_table *t, const char *sid,
     const char *service, enum svc_action a, uint64_t now_s,
     char *user, size_t userlen, char *why, size_t whylen);
 /* Remove; false when there was no such session. */
-bool session_revoke(struct session_table *t, const char *sid);
+bool grant_revoke(struct session_table *t, const char *sid);
 /* Drop expired sessions; returns how many remain. */
-size_t session_expire(struct session_table *t, uint64_t now_s);
-void session_table_clear(struct session_table *t);
+size_t grant_expire(struct session_table *t, uint64_t now_s);
+void grant_table_clear(struct session_table *t);
 
 /* ---- the core ---- */
 

@@ -19,7 +19,7 @@ static const uint32_t role_actions[ROLE_MAX + 1] = {
 };
 
 bool
-session_role_allows(enum web_role role, enum svc_action a)
+grant_role_allows(enum web_role role, enum svc_action a)
 {
 	if ((unsigned)role > ROLE_MAX || (unsigned)a > SVC_ACTION_MAX)
 		return false;
@@ -27,7 +27,7 @@ session_role_allows(enum web_role role, enum svc_action a)
 }
 
 bool
-session_sid_valid(const char *sid)
+grant_sid_valid(const char *sid)
 {
 	size_t i;
 
@@ -61,7 +61,7 @@ session_lookup(struct session_table *t, const char *sid)
 {
 	struct session *found = NULL;
 
-	if (!session_sid_valid(sid))
+	if (!grant_sid_valid(sid))
 		return NULL;
 	/* Look at every slot, so the time taken says nothing either. */
 	for (size_t i = 0; i < SESSION_MAX; i++)
@@ -71,7 +71,7 @@ session_lookup(struct session_table *t, const char *sid)
 }
 
 size_t
-session_expire(struct session_table *t, uint64_t now_s)
+grant_expire(struct session_table *t, uint64_t now_s)
 {
 	size_t n = 0;
 
@@ -87,12 +87,12 @@ session_expire(struct session_table *t, uint64_t now_s)
 }
 
 bool
-session_grant(struct session_table *t, const struct msg_session_grant *g,
+grant_add(struct session_table *t, const struct msg_session_grant *g,
     uint64_t now_s, char *why, size_t whylen)
 {
 	struct session *s = NULL;
 
-	if (!session_sid_valid(g->sid)) {
+	if (!grant_sid_valid(g->sid)) {
 		snprintf(why, whylen, "session id is not 64 lowercase hex digits");
 		return false;
 	}
@@ -116,7 +116,7 @@ session_grant(struct session_table *t, const struct msg_session_grant *g,
 		snprintf(why, whylen, "scope too long");
 		return false;
 	}
-	session_expire(t, now_s);
+	grant_expire(t, now_s);
 	if (session_lookup(t, g->sid) != NULL) {
 		snprintf(why, whylen, "duplicate session id");
 		return false;
@@ -143,7 +143,7 @@ session_grant(struct session_table *t, const struct msg_session_grant *g,
 }
 
 int
-session_authorize(struct session_table *t, const char *sid, const char *service,
+grant_authorize(struct session_table *t, const char *sid, const char *service,
     enum svc_action a, uint64_t now_s, char *user, size_t userlen, char *why,
     size_t whylen)
 {
@@ -163,7 +163,7 @@ session_authorize(struct session_table *t, const char *sid, const char *service,
 		session_free(s);
 		return 403;
 	}
-	if (!session_role_allows(s->role, a)) {
+	if (!grant_role_allows(s->role, a)) {
 		snprintf(why, whylen, "role %s may not %s", web_role_name(s->role),
 		    svc_action_name(a));
 		return 403;
@@ -179,7 +179,7 @@ session_authorize(struct session_table *t, const char *sid, const char *service,
 }
 
 bool
-session_revoke(struct session_table *t, const char *sid)
+grant_revoke(struct session_table *t, const char *sid)
 {
 	struct session *s = session_lookup(t, sid);
 
@@ -190,7 +190,7 @@ session_revoke(struct session_table *t, const char *sid)
 }
 
 void
-session_table_clear(struct session_table *t)
+grant_table_clear(struct session_table *t)
 {
 	for (size_t i = 0; i < SESSION_MAX; i++)
 		if (t->s[i].used)

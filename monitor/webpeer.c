@@ -42,7 +42,7 @@ webpeer_close_all(struct core *c)
 		close(c->snap_timer);
 		c->snap_timer = -1;
 	}
-	session_table_clear(&c->sessions);
+	grant_table_clear(&c->sessions);
 }
 
 static void
@@ -261,7 +261,7 @@ handle_grant(struct core *c, const struct msg_session_grant *g)
 	memset(&ack, 0, sizeof(ack));
 	memcpy(ack.sid, g->sid, sizeof(ack.sid));
 	ack.sid[sizeof(ack.sid) - 1] = '\0';
-	if (session_grant(&c->sessions, g, (uint64_t)time(NULL), why, sizeof(why))) {
+	if (grant_add(&c->sessions, g, (uint64_t)time(NULL), why, sizeof(why))) {
 		ack.ok = 1;
 		log_info("web session granted to user '%s' (role %s%s)", g->user,
 		    web_role_name((enum web_role)g->role), g->nscope ? ", scoped" : "");
@@ -270,7 +270,7 @@ handle_grant(struct core *c, const struct msg_session_grant *g)
 		log_warn("refused a session grant from auth for user '%s': %s",
 		    g->user, why);
 		/* Never echo a malformed id back. */
-		if (!session_sid_valid(ack.sid))
+		if (!grant_sid_valid(ack.sid))
 			ack.sid[0] = '\0';
 	}
 	peer_send(c, &c->auth, MSG_SESSION_ACK, &ack);
@@ -288,7 +288,7 @@ webpeer_action(struct core *c, const struct msg_action_request *rq,
 
 	memset(res, 0, sizeof(*res));
 	res->req = rq->req;
-	code = session_authorize(&c->sessions, rq->sid, rq->service, a,
+	code = grant_authorize(&c->sessions, rq->sid, rq->service, a,
 	    (uint64_t)time(NULL), user, sizeof(user), why, sizeof(why));
 	if (code != 0) {
 		log_warn("web: refused %s of '%s' for user '%s': %s", svc_action_name(a),
@@ -421,7 +421,7 @@ handle(struct core *c, struct webpeer *w, struct ipc_msg *in)
 		break;
 	}
 	case MSG_LOGOUT:
-		if (session_revoke(&c->sessions, in->body.logout.sid))
+		if (grant_revoke(&c->sessions, in->body.logout.sid))
 			log_info("web session ended (logout)");
 		else
 			log_debug("logout for an unknown or expired session");

@@ -49,7 +49,7 @@ allow(unsigned n, const char *svc, enum svc_action a)
 	char sid[MSG_SID_LEN], user[MSG_USER_LEN], why[256];
 
 	make_sid(sid, n);
-	return session_authorize(&table, sid, svc, a, NOW, user, sizeof(user),
+	return grant_authorize(&table, sid, svc, a, NOW, user, sizeof(user),
 	    why, sizeof(why));
 }
 
@@ -57,7 +57,7 @@ static int
 teardown(void **st)
 {
 	(void)st;
-	session_table_clear(&table);
+	grant_table_clear(&table);
 	return 0;
 }
 
@@ -68,8 +68,8 @@ test_grant_and_authorize(void **st)
 	char why[256], user[MSG_USER_LEN];
 
 	(void)st;
-	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
-	assert_int_equal(session_authorize(&table, g.sid, "nginx", SVC_ACTION_STOP,
+	assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(grant_authorize(&table, g.sid, "nginx", SVC_ACTION_STOP,
 	    NOW, user, sizeof(user), why, sizeof(why)), 0);
 	assert_string_equal(user, "alice");
 }
@@ -82,8 +82,8 @@ test_duplicate_rejected(void **st)
 	char why[256];
 
 	(void)st;
-	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
-	assert_false(session_grant(&table, &g2, NOW, why, sizeof(why)));
+	assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
+	assert_false(grant_add(&table, &g2, NOW, why, sizeof(why)));
 	assert_string_equal(why, "duplicate session id");
 	/* The first grant stands: still read-only. */
 	assert_int_equal(allow(2, "nginx", SVC_ACTION_RESTART), 403);
@@ -109,10 +109,10 @@ test_bad_sid_rejected(void **st)
 		struct msg_session_grant g = grant_of(3, "alice", ROLE_READWRITE);
 
 		strcpy(g.sid, bad[i]);
-		assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
-		assert_false(session_sid_valid(bad[i]));
+		assert_false(grant_add(&table, &g, NOW, why, sizeof(why)));
+		assert_false(grant_sid_valid(bad[i]));
 	}
-	assert_true(session_sid_valid(
+	assert_true(grant_sid_valid(
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 }
 
@@ -124,19 +124,19 @@ test_expiry(void **st)
 
 	(void)st;
 	g.expiry = NOW;		/* not in the future */
-	assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_false(grant_add(&table, &g, NOW, why, sizeof(why)));
 	g.expiry = NOW - 10;
-	assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_false(grant_add(&table, &g, NOW, why, sizeof(why)));
 	g.expiry = NOW + 10;
-	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
-	assert_int_equal(session_authorize(&table, g.sid, "x", SVC_ACTION_START,
+	assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
+	assert_int_equal(grant_authorize(&table, g.sid, "x", SVC_ACTION_START,
 	    NOW + 9, user, sizeof(user), why, sizeof(why)), 0);
-	assert_int_equal(session_authorize(&table, g.sid, "x", SVC_ACTION_START,
+	assert_int_equal(grant_authorize(&table, g.sid, "x", SVC_ACTION_START,
 	    NOW + 10, user, sizeof(user), why, sizeof(why)), 403);
 	assert_string_equal(why, "session expired");
 	assert_string_equal(user, "bob");
 	/* Gone for good. */
-	assert_int_equal(session_authorize(&table, g.sid, "x", SVC_ACTION_START,
+	assert_int_equal(grant_authorize(&table, g.sid, "x", SVC_ACTION_START,
 	    NOW, user, sizeof(user), why, sizeof(why)), 403);
 	assert_string_equal(why, "no such session");
 }
@@ -156,10 +156,10 @@ test_role_matrix(void **st)
 	for (unsigned r = 0; r <= ROLE_MAX; r++) {
 		struct msg_session_grant g = grant_of(10 + r, "u", (enum web_role)r);
 
-		assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+		assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
 		for (unsigned a = 0; a <= SVC_ACTION_MAX; a++) {
 			assert_int_equal(allow(10 + r, "svc", (enum svc_action)a), want[r][a]);
-			assert_int_equal(session_role_allows((enum web_role)r,
+			assert_int_equal(grant_role_allows((enum web_role)r,
 			    (enum svc_action)a), want[r][a] == 0);
 		}
 	}
@@ -175,7 +175,7 @@ test_scope(void **st)
 	g.nscope = 2;
 	strcpy(g.scope[0], "nginx");
 	strcpy(g.scope[1], "apache");
-	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
 	assert_int_equal(allow(20, "nginx", SVC_ACTION_STOP), 0);
 	assert_int_equal(allow(20, "apache", SVC_ACTION_RESTART), 0);
 	assert_int_equal(allow(20, "sshd", SVC_ACTION_RESTART), 403);
@@ -190,9 +190,9 @@ test_unknown_sid(void **st)
 	char why[256];
 
 	(void)st;
-	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
 	assert_int_equal(allow(31, "nginx", SVC_ACTION_START), 403);
-	assert_int_equal(session_authorize(&table, "", "nginx", SVC_ACTION_START,
+	assert_int_equal(grant_authorize(&table, "", "nginx", SVC_ACTION_START,
 	    NOW, g.user, sizeof(g.user), why, sizeof(why)), 403);
 }
 
@@ -203,10 +203,10 @@ test_logout(void **st)
 	char why[256];
 
 	(void)st;
-	assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+	assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
 	assert_int_equal(allow(40, "x", SVC_ACTION_START), 0);
-	assert_true(session_revoke(&table, g.sid));
-	assert_false(session_revoke(&table, g.sid));
+	assert_true(grant_revoke(&table, g.sid));
+	assert_false(grant_revoke(&table, g.sid));
 	assert_int_equal(allow(40, "x", SVC_ACTION_START), 403);
 }
 
@@ -220,16 +220,16 @@ test_table_bounded(void **st)
 	for (i = 0; i < SESSION_MAX; i++) {
 		struct msg_session_grant g = grant_of(100 + i, "u", ROLE_READONLY);
 
-		assert_true(session_grant(&table, &g, NOW, why, sizeof(why)));
+		assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
 	}
 	{
 		struct msg_session_grant g = grant_of(100 + i, "u", ROLE_READONLY);
 
-		assert_false(session_grant(&table, &g, NOW, why, sizeof(why)));
+		assert_false(grant_add(&table, &g, NOW, why, sizeof(why)));
 		/* Once the others have expired there is room again. */
 		g.expiry = NOW + 7200;
-		assert_true(session_grant(&table, &g, NOW + 3600, why, sizeof(why)));
-		assert_int_equal(session_expire(&table, NOW + 3600), 1);
+		assert_true(grant_add(&table, &g, NOW + 3600, why, sizeof(why)));
+		assert_int_equal(grant_expire(&table, NOW + 3600), 1);
 	}
 }
 
