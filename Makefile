@@ -28,7 +28,7 @@ LIBS_MON  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_WEB  = -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_AUTH = -lpam -lcrypt -lseccomp -lcap-ng
 LIBS_PRIV = -lcap-ng
-LIBS_CLI  =
+LIBS_CLI  = -lpolicy
 LIBS_ALL  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng -lpam -lcrypt
 
 ifneq ($(SAN),)
