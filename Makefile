@@ -14,6 +14,8 @@ SYSCONF   ?= /etc
 CC        ?= cc
 B         ?= build
 SAN       ?=
+V         ?=
+Q         = $(if $(V),,@)
 
 WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
             -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -57,7 +59,7 @@ HELP_SRC  = $(wildcard tests/helpers/*.c)
 HELP_BIN  = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(HELP_SRC))
 FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all check unit sandbox integration asan install users fuzz clean bench
+.PHONY: all check unit sandbox integration asan install users fuzz fuzz-smoke clean bench
 all: $(BINS)
 
 # The build id goes into HELLO: every process refuses a peer from another build.
@@ -70,19 +72,20 @@ FORCE:
 
 $(B)/obj/%.o: %.c | $(B)/buildid.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALLCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/libcommon.a: $(COMMON_O)
-$(B)/libpolicy.a: $(POLICY_O)
-$(B)/libprivd.a: $(PRIVD_O)
-$(B)/libmonitor.a: $(MON_O)
-$(B)/libwebui.a: $(WEB_O)
-$(B)/libauth.a: $(AUTH_O)
-$(B)/libcli.a: $(CLI_O)
+$(B)/libcommon.a: $(COMMON_O) $(B)/obj/empty.o
+$(B)/libpolicy.a: $(POLICY_O) $(B)/obj/empty.o
+$(B)/libprivd.a: $(PRIVD_O) $(B)/obj/empty.o
+$(B)/libmonitor.a: $(MON_O) $(B)/obj/empty.o
+$(B)/libwebui.a: $(WEB_O) $(B)/obj/empty.o
+$(B)/libauth.a: $(AUTH_O) $(B)/obj/empty.o
+$(B)/libcli.a: $(CLI_O) $(B)/obj/empty.o
 $(B)/lib%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^ $(if $^,,$(B)/obj/empty.o)
+	$(Q)ar rcs $@ $^
 
 $(B)/obj/empty.o:
 	@mkdir -p $(dir $@)
@@ -91,28 +94,36 @@ $(B)/obj/empty.o:
 LIBDEPS = $(B)/obj/empty.o
 
 $(B)/vigild: $(B)/obj/privd/main.o $(B)/libprivd.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
-	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lprivd -lpolicy -lcommon $(LIBS_PRIV)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lprivd -lpolicy -lcommon $(LIBS_PRIV)
 $(B)/vigil-monitor: $(B)/obj/monitor/main.o $(B)/libmonitor.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
-	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lmonitor -lpolicy -lcommon $(LIBS_MON)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lmonitor -lpolicy -lcommon $(LIBS_MON)
 $(B)/vigil-webui: $(B)/obj/webui/main.o $(B)/libwebui.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
-	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lwebui -lpolicy -lcommon $(LIBS_WEB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lwebui -lpolicy -lcommon $(LIBS_WEB)
 $(B)/vigil-auth: $(B)/obj/webui/auth/main.o $(B)/libauth.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
-	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lauth -lpolicy -lcommon $(LIBS_AUTH)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lauth -lpolicy -lcommon $(LIBS_AUTH)
 $(B)/vigil: $(B)/obj/cli/main.o $(B)/libcli.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
-	$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lcli -lpolicy -lcommon $(LIBS_CLI)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lcli -lpolicy -lcommon $(LIBS_CLI)
 
 ALLARCH = $(B)/libmonitor.a $(B)/libwebui.a $(B)/libauth.a $(B)/libprivd.a $(B)/libcli.a $(B)/libpolicy.a $(B)/libcommon.a
 ARCHLINK = -L$(B) -lmonitor -lwebui -lauth -lprivd -lcli -lpolicy -lcommon -lmonitor -lpolicy -lcommon
 
 $(B)/tests/%: tests/unit/%.c $(ALLARCH) $(LIBDEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
 $(B)/tests/%: tests/sandbox/%.c $(ALLARCH) $(LIBDEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
 $(B)/tests/helpers/%: tests/helpers/%.c $(ALLARCH) $(LIBDEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) $(LIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) $(LIBS_ALL)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -128,6 +139,15 @@ check: all unit sandbox integration
 
 asan:
 	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" all unit
+
+# Short fuzzing runs for CI: each target on its seed corpus (a copy, so the
+# repository's corpus only grows by hand).
+FUZZ_SECONDS ?= 20
+fuzz-smoke: fuzz
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); c=tests/fuzz/corpus/$${n#fuzz_}; \
+	  w=$$(mktemp -d); [ -d $$c ] && cp -r $$c/. $$w/; \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $$w 2>&1 | tail -n 3; \
+	  rm -rf $$w; done
 
 # libFuzzer targets, built with clang.
 FUZZ_BIN = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))

@@ -109,6 +109,7 @@ ipc_frame(uint8_t *out, size_t outlen, uint32_t magic, uint8_t version,
 	out[5] = 0;
 	out[6] = (uint8_t)type;
 	out[7] = (uint8_t)(type >> 8);
+	/* payload NULL: it is already in place after the header */
 	if (plen > 0 && payload != NULL)
 		memcpy(out + IPC_HDR_LEN, payload, plen);
 	return IPC_HDR_LEN + plen;

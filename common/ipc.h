@@ -149,7 +149,8 @@ enum ipc_result ipc_validate(struct ipc_channel *ch, const uint8_t *dgram,
     size_t len, const int *fds, int nfds, bool ctrunc, bool trunc,
     struct ipc_msg *out);
 
-/* Build a raw datagram (header + payload) for tests: no validation. */
+/* Write a header (and copy the payload unless it is NULL, i.e. already in
+ * place at out + IPC_HDR_LEN).  No validation: tests build bad frames with it. */
 size_t ipc_frame(uint8_t *out, size_t outlen, uint32_t magic, uint8_t version,
     uint16_t type, uint32_t seq, const uint8_t *payload, size_t plen);
 
