@@ -146,3 +146,125 @@ it_status_field() {
 }
 
 it_vigil() { "$VIGIL_BUILD/vigil" -c "$IT/rc" "$@"; }
+
+# ---- the web interface ----------------------------------------------------
+
+# it_form MODE PAGE ARGS...: read an HTML page, find a form, print its
+# action URL on the first line and an urlencoded POST body on the second.
+#   login PAGE USER PASSWORD     the form with a password field
+#   action PAGE SERVICE ACTION   the POST form acting on SERVICE with ACTION
+#   token PAGE                   "name=value" of the page's CSRF field
+# The tests follow the page's own forms, so they do not hard-code field names.
+it_form() {
+	python3 - "$@" <<'PY'
+import sys, html.parser, urllib.parse
+
+mode, page = sys.argv[1], sys.argv[2]
+args = sys.argv[3:]
+
+class Forms(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms, self.cur, self.select = [], None, None
+        self.loose = []  # csrf-looking fields outside any form, meta tags
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or '') for k, v in attrs}
+        if tag == 'meta' and 'csrf' in a.get('name', '').lower():
+            self.loose.append((a.get('name'), a.get('content', '')))
+        if tag == 'form':
+            self.cur = {'action': a.get('action', ''),
+                        'method': (a.get('method') or 'get').lower(),
+                        'hidden': [], 'buttons': [], 'pw': None, 'text': None}
+            self.forms.append(self.cur)
+            return
+        if tag in ('input', 'button'):
+            t = (a.get('type') or ('submit' if tag == 'button' else 'text')).lower()
+            n, v = a.get('name'), a.get('value', '')
+            if not n:
+                return
+            if self.cur is None:
+                if t == 'hidden' and 'csrf' in n.lower():
+                    self.loose.append((n, v))
+                return
+            if t == 'password':
+                self.cur['pw'] = n
+            elif t in ('submit', 'button', 'image'):
+                self.cur['buttons'].append((n, v))
+            elif t == 'hidden':
+                self.cur['hidden'].append((n, v))
+            elif t in ('text', 'email', 'username'):
+                self.cur['text'] = n
+        if tag == 'select' and self.cur is not None:
+            self.select = a.get('name')
+        if tag == 'option' and self.cur is not None and self.select:
+            self.cur['buttons'].append((self.select, a.get('value', '')))
+    def handle_endtag(self, tag):
+        if tag == 'form':
+            self.cur = None
+        if tag == 'select':
+            self.select = None
+
+p = Forms()
+p.feed(open(page, encoding='utf-8', errors='replace').read())
+enc = urllib.parse.urlencode
+
+def csrf_fields(f):
+    return [(n, v) for n, v in f['hidden'] if 'csrf' in n.lower() or 'token' in n.lower()]
+
+if mode == 'login':
+    for f in p.forms:
+        if f['pw']:
+            body = list(f['hidden']) + [(f['text'] or 'user', args[0]), (f['pw'], args[1])]
+            print(f['action'] or '/login')
+            print(enc(body))
+            sys.exit(0)
+    sys.exit('no login form on the page')
+elif mode == 'action':
+    service, action = args[0], args[1]
+    for f in p.forms:
+        if f['method'] != 'post':
+            continue
+        names_service = service in [v for _, v in f['hidden']] or \
+            ('/' + service) in f['action'] or ('=' + service) in f['action']
+        act = [(n, v) for n, v in f['buttons'] if v == action]
+        act_hidden = action in [v for _, v in f['hidden']] or action in f['action']
+        if names_service and (act or act_hidden):
+            print(f['action'])
+            print(enc(list(f['hidden']) + act[:1]))
+            sys.exit(0)
+    sys.exit('no form for %s %s on the page' % (action, service))
+elif mode == 'token':
+    for f in p.forms:
+        for n, v in csrf_fields(f):
+            print(enc([(n, v)]))
+            sys.exit(0)
+    for n, v in p.loose:
+        print(enc([(n, v)]))
+        sys.exit(0)
+    sys.exit('no CSRF field on the page')
+PY
+}
+
+# Replace (or drop, with an empty VALUE) the CSRF field of an urlencoded body.
+it_body_set_csrf() {
+	python3 - "$1" "$2" <<'PY'
+import sys, urllib.parse
+body = urllib.parse.parse_qsl(sys.argv[1], keep_blank_values=True)
+tok = urllib.parse.parse_qsl(sys.argv[2], keep_blank_values=True)
+out = [(n, v) for n, v in body if 'csrf' not in n.lower() and 'token' not in n.lower()]
+print(urllib.parse.urlencode(out + tok))
+PY
+}
+
+# curl against the test's web interface; prints the body, HTTP code in
+# $IT/http_code.  $1: cookie jar ('' for none), rest: curl arguments.
+it_curl() {
+	local jar=$1; shift
+	local cj=()
+	[ -n "$jar" ] && cj=(-b "$jar" -c "$jar")
+	curl -sS --max-time 10 "${cj[@]}" -o "$IT/http_body" -w '%{http_code}' \
+		"$@" > "$IT/http_code"
+	cat "$IT/http_body"
+}
+
+it_http_code() { cat "$IT/http_code"; }
