@@ -30,7 +30,7 @@ LIBS_MON  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_WEB  = -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_AUTH = -lpam -lcrypt -lseccomp -lcap-ng
 LIBS_PRIV = -lcap-ng
-LIBS_CLI  = -lpolicy
+LIBS_CLI  =
 LIBS_ALL  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng -lpam -lcrypt
 
 ifneq ($(SAN),)
@@ -176,5 +176,8 @@ bench: all
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# libcommon's IPC code needs the rule tables of libpolicy: link it after.
+$(B)/vigil: LIBS_CLI += -lpolicy
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
