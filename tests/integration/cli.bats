@@ -142,3 +142,27 @@ teardown_file() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == "vigil: cannot connect to the vigil daemon at $IT/run/nothing.sock: No such file or directory (is it running?)" ]]
 }
+
+@test "the control socket hangs up on garbage and keeps serving" {
+	local m
+	for m in garbage nohello badhello oversize; do
+		run "$VIGIL_BUILD/tests/helpers/cli_rawctl" "$IT_SOCK" "$m"
+		echo "$m: $output"
+		[ "$status" -eq 0 ]
+	done
+	run it_vigil status demo
+	[ "$status" -eq 0 ]
+	[[ "$output" == *demo* ]]
+}
+
+@test "a client that says nothing does not block others" {
+	"$VIGIL_BUILD/tests/helpers/cli_rawctl" "$IT_SOCK" idle 20 >"$IT/idle.out" 3>&- &
+	local idle=$!
+	it_wait 5 grep -q connected "$IT/idle.out"
+	run timeout 5 "$VIGIL_BUILD/vigil" -c "$IT/rc" status demo
+	kill "$idle" 2>/dev/null || true
+	wait "$idle" 2>/dev/null || true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *demo* ]]
+}
