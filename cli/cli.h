@@ -65,8 +65,9 @@ int cli_run_capture(char *const argv[], char *out, size_t outlen,
 /* Connect; returns the fd or -1 with errno set. */
 int cli_ctl_connect(const char *path);
 /* HELLO, one CTL_REQUEST, print every CTL_OUTPUT to out, and return the
- * exit code of CTL_DONE (its message goes to err when non-zero).  Any
- * protocol error prints a sentence to err and returns 1. */
+ * exit code of CTL_DONE (its message goes to err when the code is non-zero,
+ * to out otherwise).  Any protocol error prints a sentence to err and
+ * returns 1. */
 int cli_ctl_converse(int fd, const struct msg_ctl_request *req, FILE *out,
     FILE *err, int timeout_ms);
 /* Write text with terminal control bytes made harmless. */

@@ -68,16 +68,15 @@ cli_ctl_converse(int fd, const struct msg_ctl_request *req, FILE *out,
 {
 	struct ipc_channel ch;
 	struct ipc_msg msg;
-	int code = 1;
+	int code = 1, send_errno = 0;
 
 	ipc_channel_init(&ch, fd, PROC_CLI, PROC_MONITOR);
+	/* A refused caller's connection may already be closed by the time the
+	 * request goes out: the answer (HELLO, CTL_DONE "permission denied")
+	 * is still waiting to be read, so read before reporting the send. */
 	if (ipc_send_hello(&ch) < 0 || ipc_send(&ch, MSG_CTL_REQUEST, req, -1) < 0 ||
-	    ipc_flush(&ch) != 0) {
-		fprintf(err, "vigil: cannot send the request to the vigil daemon: %s\n",
-		    strerror(errno));
-		ipc_channel_close(&ch);
-		return 1;
-	}
+	    ipc_flush(&ch) != 0)
+		send_errno = errno != 0 ? errno : EPIPE;
 	for (;;) {
 		enum ipc_result r = ipc_recv_wait(&ch, &msg, timeout_ms);
 
@@ -89,8 +88,12 @@ cli_ctl_converse(int fd, const struct msg_ctl_request *req, FILE *out,
 			    "%d seconds\n", timeout_ms / 1000);
 			goto done;
 		case IPC_CLOSED:
-			fprintf(err, "vigil: the vigil daemon closed the connection "
-			    "without an answer\n");
+			if (send_errno != 0)
+				fprintf(err, "vigil: cannot send the request to the "
+				    "vigil daemon: %s\n", strerror(send_errno));
+			else
+				fprintf(err, "vigil: the vigil daemon closed the "
+				    "connection without an answer\n");
 			goto done;
 		case IPC_ERROR:
 			fprintf(err, "vigil: reading from the vigil daemon: %s\n",
@@ -114,6 +117,10 @@ cli_ctl_converse(int fd, const struct msg_ctl_request *req, FILE *out,
 		case MSG_CTL_DONE:
 			fflush(out);
 			code = msg.body.ctl_done.code;
+			if (code == 0 && msg.body.ctl_done.message[0] != '\0') {
+				cli_print_sanitized(out, msg.body.ctl_done.message);
+				fputc('\n', out);
+			}
 			if (code != 0) {
 				if (msg.body.ctl_done.message[0] != '\0') {
 					fputs("vigil: ", err);

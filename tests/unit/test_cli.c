@@ -289,6 +289,26 @@ test_converse_refused(void **state)
 	assert_string_equal(f.err, "vigil: permission denied\n");
 	fake_close(&f);
 
+	/* Refused and closed before the request went out: the answer that
+	 * was already sent is still what the user sees. */
+	fake_open(&f);
+	assert_int_equal(ipc_send_hello(&f.mon), 0);
+	send_done(&f, 1, "permission denied");
+	ipc_channel_close(&f.mon);
+	assert_int_equal(fake_converse(&f, &req), 1);
+	assert_string_equal(f.err, "vigil: permission denied\n");
+	free(f.out);
+	free(f.err);
+
+	/* A success message goes to stdout. */
+	fake_open(&f);
+	assert_int_equal(ipc_send_hello(&f.mon), 0);
+	send_done(&f, 0, "reinitializing");
+	assert_int_equal(fake_converse(&f, &req), 0);
+	assert_string_equal(f.out, "reinitializing\n");
+	assert_string_equal(f.err, "");
+	fake_close(&f);
+
 	/* An exit code that would wrap to success is a failure. */
 	fake_open(&f);
 	assert_int_equal(ipc_send_hello(&f.mon), 0);
