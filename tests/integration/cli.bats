@@ -95,6 +95,34 @@ teardown_file() {
 	[ "$status" -ne 0 ]
 }
 
+@test "vigil -g GROUP status shows only that group" {
+	run it_vigil -g demos status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"'demo'"* ]]
+	[[ "$output" != *"'rc'"* ]]
+	run it_vigil -g no-such-group status
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *no-such-group* ]]
+}
+
+@test "vigil unmonitor demo / monitor demo toggle its monitoring" {
+	run it_vigil unmonitor demo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run it_vigil status demo
+	echo "$output"
+	[[ "$output" == *"Not monitored"* ]]
+	run it_vigil monitor demo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run it_vigil status demo
+	echo "$output"
+	[[ "$output" != *"Not monitored"* ]]
+	it_demo_running
+}
+
 @test "vigil stop demo stops it, vigil start demo starts it" {
 	local old new
 	old=$(it_demo_pid)
@@ -165,4 +193,29 @@ teardown_file() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *demo* ]]
+}
+
+@test "vigil validate answers" {
+	run it_vigil validate
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "vigil reload: a fresh monitor, the same daemon" {
+	local mon
+	mon=$(it_child_by_name vigil-monitor)
+	run it_vigil reload
+	echo "$output"
+	[ "$status" -eq 0 ]
+	it_wait 15 eval '[ -n "$(it_child_by_name vigil-monitor)" ] && [ "$(it_child_by_name vigil-monitor)" != '"$mon"' ]'
+	it_wait 15 eval 'it_vigil status demo >/dev/null 2>&1'
+	it_alive "$IT_VIGILD_PID"
+}
+
+# Last: it ends the daemon of this file.
+@test "vigil quit stops the daemon" {
+	run it_vigil quit
+	echo "$output"
+	[ "$status" -eq 0 ]
+	it_wait 15 eval "! kill -0 $IT_VIGILD_PID 2>/dev/null"
 }

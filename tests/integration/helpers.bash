@@ -54,6 +54,7 @@ set privsep chroot $IT/empty
 check process demo with pidfile $IT_PIDFILE
     start program = "$IT_DEMO start $IT_PIDFILE"
     stop program = "$IT_DEMO stop $IT_PIDFILE"
+    group demos
 
 check file rc with path $IT/rc
     if failed checksum then alert
