@@ -129,7 +129,7 @@ teardown_file() {
 	run it_vigil stop demo
 	echo "$output"
 	[ "$status" -eq 0 ]
-	it_wait 15 eval "! kill -0 $old 2>/dev/null"
+	it_wait 15 eval "! it_alive $old"
 	# Stopped means unmonitored: it stays down.
 	sleep 1
 	! it_demo_running
@@ -217,5 +217,5 @@ teardown_file() {
 	run it_vigil quit
 	echo "$output"
 	[ "$status" -eq 0 ]
-	it_wait 15 eval "! kill -0 $IT_VIGILD_PID 2>/dev/null"
+	it_wait 15 eval "! it_alive $IT_VIGILD_PID"
 }

@@ -76,14 +76,20 @@ it_wait() {
 	return 1
 }
 
-it_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A live process (a zombie is not: it died, its parent has not reaped it).
+it_alive() {
+	[ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+	local state
+	state=$(awk '/^State:/ { print $2 }' /proc/"$1"/status 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
 
 # The demo's pid when the pidfile names a live process, else nothing.
 it_demo_pid() {
 	local pid
 	pid=$(cat "$IT_PIDFILE" 2>/dev/null) || return 1
 	case $pid in ''|*[!0-9]*) return 1 ;; esac
-	kill -0 "$pid" 2>/dev/null || return 1
+	it_alive "$pid" || return 1
 	echo "$pid"
 }
 
@@ -111,7 +117,7 @@ it_stop() {
 	[ -n "$pid" ] || pid=$(cat "$IT/vigild.testpid" 2>/dev/null || true)
 	if it_alive "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true
-		it_wait 10 eval "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+		it_wait 10 eval "! it_alive $pid" || kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	fi
 	local demo
