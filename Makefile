@@ -95,19 +95,19 @@ LIBDEPS = $(B)/obj/empty.o
 
 $(B)/vigild: $(B)/obj/privd/main.o $(B)/libprivd.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lprivd -lpolicy -lcommon $(LIBS_PRIV)
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lprivd -lpolicy -lcommon -lpolicy $(LIBS_PRIV)
 $(B)/vigil-monitor: $(B)/obj/monitor/main.o $(B)/libmonitor.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lmonitor -lpolicy -lcommon $(LIBS_MON)
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lmonitor -lpolicy -lcommon -lpolicy $(LIBS_MON)
 $(B)/vigil-webui: $(B)/obj/webui/main.o $(B)/libwebui.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lwebui -lpolicy -lcommon $(LIBS_WEB)
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lwebui -lpolicy -lcommon -lpolicy $(LIBS_WEB)
 $(B)/vigil-auth: $(B)/obj/webui/auth/main.o $(B)/libauth.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lauth -lpolicy -lcommon $(LIBS_AUTH)
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lauth -lpolicy -lcommon -lpolicy $(LIBS_AUTH)
 $(B)/vigil: $(B)/obj/cli/main.o $(B)/libcli.a $(B)/libpolicy.a $(B)/libcommon.a $(LIBDEPS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lcli -lpolicy -lcommon $(LIBS_CLI)
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $(filter %.o,$^) -L$(B) -lcli -lpolicy -lcommon -lpolicy $(LIBS_CLI)
 
 ALLARCH = $(B)/libmonitor.a $(B)/libwebui.a $(B)/libauth.a $(B)/libprivd.a $(B)/libcli.a $(B)/libpolicy.a $(B)/libcommon.a
 ARCHLINK = -L$(B) -lmonitor -lwebui -lauth -lprivd -lcli -lpolicy -lcommon -lmonitor -lpolicy -lcommon

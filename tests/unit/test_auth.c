@@ -1,0 +1,933 @@
+/* vigil-auth's decisions without PAM: rules, secrets, groups and roles,
+ * rate limits, session ids, the pending table, constant-time compare, and
+ * the login orchestration with PAM and NSS replaced by stubs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <crypt.h>
+#include <errno.h>
+#include <security/pam_appl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "policy/policy.h"
+#include "webui/auth/auth.h"
+
+/* ---- helpers ---- */
+
+static struct msg_auth_rule *
+rule(enum auth_rule_kind kind, const char *name, enum auth_secret_type st,
+    const char *secret, enum web_role role, const char *scope_csv)
+{
+	static struct msg_auth_rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = (uint8_t)kind;
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	r.secret_type = (uint8_t)st;
+	snprintf(r.secret, sizeof(r.secret), "%s", secret != NULL ? secret : "");
+	r.role = (uint8_t)role;
+	if (scope_csv != NULL) {
+		char buf[512], *save = NULL;
+
+		snprintf(buf, sizeof(buf), "%s", scope_csv);
+		for (char *t = strtok_r(buf, ",", &save); t != NULL;
+		    t = strtok_r(NULL, ",", &save))
+			snprintf(r.scope[r.nscope++], MSG_SCOPE_LEN, "%s", t);
+	}
+	return &r;
+}
+
+static void
+add_ok(struct auth_rules *rs, const struct msg_auth_rule *r)
+{
+	const char *why = NULL;
+
+	if (!auth_rules_add(rs, r, &why))
+		fail_msg("rule '%s' refused: %s", r->name, why);
+}
+
+static void
+ready(struct auth_rules *rs, const char *service)
+{
+	struct msg_auth_ready m;
+	const char *why = NULL;
+
+	memset(&m, 0, sizeof(m));
+	m.nrules = (uint32_t)rs->nreceived;
+	snprintf(m.pam_service, sizeof(m.pam_service), "%s", service);
+	m.session_ttl_s = 3600;
+	if (!auth_rules_ready(rs, &m, &why))
+		fail_msg("AUTH_READY refused: %s", why);
+}
+
+static char *
+make_hash(const char *prefix, const char *password)
+{
+	static char out[CRYPT_OUTPUT_SIZE];
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data cd;
+
+	assert_non_null(crypt_gensalt_rn(prefix, 0, NULL, 0, salt, sizeof(salt)));
+	memset(&cd, 0, sizeof(cd));
+	assert_non_null(crypt_rn(password, salt, &cd, sizeof(cd)));
+	snprintf(out, sizeof(out), "%s", cd.output);
+	assert_true(out[0] == '$');
+	return out;
+}
+
+/* ---- constant-time compare ---- */
+
+static void
+test_ct_compare(void **state)
+{
+	(void)state;
+	assert_true(auth_ct_equal("abcd", "abcd", 4));
+	assert_false(auth_ct_equal("abcd", "abce", 4));
+	assert_false(auth_ct_equal("xbcd", "abcd", 4));
+	assert_true(auth_ct_streq("secret", "secret"));
+	assert_false(auth_ct_streq("secret", "secret2"));	/* prefix */
+	assert_false(auth_ct_streq("secret2", "secret"));
+	assert_false(auth_ct_streq("", "x"));
+	assert_true(auth_ct_streq("", ""));
+	assert_false(auth_ct_streq("Secret", "secret"));
+}
+
+/* ---- rule validation: garbage from the monitor is refused ---- */
+
+static void
+test_rules_refuse_garbage(void **state)
+{
+	struct auth_rules rs;
+	struct msg_auth_rule *r;
+	const char *why;
+
+	(void)state;
+	auth_rules_init(&rs);
+	why = NULL;
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "", SECRET_CLEARTEXT, "x",
+	    ROLE_READONLY, NULL), &why));
+	assert_non_null(why);
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "a", SECRET_NONE, "x",
+	    ROLE_READONLY, NULL), &why));
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "a", SECRET_CLEARTEXT, "",
+	    ROLE_READONLY, NULL), &why));
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "a", 9, "x",
+	    ROLE_READONLY, NULL), &why));
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_GROUP, "g", SECRET_CLEARTEXT, "x",
+	    ROLE_READONLY, NULL), &why));
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_GROUP_MEMBER, "u", SECRET_NONE, "",
+	    ROLE_READONLY, NULL), &why));
+	r = rule(AUTH_RULE_GROUP, "g", SECRET_NONE, NULL, ROLE_READONLY, NULL);
+	r->role = 7;
+	assert_false(auth_rules_add(&rs, r, &why));
+	r = rule(AUTH_RULE_GROUP, "g", SECRET_NONE, NULL, ROLE_READONLY, "a");
+	r->scope[0][0] = '\0';
+	assert_false(auth_rules_add(&rs, r, &why));
+	r = rule(AUTH_RULE_GROUP, "g", SECRET_NONE, NULL, ROLE_READONLY, NULL);
+	r->kind = 3;
+	assert_false(auth_rules_add(&rs, r, &why));
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "a", SECRET_MD5,
+	    "$2b$05$abcdefghijklmnopqrstuv", ROLE_READONLY, NULL), &why));
+	assert_non_null(strstr(why, "md5"));
+	/* Duplicates: the first wins, the second is refused. */
+	add_ok(&rs, rule(AUTH_RULE_USER, "a", SECRET_CLEARTEXT, "x", ROLE_READONLY, NULL));
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "a", SECRET_CLEARTEXT, "y",
+	    ROLE_READWRITE, NULL), &why));
+	assert_int_equal(rs.n, 1);
+	/* Every message counts towards AUTH_READY's total, refused or not. */
+	assert_int_equal(rs.nreceived, 12);
+	ready(&rs, "");
+	assert_false(auth_rules_add(&rs, rule(AUTH_RULE_USER, "b", SECRET_CLEARTEXT, "x",
+	    ROLE_READONLY, NULL), &why));
+	auth_rules_free(&rs);
+}
+
+static void
+test_ready_checks(void **state)
+{
+	struct auth_rules rs;
+	struct msg_auth_ready m;
+	const char *why = NULL;
+
+	(void)state;
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_USER, "a", SECRET_CLEARTEXT, "x", ROLE_READONLY, NULL));
+	memset(&m, 0, sizeof(m));
+	m.nrules = 2;	/* one was sent */
+	assert_false(auth_rules_ready(&rs, &m, &why));
+	m.nrules = 1;
+	m.session_ttl_s = AUTH_TTL_MAX_S + 1;
+	assert_false(auth_rules_ready(&rs, &m, &why));
+	m.session_ttl_s = 0;
+	snprintf(m.pam_service, sizeof(m.pam_service), "login");
+	assert_true(auth_rules_ready(&rs, &m, &why));
+	assert_int_equal(rs.ttl_s, AUTH_DEFAULT_TTL_S);
+	/* No group rule: PAM could grant nothing, so it is not used. */
+	assert_string_equal(rs.pam_service, "");
+	assert_false(auth_rules_ready(&rs, &m, &why));	/* twice */
+	auth_rules_free(&rs);
+
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_GROUP, "g", SECRET_NONE, NULL, ROLE_READONLY, NULL));
+	m.nrules = 1;
+	m.pam_service[0] = '\0';
+	assert_true(auth_rules_ready(&rs, &m, &why));
+	assert_string_equal(rs.pam_service, AUTH_DEFAULT_PAM);
+	auth_rules_free(&rs);
+}
+
+/* ---- control-file user secrets ---- */
+
+static void
+test_user_cleartext(void **state)
+{
+	struct auth_rules rs;
+	const struct msg_auth_rule *r;
+
+	(void)state;
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "monit", ROLE_READWRITE, NULL));
+	r = auth_rules_find_user(&rs, "admin");
+	assert_non_null(r);
+	assert_null(auth_rules_find_user(&rs, "Admin"));
+	assert_true(auth_secret_verify(r, "monit"));
+	assert_false(auth_secret_verify(r, "Monit"));
+	assert_false(auth_secret_verify(r, "monit "));
+	assert_false(auth_secret_verify(r, "moni"));
+	assert_false(auth_secret_verify(r, ""));
+	auth_rules_free(&rs);
+}
+
+static void
+test_user_crypt_hashes(void **state)
+{
+	static const char *const prefixes[] = { "$y$", "$2b$", "$6$", "$5$", "$1$" };
+	struct auth_rules rs;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		const struct msg_auth_rule *r;
+		char name[16];
+
+		auth_rules_init(&rs);
+		snprintf(name, sizeof(name), "u%zu", i);
+		add_ok(&rs, rule(AUTH_RULE_USER, name,
+		    strcmp(prefixes[i], "$1$") == 0 ? SECRET_MD5 : SECRET_CRYPT,
+		    make_hash(prefixes[i], "correct horse"), ROLE_READONLY, NULL));
+		r = auth_rules_find_user(&rs, name);
+		assert_non_null(r);
+		if (!auth_secret_verify(r, "correct horse"))
+			fail_msg("%s hash: good password refused", prefixes[i]);
+		if (auth_secret_verify(r, "correct horsE"))
+			fail_msg("%s hash: bad password accepted", prefixes[i]);
+		assert_false(auth_secret_verify(r, ""));
+		auth_rules_free(&rs);
+	}
+	/* htpasswd -d (DES) and -B ($2y$) hashes, as the monitor forwards them. */
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_USER, "des", SECRET_CRYPT, "abJnggxhB/yWI", ROLE_READONLY,
+	    NULL));
+	add_ok(&rs, rule(AUTH_RULE_USER, "b2y", SECRET_CRYPT,
+	    "$2y$05$abcdefghijklmnopqrstuuWG29KuyeAicPCJODk1zjyGvyQUU2awu", ROLE_READONLY, NULL));
+	assert_true(auth_secret_verify(auth_rules_find_user(&rs, "des"), "password"));
+	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "des"), "passwort"));
+	assert_true(auth_secret_verify(auth_rules_find_user(&rs, "b2y"), "password"));
+	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b2y"), "passwor"));
+	auth_rules_free(&rs);
+	/* A broken hash never matches (crypt fails with "*0"). */
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_USER, "b", SECRET_CRYPT, "*0", ROLE_READONLY, NULL));
+	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b"), "*0"));
+	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b"), "x"));
+	auth_rules_free(&rs);
+}
+
+/* ---- MD5 and apr1 (htpasswd -m) ---- */
+
+static void
+test_md5_rfc1321(void **state)
+{
+	static const struct { const char *in, *hex; } v[] = {
+		{ "", "d41d8cd98f00b204e9800998ecf8427e" },
+		{ "a", "0cc175b9c0f1b6a831c399e269772661" },
+		{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
+		{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
+		{ "abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b" },
+		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+		  "d174ab98d277d9f5a5611c2c9f419d9f" },
+		{ "1234567890123456789012345678901234567890123456789012345678901234567890"
+		  "1234567890", "57edf4a22be3c955ac49da2e2107b67a" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint8_t d[16];
+		char hex[33];
+
+		auth_md5(v[i].in, strlen(v[i].in), d);
+		for (int k = 0; k < 16; k++)
+			sprintf(hex + 2 * k, "%02x", d[k]);
+		assert_string_equal(hex, v[i].hex);
+	}
+}
+
+static void
+test_apr1_vectors(void **state)
+{
+	/* From `openssl passwd -apr1 -salt S PASSWORD`. */
+	static const struct { const char *pw, *hash; } v[] = {
+		{ "password", "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1" },
+		{ "", "$apr1$x$tMwYqBfQwi3FYAr0aJc8M/" },
+		{ "a much longer password that spans several md5 blocks for sure....",
+		  "$apr1$Zz9./$gA7lqFwXhLVg4sPEVrKi11" },
+	};
+	char out[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_true(auth_md5crypt(v[i].pw, v[i].hash, out, sizeof(out)));
+		assert_string_equal(out, v[i].hash);
+	}
+	/* "$1$" is the same algorithm: agree with openssl and libcrypt. */
+	assert_true(auth_md5crypt("pw", "$1$saltsalt$", out, sizeof(out)));
+	assert_string_equal(out, "$1$saltsalt$6SNdNaZLKst2LlSm7oPPL1");
+	{
+		const char *h = make_hash("$1$", "libcrypt agrees");
+
+		assert_true(auth_md5crypt("libcrypt agrees", h, out, sizeof(out)));
+		assert_string_equal(out, h);
+	}
+	assert_false(auth_md5crypt("pw", "$2b$xx", out, sizeof(out)));
+	assert_false(auth_md5crypt("pw", "$apr1$abcdefgh$", out, 20));	/* too short */
+}
+
+static void
+test_user_apr1(void **state)
+{
+	struct auth_rules rs;
+	const struct msg_auth_rule *r;
+
+	(void)state;
+	auth_rules_init(&rs);
+	add_ok(&rs, rule(AUTH_RULE_USER, "web", SECRET_MD5,
+	    "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1", ROLE_RESTART, NULL));
+	add_ok(&rs, rule(AUTH_RULE_USER, "web2", SECRET_CRYPT,
+	    "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1", ROLE_RESTART, NULL));
+	r = auth_rules_find_user(&rs, "web");
+	assert_true(auth_secret_verify(r, "password"));
+	assert_false(auth_secret_verify(r, "Password"));
+	assert_false(auth_secret_verify(r, "password1"));
+	r = auth_rules_find_user(&rs, "web2");
+	assert_true(auth_secret_verify(r, "password"));
+	assert_false(auth_secret_verify(r, "passwor"));
+	auth_rules_free(&rs);
+}
+
+/* ---- groups and roles ---- */
+
+static struct auth_rules grs;
+
+static void
+group_rules(void)
+{
+	auth_rules_init(&grs);
+	add_ok(&grs, rule(AUTH_RULE_GROUP, "viewers", SECRET_NONE, NULL, ROLE_READONLY, NULL));
+	add_ok(&grs, rule(AUTH_RULE_GROUP, "operators", SECRET_NONE, NULL, ROLE_RESTART, NULL));
+	add_ok(&grs, rule(AUTH_RULE_GROUP, "admins", SECRET_NONE, NULL, ROLE_READWRITE, NULL));
+	add_ok(&grs, rule(AUTH_RULE_GROUP, "webteam", SECRET_NONE, NULL, ROLE_RESTART,
+	    "nginx,apache"));
+	add_ok(&grs, rule(AUTH_RULE_GROUP, "dbteam", SECRET_NONE, NULL, ROLE_RESTART,
+	    "mysql,apache"));
+	add_ok(&grs, rule(AUTH_RULE_GROUP, "dbview", SECRET_NONE, NULL, ROLE_READONLY,
+	    "postgresql"));
+	/* set group admins users ops-lead ; set group operators users op1 */
+	add_ok(&grs, rule(AUTH_RULE_GROUP_MEMBER, "ops-lead", SECRET_NONE, "admins",
+	    ROLE_READONLY, NULL));
+	add_ok(&grs, rule(AUTH_RULE_GROUP_MEMBER, "op1", SECRET_NONE, "operators",
+	    ROLE_READONLY, NULL));
+	ready(&grs, "vigil");
+}
+
+static int
+groups_setup(void **state)
+{
+	(void)state;
+	group_rules();
+	return 0;
+}
+
+static int
+groups_teardown(void **state)
+{
+	(void)state;
+	auth_rules_free(&grs);
+	return 0;
+}
+
+static void
+test_group_single(void **state)
+{
+	const char *g1[] = { "users", "viewers" };
+	struct auth_grant g;
+
+	(void)state;
+	assert_true(auth_grant_from_groups(&grs, "alice", g1, 2, &g));
+	assert_int_equal(g.role, ROLE_READONLY);
+	assert_int_equal(g.nscope, 0);
+	assert_string_equal(g.user, "alice");
+}
+
+static void
+test_group_best_role_wins(void **state)
+{
+	const char *gs[] = { "viewers", "admins", "operators" };
+	struct auth_grant g;
+
+	(void)state;
+	assert_true(auth_grant_from_groups(&grs, "bob", gs, 3, &g));
+	assert_int_equal(g.role, ROLE_READWRITE);
+	assert_int_equal(g.nscope, 0);
+}
+
+static void
+test_group_scope_union(void **state)
+{
+	const char *gs[] = { "webteam", "dbteam", "dbview" };
+	struct auth_grant g;
+
+	(void)state;
+	assert_true(auth_grant_from_groups(&grs, "carol", gs, 3, &g));
+	assert_int_equal(g.role, ROLE_RESTART);
+	/* Union of the restart rules, once each; dbview's readonly scope is
+	 * not carried over to restart. */
+	assert_int_equal(g.nscope, 3);
+	assert_string_equal(g.scope[0], "nginx");
+	assert_string_equal(g.scope[1], "apache");
+	assert_string_equal(g.scope[2], "mysql");
+}
+
+static void
+test_group_unscoped_rule_means_all(void **state)
+{
+	const char *gs[] = { "webteam", "operators" };
+	struct auth_grant g;
+
+	(void)state;
+	assert_true(auth_grant_from_groups(&grs, "dave", gs, 2, &g));
+	assert_int_equal(g.role, ROLE_RESTART);
+	assert_int_equal(g.nscope, 0);
+}
+
+static void
+test_group_set_group_members(void **state)
+{
+	const char *none[] = { "users" };
+	struct auth_grant g;
+
+	(void)state;
+	/* ops-lead is in no system group with a rule, but in `set group admins`. */
+	assert_true(auth_grant_from_groups(&grs, "ops-lead", none, 1, &g));
+	assert_int_equal(g.role, ROLE_READWRITE);
+	assert_true(auth_grant_from_groups(&grs, "op1", NULL, 0, &g));
+	assert_int_equal(g.role, ROLE_RESTART);
+	/* Membership is by exact user name. */
+	assert_false(auth_grant_from_groups(&grs, "op", NULL, 0, &g));
+	assert_false(auth_grant_from_groups(&grs, "op1x", NULL, 0, &g));
+}
+
+static void
+test_group_no_rule_fails(void **state)
+{
+	const char *gs[] = { "users", "audio", "admin" /* not "admins" */ };
+	struct auth_grant g;
+
+	(void)state;
+	assert_false(auth_grant_from_groups(&grs, "eve", gs, 3, &g));
+	assert_false(auth_grant_from_groups(&grs, "eve", NULL, 0, &g));
+	/* A GROUP_MEMBER rule's name is a user, never a group. */
+	{
+		const char *trick[] = { "op1" };
+
+		assert_false(auth_grant_from_groups(&grs, "mallory", trick, 1, &g));
+	}
+}
+
+static void
+test_group_scope_overflow_fails_closed(void **state)
+{
+	struct auth_rules rs;
+	struct msg_auth_rule *r;
+	const char *gs[] = { "a", "b" };
+	struct auth_grant g;
+
+	(void)state;
+	auth_rules_init(&rs);
+	for (int k = 0; k < 2; k++) {
+		r = rule(AUTH_RULE_GROUP, gs[k], SECRET_NONE, NULL, ROLE_RESTART, NULL);
+		r->nscope = MSG_SCOPE_MAX;
+		for (int i = 0; i < MSG_SCOPE_MAX; i++)
+			snprintf(r->scope[i], MSG_SCOPE_LEN, "svc%d_%d", k, i);
+		add_ok(&rs, r);
+	}
+	ready(&rs, "vigil");
+	assert_true(auth_grant_from_groups(&rs, "u", gs, 2, &g));
+	assert_int_equal(g.nscope, MSG_SCOPE_MAX);	/* never 0 = all */
+	auth_rules_free(&rs);
+}
+
+/* ---- rate limiting ---- */
+
+static void
+test_ratelimit(void **state)
+{
+	static struct auth_ratelimit rl;
+	uint64_t t = 1000000;
+
+	(void)state;
+	auth_rl_init(&rl);
+	for (int i = 0; i < AUTH_RL_MAX_FAILS - 1; i++) {
+		auth_rl_fail(&rl, "10.0.0.1", t);
+		assert_false(auth_rl_blocked(&rl, "10.0.0.1", t));
+	}
+	auth_rl_fail(&rl, "10.0.0.1", t + 10);
+	assert_true(auth_rl_blocked(&rl, "10.0.0.1", t + 20));
+	assert_false(auth_rl_blocked(&rl, "10.0.0.2", t + 20));
+	assert_true(auth_rl_blocked(&rl, "10.0.0.1", t + AUTH_RL_WINDOW_MS - 1));
+	assert_false(auth_rl_blocked(&rl, "10.0.0.1", t + AUTH_RL_WINDOW_MS));
+	/* A new window starts counting from one. */
+	auth_rl_fail(&rl, "10.0.0.1", t + AUTH_RL_WINDOW_MS);
+	assert_false(auth_rl_blocked(&rl, "10.0.0.1", t + AUTH_RL_WINDOW_MS + 1));
+	/* Table full of other keys: still bounded, still working. */
+	for (int i = 0; i < 3 * AUTH_RL_SLOTS; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "k%d", i);
+		auth_rl_fail(&rl, key, t + 2 * AUTH_RL_WINDOW_MS);
+	}
+	for (int i = 0; i < AUTH_RL_MAX_FAILS; i++)
+		auth_rl_fail(&rl, "victim", t + 2 * AUTH_RL_WINDOW_MS);
+	assert_true(auth_rl_blocked(&rl, "victim", t + 2 * AUTH_RL_WINDOW_MS));
+}
+
+/* ---- session ids and the pending table ---- */
+
+static void
+test_sid_format(void **state)
+{
+	char a[MSG_SID_LEN], b[MSG_SID_LEN];
+
+	(void)state;
+	assert_true(auth_sid_new(a));
+	assert_true(auth_sid_new(b));
+	assert_int_equal(strlen(a), 64);
+	assert_true(auth_sid_valid(a));
+	assert_string_not_equal(a, b);
+	for (int i = 0; i < 64; i++)
+		assert_non_null(strchr("0123456789abcdef", a[i]));
+	assert_false(auth_sid_valid("abc"));
+	a[10] = 'A';
+	assert_false(auth_sid_valid(a));
+	a[10] = 'g';
+	assert_false(auth_sid_valid(a));
+}
+
+static void
+test_pending_table(void **state)
+{
+	static struct auth_pending_table t;
+	struct auth_pending *p;
+	char sid[MSG_SID_LEN];
+
+	(void)state;
+	auth_pending_init(&t);
+	for (int i = 0; i < AUTH_PENDING_MAX; i++) {
+		assert_true(auth_sid_new(sid));
+		assert_non_null(auth_pending_add(&t, (uint32_t)i, sid, "u", ROLE_READONLY,
+		    1000));
+	}
+	assert_null(auth_pending_add(&t, 99, sid, "u", ROLE_READONLY, 1000));	/* bounded */
+	p = auth_pending_find(&t, sid);
+	assert_non_null(p);
+	assert_int_equal(p->req, AUTH_PENDING_MAX - 1);
+	auth_pending_remove(p);
+	assert_null(auth_pending_find(&t, sid));
+	assert_null(auth_pending_find(&t, ""));
+	assert_null(auth_pending_expired(&t, 1000 + AUTH_PENDING_TIMEOUT_MS - 1));
+	assert_non_null(auth_pending_expired(&t, 1000 + AUTH_PENDING_TIMEOUT_MS));
+	assert_non_null(auth_pending_add(&t, 100, "x", "u", ROLE_READONLY, 2000));
+}
+
+static void
+test_delay_queue(void **state)
+{
+	static struct auth_delay_queue q;
+	uint32_t req;
+
+	(void)state;
+	auth_delay_init(&q);
+	assert_int_equal(auth_delay_next(&q), 0);
+	assert_false(auth_delay_pop(&q, 5000, &req));
+	assert_true(auth_delay_add(&q, 2, 3000));
+	assert_true(auth_delay_add(&q, 1, 2000));
+	assert_int_equal(auth_delay_next(&q), 2000);
+	assert_false(auth_delay_pop(&q, 1999, &req));	/* not before it is due */
+	assert_true(auth_delay_pop(&q, 5000, &req));
+	assert_int_equal(req, 1);			/* oldest first */
+	assert_true(auth_delay_pop(&q, 5000, &req));
+	assert_int_equal(req, 2);
+	assert_false(auth_delay_pop(&q, 5000, &req));
+	for (int i = 0; i < AUTH_DELAYED_MAX; i++)
+		assert_true(auth_delay_add(&q, (uint32_t)i, 1000));
+	assert_false(auth_delay_add(&q, 9999, 1000));	/* bounded */
+}
+
+/* ---- the whole login decision, PAM and NSS stubbed ---- */
+
+static int pam_calls;
+static const char *pam_user_ok = "sysuser";
+static const char *pam_pass_ok = "syspass";
+
+static int
+stub_pam(const char *service, const char *user, const char *password,
+    const char *rhost)
+{
+	pam_calls++;
+	assert_non_null(rhost);
+	assert_string_equal(service, "vigil-svc");
+	return strcmp(user, pam_user_ok) == 0 && strcmp(password, pam_pass_ok) == 0 ?
+	    PAM_SUCCESS : PAM_AUTH_ERR;
+}
+
+static size_t
+stub_groups(const char *user, char buf[][MSG_NAME_LEN], const char **names, size_t max)
+{
+	(void)max;
+	if (strcmp(user, pam_user_ok) != 0)
+		return 0;
+	snprintf(buf[0], MSG_NAME_LEN, "users");
+	snprintf(buf[1], MSG_NAME_LEN, "operators");
+	names[0] = buf[0];
+	names[1] = buf[1];
+	return 2;
+}
+
+static struct auth_ctx lctx;
+
+static int
+login_setup(void **state)
+{
+	(void)state;
+	auth_ctx_init(&lctx);
+	lctx.pam_check = stub_pam;
+	lctx.system_groups = stub_groups;
+	pam_calls = 0;
+	return 0;
+}
+
+static int
+login_teardown(void **state)
+{
+	(void)state;
+	auth_ctx_free(&lctx);
+	return 0;
+}
+
+static enum auth_verdict
+try_login(const char *user, const char *password, const char *client, uint64_t now,
+    struct auth_grant *g)
+{
+	struct msg_login m;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.user, sizeof(m.user), "%s", user);
+	snprintf(m.password, sizeof(m.password), "%s", password);
+	snprintf(m.client, sizeof(m.client), "%s", client);
+	return auth_login(&lctx, &m, now, g);
+}
+
+static void
+test_login_not_ready(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READWRITE, NULL));
+	assert_int_equal(try_login("admin", "pw", "1.2.3.4", 1000, &g), AUTH_NOT_READY);
+	ready(&lctx.rules, "vigil-svc");
+	assert_int_equal(try_login("admin", "pw", "1.2.3.4", 1000, &g), AUTH_GRANTED);
+	assert_int_equal(g.role, ROLE_READWRITE);
+}
+
+static void
+test_login_user_rule_and_pam(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READONLY, "nginx"));
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "sysuser", SECRET_CLEARTEXT, "other",
+	    ROLE_READWRITE, NULL));
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "operators", SECRET_NONE, NULL,
+	    ROLE_RESTART, NULL));
+	ready(&lctx.rules, "vigil-svc");
+
+	assert_int_equal(try_login("admin", "pw", "1.1.1.1", 1000, &g), AUTH_GRANTED);
+	assert_int_equal(g.role, ROLE_READONLY);
+	assert_int_equal(g.nscope, 1);
+	assert_string_equal(g.scope[0], "nginx");
+	assert_int_equal(pam_calls, 0);
+	/* A control-file user is authoritative: a wrong password is not
+	 * retried through PAM. */
+	assert_int_equal(try_login("admin", "syspass", "1.1.1.2", 1000, &g), AUTH_DENIED);
+	assert_int_equal(pam_calls, 0);
+	/* sysuser is a control-file user too: its PAM password does not count. */
+	assert_int_equal(try_login("sysuser", "syspass", "1.1.1.3", 1000, &g), AUTH_DENIED);
+	assert_int_equal(pam_calls, 0);
+	assert_int_equal(g.nscope, 0);
+	assert_string_equal(g.user, "");
+}
+
+static void
+test_login_pam_groups(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "operators", SECRET_NONE, NULL,
+	    ROLE_RESTART, "web"));
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "admins", SECRET_NONE, NULL,
+	    ROLE_READWRITE, NULL));
+	ready(&lctx.rules, "vigil-svc");
+	assert_int_equal(try_login("sysuser", "syspass", "1.1.1.1", 1000, &g), AUTH_GRANTED);
+	assert_int_equal(pam_calls, 1);
+	assert_int_equal(g.role, ROLE_RESTART);
+	assert_int_equal(g.nscope, 1);
+	assert_string_equal(g.user, "sysuser");
+	assert_int_equal(try_login("sysuser", "nope", "1.1.1.1", 1000, &g), AUTH_DENIED);
+	assert_int_equal(try_login("ghost", "syspass", "1.1.1.1", 1000, &g), AUTH_DENIED);
+}
+
+static void
+test_login_pam_but_no_matching_group(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "admins", SECRET_NONE, NULL,
+	    ROLE_READWRITE, NULL));
+	ready(&lctx.rules, "vigil-svc");
+	/* PAM says yes, but no group rule matches: no login. */
+	assert_int_equal(try_login("sysuser", "syspass", "1.1.1.1", 1000, &g), AUTH_DENIED);
+	assert_int_equal(pam_calls, 1);
+}
+
+static void
+test_login_no_pam_without_group_rules(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READWRITE, NULL));
+	ready(&lctx.rules, "vigil-svc");
+	assert_int_equal(try_login("sysuser", "syspass", "1.1.1.1", 1000, &g), AUTH_DENIED);
+	assert_int_equal(pam_calls, 0);
+}
+
+static void
+test_login_rate_limited(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READWRITE, NULL));
+	ready(&lctx.rules, "vigil-svc");
+	for (int i = 0; i < AUTH_RL_MAX_FAILS; i++)
+		assert_int_equal(try_login("admin", "bad", "9.9.9.9", 1000, &g), AUTH_DENIED);
+	/* Per client: even the right password is not checked now. */
+	assert_int_equal(try_login("admin", "pw", "9.9.9.9", 1001, &g), AUTH_THROTTLED);
+	/* Per user: from another address too. */
+	assert_int_equal(try_login("admin", "pw", "8.8.8.8", 1001, &g), AUTH_THROTTLED);
+	/* Another user from another address is unaffected. */
+	assert_int_equal(try_login("other", "x", "7.7.7.7", 1001, &g), AUTH_DENIED);
+	/* After the window, the right password works again. */
+	assert_int_equal(try_login("admin", "pw", "9.9.9.9", 1000 + AUTH_RL_WINDOW_MS, &g),
+	    AUTH_GRANTED);
+}
+
+static void
+test_login_bad_input(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READWRITE, NULL));
+	ready(&lctx.rules, "vigil-svc");
+	assert_int_equal(try_login("", "pw", "1.1.1.1", 1000, &g), AUTH_BAD_INPUT);
+	assert_int_equal(try_login("admin", "", "1.1.1.2", 1000, &g), AUTH_BAD_INPUT);
+	assert_int_equal(try_login("adm\nin", "pw", "1.1.1.3", 1000, &g), AUTH_BAD_INPUT);
+	assert_int_equal(try_login("admin\x7f", "pw", "1.1.1.4", 1000, &g), AUTH_BAD_INPUT);
+	assert_int_equal(pam_calls, 0);
+}
+
+/* Random rules and logins (as a compromised peer could send them after
+ * decoding): nothing crashes, and a grant always comes from a rule. */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static void
+rnd_str(char *dst, size_t size)
+{
+	static const char alphabet[] = "ab$\x01'\n:*@ ";
+	size_t n = rnd() % 4 == 0 ? size - 1 : rnd() % 4;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = alphabet[rnd() % (sizeof(alphabet) - 1)];
+	dst[n] = '\0';
+}
+
+static void
+test_random_rules_and_logins(void **state)
+{
+	static struct msg_auth_rule r;
+	static struct msg_login m;
+	struct auth_grant g;
+
+	(void)state;
+	for (int round = 0; round < 40; round++) {
+		const char *why;
+
+		login_setup(NULL);
+		for (int i = 0; i < 30; i++) {
+			memset(&r, 0, sizeof(r));
+			r.kind = (uint8_t)(rnd() % 5);
+			rnd_str(r.name, sizeof(r.name));
+			r.secret_type = (uint8_t)(rnd() % 5);
+			rnd_str(r.secret, sizeof(r.secret));
+			r.role = (uint8_t)(rnd() % 4);
+			r.nscope = (uint16_t)(rnd() % 3);
+			for (unsigned k = 0; k < r.nscope; k++)
+				rnd_str(r.scope[k], sizeof(r.scope[k]));
+			why = NULL;
+			if (!auth_rules_add(&lctx.rules, &r, &why))
+				assert_non_null(why);
+		}
+		ready(&lctx.rules, "vigil-svc");
+		for (int i = 0; i < 30; i++) {
+			memset(&m, 0, sizeof(m));
+			rnd_str(m.user, sizeof(m.user));
+			rnd_str(m.password, sizeof(m.password));
+			rnd_str(m.client, sizeof(m.client));
+			if (auth_login(&lctx, &m, 1000 + (uint64_t)i, &g) == AUTH_GRANTED) {
+				const struct msg_auth_rule *u =
+				    auth_rules_find_user(&lctx.rules, m.user);
+
+				assert_true(g.role <= ROLE_MAX);
+				assert_string_equal(g.user, m.user);
+				/* Only control-file users can pass: the PAM stub
+				 * knows "sysuser" alone. */
+				assert_non_null(u);
+			}
+		}
+		login_teardown(NULL);
+	}
+}
+
+/* The policy is data: sorted by name, a reason for every entry, and the
+ * things auth must never do are not in it. */
+static void
+test_seccomp_policy_table(void **state)
+{
+	const struct seccomp_policy *p = &seccomp_policy_auth;
+	static const char *const never[] = {
+		"execve", "execveat", "ptrace", "setuid", "setgid", "setresuid",
+		"setresgid", "setgroups", "socket", "connect", "bind", "listen",
+		"accept", "accept4", "sendto", "fork", "vfork", "clone", "clone3",
+		"mount", "chroot", "unshare", "setns", "process_vm_writev", "kill",
+	};
+
+	(void)state;
+	assert_true(p->nallow > 0);
+	for (size_t i = 0; i < p->nallow; i++) {
+		assert_non_null(p->allow[i].why);
+		assert_true(strlen(p->allow[i].why) > 5);
+		if (i > 0 && strcmp(p->allow[i - 1].name, p->allow[i].name) > 0)
+			fail_msg("seccomp_auth: %s listed after %s", p->allow[i].name,
+			    p->allow[i - 1].name);
+		for (size_t k = 0; k < sizeof(never) / sizeof(never[0]); k++)
+			if (strcmp(p->allow[i].name, never[k]) == 0)
+				fail_msg("seccomp_auth allows %s", never[k]);
+	}
+	/* socket() fails softly, with the errno libpam takes for "no audit". */
+	assert_int_equal(p->ndeny, 1);
+	assert_string_equal(p->deny[0].name, "socket");
+	assert_int_equal(p->deny[0].err, EAFNOSUPPORT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest basic[] = {
+		cmocka_unit_test(test_ct_compare),
+		cmocka_unit_test(test_rules_refuse_garbage),
+		cmocka_unit_test(test_ready_checks),
+		cmocka_unit_test(test_user_cleartext),
+		cmocka_unit_test(test_user_crypt_hashes),
+		cmocka_unit_test(test_md5_rfc1321),
+		cmocka_unit_test(test_apr1_vectors),
+		cmocka_unit_test(test_user_apr1),
+		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_sid_format),
+		cmocka_unit_test(test_pending_table),
+		cmocka_unit_test(test_delay_queue),
+		cmocka_unit_test(test_seccomp_policy_table),
+		cmocka_unit_test(test_group_scope_overflow_fails_closed),
+	};
+	const struct CMUnitTest groups[] = {
+		cmocka_unit_test(test_group_single),
+		cmocka_unit_test(test_group_best_role_wins),
+		cmocka_unit_test(test_group_scope_union),
+		cmocka_unit_test(test_group_unscoped_rule_means_all),
+		cmocka_unit_test(test_group_set_group_members),
+		cmocka_unit_test(test_group_no_rule_fails),
+	};
+	const struct CMUnitTest logins[] = {
+		cmocka_unit_test_setup_teardown(test_login_not_ready, login_setup, login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_user_rule_and_pam, login_setup,
+		    login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_pam_groups, login_setup, login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_pam_but_no_matching_group, login_setup,
+		    login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_no_pam_without_group_rules, login_setup,
+		    login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_rate_limited, login_setup,
+		    login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_bad_input, login_setup, login_teardown),
+		cmocka_unit_test(test_random_rules_and_logins),
+	};
+	int rc = 0;
+
+	log_init("test_auth", 0);
+	rc |= cmocka_run_group_tests_name("auth basics", basic, NULL, NULL);
+	rc |= cmocka_run_group_tests_name("auth groups", groups, groups_setup, groups_teardown);
+	rc |= cmocka_run_group_tests_name("auth logins", logins, NULL, NULL);
+	return rc;
+}
