@@ -177,7 +177,4 @@ bench: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-# libcommon's IPC code needs the rule tables of libpolicy: link it after.
-$(B)/vigil: LIBS_CLI += -lpolicy
-
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
