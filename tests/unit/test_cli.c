@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -382,6 +383,55 @@ test_converse_hostile(void **state)
 }
 
 static void
+test_run_capture(void **state)
+{
+	char *ok[] = { (char *)"/bin/sh", (char *)"-c",
+	    (char *)"echo out; echo err >&2; exit 3", NULL };
+	/* Far more than the buffers hold: must be drained, not deadlock. */
+	char *big[] = { (char *)"/bin/sh", (char *)"-c",
+	    (char *)"head -c 1000000 /dev/zero | tr '\\0' x; head -c 300000 /dev/zero >&2", NULL };
+	char *missing[] = { (char *)"/nonexistent/vigil-monitor", NULL };
+	char out[64], err[64];
+	int st;
+
+	(void)state;
+	st = cli_run_capture(ok, out, sizeof(out), err, sizeof(err));
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 3);
+	assert_string_equal(out, "out\n");
+	assert_string_equal(err, "err\n");
+	st = cli_run_capture(big, out, sizeof(out), err, sizeof(err));
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(strlen(out), sizeof(out) - 1);
+	assert_int_equal(strspn(out, "x"), sizeof(out) - 1);
+	st = cli_run_capture(missing, out, sizeof(out), err, sizeof(err));
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 127);
+	assert_non_null(strstr(err, "cannot run"));
+}
+
+static void
+test_find_binaries(void **state)
+{
+	char path[4096];
+
+	(void)state;
+	/* The unit test lives in build/tests/: no sibling vigil-monitor there,
+	 * and the answer, when there is one, is an executable absolute path. */
+	if (cli_find_monitor(path, sizeof(path))) {
+		assert_int_equal(path[0], '/');
+		assert_int_equal(access(path, X_OK), 0);
+	}
+	if (cli_find_vigild("/nonexistent/bin/vigil", path, sizeof(path))) {
+		assert_int_equal(path[0], '/');
+		assert_int_equal(access(path, X_OK), 0);
+	}
+	/* Too small a buffer is a clean failure. */
+	assert_false(cli_find_vigild(NULL, path, 4));
+}
+
+static void
 test_connect_errors(void **state)
 {
 	char longpath[200];
@@ -406,6 +456,8 @@ main(void)
 		cmocka_unit_test(test_converse_ok),
 		cmocka_unit_test(test_converse_refused),
 		cmocka_unit_test(test_converse_hostile),
+		cmocka_unit_test(test_run_capture),
+		cmocka_unit_test(test_find_binaries),
 		cmocka_unit_test(test_connect_errors),
 	};
 
