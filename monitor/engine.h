@@ -165,7 +165,11 @@ struct svc {
 	uint64_t restarts[RULE_HIST_MAX];
 	size_t nrestarts;
 	uint64_t restart_count;
-	int immediate_starts;	/* restarts on a death since the last cycle */
+	int quick_deaths;	/* deaths in a row soon after starting */
+	uint64_t attached_ms;	/* when the pidfd was opened */
+	int retry_tfd;		/* back-off timer of a crash loop */
+	bool retry_armed, retry_due;
+	pid_t pre_start_pid;	/* the pid file's pid before a start */
 	/* host */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
@@ -209,6 +213,9 @@ void do_action(struct svc *s, struct test_state *ts, const struct action *a,
 
 /* engine.c */
 void svc_check(struct svc *s, bool scheduled);
+/* Forget a crash loop's back-off (a person acted, or the process lived). */
+void svc_retry_reset(struct svc *s);
+#define QUICK_DEATH_MS 2000
 void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void svc_update_status(struct svc *s);
