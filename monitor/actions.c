@@ -425,6 +425,7 @@ svc_unmonitor(struct svc *s, bool dependants)
 	process_detach(s);
 	for (size_t i = 0; i < s->nts; i++) {
 		netcheck_cancel(&s->ts[i]);
+		hashjob_cancel(&s->ts[i]);
 		s->ts[i].pending = false;
 		s->ts[i].gen++;
 		s->ts[i].win = (struct rulewin){ 0 };

@@ -633,6 +633,7 @@ engine_free(struct engine *e)
 		process_detach(s);
 		for (size_t k = 0; k < s->nts; k++) {
 			netcheck_cancel(&s->ts[k]);
+			hashjob_cancel(&s->ts[k]);
 			content_free(&s->ts[k]);
 		}
 		if (s->wait_tfd >= 0) {

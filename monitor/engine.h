@@ -101,6 +101,7 @@ struct svc *pending_take(struct pending *p);
 enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 
 struct netcheck;
+struct hashjob;
 
 struct test_state {
 	const struct test *t;	/* config, or engine-owned implicit test */
@@ -112,6 +113,7 @@ struct test_state {
 	bool have_learned_num;
 	int restart_hist_cycles[RULE_HIST_MAX];	/* TEST_RESTARTS unused */
 	struct netcheck *nc;	/* connection test in flight */
+	struct hashjob *hj;	/* checksum of a big file in progress */
 	bool pending;		/* ping in flight */
 	uint32_t gen;		/* drops results of a cancelled ping */
 	struct sockaddr_storage addr;	/* connection target, resolved once */
@@ -243,6 +245,7 @@ pid_t process_match_in(const struct proc_table *t, const void *code, pid_t self)
 
 /* check_file.c */
 void check_file(struct svc *s, bool scheduled);
+void hashjob_cancel(struct test_state *ts);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
