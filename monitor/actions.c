@@ -67,6 +67,21 @@ start_wait_tick(int fd, uint32_t events, void *arg)
 		start_wait_finish(s, true, NULL);
 		return;
 	}
+	if (s->cf->match == NULL && s->cf->path != NULL) {
+		/* The pid file names a new process that is gone already: it
+		 * died before we could watch it.  Say so now, not at the
+		 * start timeout, and let the rule try again. */
+		pid_t fp = pidfile_read(s->cf->path);
+
+		if (fp > 0 && fp != s->pre_start_pid && !proc_alive(fp, NULL)) {
+			s->quick_deaths++;
+			start_wait_finish(s, false, "the process exited right after "
+			    "it started");
+			svc_check(s, false);
+			svc_changed(s);
+			return;
+		}
+	}
 	if (now_ms() >= s->busy_deadline_ms)
 		start_wait_finish(s, false, "no process found after the start program");
 }
@@ -250,6 +265,8 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 	fill_context(s, &ctx, event, desc);
 	rq->kind = kind;
 	rq->is_exec = kind == BUSY_EXEC;
+	if (kind == BUSY_START && s->cf->type == SVC_PROCESS)
+		s->pre_start_pid = s->cf->match == NULL ? pidfile_read(s->cf->path) : -1;
 	if (!rq->is_exec) {
 		rq->token = ++s->run_token;
 		s->busy = kind;
@@ -408,6 +425,7 @@ svc_unmonitor(struct svc *s, bool dependants)
 	process_detach(s);
 	for (size_t i = 0; i < s->nts; i++) {
 		netcheck_cancel(&s->ts[i]);
+		hashjob_cancel(&s->ts[i]);
 		s->ts[i].pending = false;
 		s->ts[i].gen++;
 		s->ts[i].win = (struct rulewin){ 0 };

@@ -93,17 +93,13 @@ watch_parent(struct svc *s)
 	    IN_DELETE);
 }
 
+/* Compare a fresh digest with the expected or learned one. */
 static void
-checksum_test(struct svc *s, struct test_state *ts, bool scheduled)
+checksum_verdict(struct svc *s, struct test_state *ts, const char *hex,
+    bool scheduled)
 {
 	const struct test *t = ts->t;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
 
-	if (!file_digest(s->cf->path, t->hash, hex, sizeof(hex))) {
-		svc_test_result(s, ts, true, scheduled, "cannot compute checksum: %s",
-		    strerror(errno));
-		return;
-	}
 	if (t->expect != NULL && t->op != OP_CHANGED) {
 		bool ok = strcasecmp(hex, t->expect) == 0;
 
@@ -129,6 +125,129 @@ checksum_test(struct svc *s, struct test_state *ts, bool scheduled)
 		return;
 	}
 	svc_test_result(s, ts, false, scheduled, "checksum is %s", hex);
+}
+
+/* A big file is hashed a slice per loop turn, so a pidfd or a connection
+ * check is never kept waiting behind a gigabyte of MD5. */
+#define HASH_SYNC_MAX (4u << 20)
+#define HASH_SLICE (4u << 20)
+
+struct hashjob {
+	struct svc *s;
+	struct test_state *ts;
+	int fd, tfd;
+	EVP_MD_CTX *ctx;
+	bool scheduled;
+};
+
+void
+hashjob_cancel(struct test_state *ts)
+{
+	struct hashjob *hj = ts->hj;
+
+	if (hj == NULL)
+		return;
+	if (hj->tfd >= 0) {
+		ev_del(hj->s->e->m->ev, hj->tfd);
+		close(hj->tfd);
+	}
+	if (hj->fd >= 0)
+		close(hj->fd);
+	EVP_MD_CTX_free(hj->ctx);
+	free(hj);
+	ts->hj = NULL;
+}
+
+static void
+hashjob_step(int fd, uint32_t events, void *arg)
+{
+	static const char digits[] = "0123456789abcdef";
+	struct hashjob *hj = arg;
+	struct svc *s = hj->s;
+	struct test_state *ts = hj->ts;
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	unsigned int mdlen = 0;
+	size_t done = 0;
+	ssize_t n = 1;
+	bool scheduled = hj->scheduled;
+
+	(void)events;
+	ev_timer_ack(fd);
+	while (done < HASH_SLICE && (n = read(hj->fd, buf, sizeof(buf))) > 0) {
+		EVP_DigestUpdate(hj->ctx, buf, (size_t)n);
+		done += (size_t)n;
+	}
+	if (n > 0)
+		return;		/* more next turn: the timer repeats */
+	if (n < 0) {
+		int err = errno;
+
+		hashjob_cancel(ts);
+		svc_test_result(s, ts, true, scheduled, "cannot read for the checksum: %s",
+		    strerror(err));
+		svc_changed(s);
+		return;
+	}
+	EVP_DigestFinal_ex(hj->ctx, md, &mdlen);
+	hashjob_cancel(ts);
+	for (unsigned int i = 0; i < mdlen; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * mdlen] = '\0';
+	checksum_verdict(s, ts, hex, scheduled);
+	svc_changed(s);
+}
+
+static bool
+hashjob_start(struct svc *s, struct test_state *ts, bool scheduled)
+{
+	const struct test *t = ts->t;
+	struct hashjob *hj = xcalloc(1, sizeof(*hj));
+
+	hj->s = s;
+	hj->ts = ts;
+	hj->scheduled = scheduled;
+	hj->tfd = -1;
+	hj->fd = open(s->cf->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	hj->ctx = EVP_MD_CTX_new();
+	ts->hj = hj;
+	if (hj->fd < 0 || hj->ctx == NULL || EVP_DigestInit_ex(hj->ctx,
+	    t->hash == HASH_MD5 ? EVP_md5() : t->hash == HASH_SHA1 ? EVP_sha1() :
+	    EVP_sha256(), NULL) != 1) {
+		hashjob_cancel(ts);
+		return false;
+	}
+	hj->tfd = ev_timer_new(s->e->m->ev, hashjob_step, hj);
+	if (hj->tfd < 0) {
+		hashjob_cancel(ts);
+		return false;
+	}
+	ev_timer_set(hj->tfd, 1, 1);
+	return true;
+}
+
+static void
+checksum_test(struct svc *s, struct test_state *ts, const struct stat *st,
+    bool scheduled)
+{
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (ts->hj != NULL)
+		return;		/* the last one is still being computed */
+	if ((uint64_t)st->st_size > HASH_SYNC_MAX) {
+		if (!hashjob_start(s, ts, scheduled))
+			svc_test_result(s, ts, true, scheduled,
+			    "cannot compute checksum: %s", strerror(errno));
+		return;
+	}
+	if (!file_digest(s->cf->path, ts->t->hash, hex, sizeof(hex))) {
+		svc_test_result(s, ts, true, scheduled, "cannot compute checksum: %s",
+		    strerror(errno));
+		return;
+	}
+	checksum_verdict(s, ts, hex, scheduled);
 }
 
 void
@@ -168,7 +287,7 @@ check_file(struct svc *s, bool scheduled)
 		switch (t->kind) {
 		case TEST_CHECKSUM:
 			if (S_ISREG(st.st_mode))
-				checksum_test(s, ts, scheduled);
+				checksum_test(s, ts, &st, scheduled);
 			break;
 		case TEST_MATCH:
 			if (S_ISREG(st.st_mode) && ts->t->regex != NULL)

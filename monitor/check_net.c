@@ -245,11 +245,15 @@ tls_sni(struct netcheck *nc)
 	const char *h = c->hostheader ? c->hostheader : c->host ? c->host :
 	    nc->s->cf->address;
 	unsigned char tmp[16];
+	char name[256];
 
-	/* SNI carries names, never addresses */
+	/* SNI carries names, never addresses (a copy: OpenSSL's macro casts
+	 * away const) */
 	if (h != NULL && inet_pton(AF_INET, h, tmp) != 1 &&
-	    inet_pton(AF_INET6, h, tmp) != 1)
-		SSL_set_tlsext_host_name(nc->ssl, h);
+	    inet_pton(AF_INET6, h, tmp) != 1 && strlen(h) < sizeof(name)) {
+		strlcpy_v(name, h, sizeof(name));
+		SSL_set_tlsext_host_name(nc->ssl, name);
+	}
 }
 
 /* Decide what the next step is; called after connect and after each step. */

@@ -109,6 +109,10 @@ pidfd_ready(int fd, uint32_t events, void *arg)
 
 	(void)fd;
 	(void)events;
+	if (now_ms() - s->attached_ms < QUICK_DEATH_MS)
+		s->quick_deaths++;
+	else
+		s->quick_deaths = 0;
 	process_detach(s);
 	log_debug("service '%s': process %d exited", s->cf->name, (int)old);
 	if (s->monitor == MON_NOT)
@@ -148,6 +152,7 @@ process_attach(struct svc *s, pid_t pid)
 	process_detach(s);
 	s->pid = pid;
 	s->last_ms = 0;
+	s->attached_ms = now_ms();
 	if (proc_read_one(pid, &pe)) {
 		s->ppid = pe.ppid;
 		s->start_ticks = pe.start_ticks;

@@ -18,6 +18,7 @@ program_done(const struct msg_run_result *r, void *arg)
 {
 	struct progreq *pr = arg;
 	struct svc *s = pending_take(&pr->link);
+	int out_len;
 
 	free(pr);
 	if (s == NULL)
@@ -35,6 +36,15 @@ program_done(const struct msg_run_result *r, void *arg)
 		return;
 	}
 	s->exec_failed = false;
+	{
+		size_t n = strnlen(r->output, sizeof(r->output));
+
+		/* the last line's newline is not part of the message */
+		while (n > 0 && (r->output[n - 1] == '\n' || r->output[n - 1] == '\r' ||
+		    r->output[n - 1] == ' '))
+			n--;
+		out_len = (int)(n > 200 ? 200 : n);
+	}
 	for (size_t i = 0; i < s->nts; i++) {
 		struct test_state *ts = &s->ts[i];
 		const struct test *t = ts->t;
@@ -46,8 +56,8 @@ program_done(const struct msg_run_result *r, void *arg)
 			failed = s->have_status && s->last_status != r->status;
 		else
 			failed = cmp_check(t->op, r->status, t->value);
-		svc_test_result(s, ts, failed, true, "exit status %d%s%.200s",
-		    (int)r->status, r->output[0] ? ": " : "", r->output);
+		svc_test_result(s, ts, failed, true, "exit status %d%s%.*s",
+		    (int)r->status, out_len > 0 ? ": " : "", out_len, r->output);
 	}
 	s->last_status = r->status;
 	s->have_status = true;

@@ -16,7 +16,7 @@
 #include "common/util.h"
 #include "monitor/engine.h"
 
-#define IMMEDIATE_STARTS_PER_CYCLE 3
+#define QUICK_DEATHS_FREE 3	/* restarted at once; then backing off */
 
 /* The implicit rule of every process: "if does not exist then restart". */
 static const struct test implicit_exist = {
@@ -169,20 +169,63 @@ engine_svc_by_name(struct engine *e, const char *name)
 }
 
 /* A process that dies right after each start must not be restarted in a
- * tight loop: a few immediate restarts per cycle, then one per cycle. */
+ * tight loop.  A few quick deaths in a row are restarted at once; after
+ * that each retry waits twice as long as the one before (1 s, 2 s, 4 s ...
+ * up to the poll interval).  A process that lived QUICK_DEATH_MS resets it. */
+static void
+retry_tick(int fd, uint32_t events, void *arg)
+{
+	struct svc *s = arg;
+
+	(void)events;
+	ev_timer_ack(fd);
+	s->retry_armed = false;
+	if (s->monitor == MON_NOT || s->busy != BUSY_NONE || s->pid > 0)
+		return;
+	s->retry_due = true;
+	svc_check(s, false);
+	s->retry_due = false;
+	svc_changed(s);
+}
+
+void
+svc_retry_reset(struct svc *s)
+{
+	s->quick_deaths = 0;
+	s->retry_due = false;
+	if (s->retry_armed && s->retry_tfd >= 0)
+		ev_timer_set(s->retry_tfd, 0, 0);
+	s->retry_armed = false;
+}
+
 static bool
 immediate_allowed(struct svc *s, const struct action *a)
 {
+	uint64_t poll_ms, delay_ms;
+	int shift;
+
 	if (a->kind != ACTION_RESTART && a->kind != ACTION_START)
 		return true;
-	if (s->immediate_starts >= IMMEDIATE_STARTS_PER_CYCLE) {
-		if (s->immediate_starts++ == IMMEDIATE_STARTS_PER_CYCLE)
-			log_warn("service '%s': dies right after each start; next "
-			    "attempt at the next cycle", s->cf->name);
+	if (s->retry_due || s->quick_deaths <= QUICK_DEATHS_FREE)
+		return true;
+	if (s->retry_armed)
 		return false;
-	}
-	s->immediate_starts++;
-	return true;
+	poll_ms = (uint64_t)(s->e->m->cf && s->e->m->cf->poll_s > 0 ?
+	    s->e->m->cf->poll_s : 30) * 1000;
+	shift = s->quick_deaths - QUICK_DEATHS_FREE - 1;
+	delay_ms = shift >= 16 ? poll_ms : (uint64_t)1000 << shift;
+	if (delay_ms > poll_ms)
+		delay_ms = poll_ms;
+	if (s->retry_tfd < 0)
+		s->retry_tfd = ev_timer_new(s->e->m->ev, retry_tick, s);
+	if (s->retry_tfd < 0)
+		return false;	/* the next cycle retries */
+	ev_timer_set(s->retry_tfd, delay_ms, 0);
+	s->retry_armed = true;
+	log_warn("service '%s': died %d times right after starting; next start "
+	    "in %llu ms", s->cf->name, s->quick_deaths,
+	    (unsigned long long)delay_ms);
+	return false;
 }
 
 void
@@ -342,10 +385,8 @@ svc_check(struct svc *s, bool scheduled)
 	case SVC_TYPE_COUNT:
 		break;
 	}
-	if (scheduled) {
+	if (scheduled)
 		restart_limits(s);
-		s->immediate_starts = 0;
-	}
 	if (s->monitor == MON_INIT && s->busy == BUSY_NONE)
 		s->monitor = MON_YES;
 	svc_update_status(s);
@@ -499,6 +540,7 @@ engine_new(struct monitor *m)
 		s->index = i;
 		s->pidfd = -1;
 		s->wait_tfd = -1;
+		s->retry_tfd = -1;
 		s->inotify_wd = -1;
 		s->mode = sv->mode;
 		/* manual mode and "onreboot nostart" wait to be started; the
@@ -591,11 +633,16 @@ engine_free(struct engine *e)
 		process_detach(s);
 		for (size_t k = 0; k < s->nts; k++) {
 			netcheck_cancel(&s->ts[k]);
+			hashjob_cancel(&s->ts[k]);
 			content_free(&s->ts[k]);
 		}
 		if (s->wait_tfd >= 0) {
 			ev_del(e->m->ev, s->wait_tfd);
 			close(s->wait_tfd);
+		}
+		if (s->retry_tfd >= 0) {
+			ev_del(e->m->ev, s->retry_tfd);
+			close(s->retry_tfd);
 		}
 		process_match_free(s);
 		free(s->ts);
@@ -666,6 +713,7 @@ engine_action(struct engine *e, const char *service, enum svc_action a,
 		    s->cf->name);
 		return 409;
 	}
+	svc_retry_reset(s);	/* a person asked: no back-off */
 	switch (a) {
 	case SVC_ACTION_START:
 		if (s->monitor == MON_NOT)

@@ -101,6 +101,7 @@ struct svc *pending_take(struct pending *p);
 enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 
 struct netcheck;
+struct hashjob;
 
 struct test_state {
 	const struct test *t;	/* config, or engine-owned implicit test */
@@ -112,6 +113,7 @@ struct test_state {
 	bool have_learned_num;
 	int restart_hist_cycles[RULE_HIST_MAX];	/* TEST_RESTARTS unused */
 	struct netcheck *nc;	/* connection test in flight */
+	struct hashjob *hj;	/* checksum of a big file in progress */
 	bool pending;		/* ping in flight */
 	uint32_t gen;		/* drops results of a cancelled ping */
 	struct sockaddr_storage addr;	/* connection target, resolved once */
@@ -165,7 +167,11 @@ struct svc {
 	uint64_t restarts[RULE_HIST_MAX];
 	size_t nrestarts;
 	uint64_t restart_count;
-	int immediate_starts;	/* restarts on a death since the last cycle */
+	int quick_deaths;	/* deaths in a row soon after starting */
+	uint64_t attached_ms;	/* when the pidfd was opened */
+	int retry_tfd;		/* back-off timer of a crash loop */
+	bool retry_armed, retry_due;
+	pid_t pre_start_pid;	/* the pid file's pid before a start */
 	/* host */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
@@ -209,6 +215,9 @@ void do_action(struct svc *s, struct test_state *ts, const struct action *a,
 
 /* engine.c */
 void svc_check(struct svc *s, bool scheduled);
+/* Forget a crash loop's back-off (a person acted, or the process lived). */
+void svc_retry_reset(struct svc *s);
+#define QUICK_DEATH_MS 2000
 void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void svc_update_status(struct svc *s);
@@ -236,6 +245,7 @@ pid_t process_match_in(const struct proc_table *t, const void *code, pid_t self)
 
 /* check_file.c */
 void check_file(struct svc *s, bool scheduled);
+void hashjob_cancel(struct test_state *ts);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 

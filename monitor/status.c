@@ -164,17 +164,28 @@ engine_format_status(const struct engine *e, const char *name, bool summary,
 	struct out o = { buf, cap, 0 };
 	bool all = name == NULL || name[0] == '\0' || strcmp(name, "all") == 0;
 
+	int wn = 32, ws = 28;
+
 	if (cap > 0)
 		buf[0] = '\0';
+	/* columns as wide as their longest entry (at least Monit's widths) */
+	for (size_t i = 0; summary && i < e->n; i++) {
+		int ln = (int)strlen(e->s[i].cf->name), ls = (int)strlen(e->s[i].status);
+
+		if (ln > wn && ln < 256)
+			wn = ln;
+		if (ls > ws && ls < 256)
+			ws = ls;
+	}
 	if (summary)
-		outf(&o, "%-32s %-28s %s\n", "Service Name", "Status", "Type");
+		outf(&o, "%-*s %-*s %s\n", wn, "Service Name", ws, "Status", "Type");
 	for (size_t i = 0; i < e->n; i++) {
 		const struct svc *s = &e->s[i];
 
 		if (!all && strcmp(s->cf->name, name) != 0)
 			continue;
 		if (summary)
-			outf(&o, "%-32s %-28s %s\n", s->cf->name, s->status,
+			outf(&o, "%-*s %-*s %s\n", wn, s->cf->name, ws, s->status,
 			    svc_type_title(s->cf->type));
 		else
 			status_one(s, &o);

@@ -288,6 +288,74 @@ test_filesystem_space(void **state)
 	engine_free(m->engine);
 }
 
+static void
+test_big_file_hashed_in_slices(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "big", SVC_FILE);
+	struct test *t;
+	struct monitor *m;
+	char want[129];
+	int turns = 0;
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 20 * 1024; i++)	/* 20 MiB: five slices */
+		fwrite("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		    1, 1024, f);
+	fclose(f);
+	assert_true(file_digest(path, HASH_SHA1, want, sizeof(want)));
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_CHECKSUM, ACTION_ALERT);
+	t->hash = HASH_SHA1;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_non_null(m->engine->s[0].ts[1].hj);	/* not done in one go */
+	while (m->engine->s[0].ts[1].hj != NULL && turns < 1000) {
+		ev_run_once(m->ev, 100);
+		turns++;
+	}
+	assert_true(turns >= 4);			/* several loop turns */
+	assert_string_equal(m->engine->s[0].ts[1].learned, want);
+	assert_string_equal(status_of(m), "OK");
+	/* a change is caught the same way */
+	f = fopen(path, "r+");
+	fputs("X", f);
+	fclose(f);
+	engine_run_cycle(m->engine);
+	while (m->engine->s[0].ts[1].hj != NULL)
+		ev_run_once(m->ev, 100);
+	assert_string_equal(status_of(m), "Checksum failed");
+	/* unmonitor in the middle of a hash cancels it */
+	engine_run_cycle(m->engine);
+	assert_non_null(m->engine->s[0].ts[1].hj);
+	{
+		char msg[128];
+
+		assert_int_equal(engine_action(m->engine, "big", SVC_ACTION_UNMONITOR,
+		    msg, sizeof(msg)), 0);
+	}
+	assert_null(m->engine->s[0].ts[1].hj);
+	engine_free(m->engine);
+}
+
 int
 main(void)
 {
@@ -303,6 +371,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test(test_content_scan_bounds),
 		cmocka_unit_test(test_filesystem_space),
+		cmocka_unit_test_setup_teardown(test_big_file_hashed_in_slices, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

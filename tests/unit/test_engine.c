@@ -245,26 +245,76 @@ wait_new_pid(struct monitor *m, pid_t old)
 }
 
 static void
-test_crash_loop_is_throttled(void **state)
+test_crash_loop_backs_off(void **state)
 {
 	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	uint64_t t0;
 	pid_t pid;
 
 	(void)state;
 	engine_start(m->engine);
 	pid = wait_new_pid(m, 0);
-	for (int i = 0; i < 4; i++) {
+	/* three quick deaths are restarted at once */
+	for (int i = 0; i < 3; i++) {
 		assert_true(pid > 0);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		pid = wait_new_pid(m, pid);
 	}
-	/* 1 start + 3 immediate restarts; the 4th death waits for a cycle */
 	assert_int_equal(fake_runs, 4);
-	assert_int_equal(pid, 0);
-	engine_run_cycle(m->engine);
+	assert_true(pid > 0);
+	/* the fourth waits a second (no cycle needed), not for set daemon 30 */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	t0 = now_ms();
+	want_other_than = pid;
+	fx_run_until(m, new_pid_up, m, 300);
+	assert_int_equal(fake_runs, 4);
+	pid = wait_new_pid(m, pid);
+	fx_run_until(m, new_pid_up, m, 2000);
+	pid = demo_pid(m);
+	assert_true(pid > 0);
 	assert_int_equal(fake_runs, 5);
-	assert_true(wait_new_pid(m, 0) > 0);
+	assert_true(now_ms() - t0 >= 900);
+	/* the fifth waits two seconds */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	want_other_than = pid;
+	fx_run_until(m, new_pid_up, m, 1200);
+	assert_int_equal(fake_runs, 5);
+	/* a person asking to start forgets the back-off */
+	{
+		char msg[128];
+
+		assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_START,
+		    msg, sizeof(msg)), 0);
+	}
+	assert_int_equal(fake_runs, 6);
+	assert_true(wait_new_pid(m, pid) > 0);
+	demo_cleanup(m);
+}
+
+static void
+test_death_before_watch_is_retried_at_once(void **state)
+{
+	struct monitor *m = demo_monitor(MODE_ACTIVE, NULL);
+	pid_t pid;
+	uint64_t t0;
+
+	(void)state;
+	engine_start(m->engine);
+	/* the new daemon dies before the engine polls the pid file */
+	ev_run_once(m->ev, 1);
+	assert_int_equal(fake_runs, 1);
+	pid = fake_children[fake_nchildren - 1];
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	t0 = now_ms();
+	want_other_than = pid;
+	fx_run_until(m, new_pid_up, m, 1000);
+	assert_true(demo_pid(m) > 0 && demo_pid(m) != pid);
+	assert_int_equal(fake_runs, 2);
+	assert_true(now_ms() - t0 < 1000);	/* not the 30 s start timeout */
 	demo_cleanup(m);
 }
 
@@ -476,7 +526,8 @@ main(void)
 		cmocka_unit_test(test_manual_mode_waits_for_start),
 		cmocka_unit_test(test_stop_runs_stop_program_and_unmonitors),
 		cmocka_unit_test(test_failed_start_is_reported),
-		cmocka_unit_test(test_crash_loop_is_throttled),
+		cmocka_unit_test(test_crash_loop_backs_off),
+		cmocka_unit_test(test_death_before_watch_is_retried_at_once),
 		cmocka_unit_test(test_restart_limit_unmonitors),
 		cmocka_unit_test(test_dependants_stop_first),
 		cmocka_unit_test(test_answers_after_free_are_orphaned),
