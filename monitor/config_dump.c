@@ -14,8 +14,10 @@ put_quoted(FILE *out, const char *s)
 	fputc('"', out);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
+		if (c == '"')
+			fputs("\\\"", out);
+		else if (c == '\n' || c == '\t')
+			fputc(c, out);	/* the lexer takes them inside quotes */
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(out, "\\0x%02X", c);
 		else
