@@ -162,8 +162,10 @@ parse_url_value(struct parser *p, struct connection *c)
 				return false;
 			}
 			c->port = (int)port;
-			rb[1] = '\0';
 		}
+		/* the address without its brackets, as getaddrinfo wants it */
+		*rb = '\0';
+		memmove(host, host + 1, strlen(host));
 	} else if ((colon = strrchr(host, ':'))) {
 		char *pe;
 		long port = strtol(colon + 1, &pe, 10);

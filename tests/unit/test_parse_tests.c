@@ -291,7 +291,7 @@ test_connections(void **state)
 	assert_int_equal(c->timeout_s, 10);
 
 	t = one_test(HOST, "if failed url https://[::1]:8443/ then alert");
-	assert_string_equal(t->conn->host, "[::1]");
+	assert_string_equal(t->conn->host, "::1");
 	assert_int_equal(t->conn->port, 8443);
 	assert_true(t->conn->ssl);
 	config_free(cf);
