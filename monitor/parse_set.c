@@ -492,8 +492,9 @@ parse_option_block(struct parser *p, struct config_option **list, const char *wh
 		n = t->len;
 		if (n > 0 && t->text[n - 1] == ':')
 			n--;
-		if (n == 0) {
-			p_unexpected(p, "an option name or '}'");
+		if (n == 0 || strspn(t->text, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n) {
+			p_unexpected(p, "an option name (letters, digits, _ - .) or '}'");
 			return false;
 		}
 		o = xcalloc(1, sizeof(*o));
