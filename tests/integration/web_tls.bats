@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# `ssl enable pemfile`: the web interface over HTTPS with a self-signed cert.
+
+load helpers
+
+setup_file() {
+	it_require_root
+	command -v openssl >/dev/null || skip "needs openssl"
+	it_init
+	IT_PORT=$(it_free_port)
+	export IT_PORT
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+		-keyout "$IT/key.pem" -out "$IT/cert.pem" 2>/dev/null
+	cat "$IT/key.pem" "$IT/cert.pem" > "$IT/vigil.pem"
+	chmod 0600 "$IT/vigil.pem" "$IT/key.pem"
+	it_write_rc "set httpd port $IT_PORT address 127.0.0.1
+    ssl enable
+    pemfile $IT/vigil.pem
+    allow admin:\"admin-pw\""
+	it_start
+	it_wait 15 curl -sk -o /dev/null "https://127.0.0.1:$IT_PORT/"
+}
+
+teardown_file() {
+	it_cleanup
+}
+
+@test "HTTPS with the self-signed certificate: the login page" {
+	run curl -sS -k --max-time 10 -w '\n%{http_code}' -L "https://127.0.0.1:$IT_PORT/"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${output##*$'\n'}" = 200 ]
+	[[ "$output" == *password* ]]
+}
+
+@test "the certificate served is the one in the pemfile" {
+	local served want
+	served=$(openssl s_client -connect "127.0.0.1:$IT_PORT" </dev/null 2>/dev/null |
+		openssl x509 -noout -fingerprint -sha256)
+	want=$(openssl x509 -in "$IT/cert.pem" -noout -fingerprint -sha256)
+	echo "served $served, want $want"
+	[ -n "$want" ]
+	[ "$served" = "$want" ]
+}
+
+@test "plain HTTP on the TLS port gets no page" {
+	run curl -sS --max-time 5 "http://127.0.0.1:$IT_PORT/"
+	echo "$output"
+	[[ "$output" != *password* ]]
+}
+
+@test "a login over HTTPS sets a Secure cookie" {
+	local form
+	curl -sk --max-time 10 -L "https://127.0.0.1:$IT_PORT/" > "$IT/login.html"
+	form=$(it_form login "$IT/login.html" admin admin-pw)
+	run curl -sk --max-time 10 -D - -o /dev/null -X POST --data "$(sed -n 2p <<<"$form")" \
+		"https://127.0.0.1:$IT_PORT$(sed -n 1p <<<"$form")"
+	echo "$output"
+	[[ "$output" == *"vigil_session="* ]]
+	grep -i '^set-cookie: vigil_session=' <<<"$output" | grep -qi 'secure'
+}
