@@ -159,7 +159,9 @@ struct connection {
 	int timeout_s;		/* default 5 */
 	int retry;
 	struct config_option *options;	/* other protocol options (target, maxforward,
-					 * secret, database, ...), names lower case */
+					 * secret, database, loglimit, ...), names lower
+					 * case; "ssl.NAME" from "ssl options { NAME: V }";
+					 * "certificate valid" = "> 2592000 seconds" */
 };
 
 /* How the parser fills a test (what the engine may rely on):

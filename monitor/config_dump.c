@@ -1,5 +1,6 @@
 /* The parsed configuration in a normalised form (`vigil -t -v`): one
  * statement per line, every default written out, passwords hidden. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,14 +14,35 @@ put_quoted(FILE *out, const char *s)
 	fputc('"', out);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
+		if (c == '"')
+			fputs("\\\"", out);
+		else if (c == '\n' || c == '\t')
+			fputc(c, out);	/* the lexer takes them inside quotes */
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(out, "\\0x%02X", c);
 		else
 			fputc(c, out);
 	}
 	fputc('"', out);
+}
+
+/* An option value: "512 B" and plain words as written, anything else quoted. */
+static void
+put_option_value(FILE *out, const char *v)
+{
+	const char *sp = strchr(v, ' ');
+	const char *c;
+	bool plain = *v != '\0';
+
+	for (c = v; *c && plain; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._/-%", *c) && !(c == sp && sp[1]))
+			plain = false;
+	if (sp && (!isdigit((unsigned char)v[0]) || strchr(sp + 1, ' ')))
+		plain = false;
+	if (plain)
+		fputs(v, out);
+	else
+		put_quoted(out, v);
 }
 
 static void
@@ -176,7 +198,7 @@ put_connection(FILE *out, const struct connection *c, const char *service_host)
 		for (o = c->options; o; o = o->next) {
 			if (!strncmp(o->name, "ssl.", 4)) {
 				fprintf(out, "%s%s: ", any_ssl ? ", " : " ssl options { ", o->name + 4);
-				put_quoted(out, o->value);
+				put_option_value(out, o->value);
 				any_ssl = true;
 			}
 		}
@@ -561,14 +583,18 @@ config_dump(const struct config *cf, FILE *out)
 		fprintf(out, "set fips\n");
 	if (cf->limits) {
 		fprintf(out, "set limits {");
-		for (o = cf->limits; o; o = o->next)
-			fprintf(out, "%s %s: %s", o == cf->limits ? "" : ",", o->name, o->value);
+		for (o = cf->limits; o; o = o->next) {
+			fprintf(out, "%s %s: ", o == cf->limits ? "" : ",", o->name);
+			put_option_value(out, o->value);
+		}
 		fprintf(out, " }\n");
 	}
 	if (cf->ssl_options) {
 		fprintf(out, "set ssl {");
-		for (o = cf->ssl_options; o; o = o->next)
-			fprintf(out, "%s %s: %s", o == cf->ssl_options ? "" : ",", o->name, o->value);
+		for (o = cf->ssl_options; o; o = o->next) {
+			fprintf(out, "%s %s: ", o == cf->ssl_options ? "" : ",", o->name);
+			put_option_value(out, o->value);
+		}
 		fprintf(out, " }\n");
 	}
 	if (cf->mmonit) {

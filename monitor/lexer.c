@@ -379,7 +379,10 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 					break;
 				/* ${VAR} stays inside the word */
 				if (*s.p == '$' && s.p + 1 < s.end && s.p[1] == '{') {
-					while (s.p < s.end && *s.p != '}' && *s.p != '\n')
+					advance(&s);
+					advance(&s);
+					while (s.p < s.end && *s.p != '}' && !isspace((unsigned char)*s.p) &&
+					    *s.p != '"' && *s.p != '\'' && *s.p != '{')
 						advance(&s);
 					if (s.p < s.end && *s.p == '}')
 						advance(&s);

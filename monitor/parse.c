@@ -153,10 +153,15 @@ p_expect(struct parser *p, const char *kw, const char *what)
 char *
 p_value(struct parser *p, const char *what)
 {
-	struct token *t = p_peek(p);
+	struct token *raw = &p->toks.v[p->i], *t;
 
-	/* A noise word is still a value when one is expected and nothing else
-	 * follows that could be the value ("group the" reads as "the"). */
+	/* A noise word is still a value when nothing else on its line could
+	 * be the value ("group the" names the group "the"). */
+	if (raw->noise && ((raw + 1)->kind == TK_EOF || (raw + 1)->bol)) {
+		p->i++;
+		return xstrndup(raw->text, raw->len);
+	}
+	t = p_peek(p);
 	/* A keyword that starts the next line is a new statement, not the
 	 * missing value ("group" at the end of a line, "if ..." below it). */
 	if (t->kind == TK_WORD && t->bol && (tok_is(t, "set") || tok_is(t, "check") ||

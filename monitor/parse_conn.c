@@ -148,8 +148,24 @@ parse_url_value(struct parser *p, struct connection *c)
 	host = xstrndup(hostp, (size_t)(end - hostp));
 	if (host[0] == '[') {
 		char *rb = strchr(host, ']');
-		if (rb && rb[1] == ':')
-			c->port = atoi(rb + 2), rb[1] = '\0';
+		if (!rb || (rb[1] != '\0' && rb[1] != ':')) {
+			p_error_at(p, t, "URL '%s' has a bad IPv6 address (expected [address])", s);
+			free(host);
+			return false;
+		}
+		if (rb[1] == ':') {
+			char *pe;
+			long port = strtol(rb + 2, &pe, 10);
+			if (*pe || port < 1 || port > 65535) {
+				p_error_at(p, t, "URL '%s' has a bad port (expected 1..65535)", s);
+				free(host);
+				return false;
+			}
+			c->port = (int)port;
+		}
+		/* the address without its brackets, as getaddrinfo wants it */
+		*rb = '\0';
+		memmove(host, host + 1, strlen(host));
 	} else if ((colon = strrchr(host, ':'))) {
 		char *pe;
 		long port = strtol(colon + 1, &pe, 10);

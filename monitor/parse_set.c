@@ -444,7 +444,23 @@ parse_privsep(struct parser *p)
 	return true;
 }
 
-/* { name value ... } kept as options */
+static bool
+option_unit(const struct token *t)
+{
+	static const char *const units[] = {
+		"b", "byte", "bytes", "kb", "kilobyte", "kilobytes", "mb", "megabyte",
+		"megabytes", "gb", "gigabyte", "gigabytes", "ms", "millisecond", "milliseconds",
+		"s", "second", "seconds", "minute", "minutes", "%",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (tok_is(t, units[i]))
+			return true;
+	return false;
+}
+
+/* { name[:] value [unit], ... } kept as options */
 bool
 parse_option_block(struct parser *p, struct config_option **list, const char *what)
 {
@@ -473,29 +489,32 @@ parse_option_block(struct parser *p, struct config_option **list, const char *wh
 			p_unexpected(p, "an option name or '}'");
 			return false;
 		}
-		o = xcalloc(1, sizeof(*o));
 		n = t->len;
 		if (n > 0 && t->text[n - 1] == ':')
 			n--;
+		if (n == 0 || strspn(t->text, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n) {
+			p_unexpected(p, "an option name (letters, digits, _ - .) or '}'");
+			return false;
+		}
+		o = xcalloc(1, sizeof(*o));
 		o->name = xstrndup(t->text, n);
 		*tail = o;
 		tail = &o->next;
 		p_next(p);
 		t = p_peek(p);
-		if (t->kind == TK_RBRACE || (t->kind == TK_WORD && t->bol &&
-		    t->text[t->len - 1] == ':')) {
-			o->value = xstrdup("");
-			continue;
-		}
-		if (t->kind != TK_WORD && t->kind != TK_STRING) {
-			p_unexpected(p, "a value");
+		if ((t->kind != TK_WORD && t->kind != TK_STRING) ||
+		    (t->kind == TK_WORD && t->text[t->len - 1] == ':')) {
+			char exp[96];
+			snprintf(exp, sizeof(exp), "a value for '%s'", o->name);
+			p_unexpected(p, exp);
 			return false;
 		}
 		o->value = xstrdup(t->text);
 		p_next(p);
 		/* a unit after a number ("limits { programOutput: 512 B }") */
 		t = p_peek(p);
-		if (t->kind == TK_WORD && !t->bol && t->text[t->len - 1] != ':') {
+		if (tok_is_number(&p->toks.v[p->i - 1]) && option_unit(t)) {
 			char *v = xmalloc(strlen(o->value) + t->len + 2);
 			sprintf(v, "%s %s", o->value, t->text);
 			free(o->value);

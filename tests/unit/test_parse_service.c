@@ -156,6 +156,7 @@ test_depends_group_every_mode(void **state)
 	    "  depend d\n"
 	    "  group web\n"
 	    "  group database\n"
+	    "  group the\n"
 	    "  mode passive\n"
 	    "  onreboot nostart\n"
 	    "check process b with pidfile /run/b.pid\n"
@@ -173,8 +174,9 @@ test_depends_group_every_mode(void **state)
 	assert_string_equal(s->depends->next->name, "c");
 	assert_string_equal(s->depends->next->next->name, "d");
 	assert_null(s->depends->next->next->next);
-	assert_int_equal(s->ngroups, 2);
+	assert_int_equal(s->ngroups, 3);
 	assert_string_equal(s->groups[1], "database");
+	assert_string_equal(s->groups[2], "the");	/* a noise word as the value */
 	assert_int_equal(s->every.kind, EVERY_CYCLES);
 	assert_int_equal(s->every.cycles, 2);
 	assert_int_equal(s->mode, MODE_PASSIVE);

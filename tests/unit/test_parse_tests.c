@@ -290,6 +290,17 @@ test_connections(void **state)
 	assert_false(c->content_not);
 	assert_int_equal(c->timeout_s, 10);
 
+	t = one_test(HOST, "if failed url https://[::1]:8443/ then alert");
+	assert_string_equal(t->conn->host, "::1");
+	assert_int_equal(t->conn->port, 8443);
+	assert_true(t->conn->ssl);
+	config_free(cf);
+	cf = NULL;
+	assert_null(parse(HOST "\n  if failed url http://[::1]:99999/ then alert\n"));
+	assert_non_null(strstr(errtext, "has a bad port (expected 1..65535)"));
+	assert_null(parse(HOST "\n  if failed url ftp://x/ then alert\n"));
+	assert_non_null(strstr(errtext, "must start with http:// or https://"));
+
 	t = one_test(HOST, "if failed port 5060 type udp protocol SIP and target me@foo.bar "
 	    "maxforward 10 then alert");
 	c = t->conn;
