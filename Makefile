@@ -59,7 +59,7 @@ HELP_SRC  = $(wildcard tests/helpers/*.c)
 HELP_BIN  = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(HELP_SRC))
 FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all check unit sandbox integration asan install users fuzz fuzz-smoke clean bench
+.PHONY: all check unit sandbox integration differential asan install users fuzz fuzz-smoke clean bench
 all: $(BINS)
 
 # The build id goes into HELLO: every process refuses a peer from another build.
@@ -136,11 +136,15 @@ integration: all $(HELP_BIN)
 
 # Every test: unit, sandbox proofs, the real daemon as root, then the same
 # unit tests under ASan/UBSan and a short fuzzing run of every target.
-check: all unit sandbox integration asan fuzz-smoke
+check: all unit sandbox integration differential asan fuzz-smoke
 	@echo "make check: all suites passed"
 
 asan:
 	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" all unit
+
+# The parser against Monit 5.33's `monit -t` on the same files.
+differential: all
+	sh tests/differential/run.sh
 
 # Short fuzzing runs for CI: each target on its seed corpus (a copy, so the
 # repository's corpus only grows by hand).
