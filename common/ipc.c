@@ -377,6 +377,7 @@ ipc_recv(struct ipc_channel *ch, struct ipc_msg *out)
 	};
 	int fds[2] = { -1, -1 };
 	int nfds = 0;
+	enum ipc_result r;
 	ssize_t n;
 
 	for (;;) {
@@ -411,9 +412,13 @@ ipc_recv(struct ipc_channel *ch, struct ipc_msg *out)
 		return IPC_CLOSED;
 	if (nfds > 2)
 		nfds = 2;
-	return ipc_validate(ch, dgram, (size_t)n, fds, nfds,
+	r = ipc_validate(ch, dgram, (size_t)n, fds, nfds,
 	    (mh.msg_flags & MSG_CTRUNC) != 0,
 	    (mh.msg_flags & MSG_TRUNC) != 0 || (size_t)n > IPC_MAX_DGRAM, out);
+	/* The raw datagram may hold a password (LOGIN): only the decoded copy,
+	 * which its handler wipes, outlives this call. */
+	explicit_bzero(dgram, (size_t)n < sizeof(dgram) ? (size_t)n : sizeof(dgram));
+	return r;
 }
 
 enum ipc_result

@@ -228,61 +228,6 @@ dispatch(struct ipc_channel *ch, struct ipc_msg *m)
 	}
 }
 
-/* ipc_recv() for the webui channel, reading into a buffer that is wiped
- * after every datagram: LOGIN carries a password. */
-static enum ipc_result
-recv_wiped(struct ipc_channel *ch, struct ipc_msg *out)
-{
-	static uint8_t dgram[IPC_MAX_DGRAM + 1];
-	struct iovec iov = { dgram, sizeof(dgram) };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} cmsg;
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cmsg.buf, .msg_controllen = sizeof(cmsg.buf),
-	};
-	int fds[2] = { -1, -1 };
-	int nfds = 0;
-	enum ipc_result r;
-	ssize_t n;
-
-	for (;;) {
-		n = recvmsg(ch->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-		if (n >= 0)
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return IPC_AGAIN;
-		if (errno == ECONNRESET)
-			return IPC_CLOSED;
-		return IPC_ERROR;
-	}
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-			for (size_t i = 0; i < k; i++) {
-				int fd;
-
-				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-				if (nfds < 2)
-					fds[nfds++] = fd;
-				else
-					close(fd);
-			}
-		}
-	if (n == 0 && nfds == 0)
-		return IPC_CLOSED;
-	r = ipc_validate(ch, dgram, (size_t)n, fds, nfds,
-	    (mh.msg_flags & MSG_CTRUNC) != 0,
-	    (mh.msg_flags & MSG_TRUNC) != 0 || (size_t)n > IPC_MAX_DGRAM, out);
-	explicit_bzero(dgram, (size_t)n <= sizeof(dgram) ? (size_t)n : sizeof(dgram));
-	return r;
-}
-
 static void
 on_channel(int fd, uint32_t events, void *arg)
 {
@@ -300,7 +245,7 @@ on_channel(int fd, uint32_t events, void *arg)
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	for (int budget = 64; budget > 0; budget--) {
-		enum ipc_result r = ch == &ch_webui ? recv_wiped(ch, &m) : ipc_recv(ch, &m);
+		enum ipc_result r = ipc_recv(ch, &m);
 
 		switch (r) {
 		case IPC_MSG:

@@ -9,13 +9,6 @@
 #include "common/util.h"
 #include "webui/auth/auth.h"
 
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-
 /* Handled: every access right.  Rules grant only reading, and only below
  * the directories PAM needs: its configuration and the account files in
  * /etc, its modules and libraries below /usr (and /lib, /lib64 where they
