@@ -27,7 +27,7 @@ LDHARDEN  = -pie -Wl,-z,relro,-z,now
 ALLLDFLAGS= $(LDFLAGS) $(LDHARDEN) $(SAN)
 
 LIBS_MON  = -lpcre2-8 -lssl -lcrypto -lseccomp -lcap-ng
-LIBS_WEB  = -lssl -lcrypto -lseccomp -lcap-ng
+LIBS_WEB  = -lpolicy -lssl -lcrypto -lseccomp -lcap-ng
 LIBS_AUTH = -lpam -lcrypt -lseccomp -lcap-ng
 LIBS_PRIV = -lcap-ng
 LIBS_CLI  =

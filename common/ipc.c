@@ -84,6 +84,7 @@ ipc_channel_close(struct ipc_channel *ch)
 		ch->outq = q->next;
 		if (q->fd >= 0)
 			close(q->fd);
+		explicit_bzero(q->data, q->len);
 		free(q);
 	}
 	ch->outq_len = 0;
@@ -188,6 +189,7 @@ ipc_flush(struct ipc_channel *ch)
 		ch->outq_len--;
 		if (q->fd >= 0)
 			close(q->fd);
+		explicit_bzero(q->data, q->len);
 		free(q);
 	}
 	return 0;
@@ -205,6 +207,7 @@ ipc_send(struct ipc_channel *ch, enum msg_type type, const void *msg, int fd)
 	static uint8_t dgram[IPC_MAX_DGRAM];
 	enum msg_error err;
 	size_t plen, total;
+	int rc, saved;
 
 	if (ch->fd < 0) {
 		errno = EPIPE;
@@ -221,12 +224,22 @@ ipc_send(struct ipc_channel *ch, enum msg_type type, const void *msg, int fd)
 	total = ipc_frame(dgram, sizeof(dgram), IPC_MAGIC, IPC_VERSION, (uint16_t)type,
 	    ch->send_seq, NULL, plen);
 	if (ch->outq == NULL) {
-		if (send_dgram(ch->fd, dgram, total, fd) == 0)
-			return 0;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -1;
+		if (send_dgram(ch->fd, dgram, total, fd) == 0) {
+			rc = 0;
+			goto out;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			rc = -1;
+			goto out;
+		}
 	}
-	return enqueue(ch, dgram, total, fd);
+	rc = enqueue(ch, dgram, total, fd);
+out:
+	/* The buffer may have held a password (LOGIN): leave nothing behind. */
+	saved = errno;
+	explicit_bzero(dgram, total);
+	errno = saved;
+	return rc;
 }
 
 int

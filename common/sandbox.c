@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/landlock.h>
 #include <pwd.h>
 #include <signal.h>
@@ -35,22 +36,18 @@ sandbox_user_exists(const char *user, uid_t *uid, gid_t *gid)
 	return true;
 }
 
+/* capget(2), not /proc/self/status: after a chroot (webui) there is no
+ * /proc, and the answer must not depend on the file system. */
 uint64_t
 sandbox_cap_eff(void)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	uint64_t v = UINT64_MAX;
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
 
-	if (f == NULL)
-		return v;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "CapEff:", 7) == 0) {
-			v = strtoull(line + 7, NULL, 16);
-			break;
-		}
-	fclose(f);
-	return v;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return UINT64_MAX;
+	return (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
 }
 
 void

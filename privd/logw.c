@@ -1,0 +1,218 @@
+/* privd writes the log for every process: lines
+ *   [YYYY-MM-DD HH:MM:SS] <proc>: <level>: text
+ * to CONFIG.logfile, or to syslog, and to stderr in the foreground (or until
+ * CONFIG names a destination).  A failing write (disk full) never stops
+ * privd: lost lines are counted and the count is reported once writing works
+ * again.  Lines before the log is configured are kept (bounded) and written
+ * when it is. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "privd/privd.h"
+
+#define EARLY_MAX 64
+
+static int log_fd = -1;
+static bool use_syslog;
+static bool to_stderr = true;
+static bool configured;
+static unsigned long dropped;
+static char *early[EARLY_MAX];
+static size_t nearly;
+static char pidfile_path[MSG_PATH_LEN];
+
+void
+sanitize_text(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+static bool
+privd_sink(enum log_level level, const char *line, void *arg)
+{
+	(void)arg;
+	logw_line("privd", level, line);
+	return true;
+}
+
+void
+logw_init(void)
+{
+	to_stderr = true;
+	log_set_sink(privd_sink, NULL);
+}
+
+static void
+format_line(char *out, size_t outlen, const char *proc, enum log_level level,
+    const char *text)
+{
+	struct tm tm;
+	time_t t = time(NULL);
+	char ts[32];
+
+	if (localtime_r(&t, &tm) == NULL || strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		strlcpy_v(ts, "0000-00-00 00:00:00", sizeof(ts));
+	snprintf(out, outlen, "[%s] %s: %s: %s\n", ts, proc, log_level_name(level), text);
+}
+
+static bool
+write_file(const char *line)
+{
+	char text[96], note[256];
+
+	if (log_fd < 0)
+		return false;
+	if (dropped > 0) {
+		snprintf(text, sizeof(text), "%lu log lines were lost (write failed)", dropped);
+		format_line(note, sizeof(note), "privd", LOG_LVL_WARN, text);
+		if (!write_all(log_fd, note, strlen(note)))
+			return false;
+		dropped = 0;
+	}
+	return write_all(log_fd, line, strlen(line));
+}
+
+void
+logw_line(const char *proc, enum log_level level, const char *text)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	char clean[MSG_LOGLINE_LEN + 64];
+	char line[sizeof(clean) + 128];
+
+	if (level > LOG_LVL_MAX)
+		level = LOG_LVL_ERR;
+	if (level == LOG_LVL_DEBUG && log_verbose() < 1)
+		return;
+	strlcpy_v(clean, text, sizeof(clean));
+	sanitize_text(clean);
+	format_line(line, sizeof(line), proc, level, clean);
+	if (to_stderr && fputs(line, stderr) == EOF)
+		clearerr(stderr);
+	if (!configured) {
+		if (nearly < EARLY_MAX)
+			early[nearly++] = xstrdup(line);
+		return;
+	}
+	if (use_syslog)
+		syslog(prio[level], "%s: %s", proc, clean);
+	else if (log_fd >= 0 && !write_file(line))
+		dropped++;
+}
+
+void
+logw_close(void)
+{
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+	if (use_syslog)
+		closelog();
+	use_syslog = false;
+}
+
+void
+logw_configure(const struct msg_config *cf)
+{
+	bool was_configured = configured;
+
+	logw_close();
+	configured = true;
+	if (cf->log_syslog) {
+		openlog("vigil", LOG_PID | LOG_NDELAY, (int)cf->syslog_facility << 3);
+		use_syslog = true;
+	} else if (cf->logfile[0] != '\0') {
+		struct stat st;
+		int e = EINVAL;
+
+		if (cf->logfile[0] == '/') {
+			log_fd = open(cf->logfile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+			    O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0640);
+			e = errno;
+		}
+		/* root appends only to a regular file: never a device or fifo */
+		if (log_fd >= 0 && (fstat(log_fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+			close(log_fd);
+			log_fd = -1;
+			e = EINVAL;
+		}
+		if (log_fd < 0) {
+			openlog("vigil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+			use_syslog = true;
+			log_err("cannot use log file %s: %s; logging to syslog", cf->logfile,
+			    e == EINVAL ? "not an absolute path to a regular file" : strerror(e));
+		}
+	}
+	/* Without a log file the daemon's lines go to stderr (the default of
+	 * the BRIEF); daemonized that is /dev/null. */
+	if (!was_configured) {
+		for (size_t i = 0; i < nearly; i++) {
+			if (use_syslog)
+				syslog(LOG_INFO, "%s", early[i]);
+			else if (log_fd >= 0 && !write_file(early[i]))
+				dropped++;
+			free(early[i]);
+		}
+		nearly = 0;
+	}
+}
+
+void
+logw_detached(void)
+{
+	to_stderr = false;
+}
+
+bool
+pidfile_write(const char *path)
+{
+	char tmp[MSG_PATH_LEN + 16], buf[32];
+	int fd, n;
+
+	if (path[0] != '/') {
+		log_err("pidfile %s is not an absolute path", path);
+		return false;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return false;
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));
+		return false;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (!write_all(fd, buf, (size_t)n) || fsync(fd) < 0) {
+		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return false;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		log_err("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	if (pidfile_path[0] != '\0' && strcmp(pidfile_path, path) != 0)
+		pidfile_remove();
+	strlcpy_v(pidfile_path, path, sizeof(pidfile_path));
+	return true;
+}
+
+void
+pidfile_remove(void)
+{
+	if (pidfile_path[0] != '\0' && unlink(pidfile_path) < 0 && errno != ENOENT)
+		log_warn("cannot remove pidfile %s: %s", pidfile_path, strerror(errno));
+	pidfile_path[0] = '\0';
+}

@@ -1,0 +1,448 @@
+/* RUN: execute one entry of the sealed table in a clean process.
+ *
+ * The program gets its own session, default signal dispositions, an empty
+ * signal mask, cwd /, stdin /dev/null, stdout+stderr into a pipe privd reads
+ * (bounded), no other descriptor, the entry's uid/gid with that user's
+ * groups, and an environment of PATH plus the MONIT_* context.  A timeout
+ * sends SIGTERM to its process group, SIGKILL 2 s later.  The reply goes
+ * when the program itself exits, even if a daemon it started keeps the pipe
+ * open.  At most PRIVD_RUN_MAX_RUNNING at once, PRIVD_RUN_MAX_QUEUED waiting. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "privd/privd.h"
+
+struct run_job {
+	struct run_job *next;
+	struct privd *pd;
+	struct msg_run req;
+	uint32_t gen;			/* monitor generation that asked */
+	pid_t pid;
+	int pidfd, outfd, errfd, tfd;
+	uint64_t start_ms;
+	bool timed_out, kill_sent;
+	struct outbuf out;
+};
+
+void
+free_strv(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}
+
+/* NAME=value with every control byte removed from value. */
+static char *
+env_pair(const char *name, const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value), k = nl + 1;
+	char *s = xmalloc(nl + vl + 2);
+
+	memcpy(s, name, nl);
+	s[nl] = '=';
+	for (size_t i = 0; i < vl; i++)
+		if ((unsigned char)value[i] >= 0x20 && value[i] != 0x7f)
+			s[k++] = value[i];
+	s[k] = '\0';
+	return s;
+}
+
+char **
+run_build_env(const struct msg_run *ctx)
+{
+	char **env = xcalloc(12, sizeof(char *));
+	char num[32];
+	size_t n = 0;
+
+	env[n++] = xstrdup(RUN_PATH_ENV);
+	env[n++] = env_pair("MONIT_EVENT", ctx->event);
+	env[n++] = env_pair("MONIT_DESCRIPTION", ctx->description);
+	env[n++] = env_pair("MONIT_SERVICE", ctx->service);
+	env[n++] = env_pair("MONIT_DATE", ctx->date);
+	env[n++] = env_pair("MONIT_HOST", ctx->host);
+	if (ctx->is_process) {
+		snprintf(num, sizeof(num), "%u", ctx->process_pid);
+		env[n++] = env_pair("MONIT_PROCESS_PID", num);
+		snprintf(num, sizeof(num), "%u", ctx->process_memory_kb);
+		env[n++] = env_pair("MONIT_PROCESS_MEMORY", num);
+		snprintf(num, sizeof(num), "%u", ctx->process_children);
+		env[n++] = env_pair("MONIT_PROCESS_CHILDREN", num);
+		snprintf(num, sizeof(num), "%u.%u", ctx->process_cpu_permille / 10,
+		    ctx->process_cpu_permille % 10);
+		env[n++] = env_pair("MONIT_PROCESS_CPU_PERCENT", num);
+	}
+	env[n] = NULL;
+	return env;
+}
+
+void
+outbuf_add(struct outbuf *b, const char *p, size_t n)
+{
+	size_t room = sizeof(b->data) - 1 - b->len;
+	size_t take = n < room ? n : room;
+
+	for (size_t i = 0; i < take; i++)
+		b->data[b->len++] = p[i] == '\0' ? '?' : p[i];
+	b->data[b->len] = '\0';
+	b->dropped += n - take;
+}
+
+static void
+reply(struct privd *pd, uint32_t gen, const struct msg_run *req, bool spawned,
+    bool timed_out, int32_t status, uint32_t duration_ms, const char *output)
+{
+	static struct msg_run_result r;
+
+	if (gen != pd->mon_gen || pd->child[CHILD_MONITOR].ch.fd < 0)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.req = req->req;
+	r.id = req->id;
+	r.spawned = spawned;
+	r.timed_out = timed_out;
+	r.status = status;
+	r.duration_ms = duration_ms;
+	strlcpy_v(r.output, output, sizeof(r.output));
+	privd_send_monitor(pd, MSG_RUN_RESULT, &r, -1);
+}
+
+static void __attribute__((noreturn))
+child_fail(int errfd)
+{
+	int e = errno;
+
+	if (write(errfd, &e, sizeof(e)) < 0) {
+		/* the parent then sees only the exit code */
+	}
+	_exit(127);
+}
+
+static void __attribute__((noreturn))
+run_child(const struct action_entry *e, const char *user, gid_t gid, char **env,
+    int outw, int errw)
+{
+	sigset_t none;
+	int nullfd;
+
+	if (setsid() < 0)
+		child_fail(errw);
+	for (int s = 1; s < NSIG; s++)
+		(void)signal(s, SIG_DFL);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || chdir("/") < 0)
+		child_fail(errw);
+	nullfd = open("/dev/null", O_RDONLY);
+	if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(outw, 1) < 0 || dup2(outw, 2) < 0)
+		child_fail(errw);
+	/* The error pipe moves to fd 3, still close-on-exec: it closes by
+	 * itself when execve succeeds. */
+	if (errw != 3) {
+		if (dup3(errw, 3, O_CLOEXEC) < 0)
+			child_fail(errw);
+		errw = 3;
+	}
+	close_from(4);
+	if (e->has_uid) {
+		if (user != NULL ? initgroups(user, gid) < 0 : setgroups(0, NULL) < 0)
+			child_fail(errw);
+		if (setresgid(gid, gid, gid) < 0 || setresuid(e->uid, e->uid, e->uid) < 0)
+			child_fail(errw);
+	} else if (e->has_gid) {
+		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0)
+			child_fail(errw);
+	}
+	execve(e->path, e->argv, env);
+	child_fail(errw);
+}
+
+static void job_finish(struct run_job *j);
+static void start_next(struct privd *pd);
+
+static void
+job_read(struct run_job *j)
+{
+	char buf[4096];
+
+	while (j->outfd >= 0) {
+		ssize_t n = read(j->outfd, buf, sizeof(buf));
+
+		if (n > 0) {
+			outbuf_add(&j->out, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		ev_del(j->pd->ev, j->outfd);
+		close(j->outfd);
+		j->outfd = -1;
+	}
+}
+
+static void
+on_job_output(int fd, uint32_t events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	job_read(arg);
+}
+
+static void
+on_job_exit(int fd, uint32_t events, void *arg)
+{
+	struct run_job *j = arg;
+	int st;
+	pid_t r;
+
+	(void)fd;
+	(void)events;
+	r = waitpid(j->pid, &st, WNOHANG);
+	if (r == 0 || (r < 0 && errno == EINTR))
+		return;
+	if (r < 0)
+		st = 127 << 8;
+	job_read(j);
+	{
+		int err = 0;
+		bool spawned = read(j->errfd, &err, sizeof(err)) != (ssize_t)sizeof(err);
+		int32_t status = spawned ? (WIFEXITED(st) ? WEXITSTATUS(st) :
+		    WIFSIGNALED(st) ? -WTERMSIG(st) : -1) : err;
+
+		if (j->out.dropped > 0)
+			log_debug("RUN %u: %zu output bytes beyond the bound dropped",
+			    j->req.id, j->out.dropped);
+		reply(j->pd, j->gen, &j->req, spawned, j->timed_out, status,
+		    (uint32_t)(now_ms() - j->start_ms), j->out.data);
+	}
+	job_finish(j);
+}
+
+static void
+on_job_timeout(int fd, uint32_t events, void *arg)
+{
+	struct run_job *j = arg;
+	int sig = j->timed_out ? SIGKILL : SIGTERM;
+
+	(void)events;
+	if (ev_timer_ack(fd) == 0)
+		return;	/* stale event: the fd number was reused */
+	/* The pid is not reaped yet (we are its only reaper), so neither it
+	 * nor its process group id can have been reused. */
+	if (kill(-j->pid, sig) < 0)
+		(void)kill(j->pid, sig);
+	if (!j->timed_out) {
+		log_warn("RUN %u (pid %d) timed out after %u ms: SIGTERM to its "
+		    "process group", j->req.id, (int)j->pid,
+		    (unsigned)(now_ms() - j->start_ms));
+		j->timed_out = true;
+		ev_timer_set(fd, RUN_KILL_GRACE_MS, 0);
+	} else {
+		j->kill_sent = true;
+	}
+}
+
+static void
+job_finish(struct run_job *j)
+{
+	struct privd *pd = j->pd;
+	struct run_job **pp;
+
+	for (pp = &pd->running; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			pd->nrunning--;
+			break;
+		}
+	if (j->outfd >= 0) {
+		ev_del(pd->ev, j->outfd);
+		close(j->outfd);
+	}
+	if (j->pidfd >= 0) {
+		ev_del(pd->ev, j->pidfd);
+		close(j->pidfd);
+	}
+	if (j->tfd >= 0) {
+		ev_del(pd->ev, j->tfd);
+		close(j->tfd);
+	}
+	if (j->errfd >= 0)
+		close(j->errfd);
+	free(j);
+	start_next(pd);
+}
+
+/* A RUN that cannot start: spawned=0, errno in status, why as output. */
+static void
+refuse(struct privd *pd, struct run_job *j, int err, const char *why)
+{
+	log_err("RUN %u not started: %s", j->req.id, why);
+	reply(pd, j->gen, &j->req, false, false, err, 0, why);
+	free(j);
+}
+
+/* Start j now; on any failure reply spawned=0 and free it. */
+static void
+job_start(struct privd *pd, struct run_job *j)
+{
+	struct action_entry *e = table_find(&pd->table, j->req.id);
+	char real[PATH_MAX], why[sizeof(e->reason)];
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err;
+	const char *user = NULL;
+	gid_t gid = e != NULL && e->has_gid ? e->gid : 0;
+	char **env;
+
+	if (e == NULL || e->path == NULL) {
+		refuse(pd, j, EACCES, e != NULL ? e->reason : "no such entry");
+		return;
+	}
+	/* Checked again: the file may have changed since SEAL. */
+	if (!action_path_ok(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
+	    sizeof(why))) {
+		refuse(pd, j, EACCES, why);
+		return;
+	}
+	if (strcmp(real, e->path) != 0) {
+		snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
+		refuse(pd, j, EACCES, why);
+		return;
+	}
+	if (e->has_uid) {
+		struct passwd *pw = getpwuid(e->uid);
+
+		if (pw == NULL && !e->has_gid) {
+			snprintf(why, sizeof(why), "uid %u has no passwd entry: give a gid",
+			    (unsigned)e->uid);
+			refuse(pd, j, EINVAL, why);
+			return;
+		}
+		user = pw != NULL ? pw->pw_name : NULL;
+		if (!e->has_gid)
+			gid = pw->pw_gid;
+	}
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		err = errno;
+		for (int i = 0; i < 2; i++) {
+			if (outp[i] >= 0)
+				close(outp[i]);
+			if (errp[i] >= 0)
+				close(errp[i]);
+		}
+		refuse(pd, j, err, "cannot create a pipe");
+		return;
+	}
+	env = run_build_env(&j->req);
+	j->start_ms = now_ms();
+	j->pid = fork();
+	if (j->pid == 0)
+		run_child(e, user, gid, env, outp[1], errp[1]);
+	err = errno;
+	free_strv(env);
+	close(outp[1]);
+	close(errp[1]);
+	if (j->pid < 0) {
+		close(outp[0]);
+		close(errp[0]);
+		refuse(pd, j, err, "fork failed");
+		return;
+	}
+	j->outfd = outp[0];
+	j->errfd = errp[0];
+	set_nonblock(j->outfd);
+	set_nonblock(j->errfd);
+	j->next = pd->running;
+	pd->running = j;
+	pd->nrunning++;
+	j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
+	j->tfd = ev_timer_new(pd->ev, on_job_timeout, j);
+	if (j->pidfd < 0 || ev_add(pd->ev, j->pidfd, EPOLLIN, on_job_exit, j) < 0 ||
+	    j->tfd < 0 || ev_add(pd->ev, j->outfd, EPOLLIN, on_job_output, j) < 0) {
+		/* Cannot supervise it: kill it and reap it synchronously. */
+		log_err("RUN %u: cannot watch pid %d: %s", j->req.id, (int)j->pid,
+		    strerror(errno));
+		kill(-j->pid, SIGKILL);
+		kill(j->pid, SIGKILL);
+		while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		reply(pd, j->gen, &j->req, false, false, EIO, 0, "cannot supervise");
+		job_finish(j);
+		return;
+	}
+	ev_timer_set(j->tfd, e->timeout_ms, 0);
+	log_debug("RUN %u: %s started as pid %d", j->req.id, e->path, (int)j->pid);
+}
+
+static void
+start_next(struct privd *pd)
+{
+	while (pd->nrunning < PRIVD_RUN_MAX_RUNNING && pd->queue_head != NULL) {
+		struct run_job *j = pd->queue_head;
+
+		pd->queue_head = j->next;
+		if (pd->queue_head == NULL)
+			pd->queue_tail = NULL;
+		pd->nqueued--;
+		j->next = NULL;
+		job_start(pd, j);
+	}
+}
+
+void
+run_request(struct privd *pd, const struct msg_run *m)
+{
+	struct run_job *j;
+	char why[64];
+
+	if (table_find(&pd->table, m->id) == NULL) {
+		snprintf(why, sizeof(why), "unknown entry id %u", m->id);
+		child_violation(&pd->child[CHILD_MONITOR], "RUN", why);
+		return;
+	}
+	if (pd->nrunning >= PRIVD_RUN_MAX_RUNNING && pd->nqueued >= PRIVD_RUN_MAX_QUEUED) {
+		log_warn("RUN %u refused: %d running and %d queued", m->id,
+		    PRIVD_RUN_MAX_RUNNING, PRIVD_RUN_MAX_QUEUED);
+		reply(pd, pd->mon_gen, m, false, false, EAGAIN, 0, "too many programs running");
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->pd = pd;
+	j->req = *m;
+	j->gen = pd->mon_gen;
+	j->pidfd = j->outfd = j->errfd = j->tfd = -1;
+	if (pd->nrunning < PRIVD_RUN_MAX_RUNNING) {
+		job_start(pd, j);
+		return;
+	}
+	if (pd->queue_tail != NULL)
+		pd->queue_tail->next = j;
+	else
+		pd->queue_head = j;
+	pd->queue_tail = j;
+	pd->nqueued++;
+}
+
+void
+run_forget_monitor(struct privd *pd)
+{
+	while (pd->queue_head != NULL) {
+		struct run_job *j = pd->queue_head;
+
+		pd->queue_head = j->next;
+		free(j);
+	}
+	pd->queue_tail = NULL;
+	pd->nqueued = 0;
+}

@@ -1,0 +1,928 @@
+/* vigil-webui without a network: the allow list, CSRF comparison, the
+ * session table, snapshots, argv, and the whole page flow driven through
+ * webui_client_input() with socketpairs standing in for auth and the
+ * monitor. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/ipc.h"
+#include "common/util.h"
+#include "webui/webui.h"
+
+/* ---------------------------------------------------------------- allow */
+
+static bool
+match4(const struct allow_list *l, const char *ip)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
+	return allow_match(l, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+static bool
+match6(const struct allow_list *l, const char *ip)
+{
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, ip, &sin6.sin6_addr), 1);
+	return allow_match(l, (struct sockaddr *)&sin6, sizeof(sin6));
+}
+
+static void
+test_allow_cidr(void **state)
+{
+	static struct allow_list l;
+	char err[128];
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_true(match4(&l, "8.8.8.8"));	/* empty list: everybody */
+	assert_true(allow_add(&l, "10.1.0.0/16", false, err, sizeof(err)));
+	assert_true(allow_add(&l, "192.168.1.7", false, err, sizeof(err)));
+	assert_true(allow_add(&l, "172.16.0.0/255.240.0.0", false, err, sizeof(err)));
+	assert_true(allow_add(&l, "2001:db8::/32", false, err, sizeof(err)));
+	assert_true(match4(&l, "10.1.2.3"));
+	assert_true(match4(&l, "10.1.255.255"));
+	assert_false(match4(&l, "10.2.0.1"));
+	assert_true(match4(&l, "192.168.1.7"));
+	assert_false(match4(&l, "192.168.1.8"));
+	assert_true(match4(&l, "172.31.255.1"));
+	assert_false(match4(&l, "172.32.0.1"));
+	assert_true(match6(&l, "2001:db8:1::5"));
+	assert_false(match6(&l, "2001:db9::5"));
+	assert_false(match4(&l, "127.0.0.1"));
+	assert_false(match6(&l, "::1"));
+	/* IPv4-mapped IPv6 is matched as IPv4 */
+	assert_true(match6(&l, "::ffff:10.1.9.9"));
+	assert_false(match6(&l, "::ffff:10.9.9.9"));
+	assert_true(allow_add(&l, "localhost", false, err, sizeof(err)));
+	assert_true(match4(&l, "127.0.0.1"));
+	assert_true(match4(&l, "127.255.0.3"));
+	assert_true(match6(&l, "::1"));
+	assert_false(match6(&l, "::2"));
+	assert_true(allow_add(&l, "0.0.0.0/0", false, err, sizeof(err)));
+	assert_true(match4(&l, "8.8.8.8"));
+
+	/* malformed entries */
+	static const char *const bad[] = {
+		"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x", "::/129", "10.0.0.0/255.0.255.0",
+		"/8", "10.0.0.0/1234", "not_an_address", "1.2.3.4/8/8", "1.2.3",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&l, 0, sizeof(l));
+		if (allow_add(&l, bad[i], false, err, sizeof(err)))
+			fail_msg("allow '%s' accepted", bad[i]);
+	}
+	/* a bounded list */
+	memset(&l, 0, sizeof(l));
+	for (int i = 0; i < ALLOW_MAX; i++)
+		assert_true(allow_add(&l, "10.0.0.1", false, err, sizeof(err)));
+	assert_false(allow_add(&l, "10.0.0.1", false, err, sizeof(err)));
+}
+
+/* --------------------------------------------------------- csrf, sessions */
+
+static const char SID1[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+static const char SID2[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+static void
+test_csrf_compare(void **state)
+{
+	(void)state;
+	assert_true(ct_streq("abc", "abc"));
+	assert_false(ct_streq("abc", "abd"));
+	assert_false(ct_streq("abc", "ab"));
+	assert_false(ct_streq("", "a"));
+	assert_true(ct_streq("", ""));
+	assert_false(ct_streq(SID1, SID2));
+	assert_true(session_sid_valid(SID1));
+	assert_false(session_sid_valid("0123"));
+	assert_false(session_sid_valid("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"));
+	assert_false(session_sid_valid("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"));
+}
+
+static void
+test_session_table(void **state)
+{
+	static struct session_table t;
+	struct web_session *s, *s2;
+	char sid[MSG_SID_LEN];
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	s = session_add(&t, SID1, "alice", ROLE_RESTART, 1000);
+	assert_non_null(s);
+	assert_int_equal(strlen(s->csrf), CSRF_LEN);
+	s2 = session_add(&t, SID2, "bob", ROLE_READONLY, 1000);
+	assert_string_not_equal(s->csrf, s2->csrf);
+	assert_ptr_equal(session_find(&t, SID1, 2000), s);
+	assert_null(session_find(&t, "ffff", 2000));
+	/* expiry after an hour */
+	assert_non_null(session_find(&t, SID1, 1000 + SESSION_TTL_MS - 1));
+	assert_null(session_find(&t, SID1, 1000 + SESSION_TTL_MS));
+	assert_false(s->used);
+	/* bounded: the 257th session evicts the oldest */
+	memset(&t, 0, sizeof(t));
+	for (int i = 0; i < SESSION_MAX + 1; i++) {
+		snprintf(sid, sizeof(sid), "%064x", i);
+		assert_non_null(session_add(&t, sid, "u", ROLE_READONLY, 1000 + (uint64_t)i));
+	}
+	snprintf(sid, sizeof(sid), "%064x", 0);
+	assert_null(session_find(&t, sid, 2000));
+	snprintf(sid, sizeof(sid), "%064x", SESSION_MAX);
+	assert_non_null(session_find(&t, sid, 2000));
+	snprintf(sid, sizeof(sid), "%064x", 1);
+	assert_non_null(session_find(&t, sid, 2000));
+}
+
+static void
+test_roles(void **state)
+{
+	(void)state;
+	for (int a = 0; a <= SVC_ACTION_MAX; a++) {
+		assert_false(role_allows(ROLE_READONLY, (enum svc_action)a));
+		assert_true(role_allows(ROLE_READWRITE, (enum svc_action)a));
+	}
+	assert_true(role_allows(ROLE_RESTART, SVC_ACTION_RESTART));
+	assert_true(role_allows(ROLE_RESTART, SVC_ACTION_MONITOR));
+	assert_false(role_allows(ROLE_RESTART, SVC_ACTION_START));
+	assert_false(role_allows(ROLE_RESTART, SVC_ACTION_STOP));
+	assert_false(role_allows(ROLE_RESTART, SVC_ACTION_UNMONITOR));
+	assert_false(role_allows(77, SVC_ACTION_RESTART));
+}
+
+/* ----------------------------------------------------------------- argv */
+
+static int
+args(const char *line, struct webui_options *o)
+{
+	static char buf[1024];
+	char *argv[64];
+	int argc = 0;
+	char err[256];
+
+	strlcpy_v(buf, line, sizeof(buf));
+	argv[argc++] = (char *)"vigil-webui";
+	for (char *t = strtok(buf, " "); t != NULL && argc < 63; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return webui_parse_args(argc, argv, o, err, sizeof(err));
+}
+
+static void
+test_args(void **state)
+{
+	struct webui_options o;
+
+	(void)state;
+	assert_int_equal(args("--user _vigilweb --chroot /var/empty --port 2812", &o), 0);
+	assert_string_equal(o.user, "_vigilweb");
+	assert_int_equal(o.port, 2812);
+	assert_true(o.signature);
+	assert_int_equal(args("--user w --chroot /e --port 1 --address 127.0.0.1 --ssl "
+	    "--pemfile /p.pem --clientpem /c.pem --no-signature --allow localhost "
+	    "--allow 10.0.0.0/8 -v -v", &o), 0);
+	assert_true(o.ssl);
+	assert_false(o.signature);
+	assert_int_equal(o.nallow, 2);
+	assert_int_equal(o.verbose, 2);
+	assert_string_equal(o.clientpem, "/c.pem");
+
+	static const char *const bad[] = {
+		"",
+		"--chroot /e --port 1",
+		"--user w --port 1",
+		"--user w --chroot /e",
+		"--user w --chroot /e --port 0",
+		"--user w --chroot /e --port 65536",
+		"--user w --chroot /e --port 12a",
+		"--user w --chroot /e --port -1",
+		"--user w --chroot /e --port 1 --port 2",
+		"--user w --chroot e --port 1",
+		"--user w/x --chroot /e --port 1",
+		"--user -x --chroot /e --port 1",
+		"--user w --chroot /e --port 1 --ssl",
+		"--user w --chroot /e --port 1 --pemfile /p",
+		"--user w --chroot /e --port 1 --ssl --pemfile -rel",
+		"--user w --chroot /e --port 1 --ssl --pemfile /p --pemfile /q",
+		"--user w --chroot /e --port 1 --bogus",
+		"--user w --chroot /e --port 1 --allow",
+		"--user w --chroot /e --port 1 extra",
+		"--user w --chroot /e --port 1 --no-signature --no-signature",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (args(bad[i], &o) != -1)
+			fail_msg("argv '%s' accepted", bad[i]);
+}
+
+/* ------------------------------------------------------------- the flow */
+
+static struct webui w;
+static struct ipc_channel tmon, tauth;	/* the test plays monitor and auth */
+static struct ipc_msg msg;
+
+static void
+pump(struct ipc_channel *ch)
+{
+	static struct ipc_msg m;
+
+	for (;;) {
+		enum ipc_result r = ipc_recv(ch, &m);
+
+		if (r == IPC_AGAIN)
+			return;
+		assert_int_equal(r, IPC_MSG);
+		webui_ipc_message(&w, ch, &m);
+	}
+}
+
+static void
+expect(struct ipc_channel *ch, enum msg_type type)
+{
+	assert_int_equal(ipc_recv_wait(ch, &msg, 2000), IPC_MSG);
+	assert_int_equal(msg.type, type);
+}
+
+static int
+flow_setup(void **state)
+{
+	int mon[2], auth[2];
+
+	(void)state;
+	webui_init(&w);
+	assert_int_equal(ipc_socketpair(mon), 0);
+	assert_int_equal(ipc_socketpair(auth), 0);
+	ipc_channel_init(&w.monitor, mon[0], PROC_WEBUI, PROC_MONITOR);
+	ipc_channel_init(&w.auth, auth[0], PROC_WEBUI, PROC_AUTH);
+	ipc_channel_init(&tmon, mon[1], PROC_MONITOR, PROC_WEBUI);
+	ipc_channel_init(&tauth, auth[1], PROC_AUTH, PROC_WEBUI);
+	assert_int_equal(ipc_send_hello(&w.monitor), 0);
+	assert_int_equal(ipc_send_hello(&w.auth), 0);
+	assert_int_equal(ipc_send_hello(&tmon), 0);
+	assert_int_equal(ipc_send_hello(&tauth), 0);
+	expect(&tmon, MSG_HELLO);
+	expect(&tauth, MSG_HELLO);
+	pump(&w.monitor);
+	pump(&w.auth);
+	w.monitor_up = w.auth_up = true;
+	return 0;
+}
+
+static int
+flow_teardown(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		if (w.clients[i] != NULL)
+			webui_client_free(&w, w.clients[i]);
+	ipc_channel_close(&w.monitor);
+	ipc_channel_close(&w.auth);
+	ipc_channel_close(&tmon);
+	ipc_channel_close(&tauth);
+	snapshot_clear(&w.snap);
+	snapshot_clear(&w.building);
+	ev_free(w.ev);
+	return 0;
+}
+
+/* Feed one raw request to a fresh client. */
+static struct client *
+request(const char *raw)
+{
+	struct client *c = webui_client_new(&w, -1, "192.0.2.7");
+
+	assert_non_null(c);
+	assert_true(strlen(raw) <= sizeof(c->in));
+	memcpy(c->in, raw, strlen(raw));
+	c->inlen = strlen(raw);
+	webui_client_input(&w, c);
+	return c;
+}
+
+static char cookie[128];
+
+static struct client *
+get(const char *path, bool with_cookie)
+{
+	char raw[512];
+
+	snprintf(raw, sizeof(raw), "GET %s HTTP/1.1\r\nHost: vigil.test\r\n%s%s%s\r\n", path,
+	    with_cookie ? "Cookie: theme=dark; " : "", with_cookie ? cookie : "",
+	    with_cookie ? "\r\n" : "");
+	return request(raw);
+}
+
+static struct client *
+post(const char *path, const char *body, bool with_cookie)
+{
+	char raw[2048];
+
+	snprintf(raw, sizeof(raw), "POST %s HTTP/1.1\r\nHost: vigil.test\r\n"
+	    "Origin: http://vigil.test\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+	    "%s%s%s\r\n%s", path, strlen(body), with_cookie ? "Cookie: " : "",
+	    with_cookie ? cookie : "", with_cookie ? "\r\n" : "", body);
+	return request(raw);
+}
+
+static void
+assert_status(struct client *c, int status)
+{
+	char want[32];
+
+	assert_int_equal(c->state, CL_WRITING);
+	snprintf(want, sizeof(want), "HTTP/1.1 %d ", status);
+	if (strncmp(c->out.data, want, strlen(want)) != 0)
+		fail_msg("wanted %d, got: %.200s", status, c->out.data);
+}
+
+static void
+assert_has(struct client *c, const char *s)
+{
+	if (strstr(c->out.data, s) == NULL)
+		fail_msg("response lacks '%s':\n%s", s, c->out.data);
+}
+
+static void
+assert_lacks(struct client *c, const char *s)
+{
+	if (strstr(c->out.data, s) != NULL)
+		fail_msg("response has '%s':\n%s", s, c->out.data);
+}
+
+static void
+assert_security_headers(struct client *c)
+{
+	assert_has(c, "\r\nContent-Security-Policy: default-src 'none'; style-src "
+	    "'unsafe-inline'; form-action 'self'; frame-ancestors 'none'\r\n");
+	assert_has(c, "\r\nX-Frame-Options: DENY\r\n");
+	assert_has(c, "\r\nX-Content-Type-Options: nosniff\r\n");
+	assert_has(c, "\r\nReferrer-Policy: no-referrer\r\n");
+	assert_has(c, "\r\nCache-Control: no-store\r\n");
+}
+
+static void
+done(struct client *c)
+{
+	webui_client_free(&w, c);
+}
+
+static void
+send_snapshot(uint32_t gen, const char *name, const char *status)
+{
+	struct msg_snapshot_begin b;
+	struct msg_snapshot_service s;
+	struct msg_snapshot_end e;
+
+	memset(&b, 0, sizeof(b));
+	b.gen = gen;
+	b.count = 2;
+	strlcpy_v(b.host, "host<1>", sizeof(b.host));
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_BEGIN, &b, -1), 0);
+	memset(&s, 0, sizeof(s));
+	s.gen = gen;
+	s.index = 0;
+	strlcpy_v(s.name, name, sizeof(s.name));
+	strlcpy_v(s.type, "process", sizeof(s.type));
+	strlcpy_v(s.status, status, sizeof(s.status));
+	strlcpy_v(s.monitor, "Monitored", sizeof(s.monitor));
+	s.pid = 4242;
+	s.uptime_s = 90061;
+	strlcpy_v(s.detail, "d\"etail", sizeof(s.detail));
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
+	s.index = 1;
+	strlcpy_v(s.name, "second", sizeof(s.name));
+	s.pid = 0;
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
+	memset(&e, 0, sizeof(e));
+	e.gen = gen;
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_END, &e, -1), 0);
+	pump(&w.monitor);
+}
+
+static const char XSS[] = "<img src=x onerror=alert(1)>";
+
+static void
+login(const char *sid, uint8_t role)
+{
+	struct client *c = post("/login", "user=alice&password=s3cr%26t", false);
+	struct msg_login_result r;
+
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tauth, MSG_LOGIN);
+	assert_string_equal(msg.body.login.user, "alice");
+	assert_string_equal(msg.body.login.password, "s3cr&t");
+	assert_string_equal(msg.body.login.client, "192.0.2.7");
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.login.req;
+	r.ok = 1;
+	strlcpy_v(r.sid, sid, sizeof(r.sid));
+	r.role = role;
+	strlcpy_v(r.user, "alice", sizeof(r.user));
+	assert_int_equal(ipc_send(&tauth, MSG_LOGIN_RESULT, &r, -1), 0);
+	pump(&w.auth);
+	assert_status(c, 303);
+	assert_security_headers(c);
+	assert_has(c, "\r\nServer: vigil\r\n");
+	{
+		char want[160];
+
+		snprintf(want, sizeof(want), "\r\nSet-Cookie: vigil_session=%s; HttpOnly; "
+		    "SameSite=Strict; Path=/\r\n", sid);
+		assert_has(c, want);
+	}
+	assert_has(c, "\r\nLocation: /\r\n");
+	done(c);
+	snprintf(cookie, sizeof(cookie), "vigil_session=%s", sid);
+}
+
+static const char *
+csrf_of(const char *sid)
+{
+	struct web_session *s = session_find(&w.sessions, sid, now_ms());
+
+	assert_non_null(s);
+	return s->csrf;
+}
+
+static void
+test_flow_login_page_and_404(void **state)
+{
+	struct client *c;
+
+	(void)state;
+	c = get("/", false);
+	assert_status(c, 200);
+	assert_security_headers(c);
+	assert_has(c, "action=\"/login\"");
+	assert_has(c, "name=\"password\"");
+	done(c);
+	c = get("/nope", false);
+	assert_status(c, 404);
+	assert_security_headers(c);
+	done(c);
+	c = get("/api/status", false);
+	assert_status(c, 401);
+	done(c);
+	c = request("GET /% HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_status(c, 400);
+	assert_security_headers(c);
+	done(c);
+	c = request("BREW / HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_status(c, 501);
+	done(c);
+	c = get("/action", false);
+	assert_status(c, 405);
+	assert_has(c, "\r\nAllow: POST\r\n");
+	done(c);
+	/* a forged cookie is no session */
+	snprintf(cookie, sizeof(cookie), "vigil_session=%s", SID2);
+	c = get("/", true);
+	assert_status(c, 200);
+	assert_has(c, "action=\"/login\"");
+	done(c);
+}
+
+static void
+test_flow_login_failure(void **state)
+{
+	struct client *c = post("/login", "user=mallory%0A&password=x", false);
+	struct msg_login_result r;
+
+	(void)state;
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tauth, MSG_LOGIN);
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.login.req;
+	r.ok = 0;
+	assert_int_equal(ipc_send(&tauth, MSG_LOGIN_RESULT, &r, -1), 0);
+	pump(&w.auth);
+	assert_status(c, 401);
+	assert_has(c, "Login failed.");
+	assert_lacks(c, "Set-Cookie");
+	done(c);
+	/* a reply for nobody is ignored */
+	r.req = 999999;
+	assert_int_equal(ipc_send(&tauth, MSG_LOGIN_RESULT, &r, -1), 0);
+	pump(&w.auth);
+	/* malformed forms */
+	c = post("/login", "user=a&user=b&password=x", false);
+	assert_status(c, 400);
+	done(c);
+	c = post("/login", "password=x", false);
+	assert_status(c, 400);
+	done(c);
+	c = request("POST /login HTTP/1.1\r\nHost: vigil.test\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 3\r\n\r\na=b");
+	assert_status(c, 415);
+	done(c);
+	c = request("POST /login HTTP/1.1\r\nHost: vigil.test\r\nOrigin: http://evil.test\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 3\r\n\r\na=b");
+	assert_status(c, 403);
+	done(c);
+}
+
+static void
+test_flow_login_timeout(void **state)
+{
+	struct client *c = post("/login", "user=slow&password=x", false);
+
+	(void)state;
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tauth, MSG_LOGIN);
+	webui_tick(&w, c->pending_deadline - 1);
+	assert_int_equal(c->state, CL_WAITING);
+	webui_tick(&w, c->pending_deadline);
+	assert_status(c, 503);
+	done(c);
+}
+
+static void
+test_flow_status_escaped(void **state)
+{
+	struct client *c;
+	char want[256];
+
+	(void)state;
+	login(SID1, ROLE_RESTART);
+	send_snapshot(7, XSS, "Does not exist <b>\x1b[31m");
+	c = get("/", true);
+	assert_status(c, 200);
+	assert_security_headers(c);
+	assert_lacks(c, "<img");
+	assert_lacks(c, "<b>");
+	assert_lacks(c, "\x1b");
+	assert_has(c, "&lt;img src=x onerror=alert(1)&gt;");
+	assert_has(c, "host&lt;1&gt;");
+	assert_has(c, "4242");
+	assert_has(c, "1d 01h 01m");
+	/* restart role: restart and monitor buttons only, with the token */
+	assert_has(c, "value=\"restart\"");
+	assert_has(c, "value=\"monitor\"");
+	assert_lacks(c, "value=\"start\"");
+	assert_lacks(c, "value=\"stop\"");
+	assert_lacks(c, "value=\"unmonitor\"");
+	snprintf(want, sizeof(want), "name=\"csrf\" value=\"%s\"", csrf_of(SID1));
+	assert_has(c, want);
+	done(c);
+
+	c = get("/api/status", true);
+	assert_status(c, 200);
+	assert_has(c, "Content-Type: application/json\r\n");
+	assert_has(c, "\"name\":\"\\u003cimg src=x onerror=alert(1)\\u003e\"");
+	assert_has(c, "\"detail\":\"d\\\"etail\"");
+	assert_has(c, "\"status\":\"Does not exist \\u003cb\\u003e\\u001b[31m\"");
+	assert_has(c, "\"role\":\"restart\"");
+	assert_lacks(c, "<");
+	done(c);
+}
+
+static void
+test_flow_readonly_no_buttons(void **state)
+{
+	struct client *c;
+
+	(void)state;
+	login(SID2, ROLE_READONLY);
+	send_snapshot(8, "web", "OK");
+	c = get("/", true);
+	assert_status(c, 200);
+	assert_has(c, "<td>web</td>");
+	assert_lacks(c, "action=\"/action\"");
+	done(c);
+	login(SID2, ROLE_READWRITE);
+	c = get("/", true);
+	for (int a = 0; a <= SVC_ACTION_MAX; a++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "value=\"%s\"", svc_action_name((enum svc_action)a));
+		assert_has(c, want);
+	}
+	done(c);
+}
+
+static void
+test_flow_action_csrf(void **state)
+{
+	struct client *c;
+	char body[512];
+	struct msg_action_result r;
+
+	(void)state;
+	login(SID1, ROLE_RESTART);
+	/* no token, wrong token, token of another length */
+	c = post("/action", "service=web&action=restart", true);
+	assert_status(c, 403);
+	done(c);
+	c = post("/action", "service=web&action=restart&csrf="
+	    "0000000000000000000000000000000000000000000000000000000000000000", true);
+	assert_status(c, 403);
+	assert_has(c, "CSRF");
+	done(c);
+	c = post("/action", "service=web&action=restart&csrf=abc", true);
+	assert_status(c, 403);
+	done(c);
+	/* no session */
+	snprintf(body, sizeof(body), "service=web&action=restart&csrf=%s", csrf_of(SID1));
+	c = post("/action", body, false);
+	assert_status(c, 403);
+	done(c);
+	/* nothing reached the monitor */
+	assert_int_equal(ipc_recv_wait(&tmon, &msg, 50), IPC_AGAIN);
+
+	/* the real thing */
+	snprintf(body, sizeof(body), "service=my+web&action=restart&csrf=%s", csrf_of(SID1));
+	c = post("/action", body, true);
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tmon, MSG_ACTION_REQUEST);
+	assert_string_equal(msg.body.action_request.sid, SID1);
+	assert_string_equal(msg.body.action_request.service, "my web");
+	assert_int_equal(msg.body.action_request.action, SVC_ACTION_RESTART);
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.action_request.req;
+	r.code = 200;
+	strlcpy_v(r.message, "restart <queued>", sizeof(r.message));
+	assert_int_equal(ipc_send(&tmon, MSG_ACTION_RESULT, &r, -1), 0);
+	pump(&w.monitor);
+	assert_status(c, 303);
+	assert_has(c, "\r\nLocation: /\r\n");
+	done(c);
+	c = get("/", true);
+	assert_has(c, "class=\"flash\">restart my web: restart &lt;queued&gt;");
+	done(c);
+	c = get("/", true);
+	assert_lacks(c, "class=\"flash\"");	/* shown once */
+	done(c);
+
+	/* refused by the monitor */
+	snprintf(body, sizeof(body), "service=web&action=stop&csrf=%s", csrf_of(SID1));
+	c = post("/action", body, true);
+	expect(&tmon, MSG_ACTION_REQUEST);
+	r.req = msg.body.action_request.req;
+	r.code = 403;
+	strlcpy_v(r.message, "role 'restart' may not <stop>", sizeof(r.message));
+	assert_int_equal(ipc_send(&tmon, MSG_ACTION_RESULT, &r, -1), 0);
+	pump(&w.monitor);
+	assert_status(c, 403);
+	assert_has(c, "may not &lt;stop&gt;");
+	done(c);
+	snprintf(body, sizeof(body), "service=ghost&action=start&csrf=%s", csrf_of(SID1));
+	c = post("/action", body, true);
+	expect(&tmon, MSG_ACTION_REQUEST);
+	r.req = msg.body.action_request.req;
+	r.code = 404;
+	assert_int_equal(ipc_send(&tmon, MSG_ACTION_RESULT, &r, -1), 0);
+	pump(&w.monitor);
+	assert_status(c, 404);
+	done(c);
+	/* unknown action never leaves webui */
+	snprintf(body, sizeof(body), "service=web&action=explode&csrf=%s", csrf_of(SID1));
+	c = post("/action", body, true);
+	assert_status(c, 400);
+	done(c);
+	/* the monitor never answers */
+	snprintf(body, sizeof(body), "service=web&action=monitor&csrf=%s", csrf_of(SID1));
+	c = post("/action", body, true);
+	expect(&tmon, MSG_ACTION_REQUEST);
+	webui_tick(&w, c->pending_deadline);
+	assert_status(c, 503);
+	done(c);
+}
+
+static void
+test_flow_logout(void **state)
+{
+	struct client *c;
+	char body[128];
+
+	(void)state;
+	login(SID1, ROLE_READWRITE);
+	c = post("/logout", "csrf=wrong", true);
+	assert_status(c, 403);
+	done(c);
+	snprintf(body, sizeof(body), "csrf=%s", csrf_of(SID1));
+	c = post("/logout", body, true);
+	assert_status(c, 303);
+	assert_has(c, "Set-Cookie: vigil_session=; Max-Age=0");
+	done(c);
+	expect(&tmon, MSG_LOGOUT);
+	assert_string_equal(msg.body.logout.sid, SID1);
+	c = get("/", true);
+	assert_has(c, "action=\"/login\"");
+	done(c);
+}
+
+static void
+test_flow_forbidden_and_signature(void **state)
+{
+	struct client *c;
+
+	(void)state;
+	c = webui_client_new(&w, -1, "203.0.113.9");
+	c->forbidden = true;
+	memcpy(c->in, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 27);
+	c->inlen = 27;
+	webui_client_input(&w, c);
+	assert_status(c, 403);
+	done(c);
+	/* even a malformed request gets 403, not a parser verdict */
+	c = webui_client_new(&w, -1, "203.0.113.9");
+	c->forbidden = true;
+	memcpy(c->in, "GET /%G HTTP/1.1\r\n\r\n", 21);
+	c->inlen = 21;
+	webui_client_input(&w, c);
+	assert_status(c, 403);
+	done(c);
+	w.signature = false;
+	c = get("/", false);
+	assert_lacks(c, "Server:");
+	done(c);
+	w.signature = true;
+}
+
+static void
+test_snapshot_consistency(void **state)
+{
+	struct msg_snapshot_begin b;
+	struct msg_snapshot_service s;
+	struct msg_snapshot_end e;
+
+	(void)state;
+	send_snapshot(20, "good", "OK");
+	assert_true(w.snap.valid);
+	assert_int_equal(w.snap.gen, 20);
+
+	memset(&b, 0, sizeof(b));
+	memset(&s, 0, sizeof(s));
+	memset(&e, 0, sizeof(e));
+	/* END before all services: generation 21 dropped, 20 stays */
+	b.gen = 21;
+	b.count = 2;
+	snapshot_on_begin(&w, &b);
+	s.gen = 21;
+	snapshot_on_service(&w, &s);
+	e.gen = 21;
+	snapshot_on_end(&w, &e);
+	assert_int_equal(w.snap.gen, 20);
+	/* out of order index */
+	b.gen = 22;
+	snapshot_on_begin(&w, &b);
+	s.gen = 22;
+	s.index = 1;
+	snapshot_on_service(&w, &s);
+	s.index = 0;
+	snapshot_on_service(&w, &s);
+	e.gen = 22;
+	snapshot_on_end(&w, &e);
+	assert_int_equal(w.snap.gen, 20);
+	/* service of another generation */
+	b.gen = 23;
+	b.count = 1;
+	snapshot_on_begin(&w, &b);
+	s.gen = 24;
+	s.index = 0;
+	snapshot_on_service(&w, &s);
+	e.gen = 23;
+	snapshot_on_end(&w, &e);
+	assert_int_equal(w.snap.gen, 20);
+	/* too many services */
+	b.gen = 25;
+	b.count = SNAPSHOT_MAX_SERVICES + 1;
+	snapshot_on_begin(&w, &b);
+	e.gen = 25;
+	snapshot_on_end(&w, &e);
+	assert_int_equal(w.snap.gen, 20);
+	/* more services than announced */
+	b.gen = 26;
+	b.count = 1;
+	snapshot_on_begin(&w, &b);
+	s.gen = 26;
+	s.index = 0;
+	snapshot_on_service(&w, &s);
+	s.index = 1;
+	snapshot_on_service(&w, &s);
+	e.gen = 26;
+	snapshot_on_end(&w, &e);
+	assert_int_equal(w.snap.gen, 20);
+	/* an empty generation is complete */
+	b.gen = 27;
+	b.count = 0;
+	snapshot_on_begin(&w, &b);
+	e.gen = 27;
+	snapshot_on_end(&w, &e);
+	assert_int_equal(w.snap.gen, 27);
+	assert_int_equal(w.snap.count, 0);
+}
+
+static void
+test_bucket(void **state)
+{
+	struct bucket b;
+
+	(void)state;
+	bucket_init(&b, 10, 3, 1000);
+	assert_true(bucket_take(&b, 1000));
+	assert_true(bucket_take(&b, 1000));
+	assert_true(bucket_take(&b, 1000));
+	assert_false(bucket_take(&b, 1000));
+	assert_false(bucket_take(&b, 1099));
+	assert_true(bucket_take(&b, 1100));	/* 10/s: one per 100 ms */
+	assert_false(bucket_take(&b, 1100));
+	assert_true(bucket_take(&b, 60000));
+	assert_true(bucket_take(&b, 60000));
+	assert_true(bucket_take(&b, 60000));
+	assert_false(bucket_take(&b, 60000));	/* never more than the burst */
+	assert_false(bucket_take(&b, 50000));	/* clock going back adds nothing */
+}
+
+static void
+test_client_limits(void **state)
+{
+	struct client *cs[WEBUI_MAX_CLIENTS];
+	char addr[32];
+
+	(void)state;
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+		assert_non_null(cs[i] = webui_client_new(&w, -1, "198.51.100.1"));
+	assert_null(webui_client_new(&w, -1, "198.51.100.1"));
+	for (int i = WEBUI_MAX_PER_ADDR; i < WEBUI_MAX_CLIENTS; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", 2 + i);
+		assert_non_null(cs[i] = webui_client_new(&w, -1, addr));
+	}
+	assert_int_equal(w.nclients, WEBUI_MAX_CLIENTS);
+	assert_null(webui_client_new(&w, -1, "203.0.113.1"));
+	for (int i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		done(cs[i]);
+	assert_int_equal(w.nclients, 0);
+	assert_non_null(cs[0] = webui_client_new(&w, -1, "198.51.100.1"));
+	done(cs[0]);
+}
+
+static void
+test_flow_login_flood_429(void **state)
+{
+	int waiting = 0, limited = 0;
+	struct client *cs[WEBUI_LOGIN_BURST + 10];
+
+	(void)state;
+	bucket_init(&w.login_rate, WEBUI_LOGIN_RATE, WEBUI_LOGIN_BURST, now_ms());
+	for (size_t i = 0; i < WEBUI_LOGIN_BURST + 10; i++) {
+		cs[i] = post("/login", "user=flood&password=x", false);
+		if (cs[i]->state == CL_WAITING)
+			waiting++;
+		else if (strncmp(cs[i]->out.data, "HTTP/1.1 429 ", 13) == 0)
+			limited++;
+		done(cs[i]);
+	}
+	/* a few tokens may refill while the loop runs */
+	assert_true(waiting >= WEBUI_LOGIN_BURST && waiting <= WEBUI_LOGIN_BURST + 2);
+	assert_int_equal(waiting + limited, WEBUI_LOGIN_BURST + 10);
+	for (int i = 0; i < waiting; i++)
+		expect(&tauth, MSG_LOGIN);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest unit[] = {
+		cmocka_unit_test(test_allow_cidr),
+		cmocka_unit_test(test_csrf_compare),
+		cmocka_unit_test(test_session_table),
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_bucket),
+	};
+	const struct CMUnitTest flow[] = {
+		cmocka_unit_test(test_flow_login_page_and_404),
+		cmocka_unit_test(test_flow_login_failure),
+		cmocka_unit_test(test_flow_login_timeout),
+		cmocka_unit_test(test_flow_status_escaped),
+		cmocka_unit_test(test_flow_readonly_no_buttons),
+		cmocka_unit_test(test_flow_action_csrf),
+		cmocka_unit_test(test_flow_logout),
+		cmocka_unit_test(test_flow_forbidden_and_signature),
+		cmocka_unit_test(test_snapshot_consistency),
+		cmocka_unit_test(test_flow_login_flood_429),
+		cmocka_unit_test(test_client_limits),
+	};
+	int rc = cmocka_run_group_tests_name("units", unit, NULL, NULL);
+
+	return rc + cmocka_run_group_tests_name("flow", flow, flow_setup, flow_teardown);
+}

@@ -1,0 +1,632 @@
+/* Requests to responses: routing, the login and status pages, actions,
+ * logout and the JSON API.  Every value that is not a literal here is
+ * escaped on output (obuf_html / obuf_json_str). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "webui/webui.h"
+
+#define COOKIE_NAME	"vigil_session"
+
+static const char security_headers[] =
+    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "Cache-Control: no-store\r\n";
+
+void
+webui_respond(struct webui *w, struct client *c, int status, const char *ctype,
+    const char *extra_headers, const struct obuf *body)
+{
+	char date[64];
+	struct tm tm;
+	time_t t = time(NULL);
+
+	if (body != NULL && body->failed) {
+		log_err("response for %s grew past %u bytes: sending 500", c->addr,
+		    WEBUI_MAX_RESPONSE);
+		webui_respond(w, c, 500, "text/plain; charset=utf-8", NULL, NULL);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	obuf_reset(&c->out);
+	obuf_addf(&c->out, "HTTP/1.1 %d %s\r\n", status, http_reason(status));
+	obuf_addf(&c->out, "Date: %s\r\n", date);
+	if (w->signature)
+		obuf_adds(&c->out, "Server: vigil\r\n");
+	obuf_adds(&c->out, security_headers);
+	if (ctype != NULL)
+		obuf_addf(&c->out, "Content-Type: %s\r\n", ctype);
+	obuf_addf(&c->out, "Content-Length: %zu\r\n", body != NULL ? body->len : 0);
+	obuf_adds(&c->out, "Connection: close\r\n");
+	if (extra_headers != NULL)
+		obuf_adds(&c->out, extra_headers);
+	obuf_adds(&c->out, "\r\n");
+	if (body != NULL)
+		obuf_add(&c->out, body->data, body->len);
+	c->status = status;
+	webui_client_respond(w, c);
+}
+
+static void
+page_begin(struct obuf *b, const char *title)
+{
+	obuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<title>vigil: ");
+	obuf_html(b, title);
+	obuf_adds(b, "</title><style>"
+	    "body{font-family:sans-serif;margin:2em}"
+	    "table{border-collapse:collapse}"
+	    "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
+	    "form.a{display:inline}"
+	    ".flash{background:#eef;padding:.5em}"
+	    ".err{background:#fee;padding:.5em}"
+	    "</style></head><body>\n");
+}
+
+static void
+page_end(struct obuf *b)
+{
+	obuf_adds(b, "</body></html>\n");
+}
+
+static void
+send_html(struct webui *w, struct client *c, int status, const char *extra,
+    struct obuf *b)
+{
+	webui_respond(w, c, status, "text/html; charset=utf-8", extra, b);
+	obuf_free(b);
+}
+
+static void
+respond_error_hdr(struct webui *w, struct client *c, int status, const char *text,
+    const char *extra)
+{
+	struct obuf b;
+	char title[64];
+
+	snprintf(title, sizeof(title), "%d %s", status, http_reason(status));
+	obuf_init(&b, 64 * 1024);
+	page_begin(&b, title);
+	obuf_adds(&b, "<h1>");
+	obuf_html(&b, title);
+	obuf_adds(&b, "</h1>\n");
+	if (text != NULL) {
+		obuf_adds(&b, "<p class=\"err\">");
+		obuf_html(&b, text);
+		obuf_adds(&b, "</p>\n");
+	}
+	obuf_adds(&b, "<p><a href=\"/\">Back</a></p>\n");
+	page_end(&b);
+	send_html(w, c, status, extra, &b);
+}
+
+void
+webui_respond_error(struct webui *w, struct client *c, int status, const char *text)
+{
+	respond_error_hdr(w, c, status, text, NULL);
+}
+
+static void
+send_login_page(struct webui *w, struct client *c, int status, const char *msg)
+{
+	struct obuf b;
+
+	obuf_init(&b, 64 * 1024);
+	page_begin(&b, "login");
+	obuf_adds(&b, "<h1>vigil</h1>\n");
+	if (msg != NULL) {
+		obuf_adds(&b, "<p class=\"err\">");
+		obuf_html(&b, msg);
+		obuf_adds(&b, "</p>\n");
+	}
+	obuf_adds(&b, "<form method=\"post\" action=\"/login\">"
+	    "<p><label>User <input name=\"user\" autocomplete=\"username\" "
+	    "maxlength=\"63\" required></label></p>"
+	    "<p><label>Password <input type=\"password\" name=\"password\" "
+	    "autocomplete=\"current-password\" maxlength=\"255\" required></label></p>"
+	    "<p><button type=\"submit\">Log in</button></p></form>\n");
+	page_end(&b);
+	send_html(w, c, status, NULL, &b);
+}
+
+static void
+format_uptime(char *out, size_t len, uint64_t s)
+{
+	if (s == 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%llud %02lluh %02llum", (unsigned long long)(s / 86400),
+		    (unsigned long long)(s / 3600 % 24), (unsigned long long)(s / 60 % 60));
+}
+
+static void
+action_form(struct obuf *b, const struct web_session *s, const char *service,
+    enum svc_action a)
+{
+	obuf_adds(b, "<form class=\"a\" method=\"post\" action=\"/action\">"
+	    "<input type=\"hidden\" name=\"service\" value=\"");
+	obuf_html(b, service);
+	obuf_addf(b, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
+	    svc_action_name(a));
+	obuf_addf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", s->csrf);
+	obuf_addf(b, "<button type=\"submit\">%s</button></form> ", svc_action_name(a));
+}
+
+static void
+send_status_page(struct webui *w, struct client *c, struct web_session *s)
+{
+	const struct snapshot *sn = &w->snap;
+	struct obuf b;
+
+	obuf_init(&b, WEBUI_MAX_RESPONSE);
+	page_begin(&b, sn->valid ? sn->host : "status");
+	obuf_adds(&b, "<h1>vigil");
+	if (sn->valid) {
+		obuf_adds(&b, ": ");
+		obuf_html(&b, sn->host);
+	}
+	obuf_adds(&b, "</h1>\n<p>Logged in as ");
+	obuf_html(&b, s->user);
+	obuf_addf(&b, " (%s). <form class=\"a\" method=\"post\" action=\"/logout\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	    "<button type=\"submit\">Log out</button></form></p>\n",
+	    web_role_name((enum web_role)s->role), s->csrf);
+	if (s->flash[0] != '\0') {
+		obuf_adds(&b, "<p class=\"flash\">");
+		obuf_html(&b, s->flash);
+		obuf_adds(&b, "</p>\n");
+		s->flash[0] = '\0';
+	}
+	if (!sn->valid) {
+		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
+	} else {
+		obuf_adds(&b, "<table><tr><th>Service</th><th>Type</th><th>Status</th>"
+		    "<th>Monitoring</th><th>PID</th><th>Uptime</th><th>Actions</th></tr>\n");
+		for (uint32_t i = 0; i < sn->count && !b.failed; i++) {
+			const struct snap_service *v = &sn->svc[i];
+			char up[64];
+
+			format_uptime(up, sizeof(up), v->uptime_s);
+			obuf_adds(&b, "<tr><td>");
+			obuf_html(&b, v->name);
+			obuf_adds(&b, "</td><td>");
+			obuf_html(&b, v->type);
+			obuf_adds(&b, "</td><td>");
+			obuf_html(&b, v->status);
+			obuf_adds(&b, "</td><td>");
+			obuf_html(&b, v->monitor);
+			obuf_adds(&b, "</td><td>");
+			if (v->pid != 0)
+				obuf_addf(&b, "%u", v->pid);
+			else
+				obuf_adds(&b, "-");
+			obuf_addf(&b, "</td><td>%s</td><td>", up);
+			for (int a = 0; a <= SVC_ACTION_MAX; a++)
+				if (role_allows(s->role, (enum svc_action)a))
+					action_form(&b, s, v->name, (enum svc_action)a);
+			obuf_adds(&b, "</td></tr>\n");
+		}
+		obuf_adds(&b, "</table>\n");
+	}
+	page_end(&b);
+	send_html(w, c, 200, NULL, &b);
+}
+
+static void
+send_status_json(struct webui *w, struct client *c, const struct web_session *s)
+{
+	const struct snapshot *sn = &w->snap;
+	struct obuf b;
+
+	obuf_init(&b, WEBUI_MAX_RESPONSE);
+	obuf_adds(&b, "{\"user\":");
+	obuf_json_str(&b, s->user);
+	obuf_addf(&b, ",\"role\":\"%s\",\"complete\":%s", web_role_name((enum web_role)s->role),
+	    sn->valid ? "true" : "false");
+	if (sn->valid) {
+		obuf_adds(&b, ",\"host\":");
+		obuf_json_str(&b, sn->host);
+		obuf_addf(&b, ",\"generation\":%u,\"time\":%llu,\"uptime\":%u,\"poll\":%u",
+		    sn->gen, (unsigned long long)sn->time, sn->uptime_s, sn->poll_s);
+	}
+	obuf_adds(&b, ",\"services\":[");
+	for (uint32_t i = 0; sn->valid && i < sn->count && !b.failed; i++) {
+		const struct snap_service *v = &sn->svc[i];
+
+		obuf_adds(&b, i > 0 ? ",{\"name\":" : "{\"name\":");
+		obuf_json_str(&b, v->name);
+		obuf_adds(&b, ",\"type\":");
+		obuf_json_str(&b, v->type);
+		obuf_adds(&b, ",\"status\":");
+		obuf_json_str(&b, v->status);
+		obuf_adds(&b, ",\"monitor\":");
+		obuf_json_str(&b, v->monitor);
+		obuf_addf(&b, ",\"pid\":%u,\"uptime\":%llu,\"detail\":", v->pid,
+		    (unsigned long long)v->uptime_s);
+		obuf_json_str(&b, v->detail);
+		obuf_adds(&b, "}");
+	}
+	obuf_adds(&b, "]}\n");
+	webui_respond(w, c, 200, "application/json", NULL, &b);
+	obuf_free(&b);
+}
+
+static struct web_session *
+request_session(struct webui *w, const struct http_request *req)
+{
+	char sid[MSG_SID_LEN];
+
+	if (!http_cookie_get(req, COOKIE_NAME, sid, sizeof(sid)) ||
+	    !session_sid_valid(sid))
+		return NULL;
+	return session_find(&w->sessions, sid, now_ms());
+}
+
+/* A form POST: the right content type, and an Origin (when the browser
+ * sends one) naming this host.  SameSite=Strict and the CSRF token are the
+ * main defences; this is the third. */
+static int
+read_form(const struct http_request *req, struct http_form *f)
+{
+	const char *ct = http_header_get(req, "content-type");
+	const char *origin = http_header_get(req, "origin");
+	const char *host = http_header_get(req, "host");
+	static const char want[] = "application/x-www-form-urlencoded";
+
+	if (ct == NULL || strncasecmp(ct, want, sizeof(want) - 1) != 0 ||
+	    (ct[sizeof(want) - 1] != '\0' && ct[sizeof(want) - 1] != ';'))
+		return 415;
+	if (origin != NULL) {
+		const char *o = origin;
+
+		if (strncmp(o, "https://", 8) == 0)
+			o += 8;
+		else if (strncmp(o, "http://", 7) == 0)
+			o += 7;
+		else
+			return 403;
+		if (host == NULL || strcasecmp(o, host) != 0)
+			return 403;
+	}
+	if (http_form_parse(req->body, req->body_len, f) < 0)
+		return 400;
+	return 0;
+}
+
+static uint32_t
+next_req(struct webui *w)
+{
+	if (++w->next_req == 0)
+		w->next_req = 1;
+	return w->next_req;
+}
+
+static void
+start_wait(struct client *c, enum pending_kind kind, uint32_t req)
+{
+	c->pending = kind;
+	c->pending_req = req;
+	c->pending_deadline = now_ms() + WEBUI_PENDING_TIMEOUT_MS;
+	c->state = CL_WAITING;
+}
+
+static void
+handle_login(struct webui *w, struct client *c, const struct http_request *req)
+{
+	struct http_form f;
+	struct msg_login m;
+	const char *user, *pw;
+	int rc = read_form(req, &f);
+
+	if (rc != 0) {
+		explicit_bzero(&f, sizeof(f));
+		webui_respond_error(w, c, rc, "malformed login form");
+		return;
+	}
+	user = http_form_get(&f, "user");
+	pw = http_form_get(&f, "password");
+	if (user == NULL || pw == NULL || user[0] == '\0') {
+		explicit_bzero(&f, sizeof(f));
+		send_login_page(w, c, 400, "Enter a user name and a password.");
+		return;
+	}
+	if (strlen(user) >= MSG_USER_LEN || strlen(pw) >= MSG_SECRET_LEN) {
+		log_warn("login failed for user '%.63s' from %s: name or password too long",
+		    user, c->addr);
+		explicit_bzero(&f, sizeof(f));
+		send_login_page(w, c, 401, "Login failed.");
+		return;
+	}
+	if (!w->auth_up) {
+		explicit_bzero(&f, sizeof(f));
+		webui_respond_error(w, c, 503, "the authentication service is not available");
+		return;
+	}
+	if (!bucket_take(&w->login_rate, now_ms())) {
+		explicit_bzero(&f, sizeof(f));
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_warn("too many logins: refused one from %s", c->addr);
+		webui_respond_error(w, c, 429, "too many login attempts; try again shortly");
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.req = next_req(w);
+	strlcpy_v(m.user, user, sizeof(m.user));
+	strlcpy_v(m.password, pw, sizeof(m.password));
+	strlcpy_v(m.client, c->addr, sizeof(m.client));
+	strlcpy_v(c->pending_user, user, sizeof(c->pending_user));
+	explicit_bzero(&f, sizeof(f));
+	rc = ipc_send(&w->auth, MSG_LOGIN, &m, -1);
+	explicit_bzero(&m, sizeof(m));
+	if (rc < 0) {
+		webui_respond_error(w, c, 503, "the authentication service is not available");
+		return;
+	}
+	start_wait(c, PEND_LOGIN, w->next_req);
+}
+
+static void
+handle_action(struct webui *w, struct client *c, const struct http_request *req)
+{
+	struct web_session *s = request_session(w, req);
+	struct http_form f;
+	struct msg_action_request m;
+	const char *csrf, *service, *action;
+	int a, rc;
+
+	if (s == NULL) {
+		webui_respond_error(w, c, 403, "log in first");
+		return;
+	}
+	rc = read_form(req, &f);
+	if (rc != 0) {
+		webui_respond_error(w, c, rc, "malformed action form");
+		return;
+	}
+	csrf = http_form_get(&f, "csrf");
+	if (csrf == NULL || !ct_streq(csrf, s->csrf)) {
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_warn("action refused for %s: missing or wrong CSRF token", c->addr);
+		webui_respond_error(w, c, 403, "invalid or missing CSRF token");
+		return;
+	}
+	service = http_form_get(&f, "service");
+	action = http_form_get(&f, "action");
+	a = action != NULL ? svc_action_parse(action) : -1;
+	if (service == NULL || service[0] == '\0' || strlen(service) >= MSG_NAME_LEN ||
+	    a < 0) {
+		webui_respond_error(w, c, 400, "unknown service or action");
+		return;
+	}
+	if (!w->monitor_up) {
+		webui_respond_error(w, c, 503, "the monitor is not available");
+		return;
+	}
+	if (!bucket_take(&w->action_rate, now_ms())) {
+		webui_respond_error(w, c, 429, "too many actions; try again shortly");
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.req = next_req(w);
+	strlcpy_v(m.sid, s->sid, sizeof(m.sid));
+	strlcpy_v(m.service, service, sizeof(m.service));
+	m.action = (uint8_t)a;
+	if (ipc_send(&w->monitor, MSG_ACTION_REQUEST, &m, -1) < 0) {
+		webui_respond_error(w, c, 503, "the monitor is not available");
+		return;
+	}
+	strlcpy_v(c->pending_sid, s->sid, sizeof(c->pending_sid));
+	strlcpy_v(c->pending_service, service, sizeof(c->pending_service));
+	c->pending_action = (uint8_t)a;
+	start_wait(c, PEND_ACTION, m.req);
+}
+
+static const char clear_cookie[] =
+    "Set-Cookie: " COOKIE_NAME "=; Max-Age=0; HttpOnly; SameSite=Strict; Path=/\r\n"
+    "Location: /\r\n";
+
+static void
+handle_logout(struct webui *w, struct client *c, const struct http_request *req)
+{
+	struct web_session *s = request_session(w, req);
+	struct http_form f;
+	const char *csrf;
+	int rc;
+
+	if (s == NULL) {
+		webui_respond(w, c, 303, NULL, clear_cookie, NULL);
+		return;
+	}
+	rc = read_form(req, &f);
+	if (rc != 0) {
+		webui_respond_error(w, c, rc, "malformed logout form");
+		return;
+	}
+	csrf = http_form_get(&f, "csrf");
+	if (csrf == NULL || !ct_streq(csrf, s->csrf)) {
+		log_warn("logout refused for %s: missing or wrong CSRF token", c->addr);
+		webui_respond_error(w, c, 403, "invalid or missing CSRF token");
+		return;
+	}
+	if (w->monitor_up) {
+		struct msg_logout m;
+
+		memset(&m, 0, sizeof(m));
+		strlcpy_v(m.sid, s->sid, sizeof(m.sid));
+		if (ipc_send(&w->monitor, MSG_LOGOUT, &m, -1) < 0)
+			log_warn("could not tell the monitor about a logout");
+	}
+	log_info("logout of user '%s' from %s", s->user, c->addr);
+	session_remove(s);
+	webui_respond(w, c, 303, NULL, clear_cookie, NULL);
+}
+
+static void
+method_not_allowed(struct webui *w, struct client *c, const char *allow)
+{
+	char hdr[64];
+
+	snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
+	respond_error_hdr(w, c, 405, NULL, hdr);
+}
+
+void
+webui_handle_request(struct webui *w, struct client *c, const struct http_request *req)
+{
+	const char *p = req->path;
+	bool get = req->method == HTTP_GET;
+
+	if (c->forbidden) {
+		webui_respond_error(w, c, 403, "your address may not use this interface");
+		return;
+	}
+	if (strcmp(p, "/") == 0) {
+		struct web_session *s;
+
+		if (!get) {
+			method_not_allowed(w, c, "GET");
+			return;
+		}
+		s = request_session(w, req);
+		if (s == NULL)
+			send_login_page(w, c, 200, NULL);
+		else
+			send_status_page(w, c, s);
+	} else if (strcmp(p, "/login") == 0) {
+		if (get)
+			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
+		else
+			handle_login(w, c, req);
+	} else if (strcmp(p, "/action") == 0) {
+		if (get)
+			method_not_allowed(w, c, "POST");
+		else
+			handle_action(w, c, req);
+	} else if (strcmp(p, "/logout") == 0) {
+		if (get)
+			method_not_allowed(w, c, "POST");
+		else
+			handle_logout(w, c, req);
+	} else if (strcmp(p, "/api/status") == 0) {
+		struct web_session *s;
+
+		if (!get) {
+			method_not_allowed(w, c, "GET");
+			return;
+		}
+		s = request_session(w, req);
+		if (s == NULL) {
+			struct obuf b;
+
+			obuf_init(&b, 1024);
+			obuf_adds(&b, "{\"error\":\"login required\"}\n");
+			webui_respond(w, c, 401, "application/json", NULL, &b);
+			obuf_free(&b);
+		} else {
+			send_status_json(w, c, s);
+		}
+	} else {
+		webui_respond_error(w, c, 404, "no such page");
+	}
+}
+
+static struct client *
+find_pending(struct webui *w, enum pending_kind kind, uint32_t req)
+{
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++) {
+		struct client *c = w->clients[i];
+
+		if (c != NULL && c->state == CL_WAITING && c->pending == kind &&
+		    c->pending_req == req)
+			return c;
+	}
+	return NULL;
+}
+
+void
+webui_on_login_result(struct webui *w, const struct msg_login_result *r)
+{
+	struct client *c = find_pending(w, PEND_LOGIN, r->req);
+	struct web_session *s;
+	char hdr[256];
+
+	if (c == NULL) {
+		log_info("login reply %u came after its client left", r->req);
+		return;
+	}
+	c->pending = PEND_NONE;
+	if (!r->ok) {
+		/* auth, which decided, has logged the failure with this address */
+		send_login_page(w, c, 401, "Login failed.");
+		return;
+	}
+	if (!session_sid_valid(r->sid) || r->role > ROLE_MAX) {
+		log_err("auth sent a malformed session for request %u", r->req);
+		webui_respond_error(w, c, 500, "malformed session from the authentication service");
+		return;
+	}
+	s = session_add(&w->sessions, r->sid, r->user[0] != '\0' ? r->user : c->pending_user,
+	    r->role, now_ms());
+	if (s == NULL) {
+		webui_respond_error(w, c, 503, "no session available");
+		return;
+	}
+	log_info("login of user '%s' from %s as %s", s->user, c->addr,
+	    web_role_name((enum web_role)s->role));
+	snprintf(hdr, sizeof(hdr), "Set-Cookie: " COOKIE_NAME "=%s; HttpOnly; "
+	    "SameSite=Strict; Path=/%s\r\nLocation: /\r\n", s->sid,
+	    w->ssl_ctx != NULL ? "; Secure" : "");
+	webui_respond(w, c, 303, NULL, hdr, NULL);
+}
+
+void
+webui_on_action_result(struct webui *w, const struct msg_action_result *r)
+{
+	struct client *c = find_pending(w, PEND_ACTION, r->req);
+	struct web_session *s;
+
+	if (c == NULL) {
+		log_info("action reply %u came after its client left", r->req);
+		return;
+	}
+	c->pending = PEND_NONE;
+	switch (r->code) {
+	case 200:
+		s = session_find(&w->sessions, c->pending_sid, now_ms());
+		if (s != NULL)
+			snprintf(s->flash, sizeof(s->flash), "%s %s: %s",
+			    svc_action_name((enum svc_action)c->pending_action),
+			    c->pending_service, r->message[0] != '\0' ? r->message : "done");
+		webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
+		break;
+	case 403:
+	case 404:
+	case 409:
+		webui_respond_error(w, c, r->code, r->message);
+		break;
+	default:
+		log_warn("monitor answered action %u with code %u", r->req, r->code);
+		webui_respond_error(w, c, 500, r->message);
+	}
+}
+
+void
+webui_pending_expired(struct webui *w, struct client *c)
+{
+	const char *who = c->pending == PEND_LOGIN ? "authentication service" : "monitor";
+	char text[128];
+
+	log_warn("no reply from the %s for %s within %d ms", who, c->addr,
+	    WEBUI_PENDING_TIMEOUT_MS);
+	c->pending = PEND_NONE;
+	snprintf(text, sizeof(text), "the %s did not answer in time", who);
+	webui_respond_error(w, c, 503, text);
+}

@@ -1,0 +1,135 @@
+#include <string.h>
+#include <sys/random.h>
+
+#include "common/log.h"
+#include "webui/session.h"
+
+bool
+ct_streq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = 0;
+
+	if (la != lb)
+		return false;
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+bool
+session_sid_valid(const char *sid)
+{
+	size_t n = 0;
+
+	for (; sid[n] != '\0'; n++)
+		if (!((sid[n] >= '0' && sid[n] <= '9') || (sid[n] >= 'a' && sid[n] <= 'f')))
+			return false;
+	return n == MSG_SID_LEN - 1;
+}
+
+static bool
+random_hex(char *out, size_t ndigits)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[64];
+	size_t nbytes = ndigits / 2, got = 0;
+
+	if (nbytes > sizeof(raw))
+		return false;
+	while (got < nbytes) {
+		ssize_t r = getrandom(raw + got, nbytes - got, 0);
+
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	for (size_t i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[ndigits] = '\0';
+	explicit_bzero(raw, sizeof(raw));
+	return true;
+}
+
+struct web_session *
+session_add(struct session_table *t, const char *sid, const char *user,
+    uint8_t role, uint64_t now)
+{
+	struct web_session *slot = NULL;
+
+	session_expire(t, now);
+	for (size_t i = 0; i < SESSION_MAX && slot == NULL; i++)
+		if (t->s[i].used && strcmp(t->s[i].sid, sid) == 0)
+			slot = &t->s[i];
+	for (size_t i = 0; i < SESSION_MAX && slot == NULL; i++)
+		if (!t->s[i].used)
+			slot = &t->s[i];
+	if (slot == NULL) {
+		slot = &t->s[0];
+		for (size_t i = 1; i < SESSION_MAX; i++)
+			if (t->s[i].expiry_ms < slot->expiry_ms)
+				slot = &t->s[i];
+		log_info("session table full: dropping the oldest session of '%s'",
+		    slot->user);
+	}
+	memset(slot, 0, sizeof(*slot));
+	if (!random_hex(slot->csrf, CSRF_LEN)) {
+		log_err("getrandom failed: no session");
+		return NULL;
+	}
+	slot->used = true;
+	strncpy(slot->sid, sid, sizeof(slot->sid) - 1);
+	strncpy(slot->user, user, sizeof(slot->user) - 1);
+	slot->role = role;
+	slot->expiry_ms = now + SESSION_TTL_MS;
+	return slot;
+}
+
+struct web_session *
+session_find(struct session_table *t, const char *sid, uint64_t now)
+{
+	struct web_session *found = NULL;
+
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		if (t->s[i].used && ct_streq(t->s[i].sid, sid))
+			found = &t->s[i];
+	if (found != NULL && found->expiry_ms <= now) {
+		session_remove(found);
+		found = NULL;
+	}
+	return found;
+}
+
+void
+session_remove(struct web_session *s)
+{
+	explicit_bzero(s, sizeof(*s));
+}
+
+size_t
+session_expire(struct session_table *t, uint64_t now)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		if (t->s[i].used && t->s[i].expiry_ms <= now) {
+			session_remove(&t->s[i]);
+			n++;
+		}
+	return n;
+}
+
+bool
+role_allows(uint8_t role, enum svc_action a)
+{
+	switch (role) {
+	case ROLE_READWRITE:
+		return true;
+	case ROLE_RESTART:
+		return a == SVC_ACTION_RESTART || a == SVC_ACTION_MONITOR;
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,46 @@
+/* webui's own session table: sid -> user, role, CSRF token, expiry.
+ * Display and CSRF only: the monitor enforces roles on every action. */
+#ifndef VIGIL_WEBUI_SESSION_H
+#define VIGIL_WEBUI_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/msg.h"
+
+#define SESSION_MAX		256
+#define SESSION_TTL_MS		(3600u * 1000u)
+#define CSRF_LEN		64	/* hex digits */
+
+struct web_session {
+	bool used;
+	char sid[MSG_SID_LEN];
+	char user[MSG_USER_LEN];
+	uint8_t role;			/* enum web_role */
+	char csrf[CSRF_LEN + 1];
+	uint64_t expiry_ms;		/* monotonic */
+	char flash[3 * MSG_NAME_LEN + 32];	/* shown once on the next page */
+};
+
+struct session_table {
+	struct web_session s[SESSION_MAX];
+};
+
+/* Constant-time comparison of two strings of public length. */
+bool ct_streq(const char *a, const char *b);
+/* A sid as auth makes them: exactly 64 lower-case hex digits. */
+bool session_sid_valid(const char *sid);
+/* Add (or replace) a session with a fresh CSRF token; a full table drops
+ * the session closest to expiry.  NULL when no randomness was available. */
+struct web_session *session_add(struct session_table *t, const char *sid,
+    const char *user, uint8_t role, uint64_t now);
+/* Lookup in constant time per entry; an expired entry is removed. */
+struct web_session *session_find(struct session_table *t, const char *sid,
+    uint64_t now);
+void session_remove(struct web_session *s);
+size_t session_expire(struct session_table *t, uint64_t now);
+/* Does the role allow this action?  (Display only; the monitor decides.) */
+bool role_allows(uint8_t role, enum svc_action a);
+
+#endif

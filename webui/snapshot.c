@@ -1,0 +1,101 @@
+/* Status snapshots pushed by the monitor: BEGIN(gen, count), SERVICE x count
+ * (index 0..count-1 in order, same gen), END(gen).  Only a complete and
+ * consistent generation replaces the one shown; anything else is dropped
+ * (and logged) while the previous generation stays on display. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "webui/webui.h"
+
+void
+snapshot_clear(struct snapshot *s)
+{
+	if (s->svc != NULL)
+		for (uint32_t i = 0; i < s->have; i++) {
+			free(s->svc[i].name);
+			free(s->svc[i].type);
+			free(s->svc[i].status);
+			free(s->svc[i].monitor);
+			free(s->svc[i].detail);
+		}
+	free(s->svc);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+discard(struct webui *w, const char *why)
+{
+	log_warn("snapshot generation %u discarded: %s", w->building.gen, why);
+	snapshot_clear(&w->building);
+}
+
+void
+snapshot_on_begin(struct webui *w, const struct msg_snapshot_begin *b)
+{
+	if (w->building.svc != NULL || w->building.count != 0)
+		discard(w, "a new generation began before its END");
+	snapshot_clear(&w->building);
+	if (b->count > SNAPSHOT_MAX_SERVICES) {
+		log_warn("snapshot generation %u has %u services (at most %u): ignored",
+		    b->gen, b->count, SNAPSHOT_MAX_SERVICES);
+		return;
+	}
+	w->building.gen = b->gen;
+	w->building.count = b->count;
+	w->building.time = b->time;
+	strlcpy_v(w->building.host, b->host, sizeof(w->building.host));
+	w->building.uptime_s = b->uptime_s;
+	w->building.poll_s = b->poll_s;
+	/* One past count so a zero-service generation still marks "began". */
+	w->building.svc = xcalloc((size_t)b->count + 1, sizeof(struct snap_service));
+}
+
+void
+snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s)
+{
+	struct snapshot *b = &w->building;
+	struct snap_service *d;
+
+	if (b->svc == NULL)
+		return;		/* generation already refused: ignore its rest */
+	if (s->gen != b->gen) {
+		discard(w, "service of another generation");
+		return;
+	}
+	if (s->index != b->have || b->have >= b->count) {
+		discard(w, "service out of order or beyond count");
+		return;
+	}
+	d = &b->svc[b->have];
+	d->name = xstrdup(s->name);
+	d->type = xstrdup(s->type);
+	d->status = xstrdup(s->status);
+	d->monitor = xstrdup(s->monitor);
+	d->detail = xstrdup(s->detail);
+	d->pid = s->pid;
+	d->uptime_s = s->uptime_s;
+	b->have++;
+}
+
+void
+snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
+{
+	struct snapshot *b = &w->building;
+
+	if (b->svc == NULL)
+		return;
+	if (e->gen != b->gen) {
+		discard(w, "END of another generation");
+		return;
+	}
+	if (b->have != b->count) {
+		discard(w, "END before every service");
+		return;
+	}
+	snapshot_clear(&w->snap);
+	w->snap = *b;
+	w->snap.valid = true;
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,191 @@
+/* vigil-webui: state shared by the server loop (server.c), the pages
+ * (pages.c), snapshots (snapshot.c), TLS (tls.c) and the drop (drop.c). */
+#ifndef VIGIL_WEBUI_WEBUI_H
+#define VIGIL_WEBUI_WEBUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/ssl.h>
+
+#include "common/event.h"
+#include "common/ipc.h"
+#include "webui/allow.h"
+#include "webui/html.h"
+#include "webui/http.h"
+#include "webui/ratelimit.h"
+#include "webui/session.h"
+
+#define WEBUI_MAX_CLIENTS		64
+#define WEBUI_MAX_PER_ADDR		16	/* one address cannot take every slot */
+#define WEBUI_HEADER_TIMEOUT_MS		10000
+#define WEBUI_IDLE_TIMEOUT_MS		30000
+#define WEBUI_PENDING_TIMEOUT_MS	5000
+#define WEBUI_MAX_RESPONSE		(8u << 20)	/* x 64 clients: bounded memory */
+#define SNAPSHOT_MAX_SERVICES		100000u
+/* Below auth's and the monitor's IPC limits (200/s, burst 1000). */
+#define WEBUI_LOGIN_RATE		20	/* per second */
+#define WEBUI_LOGIN_BURST		40
+#define WEBUI_ACTION_RATE		50
+#define WEBUI_ACTION_BURST		100
+#define WEBUI_NETLOG_RATE		10	/* log lines caused by clients */
+#define WEBUI_NETLOG_BURST		50
+
+struct snap_service {
+	char *name, *type, *status, *monitor, *detail;
+	uint32_t pid;
+	uint64_t uptime_s;
+};
+
+struct snapshot {
+	bool valid;			/* complete (END seen) */
+	uint32_t gen;
+	uint32_t count;
+	uint32_t have;			/* SERVICE messages received so far */
+	uint64_t time;
+	char host[MSG_NAME_LEN];
+	uint32_t uptime_s;
+	uint32_t poll_s;
+	struct snap_service *svc;
+};
+
+enum client_state {
+	CL_HANDSHAKE,		/* TLS handshake in progress */
+	CL_READING,		/* reading the request */
+	CL_WAITING,		/* waiting for auth or the monitor */
+	CL_WRITING,		/* sending the response, then close */
+};
+
+enum pending_kind {
+	PEND_NONE = 0,
+	PEND_LOGIN,
+	PEND_ACTION,
+};
+
+struct client {
+	struct webui *owner;
+	int fd;				/* -1 in tests that drive pages directly */
+	SSL *ssl;
+	char addr[MSG_SHORT_LEN];	/* printable client address */
+	bool forbidden;			/* not in the allow list: 403 */
+	enum client_state state;
+	uint8_t in[HTTP_MAX_HEAD + HTTP_MAX_BODY];
+	size_t inlen;
+	int status;			/* of the response, for the log */
+	struct obuf out;
+	size_t outpos;
+	uint64_t accepted_ms;
+	uint64_t last_ms;
+	enum pending_kind pending;
+	uint32_t pending_req;
+	uint64_t pending_deadline;
+	char pending_user[MSG_USER_LEN];
+	char pending_sid[MSG_SID_LEN];
+	char pending_service[MSG_NAME_LEN];
+	uint8_t pending_action;
+};
+
+struct webui_options {
+	const char *user;
+	const char *chroot_dir;
+	const char *address;		/* NULL: all addresses */
+	uint16_t port;
+	bool ssl;
+	const char *pemfile;
+	const char *clientpem;
+	bool signature;
+	const char *allow[MSG_SCOPE_MAX];
+	size_t nallow;
+	int verbose;
+};
+
+struct webui {
+	struct ev_loop *ev;
+	struct ipc_channel privd, monitor, auth;
+	bool monitor_up, auth_up;
+	SSL_CTX *ssl_ctx;		/* NULL: plain HTTP */
+	bool signature;
+	struct allow_list allow;
+	struct session_table sessions;
+	struct snapshot snap;		/* latest complete generation */
+	struct snapshot building;	/* generation being received */
+	struct client *clients[WEBUI_MAX_CLIENTS];
+	size_t nclients;
+	int listen_fd;
+	int timer_fd;
+	uint32_t next_req;
+	int exit_code;
+	struct bucket login_rate;
+	struct bucket action_rate;
+	struct bucket netlog_rate;	/* lines a client can cause */
+};
+
+/* ---- options.c: the command line (0, or -1 with err set) ---- */
+int webui_parse_args(int argc, char **argv, struct webui_options *o, char *err,
+    size_t errlen);
+
+/* ---- drop.c: acquire, chroot, drop, no-new-privs, seccomp ---- */
+/* Everything main() does before reading any untrusted byte: bind and listen,
+ * TLS keys, allow-list names, time-zone data; then the drop sequence of
+ * DESIGN.md ending with seccomp_policy_webui.  Fatal on any failure. */
+void webui_sandbox_apply(struct webui *w, const struct webui_options *o);
+
+/* ---- tls.c ---- */
+/* OpenSSL with its configuration, before the chroot. */
+void tls_init(void);
+/* A server context from pemfile (certificate chain and key), requiring
+ * client certificates signed by clientpem when it is set.  NULL (err set)
+ * on failure. */
+SSL_CTX *tls_server_ctx(const char *pemfile, const char *clientpem,
+    char *err, size_t errlen);
+enum tls_io {
+	TLS_IO_DONE,
+	TLS_IO_WANT_READ,
+	TLS_IO_WANT_WRITE,
+	TLS_IO_EOF,
+	TLS_IO_ERROR,
+};
+enum tls_io tls_io_status(SSL *ssl, int ret);
+
+/* ---- server.c: the loop ---- */
+void webui_init(struct webui *w);
+/* Channels on the fixed descriptors, HELLO on each, the listener and the
+ * housekeeping timer in the loop. */
+void webui_start(struct webui *w);
+/* A response in c->out is ready: start writing it. */
+void webui_client_respond(struct webui *w, struct client *c);
+/* NULL when the table is full or addr already has WEBUI_MAX_PER_ADDR. */
+struct client *webui_client_new(struct webui *w, int fd, const char *addr);
+void webui_client_free(struct webui *w, struct client *c);
+/* Input on a client: parse what came and answer when a request is whole. */
+void webui_client_input(struct webui *w, struct client *c);
+/* One IPC message from a peer (exposed for tests). */
+void webui_ipc_message(struct webui *w, struct ipc_channel *ch,
+    const struct ipc_msg *m);
+/* Ask the loop to drain queued IPC sends. */
+void webui_flush_channels(struct webui *w);
+/* Housekeeping: header and idle timeouts, pending replies, sessions. */
+void webui_tick(struct webui *w, uint64_t now);
+
+/* ---- pages.c: requests to responses ---- */
+void webui_handle_request(struct webui *w, struct client *c,
+    const struct http_request *req);
+/* A complete response with the security headers; extra_headers is a block
+ * of "Name: value\r\n" lines or NULL. */
+void webui_respond(struct webui *w, struct client *c, int status,
+    const char *ctype, const char *extra_headers, const struct obuf *body);
+/* An error page for a status (parser errors, 403 of the allow list). */
+void webui_respond_error(struct webui *w, struct client *c, int status,
+    const char *text);
+void webui_on_login_result(struct webui *w, const struct msg_login_result *r);
+void webui_on_action_result(struct webui *w, const struct msg_action_result *r);
+/* The reply from auth or the monitor did not come in time. */
+void webui_pending_expired(struct webui *w, struct client *c);
+
+/* ---- snapshot.c ---- */
+void snapshot_clear(struct snapshot *s);
+void snapshot_on_begin(struct webui *w, const struct msg_snapshot_begin *b);
+void snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s);
+void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
+
+#endif
