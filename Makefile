@@ -134,8 +134,10 @@ sandbox: all $(SBOX_BIN)
 integration: all $(HELP_BIN)
 	VIGIL_BUILD=$(abspath $(B)) bats --print-output-on-failure tests/integration
 
-# Every test: unit, sandbox proofs, then the real daemon as root.
-check: all unit sandbox integration
+# Every test: unit, sandbox proofs, the real daemon as root, then the same
+# unit tests under ASan/UBSan and a short fuzzing run of every target.
+check: all unit sandbox integration asan fuzz-smoke
+	@echo "make check: all suites passed"
 
 asan:
 	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" all unit

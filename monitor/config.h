@@ -45,6 +45,13 @@ enum action_kind {
 };
 const char *action_kind_name(enum action_kind a);
 
+/* A generic "name value" option (protocol options, set limits, set ssl). */
+struct config_option {
+	char *name;
+	char *value;
+	struct config_option *next;
+};
+
 /* A program vigil may run: becomes one entry of privd's sealed table. */
 struct command {
 	char **argv;		/* argv[0] is an absolute path; NULL-terminated */
@@ -151,8 +158,37 @@ struct connection {
 	struct sendexpect *sendexpect;
 	int timeout_s;		/* default 5 */
 	int retry;
+	struct config_option *options;	/* other protocol options (target, maxforward,
+					 * secret, database, loglimit, ...), names lower
+					 * case; "ssl.NAME" from "ssl options { NAME: V }";
+					 * "certificate valid" = "> 2592000 seconds" */
 };
 
+/* How the parser fills a test (what the engine may rely on):
+ *  TEST_EXIST       op OP_NE: "[does] not exist" (fails when missing);
+ *                   op OP_EQ: "exist" (fails when present).
+ *  TEST_RESOURCE    resource, op, value/unit: UNIT_PERCENT in hundredths, UNIT_BYTES,
+ *                   UNIT_COUNT; loadavg in hundredths with UNIT_NONE (5.5 -> 550).
+ *  TEST_CHECKSUM    hash; op OP_NE "failed checksum" (expect = hex or NULL: learn it
+ *                   on the first cycle), op OP_CHANGED "changed checksum".
+ *  TEST_TIMESTAMP / TEST_SIZE / TEST_UPTIME   op + value (seconds / bytes), or
+ *                   op OP_CHANGED; subkind: see below.
+ *  TEST_MATCH       regex, or match_path (a file of patterns); match_not; subkind 1 =
+ *                   "ignore [not] match" (no action: act.failed.kind == ACTION_IGNORE).
+ *  TEST_PERMISSION  perm (octal bits, <= 07777), op OP_NE.
+ *  TEST_UID/GID     owner as written, value = the resolved uid/gid.
+ *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
+ *  TEST_CONNECTION  conn; conn->host NULL = the host service's address, or
+ *                   localhost for other types; port 0 with unix_path for sockets.
+ *  TEST_ICMP        icmp_count 1..20 (default 3), icmp_timeout_s (default 5).
+ *  TEST_STATUS      op + value (exit status), or op OP_CHANGED.
+ *  TEST_RESTARTS    restarts within restart_cycles.
+ *  TEST_LINK        subkind (below); value/unit for saturation and rates;
+ *                   subkind 0 with op OP_EQ: "if link up" (fires while up).
+ *  TEST_RESOURCE    loadavg "per core": subkind 1.
+ *  TEST_LINK        subkind 5/6: "total upload|download > N in last M hours":
+ *                   value bytes, window_s the window in seconds.
+ * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {
 		TEST_EXIST,		/* "if [does] not exist" */
@@ -203,6 +239,15 @@ struct test {
 	int restarts;
 	int restart_cycles;
 	struct rule_actions act;
+	/* Refines kind (0 is always the plain form):
+	 * TEST_TIMESTAMP: 0 any (newest of m/c time), 1 access, 2 change, 3 modify;
+	 * TEST_SPACE / TEST_INODE: 0 used, 1 free;
+	 * TEST_LINK: 0 link down, 1 capacity changed, 2 saturation (percent),
+	 *            3 upload (bytes/s), 4 download (bytes/s), 5 total upload,
+ *            6 total download (bytes in window_s);
+	 * TEST_MATCH: 0 "if match", 1 "ignore match". */
+	int subkind;
+	int64_t window_s;	/* TEST_LINK totals: "in last N hours" (seconds) */
 	struct test *next;
 };
 
@@ -262,6 +307,7 @@ struct mailserver {
 	char *username, *password;
 	bool ssl;
 	char *ssl_version;
+	struct srcpos pos;	/* addition (parser) */
 	struct mailserver *next;
 };
 
@@ -354,8 +400,18 @@ struct config {
 	/* every file read, for positions and for -v */
 	char **files;
 	size_t nfiles;
+	/* additions (parser): */
+	int onreboot_default;		/* set onreboot: ONREBOOT_* value, default start */
+	char *mmonit;			/* set mmonit URL (kept, not used) */
+	struct config_option *limits;	/* set limits { name value } */
+	struct config_option *ssl_options;	/* set ssl { name value } */
+	struct service **svc_index;	/* hash of services by name (config_check) */
+	size_t svc_index_size;
 };
 
+void command_free(struct command *c);
+/* Hash of a service name (the index in struct config.svc_index). */
+uint64_t config_name_hash(const char *name);
 struct config *config_new(void);
 void config_free(struct config *cf);
 struct service *config_find_service(const struct config *cf, const char *name);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Differential test: every configs/*.rc is checked by Monit (`monit -t -c`)
+# and by vigil (`vigil-monitor -t -c`, or tests/helpers/parse_check until
+# the monitor's main.c exists).  Verdicts (syntax OK or not) must agree,
+# unless the config is listed in DISAGREEMENTS.md with its reason.
+#
+#   tests/differential/run.sh [-v]      (-v: show both outputs on a disagreement)
+#
+# Exit status: 0 all agree or are listed, 1 an unlisted disagreement, 2 setup.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+verbose=0
+[ "${1:-}" = "-v" ] && verbose=1
+
+monit=${MONIT:-/usr/bin/monit}
+if [ -x "$top/build/vigil-monitor" ] && [ -z "${VIGIL_PARSE_CHECK:-}" ]; then
+	vigil="$top/build/vigil-monitor -t -c"
+else
+	vigil="${VIGIL_PARSE_CHECK:-$top/build/tests/helpers/parse_check} -c"
+fi
+[ -x "$monit" ] || { echo "run.sh: $monit not found" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/vigil-diff.XXXXXX) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+listed="$tmp/listed"
+# Listed configs: lines of DISAGREEMENTS.md that start with "- `NAME`".
+sed -n 's/^- `\([^`]*\)`.*/\1/p' "$here/DISAGREEMENTS.md" > "$listed" 2>/dev/null || : > "$listed"
+
+agree=0 listed_n=0 bad=0 total=0
+for cfg in "$here"/configs/*.rc; do
+	name=$(basename "$cfg")
+	total=$((total + 1))
+	work="$tmp/$name.d"
+	mkdir -p "$work/home"
+	# Monit may create its id file when checking: keep it in the temp dir.
+	{ echo "set idfile $work/monit.id"; sed 's/^\([[:space:]]*set[[:space:]][[:space:]]*idfile\)/# \1/' "$cfg"; } > "$work/rc"
+	chmod 0600 "$work/rc"
+	HOME="$work/home" $monit -t -c "$work/rc" > "$work/monit.out" 2>&1 </dev/null
+	m=$?
+	HOME="$work/home" $vigil "$work/rc" > "$work/vigil.out" 2>&1 </dev/null
+	v=$?
+	[ $m -eq 0 ] && mv=ok || mv=error
+	[ $v -eq 0 ] && vv=ok || vv=error
+	if [ "$mv" = "$vv" ]; then
+		agree=$((agree + 1))
+		continue
+	fi
+	if grep -qx "$name" "$listed"; then
+		listed_n=$((listed_n + 1))
+		continue
+	fi
+	bad=$((bad + 1))
+	echo "DISAGREE $name: monit=$mv vigil=$vv"
+	if [ $verbose -eq 1 ]; then
+		sed 's/^/    monit: /' "$work/monit.out" | head -5
+		sed 's/^/    vigil: /' "$work/vigil.out" | head -5
+	fi
+done
+echo "differential: $total configs, $agree agree, $listed_n listed in DISAGREEMENTS.md, $bad unlisted disagreements"
+[ $bad -eq 0 ]

@@ -1,0 +1,379 @@
+/* File checks: streamed checksums, learned sums, permission and size, and
+ * the inotify re-check between cycles. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "engine_fixture.h"
+
+static char dir[64], path[128];
+
+static void
+write_file(const char *p, const char *content)
+{
+	FILE *f = fopen(p, "w");
+
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/vigil-file-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/watched", dir);
+	write_file(path, "hello\n");
+	fake_reset();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static void
+test_digest(void **state)
+{
+	char hex[129];
+	char big[] = "/tmp/vigil-bigXXXXXX";
+	int fd;
+
+	(void)state;
+	assert_true(file_digest(path, HASH_MD5, hex, sizeof(hex)));
+	assert_string_equal(hex, "b1946ac92492d2347c6235b4d2611184");
+	assert_true(file_digest(path, HASH_SHA1, hex, sizeof(hex)));
+	assert_string_equal(hex, "f572d396fae9206628714fb2ce00f72e94f2258f");
+	assert_false(file_digest("/nonexistent/x", HASH_MD5, hex, sizeof(hex)));
+	assert_false(file_digest(path, HASH_SHA1, hex, 20));	/* too small */
+	/* larger than one read chunk: 200000 'a' */
+	fd = mkstemp(big);
+	assert_true(fd >= 0);
+	{
+		char a[1000];
+
+		memset(a, 'a', sizeof(a));
+		for (int i = 0; i < 200; i++)
+			assert_true(write(fd, a, sizeof(a)) == (ssize_t)sizeof(a));
+	}
+	close(fd);
+	assert_true(file_digest(big, HASH_MD5, hex, sizeof(hex)));
+	/* python3 -c "import hashlib;print(hashlib.md5(b'a'*200000).hexdigest())" */
+	assert_string_equal(hex, "561b1994f6baacd6e5eaf4baaa12849f");
+	unlink(big);
+}
+
+static const char *
+status_of(struct monitor *m)
+{
+	static struct msg_snapshot_service ss;
+
+	engine_snapshot(m->engine, 0, &ss);
+	return ss.status;
+}
+
+static void
+test_learned_checksum_and_inotify(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "conf", SVC_FILE);
+	struct test *t;
+	struct monitor *m;
+	uint64_t t0;
+
+	(void)state;
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_CHECKSUM, ACTION_ALERT);
+	t->hash = HASH_MD5;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	assert_string_equal(m->engine->s[0].ts[1].learned,
+	    "b1946ac92492d2347c6235b4d2611184");
+	/* change the file: inotify re-checks without a cycle */
+	write_file(path, "tampered\n");
+	t0 = now_ms();
+	while (strcmp(status_of(m), "OK") == 0 && now_ms() - t0 < 1000)
+		ev_run_once(m->ev, 20);
+	assert_string_equal(status_of(m), "Checksum failed");
+	/* back to the learned content: recovers */
+	write_file(path, "hello\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	engine_free(m->engine);
+}
+
+static void
+test_expected_checksum_permission_size(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "conf", SVC_FILE);
+	struct test *ck, *perm, *size;
+	struct monitor *m;
+
+	(void)state;
+	sv->path = xstrdup(path);
+	ck = fx_test(sv, TEST_CHECKSUM, ACTION_ALERT);
+	ck->hash = HASH_SHA1;
+	ck->expect = xstrdup("F572D396FAE9206628714FB2CE00F72E94F2258F");
+	perm = fx_test(sv, TEST_PERMISSION, ACTION_ALERT);
+	perm->perm = 0640;
+	size = fx_test(sv, TEST_SIZE, ACTION_ALERT);
+	size->op = OP_GT;
+	size->value = 100;
+	chmod(path, 0640);
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	chmod(path, 0644);
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Permission failed");
+	chmod(path, 0640);
+	write_file(path, "hello, but much longer than one hundred bytes ......"
+	    "..................................................................\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Checksum failed | Size failed");
+	assert_true(m->engine->s[0].ts[3].win.failed);	/* size > 100 */
+	unlink(path);
+	engine_run_cycle(m->engine);
+	assert_true(strncmp(status_of(m), "Does not exist", 14) == 0);
+	engine_free(m->engine);
+}
+
+static void
+test_missing_file_exec_action(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "gone", SVC_FILE);
+	struct test *t;
+	struct monitor *m;
+
+	(void)state;
+	unlink(path);
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_EXIST, ACTION_EXEC);
+	t->act.failed.exec = fx_command("/usr/local/bin/fix-it");
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_string_equal(status_of(m), "Does not exist");
+	assert_int_equal(fake_runs, 1);
+	assert_string_equal(fake_last_ctx.event, "Does not exist");
+	assert_int_equal(fake_last_ctx.is_process, 0);
+	/* still missing next cycle: the event is not repeated */
+	engine_run_cycle(m->engine);
+	assert_int_equal(fake_runs, 1);
+	write_file(path, "x");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	engine_free(m->engine);
+}
+
+static void
+append(const char *p, const char *content)
+{
+	FILE *f = fopen(p, "a");
+
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void
+test_content_match_reads_only_appended(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "log", SVC_FILE);
+	struct test *t;
+	struct monitor *m;
+
+	(void)state;
+	write_file(path, "old ERROR line before we started\n");
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_MATCH, ACTION_ALERT);
+	t->regex = xstrdup("ERROR|FATAL");
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_string_equal(status_of(m), "OK");	/* old content ignored */
+	append(path, "all fine\nstill fine\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	append(path, "x FATAL: disk on fire\npartial ERR");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Content failed");
+	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "disk on fire"));
+	append(path, "OR completed\n");	/* the partial line, now whole */
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Content failed");
+	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "partial ERROR"));
+	append(path, "quiet\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	/* rotation: a new, smaller file is read from its start */
+	unlink(path);
+	write_file(path, "ERROR\n");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Content failed");
+	engine_free(m->engine);
+}
+
+static void
+test_content_scan_bounds(void **state)
+{
+	char hit[16], big[10000];
+	bool failed;
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)"b", PCRE2_ZERO_TERMINATED, 0,
+	    &err, &off, NULL);
+
+	(void)state;
+	assert_int_equal(content_scan(re, false, "a\nb\nc", 5, hit, sizeof(hit),
+	    &failed), 4);				/* "c" waits for its newline */
+	assert_true(failed);
+	assert_string_equal(hit, "b");
+	assert_int_equal(content_scan(re, true, "b\nb\n", 4, hit, sizeof(hit),
+	    &failed), 4);
+	assert_false(failed);				/* "if not match" */
+	/* an endless line is consumed in bounded pieces, hit truncated */
+	memset(big, 'b', sizeof(big));
+	assert_int_equal(content_scan(re, false, big, sizeof(big), hit, sizeof(hit),
+	    &failed), 8192);
+	assert_true(failed);
+	assert_int_equal(strlen(hit), sizeof(hit) - 1);
+	pcre2_code_free(re);
+}
+
+static void
+test_filesystem_space(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "rootfs", SVC_FILESYSTEM);
+	struct test *used, *inodes;
+	struct monitor *m;
+
+	(void)state;
+	sv->path = xstrdup("/");
+	used = fx_test(sv, TEST_SPACE, ACTION_ALERT);
+	used->op = OP_GT;
+	used->unit = UNIT_PERCENT;
+	used->value = 10000;	/* > 100%: never */
+	inodes = fx_test(sv, TEST_INODE, ACTION_ALERT);
+	inodes->op = OP_LT;
+	inodes->subkind = 1;	/* inode free < huge: always */
+	inodes->unit = UNIT_COUNT;
+	inodes->value = INT64_MAX;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_false(m->engine->s[0].ts[1].win.failed);
+	assert_true(m->engine->s[0].ts[2].win.failed);
+	assert_string_equal(status_of(m), "Resource limit matched");
+	engine_free(m->engine);
+}
+
+static void
+test_big_file_hashed_in_slices(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "big", SVC_FILE);
+	struct test *t;
+	struct monitor *m;
+	char want[129];
+	int turns = 0;
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 20 * 1024; i++)	/* 20 MiB: five slices */
+		fwrite("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		    1, 1024, f);
+	fclose(f);
+	assert_true(file_digest(path, HASH_SHA1, want, sizeof(want)));
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_CHECKSUM, ACTION_ALERT);
+	t->hash = HASH_SHA1;
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_non_null(m->engine->s[0].ts[1].hj);	/* not done in one go */
+	while (m->engine->s[0].ts[1].hj != NULL && turns < 1000) {
+		ev_run_once(m->ev, 100);
+		turns++;
+	}
+	assert_true(turns >= 4);			/* several loop turns */
+	assert_string_equal(m->engine->s[0].ts[1].learned, want);
+	assert_string_equal(status_of(m), "OK");
+	/* a change is caught the same way */
+	f = fopen(path, "r+");
+	fputs("X", f);
+	fclose(f);
+	engine_run_cycle(m->engine);
+	while (m->engine->s[0].ts[1].hj != NULL)
+		ev_run_once(m->ev, 100);
+	assert_string_equal(status_of(m), "Checksum failed");
+	/* unmonitor in the middle of a hash cancels it */
+	engine_run_cycle(m->engine);
+	assert_non_null(m->engine->s[0].ts[1].hj);
+	{
+		char msg[128];
+
+		assert_int_equal(engine_action(m->engine, "big", SVC_ACTION_UNMONITOR,
+		    msg, sizeof(msg)), 0);
+	}
+	assert_null(m->engine->s[0].ts[1].hj);
+	engine_free(m->engine);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_digest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learned_checksum_and_inotify,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expected_checksum_permission_size,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file_exec_action, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_content_match_reads_only_appended,
+		    setup, teardown),
+		cmocka_unit_test(test_content_scan_bounds),
+		cmocka_unit_test(test_filesystem_space),
+		cmocka_unit_test_setup_teardown(test_big_file_hashed_in_slices, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

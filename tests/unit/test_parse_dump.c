@@ -1,0 +1,170 @@
+/* config_dump: the normalised configuration auditors read. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/config.h"
+#include "monitor/parse.h"
+
+static char *
+dump(const char *text)
+{
+	struct parse_opts o = { 0 };
+	struct config *cf;
+	char *out = NULL;
+	size_t len;
+	FILE *f;
+	int nerr;
+
+	o.errout = stderr;
+	cf = config_parse_string(text, "rc", &o, &nerr);
+	assert_non_null(cf);
+	f = open_memstream(&out, &len);
+	config_dump(cf, f);
+	fclose(f);
+	config_free(cf);
+	return out;
+}
+
+static void
+test_passwords_hidden(void **state)
+{
+	char *out = dump(
+	    "set mailserver mail.example.com username \"u\" password \"mailsecret\"\n"
+	    "set httpd port 2812 allow admin:websecret\n"
+	    "check host h with address 127.0.0.1\n"
+	    "  if failed port 3306 protocol mysql username \"db\" password \"dbsecret\" then alert\n"
+	    "  if failed url http://user:urlsecret@example.com/ then alert\n"
+	    "  if failed port 1812 type udp protocol radius secret radsecret then alert\n");
+	(void)state;
+
+	assert_null(strstr(out, "mailsecret"));
+	assert_null(strstr(out, "websecret"));
+	assert_null(strstr(out, "dbsecret"));
+	assert_null(strstr(out, "urlsecret"));
+	assert_null(strstr(out, "radsecret"));
+	assert_non_null(strstr(out, "allow admin:******** readwrite\n"));
+	assert_non_null(strstr(out, " password \"********\""));
+	assert_non_null(strstr(out, "url http://user:********@example.com/"));
+	free(out);
+}
+
+static void
+test_normalised_form(void **state)
+{
+	char *out = dump(
+	    "SET DAEMON 60\nset logfile syslog facility LOG_LOCAL5\n"
+	    "Check Process web With Pidfile /run/web.pid\n"
+	    "  start program = \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 with timeout 10 seconds\n"
+	    "  if totalmem is greater than 1 GB for 2 cycles then restart\n"
+	    "  if failed port 80 protocol http then restart else if succeeded then alert\n"
+	    "  depends on cfg\n"
+	    "check file cfg with path /etc/web.conf\n"
+	    "  if changed checksum then alert\n");
+	(void)state;
+
+	assert_non_null(strstr(out, "set daemon 60\n"));
+	assert_non_null(strstr(out, "set logfile syslog facility log_local5\n"));
+	assert_non_null(strstr(out, "set pidfile \"/run/vigil/vigild.pid\"\n"));
+	assert_non_null(strstr(out, "\ncheck process \"web\" pidfile \"/run/web.pid\"\n"));
+	assert_non_null(strstr(out, "    start program \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 "
+	    "timeout 10 seconds\n"));
+	assert_non_null(strstr(out, "    if totalmemory > 1073741824 B 2 times within 2 cycles "
+	    "then restart\n"));
+	assert_non_null(strstr(out, "    if failed host localhost port 80 type tcp protocol http "
+	    "timeout 5 seconds then restart else if succeeded then alert\n"));
+	assert_non_null(strstr(out, "    depends on cfg\n"));
+	assert_non_null(strstr(out, "    if changed md5 checksum then alert\n"));
+	free(out);
+}
+
+/* The dump without its "# file:" lines (they name where it came from). */
+static char *
+dump_cf(const struct config *cf)
+{
+	char *out = NULL, *r, *w;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	config_dump(cf, f);
+	fclose(f);
+	for (r = w = out; *r;) {
+		char *nl = strchr(r, '\n');
+		size_t n = nl ? (size_t)(nl - r + 1) : strlen(r);
+		if (strncmp(r, "# file:", 7) != 0) {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The normalised form is itself a control file: parsing it gives the same
+ * configuration (dumping it again gives the same text), for every config of
+ * the differential corpus that parses. */
+static void
+test_dump_round_trip(void **state)
+{
+	struct dirent **ents;
+	int n, i, checked = 0;
+	(void)state;
+
+	n = scandir("tests/differential/configs", &ents, NULL, alphasort);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		struct parse_opts o = { 0 };
+		struct config *cf, *cf2;
+		char path[512], *first, *second;
+		int nerr;
+
+		snprintf(path, sizeof(path), "tests/differential/configs/%s", ents[i]->d_name);
+		free(ents[i]);
+		if (!strstr(path, ".rc"))
+			continue;
+		o.errout = fopen("/dev/null", "w");
+		cf = config_parse(path, &o, &nerr);
+		if (!cf) {
+			fclose(o.errout);
+			continue;
+		}
+		first = dump_cf(cf);
+		config_free(cf);
+		cf2 = config_parse_string(first, "dump", &o, &nerr);
+		fclose(o.errout);
+		if (!cf2) {
+			o.errout = stderr;
+			config_parse_string(first, "dump", &o, &nerr);
+			fail_msg("the dump of %s does not parse:\n%s", path, first);
+		}
+		second = dump_cf(cf2);
+		config_free(cf2);
+		if (strcmp(first, second) != 0)
+			fail_msg("the dump of %s changes when parsed again:\n%s\n---\n%s", path,
+			    first, second);
+		free(first);
+		free(second);
+		checked++;
+	}
+	free(ents);
+	print_message("%d configurations round-trip through config_dump\n", checked);
+	assert_true(checked > 100);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_passwords_hidden),
+		cmocka_unit_test(test_normalised_form),
+		cmocka_unit_test(test_dump_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
