@@ -125,6 +125,26 @@ it_stop() {
 	if [ -n "$demo" ]; then
 		kill -KILL "$demo" 2>/dev/null || true
 	fi
+	it_kill_strays
+}
+
+# Demo instances of this test that the pidfile no longer names (a test that
+# failed half-way): their parent shell has this test's pidfile path on its
+# command line.  Ended by pid, children first.
+it_kill_strays() {
+	local f pid kid cmd
+	[ -n "${IT_PIDFILE:-}" ] || return 0
+	for f in /proc/[0-9]*/cmdline; do
+		pid=${f#/proc/}; pid=${pid%/cmdline}
+		[ "$pid" != $$ ] || continue
+		cmd=$( { tr '\0' ' ' < "$f"; } 2>/dev/null) || continue
+		if [[ "$cmd" == "sh -c "*"demo-service $IT_PIDFILE"* ]]; then
+			for kid in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+				kill -KILL "$kid" 2>/dev/null || true
+			done
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+	done
 }
 
 it_cleanup() {
