@@ -338,7 +338,9 @@ execute(struct core *c, struct ctl_client *cl, const struct msg_ctl_request *rq)
 			client_done(c, cl, 0, "stopping");
 		break;
 	case CTL_VALIDATE:
-		client_done(c, cl, 0, "validated");
+		log_info("control: uid %u asked for a check of every service", (unsigned)cl->uid);
+		engine_validate(c->m->engine);
+		client_done(c, cl, 0, "every service checked");
 		break;
 	}
 }

@@ -785,6 +785,12 @@ engine_groups(const struct engine *e, size_t i, size_t *n)
 	return e->s[i].cf->groups;
 }
 
+void
+engine_validate(struct engine *e)
+{
+	engine_cycle(e);
+}
+
 /* The core's pidfd callback lives in check_process.c; engine_ tests use
  * these to drive the loop. */
 void

@@ -64,6 +64,9 @@ void engine_start(struct engine *e);
 int engine_action(struct engine *e, const char *service, enum svc_action a,
     char *msg, size_t msglen);
 
+/* `vigil validate`: check every service now, as a scheduled cycle would. */
+void engine_validate(struct engine *e);
+
 size_t engine_nservices(const struct engine *e);
 /* Service i (file order) as the web page and CLI show it. */
 void engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *out);
