@@ -115,15 +115,15 @@ ARCHLINK = -L$(B) -lmonitor -lwebui -lauth -lprivd -lcli -lpolicy -lcommon -lmon
 $(B)/tests/%: tests/unit/%.c $(ALLARCH) $(LIBDEPS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
+	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -MMD -MP -MF $@.d $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
 $(B)/tests/%: tests/sandbox/%.c $(ALLARCH) $(LIBDEPS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
+	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -MMD -MP -MF $@.d $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) -lcmocka $(LIBS_ALL)
 $(B)/tests/helpers/%: tests/helpers/%.c $(ALLARCH) $(LIBDEPS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) $(LIBS_ALL)
+	$(Q)$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -MMD -MP -MF $@.d $(ALLLDFLAGS) -o $@ $< $(ARCHLINK) $(LIBS_ALL)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -179,4 +179,4 @@ bench: all
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/tests -name '*.d' 2>/dev/null)

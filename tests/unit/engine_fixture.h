@@ -15,6 +15,7 @@
 #include "common/event.h"
 #include "common/util.h"
 #include "monitor/engine.h"
+#include "monitor/parse.h"
 #include "monitor/monitor.h"
 
 /* ---- fakes of the core ---- */
@@ -38,6 +39,11 @@ static int fake_exit_status;		/* what the fake program returns */
 static bool fake_spawn_daemon = true;	/* start programs create a process */
 static struct ev_loop *fake_ev;
 
+/* Runs whose answer has not come yet: freed with the monitor if the test
+ * ends first. */
+static struct fake_run *fake_pending[256];
+static int fake_pending_tfd[256];
+
 static void
 fake_run_fire(int fd, uint32_t events, void *arg)
 {
@@ -48,6 +54,9 @@ fake_run_fire(int fd, uint32_t events, void *arg)
 	ev_timer_ack(fd);
 	ev_del(fake_ev, fd);
 	close(fd);
+	for (size_t i = 0; i < sizeof(fake_pending) / sizeof(fake_pending[0]); i++)
+		if (fake_pending[i] == fr)
+			fake_pending[i] = NULL;
 	memset(&r, 0, sizeof(r));
 	r.req = fr->ctx.req;
 	r.spawned = 1;
@@ -102,6 +111,12 @@ monitor_run(struct monitor *m, const struct command *cmd,
 		return -1;
 	}
 	ev_timer_set(tfd, 5, 0);	/* privd answers a few ms later */
+	for (size_t i = 0; i < sizeof(fake_pending) / sizeof(fake_pending[0]); i++)
+		if (fake_pending[i] == NULL) {
+			fake_pending[i] = fr;
+			fake_pending_tfd[i] = tfd;
+			break;
+		}
 	return 0;
 }
 
@@ -220,6 +235,32 @@ fx_monitor(struct config *cf)
 	fake_ev = m->ev;
 	strlcpy_v(m->hostname, "testhost", sizeof(m->hostname));
 	return m;
+}
+
+/* End a test's monitor: the engine, the loop, the config it ran. */
+static __attribute__((unused)) void
+fx_monitor_free(struct monitor *m)
+{
+	engine_free(m->engine);
+	/* As the core does when privd is gone: every callback still gets its
+	 * one answer, a failure, after the engine is freed. */
+	for (size_t i = 0; i < sizeof(fake_pending) / sizeof(fake_pending[0]); i++)
+		if (fake_pending[i] != NULL) {
+			struct fake_run *fr = fake_pending[i];
+			struct msg_run_result r;
+
+			memset(&r, 0, sizeof(r));
+			r.req = fr->ctx.req;
+			r.status = 32;	/* EPIPE */
+			fake_pending[i] = NULL;
+			ev_del(m->ev, fake_pending_tfd[i]);
+			close(fake_pending_tfd[i]);
+			fr->done(&r, fr->arg);
+			free(fr);
+		}
+	ev_free(m->ev);
+	config_free(m->cf);
+	free(m);
 }
 
 /* Run the loop until cond() or timeout; returns elapsed ms. */

@@ -114,7 +114,7 @@ test_learned_checksum_and_inotify(void **state)
 	write_file(path, "hello\n");
 	engine_run_cycle(m->engine);
 	assert_string_equal(status_of(m), "OK");
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -152,7 +152,7 @@ test_expected_checksum_permission_size(void **state)
 	unlink(path);
 	engine_run_cycle(m->engine);
 	assert_true(strncmp(status_of(m), "Does not exist", 14) == 0);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -181,7 +181,7 @@ test_missing_file_exec_action(void **state)
 	write_file(path, "x");
 	engine_run_cycle(m->engine);
 	assert_string_equal(status_of(m), "OK");
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -230,7 +230,7 @@ test_content_match_reads_only_appended(void **state)
 	write_file(path, "ERROR\n");
 	engine_run_cycle(m->engine);
 	assert_string_equal(status_of(m), "Content failed");
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -285,7 +285,7 @@ test_filesystem_space(void **state)
 	assert_false(m->engine->s[0].ts[1].win.failed);
 	assert_true(m->engine->s[0].ts[2].win.failed);
 	assert_string_equal(status_of(m), "Resource limit matched");
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -353,7 +353,7 @@ test_big_file_hashed_in_slices(void **state)
 		    msg, sizeof(msg)), 0);
 	}
 	assert_null(m->engine->s[0].ts[1].hj);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 int

@@ -100,7 +100,7 @@ test_proc_table_and_matching(void **state)
 	assert_false(proc_alive(child, NULL));
 	assert_int_equal(process_find(&m->engine->s[0], true), -1);
 	proc_table_clear(&t);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -152,7 +152,7 @@ test_resources_of_a_real_process(void **state)
 	assert_false(m->engine->s[0].ts[4].win.failed);
 	assert_int_equal(m->engine->s[0].children, 1);
 	assert_true(m->engine->s[0].total_mem_bytes > m->engine->s[0].mem_bytes);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 	grandchild = -1;
 	{
 		struct proc_table t = { 0 };

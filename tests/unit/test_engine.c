@@ -37,7 +37,7 @@ demo_monitor(enum monitor_mode mode, struct service **out)
 static void
 demo_cleanup(struct monitor *m)
 {
-	engine_free(m->engine);
+	fx_monitor_free(m);
 	fake_kill_children();
 	unlink(pidpath);
 	rmdir(tmpdir);
@@ -390,7 +390,7 @@ test_dependants_stop_first(void **state)
 	assert_int_equal(engine_action(m->engine, "db", SVC_ACTION_UNMONITOR, msg,
 	    sizeof(msg)), 0);
 	assert_int_equal(m->engine->s[1].monitor, MON_NOT);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -410,6 +410,7 @@ test_answers_after_free_are_orphaned(void **state)
 	fake_kill_children();
 	unlink(pidpath);
 	rmdir(tmpdir);
+	fx_monitor_free(m);
 }
 
 static void
@@ -444,7 +445,7 @@ test_check_program_status(void **state)
 	engine_snapshot(m->engine, 0, &ss);
 	assert_string_equal(ss.status, "OK");
 	assert_int_equal(fake_runs, 2);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -509,7 +510,7 @@ test_dependency_starts_first(void **state)
 	assert_int_equal(fake_runs, 2);
 	assert_string_equal(fake_run_service[1], "web");
 	assert_true(both_up(m));
-	engine_free(m->engine);
+	fx_monitor_free(m);
 	fake_kill_children();
 	unlink(wp);
 	unlink(dp);

@@ -91,7 +91,7 @@ test_parsed_process_restarts_on_death(void **state)
 		ev_run_once(m->ev, 10);
 	assert_int_equal(fake_runs, 2);
 	assert_true(m->engine->s[0].pid > 0 && m->engine->s[0].pid != pid);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -124,7 +124,7 @@ test_parsed_cycles_and_every(void **state)
 	engine_run_cycle(m->engine);	/* cycle 3: fires; slow checked */
 	assert_string_equal(status_of(m, "data"), "Size failed");
 	assert_string_equal(status_of(m, "slow"), "Size failed");
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -151,7 +151,7 @@ test_parsed_system_and_checksum(void **state)
 	assert_non_null(strstr(buf, "load average"));
 	engine_format_status(m->engine, NULL, true, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "Directory"));
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 int

@@ -59,7 +59,7 @@ test_status_text(void **state)
 	assert_non_null(strstr(buf, "Not monitored"));
 	assert_non_null(strstr(buf, " File\n"));
 	assert_non_null(strstr(buf, " Process\n"));
-	engine_free(e);
+	fx_monitor_free(m);
 }
 
 static void
@@ -77,7 +77,7 @@ test_status_truncates_like_snprintf(void **state)
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 	assert_memory_equal(small, full, sizeof(small) - 1);
 	assert_int_equal(engine_format_status(m->engine, "all", false, NULL, 0), want);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -100,7 +100,7 @@ test_snapshot(void **state)
 	assert_int_equal(engine_find(m->engine, "conf"), 1);
 	assert_int_equal(engine_find(m->engine, "nope"), -1);
 	assert_int_equal(engine_nservices(m->engine), 2);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static size_t
@@ -113,7 +113,7 @@ sample_record(uint8_t *buf, size_t cap)
 	m->engine->s[0].restart_count = 7;
 	strcpy(m->engine->s[1].ts[1].learned, "0123456789abcdef0123456789abcdef");
 	n = engine_state_encode(m->engine, buf, cap);
-	engine_free(m->engine);
+	fx_monitor_free(m);
 	return n;
 }
 
@@ -139,7 +139,7 @@ test_state_round_trip(void **state)
 	assert_int_equal(engine_state_encode(m->engine, NULL, 0),
 	    engine_state_encode(m->engine, buf, sizeof(buf)));
 	assert_true(engine_state_decode(m->engine, (const uint8_t *)"VGE1\0\0\0\0", 8));
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 static void
@@ -188,7 +188,7 @@ test_state_malformed(void **state)
 		(void)engine_state_decode(m->engine, bad, n);
 	}
 	assert_false(engine_state_decode(m->engine, NULL, 0));
-	engine_free(m->engine);
+	fx_monitor_free(m);
 }
 
 int
