@@ -54,6 +54,25 @@ teardown_file() {
 	[[ "$output" != *"syntax OK"* ]]
 }
 
+@test "vigil -t -v also prints the configuration as understood" {
+	run "$VIGIL_BUILD/vigil" -t -v -c "$IT/rc"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Control file syntax OK"* ]]
+	[[ "$output" == *"set daemon 30"* ]]
+	[[ "$output" == *"$IT_PIDFILE"* ]]
+}
+
+@test "without -c, ~/.vigilrc is the control file" {
+	mkdir -p "$IT/home"
+	printf 'set daemon 30\nset bogus\n' > "$IT/home/.vigilrc"
+	chmod 0600 "$IT/home/.vigilrc"
+	HOME="$IT/home" run "$VIGIL_BUILD/vigil" -t
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$IT/home/.vigilrc:2"* ]]
+}
+
 @test "vigil refuses to start the daemon on a bad file" {
 	local bad="$IT/bad2.rc"
 	printf 'set daemon thirty\n' > "$bad"

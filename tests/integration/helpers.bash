@@ -4,7 +4,8 @@
 #   it_init                 make $IT (root 0755) with run/ (_vigil 0755),
 #                           demo/ and empty/ (the web chroot)
 #   it_write_rc [EXTRA]     write $IT/rc (0600): daemon 30, state and socket
-#                           in run/, the demo process, the control file
+#                           in run/ ($IT_CTL_ALLOW appended to `set control
+#                           socket`), the demo process, the control file
 #                           watched by checksum, then EXTRA verbatim
 #   it_start                start `vigil -c $IT/rc -I` in the background and
 #                           wait for the control socket and the demo pidfile
@@ -48,7 +49,7 @@ it_write_rc() {
 set daemon 30
 set statefile $IT/run/vigil.state
 set pidfile $IT/run/vigild.pid
-set control socket $IT_SOCK
+set control socket $IT_SOCK ${IT_CTL_ALLOW:-}
 set privsep chroot $IT/empty
 
 check process demo with pidfile $IT_PIDFILE
@@ -125,6 +126,26 @@ it_stop() {
 	if [ -n "$demo" ]; then
 		kill -KILL "$demo" 2>/dev/null || true
 	fi
+	it_kill_strays
+}
+
+# Demo instances of this test that the pidfile no longer names (a test that
+# failed half-way): their parent shell has this test's pidfile path on its
+# command line.  Ended by pid, children first.
+it_kill_strays() {
+	local f pid kid cmd
+	[ -n "${IT_PIDFILE:-}" ] || return 0
+	for f in /proc/[0-9]*/cmdline; do
+		pid=${f#/proc/}; pid=${pid%/cmdline}
+		[ "$pid" != $$ ] || continue
+		cmd=$( { tr '\0' ' ' < "$f"; } 2>/dev/null) || continue
+		if [[ "$cmd" == "sh -c "*"demo-service $IT_PIDFILE"* ]]; then
+			for kid in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+				kill -KILL "$kid" 2>/dev/null || true
+			done
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+	done
 }
 
 it_cleanup() {

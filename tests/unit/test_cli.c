@@ -149,12 +149,16 @@ test_rc_search(void **state)
 	assert_true(cli_find_control_file(dir, out, sizeof(out), tried, sizeof(tried)));
 	assert_string_equal(out, path);
 	unlink(path);
-	/* ~/.monitrc is found when no vigilrc is there... unless a system file
-	 * comes first; either way ~/.vigilrc is no longer it. */
+	/* Without it, ~/.monitrc, unless a vigil system file comes first. */
 	snprintf(path, sizeof(path), "%s/.monitrc", dir);
 	close(open(path, O_CREAT | O_WRONLY, 0600));
 	assert_true(cli_find_control_file(dir, out, sizeof(out), tried, sizeof(tried)));
-	assert_string_not_equal(out + strlen(dir), "/.vigilrc");
+	if (access("/etc/vigilrc", F_OK) == 0)
+		assert_string_equal(out, "/etc/vigilrc");
+	else if (access("/etc/vigil/vigilrc", F_OK) == 0)
+		assert_string_equal(out, "/etc/vigil/vigilrc");
+	else
+		assert_string_equal(out, path);
 	unlink(path);
 	rmdir(dir);
 	assert_string_equal(cli_rc_search[0], "~/.vigilrc");
