@@ -136,7 +136,9 @@ integration: all $(HELP_BIN)
 
 # Every test: unit, sandbox proofs, the real daemon as root, then the same
 # unit tests under ASan/UBSan and a short fuzzing run of every target.
-check: all unit sandbox integration differential asan fuzz-smoke
+# `users` first: the sandbox proofs and the daemon need the system users, and
+# creating them is idempotent (a fresh CI machine has none).
+check: users all unit sandbox integration differential asan fuzz-smoke
 	@echo "make check: all suites passed"
 
 asan:
