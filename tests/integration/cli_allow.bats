@@ -6,8 +6,8 @@ load helpers
 
 setup_file() {
 	it_require_root
-	getent passwd nobody >/dev/null || skip "no user nobody"
-	getent group nogroup >/dev/null || skip "no group nogroup"
+	getent passwd nobody >/dev/null || it_need "no user nobody"
+	getent group nogroup >/dev/null || it_need "no group nogroup"
 	it_init
 	export IT_CTL_ALLOW="allow nobody read-only allow _vigilweb"
 	it_write_rc

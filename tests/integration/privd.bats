@@ -6,9 +6,15 @@
 B="${VIGIL_BUILD:-$(cd "$(dirname "$BATS_TEST_FILENAME")/../.." && pwd)/build}"
 FAKE="$B/tests/helpers/fake_monitor"
 
+# A missing prerequisite fails: a skip would hide a broken set-up.
+it_need() {
+	echo "prerequisite missing: $*" >&2
+	return 1
+}
+
 setup() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root"
-	[ -x "$B/vigild" ] && [ -x "$FAKE" ] || skip "build vigild and tests/helpers first"
+	[ "$(id -u)" -eq 0 ] || it_need "needs root"
+	[ -x "$B/vigild" ] && [ -x "$FAKE" ] || it_need "build vigild and tests/helpers first"
 	# Under /tmp (root-owned, sticky) a root-owned 0755 directory: the
 	# sealed table's parent-directory check accepts it.
 	T=$(mktemp -d /tmp/privd-bats.XXXXXX)
@@ -210,7 +216,7 @@ EOF
 }
 
 @test "PING without replies ends at its timeout with received=0" {
-	command -v unshare >/dev/null && command -v ip >/dev/null || skip "needs unshare and ip"
+	command -v unshare >/dev/null && command -v ip >/dev/null || it_need "needs unshare and ip"
 	control normal
 	# a private network namespace whose loopback ignores echo requests
 	unshare -n sh -c "ip link set lo up && sysctl -qw net.ipv4.icmp_echo_ignore_all=1 &&
@@ -222,7 +228,7 @@ EOF
 }
 
 @test "PING to ::1 receives replies (IPv6, when loopback has it)" {
-	ip -6 addr show dev lo 2>/dev/null | grep -q '::1' || skip "no IPv6 on lo"
+	ip -6 addr show dev lo 2>/dev/null | grep -q '::1' || it_need "no IPv6 on lo"
 	control ping6
 	start_vigild
 	wait_for has_file "$T/ping6" || { cat "$T/stderr"; false; }
@@ -333,7 +339,7 @@ EOF
 }
 
 @test "a missing monitor user: the exact message, exit 1, nothing spawned" {
-	command -v unshare >/dev/null || skip "needs unshare"
+	command -v unshare >/dev/null || it_need "needs unshare"
 	control normal
 	grep -v '^_vigil:' /etc/passwd > "$T/passwd"
 	# a private mount namespace sees a passwd without _vigil

@@ -6,7 +6,7 @@ load helpers
 
 setup_file() {
 	it_require_root
-	command -v curl >/dev/null || skip "needs curl"
+	command -v curl >/dev/null || it_need "needs curl"
 	it_init
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"

@@ -5,7 +5,7 @@ load helpers
 
 setup_file() {
 	it_require_root
-	command -v openssl >/dev/null || skip "needs openssl"
+	command -v openssl >/dev/null || it_need "needs openssl"
 	it_init
 	IT_PORT=$(it_free_port)
 	export IT_PORT
