@@ -73,6 +73,15 @@ core_state_load(struct core *c)
 	}
 }
 
+/* At most one save per poll cycle: the state changes every cycle at most
+ * in ways that matter, and a disk write per event would be wasteful. */
+static uint64_t
+state_gap_ms(const struct core *c)
+{
+	return (uint64_t)(c->m->cf != NULL && c->m->cf->poll_s > 0 ?
+	    c->m->cf->poll_s : 30) * 1000u;
+}
+
 void
 core_state_save(struct core *c)
 {
@@ -104,6 +113,9 @@ core_state_save(struct core *c)
 			    "the previous state file is intact)", c->statefile,
 			    strerror(errno));
 		c->state_failing = true;
+		/* Still dirty: try again a poll interval from now. */
+		if (c->state_timer >= 0)
+			ev_timer_set(c->state_timer, state_gap_ms(c), 0);
 	} else {
 		if (c->state_failing)
 			log_info("state file %s saved again", c->statefile);
@@ -125,13 +137,10 @@ state_timer_cb(int fd, uint32_t events, void *arg)
 		core_state_save(c);
 }
 
-/* At most one save per poll cycle: the state changes every cycle at most
- * in ways that matter, and a disk write per event would be wasteful. */
 static void
 state_schedule(struct core *c)
 {
-	uint64_t gap = (uint64_t)(c->m->cf != NULL && c->m->cf->poll_s > 0 ?
-	    c->m->cf->poll_s : 30) * 1000u;
+	uint64_t gap = state_gap_ms(c);
 	uint64_t now = now_ms(), due;
 
 	if (c->state_dirty)

@@ -24,7 +24,7 @@
 #include "common/util.h"
 #include "monitor/core.h"
 
-static char dir[64], sockpath[100];
+static char dir[64], sockpath[100], statepath[100];
 static struct config cf;
 static struct monitor m;
 static struct core core;
@@ -319,7 +319,9 @@ setup(void **st)
 		close(fd);
 	}
 	cf.control_socket = sockpath;
-	cf.statefile = NULL;
+	/* never the system's default state file: this runs as root */
+	snprintf(statepath, sizeof(statepath), "%s/vigil.state", dir);
+	cf.statefile = statepath;
 	cf.poll_s = 30;
 	m.cf = &cf;
 	m.ev = ev_new();
@@ -340,7 +342,9 @@ teardown(void **st)
 	control_close(&core);
 	if (access(sockpath, F_OK) == 0)
 		return -1;	/* control_close removes the socket */
-	rmdir(dir);
+	unlink(statepath);
+	if (rmdir(dir) < 0)
+		return -1;	/* something else was left behind */
 	return 0;
 }
 
