@@ -18,9 +18,20 @@
 static void
 handle_config(struct privd *pd, const struct msg_config *cf)
 {
+	pid_t other;
+
 	pd->cf = *cf;
 	pd->have_config = true;
 	logw_configure(cf);
+	/* One daemon per control file: a second would run a second monitor
+	 * acting on the same services. */
+	if (cf->pidfile[0] != '\0' && (other = pidfile_other_running(cf->pidfile)) > 0) {
+		log_err("vigild is already running with pid %ld (pidfile %s): "
+		    "not starting another", (long)other, cf->pidfile);
+		pd->exit_code = 1;
+		privd_shutdown(pd, "another vigild runs");
+		return;
+	}
 	if (cf->pidfile[0] != '\0')
 		(void)pidfile_write(cf->pidfile);
 	if (cf->monitor_user[0] != '\0' && strcmp(cf->monitor_user, pd->monitor_user) != 0) {

@@ -7,6 +7,7 @@
  * when it is. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,46 @@ void
 logw_detached(void)
 {
 	to_stderr = false;
+}
+
+/* The pid of another live vigild named by the pidfile at path, or 0.  The
+ * file is only read (O_NOFOLLOW, bounded, strict decimal), and the pid must
+ * be a running vigild: a stale file left by a crash is no obstacle. */
+pid_t
+pidfile_other_running(const char *path)
+{
+	char buf[32], exe[64], target[PATH_MAX];
+	const char *base;
+	long pid = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n && buf[i] != '\n'; i++) {
+		if (buf[i] < '0' || buf[i] > '9' || pid > 4194304)
+			return 0;
+		pid = pid * 10 + (buf[i] - '0');
+	}
+	if (pid <= 0 || pid == (long)getpid())
+		return 0;
+	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
+	n = readlink(exe, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base != NULL ? base + 1 : target;
+	/* "vigild", or "vigild (deleted)" after an upgrade */
+	if (strncmp(base, "vigild", 6) != 0 || (base[6] != '\0' && base[6] != ' '))
+		return 0;
+	return (pid_t)pid;
 }
 
 bool

@@ -169,5 +169,5 @@ main(int argc, char *argv[])
 	child_spawn_monitor(pd);
 	if (ev_run(pd->ev) < 0)
 		fatal("epoll_wait");
-	return 0;
+	return pd->exit_code;
 }

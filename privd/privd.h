@@ -89,6 +89,7 @@ struct privd {
 	char monitor_user[MSG_USER_LEN];
 	bool user_switched;		/* CONFIG named another user: done once */
 	bool respawn_now;		/* next monitor exit: respawn at once */
+	int exit_code;			/* vigild's exit status once stopped */
 	int verbose;
 	bool foreground;
 	bool is_root;
@@ -125,6 +126,7 @@ void logw_line(const char *proc, enum log_level level, const char *text);
 void logw_close(void);
 /* Atomic pidfile: tmp, fsync, rename; O_NOFOLLOW.  false on failure. */
 bool pidfile_write(const char *path);
+pid_t pidfile_other_running(const char *path);
 void pidfile_remove(void);
 /* Replace control bytes (and NUL up to len) with '?' in place. */
 void sanitize_text(char *s);

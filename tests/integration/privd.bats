@@ -487,3 +487,26 @@ EOF2
 	[ ! -e "$T/webui.pids" ]
 	[ ! -e "$T/auth.pids" ]
 }
+
+@test "a second vigild on the same pidfile refuses to run; the first keeps it" {
+	control normal "stubborn 1"
+	start_vigild
+	wait_for has_file "$T/vigild.pid"
+	[ "$(cat "$T/vigild.pid")" = "$VPID" ]
+	rc=0
+	timeout 20 "$B/vigild" -c "$T/ctl" -I --monitor-binary "$FAKE" 2>"$T/stderr2" || rc=$?
+	cat "$T/stderr2"
+	[ "$rc" -eq 1 ]
+	grep -q "vigild is already running with pid $VPID" "$T/vigil.log" "$T/stderr2"
+	kill -0 "$VPID"
+	[ "$(cat "$T/vigild.pid")" = "$VPID" ]
+}
+
+@test "a stale pidfile (no such vigild) does not stop vigild" {
+	control normal
+	echo 999999 > "$T/vigild.pid"
+	start_vigild
+	wait_for has_file "$T/done"
+	wait_for eval '[ "$(cat "$T/vigild.pid")" = "$VPID" ]'
+	kill -0 "$VPID"
+}
