@@ -63,6 +63,9 @@ test_failed_save_is_retried(void **state)
 	assert_true(exists(path));
 
 	engine_free(m.engine);
+	if (core.state_timer >= 0)
+		close(core.state_timer);
+	ev_free(m.ev);
 	unlink(path);
 	rmdir(sub);
 	rmdir(dir);
