@@ -138,8 +138,8 @@ integration: all $(HELP_BIN)
 # unit tests under ASan/UBSan and a short fuzzing run of every target.
 # `users` first: the sandbox proofs and the daemon need the system users, and
 # creating them is idempotent (a fresh CI machine has none).
-check: users all unit sandbox integration differential asan fuzz-smoke
-	@echo "make check: all suites passed"
+check: users all
+	@bash scripts/check.sh
 
 asan:
 	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" all unit
