@@ -22,7 +22,7 @@ WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 HARDEN    = -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=3
 CFLAGS   ?= -O2 -g
 ALLCFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(HARDEN) $(SAN) -I. -I$(B) \
-            -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXEC)\"
+            -D_GNU_SOURCE
 LDHARDEN  = -pie -Wl,-z,relro,-z,now
 ALLLDFLAGS= $(LDFLAGS) $(LDHARDEN) $(SAN)
 
@@ -70,7 +70,14 @@ $(B)/buildid.h: FORCE
 	 if [ ! -f $@ ] || [ "$$(cat $@)" != "$$new" ]; then echo "$$new" > $@; fi
 FORCE:
 
-$(B)/obj/%.o: %.c | $(B)/buildid.h
+# Install paths compiled in (where vigild finds its children): a header that
+# changes, and so rebuilds what uses it, when PREFIX or LIBEXEC change.
+$(B)/paths.h: FORCE
+	@mkdir -p $(B)
+	@new="#define LIBEXECDIR \"$(LIBEXEC)\""; \
+	 if [ ! -f $@ ] || [ "$$(cat $@)" != "$$new" ]; then echo "$$new" > $@; fi
+
+$(B)/obj/%.o: %.c | $(B)/buildid.h $(B)/paths.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALLCFLAGS) -MMD -MP -c $< -o $@

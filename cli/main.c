@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "cli/cli.h"
 #include "common/log.h"
 #include "common/util.h"

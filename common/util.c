@@ -8,12 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "common/log.h"
 #include "common/util.h"
 
-#ifndef LIBEXECDIR
-#define LIBEXECDIR "/usr/local/libexec/vigil"
-#endif
 
 void *
 xmalloc(size_t n)
