@@ -133,6 +133,18 @@ status_one(const struct svc *s, struct out *o)
 	}
 	if (s->cf->type == SVC_HOST && s->cf->address)
 		ROW(o, "address", "%s", s->cf->address);
+	/* what the last ping and port tests of a host found */
+	if (s->cf->type == SVC_HOST)
+		for (size_t i = 0; i < s->nts; i++) {
+			const struct test_state *ts = &s->ts[i];
+
+			if (ts->t == NULL || ts->desc[0] == '\0')
+				continue;
+			if (ts->t->kind == TEST_ICMP)
+				ROW(o, "ping response", "%s", ts->desc);
+			else if (ts->t->kind == TEST_CONNECTION)
+				ROW(o, "port response", "%s", ts->desc);
+		}
 	if (s->cf->type == SVC_SYSTEM && s->e->sys.mem_total > 0) {
 		const struct sys_stat *st = &s->e->sys;
 
