@@ -137,10 +137,11 @@ send_login_page(struct webui *w, struct client *c, int status, const char *msg)
 	send_html(w, c, status, NULL, &b);
 }
 
+/* A running process (pid set) has an uptime even in its first minute. */
 static void
-format_uptime(char *out, size_t len, uint64_t s)
+format_uptime(char *out, size_t len, uint32_t pid, uint64_t s)
 {
-	if (s == 0)
+	if (pid == 0)
 		snprintf(out, len, "-");
 	else
 		snprintf(out, len, "%llud %02lluh %02llum", (unsigned long long)(s / 86400),
@@ -194,7 +195,7 @@ send_status_page(struct webui *w, struct client *c, struct web_session *s)
 			const struct snap_service *v = &sn->svc[i];
 			char up[64];
 
-			format_uptime(up, sizeof(up), v->uptime_s);
+			format_uptime(up, sizeof(up), v->pid, v->uptime_s);
 			obuf_adds(&b, "<tr><td>");
 			obuf_html(&b, v->name);
 			obuf_adds(&b, "</td><td>");

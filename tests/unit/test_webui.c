@@ -391,7 +391,7 @@ send_snapshot(uint32_t gen, const char *name, const char *status)
 
 	memset(&b, 0, sizeof(b));
 	b.gen = gen;
-	b.count = 2;
+	b.count = 3;
 	strlcpy_v(b.host, "host<1>", sizeof(b.host));
 	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_BEGIN, &b, -1), 0);
 	memset(&s, 0, sizeof(s));
@@ -408,6 +408,12 @@ send_snapshot(uint32_t gen, const char *name, const char *status)
 	s.index = 1;
 	strlcpy_v(s.name, "second", sizeof(s.name));
 	s.pid = 0;
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
+	/* a process started this minute: it has an uptime, zero */
+	s.index = 2;
+	strlcpy_v(s.name, "fresh", sizeof(s.name));
+	s.pid = 77;
+	s.uptime_s = 0;
 	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
 	memset(&e, 0, sizeof(e));
 	e.gen = gen;
@@ -572,6 +578,9 @@ test_flow_status_escaped(void **state)
 	assert_has(c, "host&lt;1&gt;");
 	assert_has(c, "4242");
 	assert_has(c, "1d 01h 01m");
+	assert_has(c, "<td>77</td><td>0d 00h 00m</td>");
+	/* no process, no uptime, whatever the snapshot carried */
+	assert_has(c, "<td>-</td><td>-</td>");
 	/* restart role: restart and monitor buttons only, with the token */
 	assert_has(c, "value=\"restart\"");
 	assert_has(c, "value=\"monitor\"");
