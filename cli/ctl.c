@@ -13,6 +13,26 @@
 #include "common/ipc.h"
 #include "common/util.h"
 
+/* The parent of pid (the monitor's parent is vigild), or -1. */
+static long
+parent_of(long pid)
+{
+	char path[64], line[256];
+	long ppid = -1;
+	FILE *f;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "PPid: %ld", &ppid) == 1)
+			break;
+	fclose(f);
+	return ppid;
+}
+
 int
 cli_ctl_connect(const char *path)
 {
@@ -100,10 +120,18 @@ cli_ctl_converse(int fd, const struct msg_ctl_request *req, FILE *out,
 			    strerror(errno));
 			goto done;
 		case IPC_VIOLATION:
-			if (msg.violation == IPC_V_HELLO)
-				fprintf(err, "vigil: the running daemon is from another "
-				    "build of vigil (restart it after an upgrade)\n");
-			else
+			if (msg.violation == IPC_V_HELLO) {
+				long vigild = parent_of((long)msg.body.hello.pid);
+
+				if (vigild > 1)
+					fprintf(err, "vigil: the running daemon is from "
+					    "another build of vigil: stop it (kill %ld) and "
+					    "start this one\n", vigild);
+				else
+					fprintf(err, "vigil: the running daemon is from "
+					    "another build of vigil: stop vigild and start "
+					    "this one\n");
+			} else
 				fprintf(err, "vigil: protocol error from the vigil daemon: "
 				    "%s\n", ipc_violation_name(msg.violation));
 			goto done;

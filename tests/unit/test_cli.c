@@ -375,6 +375,25 @@ test_converse_hostile(void **state)
 	assert_non_null(strstr(f.err, "protocol error"));
 	fake_close(&f);
 
+	/* A daemon from another build: refused, and the message names the
+	 * vigild to stop (the parent of the monitor that said HELLO). */
+	fake_open(&f);
+	{
+		struct msg_hello h;
+		char want[64];
+
+		memset(&h, 0, sizeof(h));
+		h.role = PROC_MONITOR;
+		strlcpy_v(h.build_id, "0123456789abcdef", sizeof(h.build_id));
+		h.pid = (uint32_t)getpid();
+		assert_int_equal(ipc_send(&f.mon, MSG_HELLO, &h, -1), 0);
+		assert_int_equal(fake_converse(&f, &req), 1);
+		assert_non_null(strstr(f.err, "another build"));
+		snprintf(want, sizeof(want), "kill %ld", (long)getppid());
+		assert_non_null(strstr(f.err, want));
+	}
+	fake_close(&f);
+
 	/* Closed without CTL_DONE. */
 	fake_open(&f);
 	assert_int_equal(ipc_send_hello(&f.mon), 0);
