@@ -14,24 +14,9 @@
 
 #include "monitor/config.h"
 #include "monitor/parse.h"
+#define PARSE_NAME "monitrc"
+#include "tests/unit/parse_fixture.h"
 
-static char *errtext;
-static int nerrors;
-
-static struct config *
-parse(const char *text)
-{
-	struct parse_opts o = { 0 };
-	size_t len;
-	struct config *cf;
-
-	free(errtext);
-	errtext = NULL;
-	o.errout = open_memstream(&errtext, &len);
-	cf = config_parse_string(text, "monitrc", &o, &nerrors);
-	fclose(o.errout);
-	return cf;
-}
 
 static void
 expect_errors(const char *text, const char *expected, int n)

@@ -12,24 +12,8 @@
 
 #include "monitor/config.h"
 #include "monitor/parse.h"
+#include "tests/unit/parse_fixture.h"
 
-static char *errtext;
-
-static struct config *
-parse(const char *text)
-{
-	struct parse_opts o = { 0 };
-	size_t len;
-	struct config *cf;
-	int nerr;
-
-	free(errtext);
-	errtext = NULL;
-	o.errout = open_memstream(&errtext, &len);
-	cf = config_parse_string(text, "rc", &o, &nerr);
-	fclose(o.errout);
-	return cf;
-}
 
 static void
 test_every_service_type(void **state)

@@ -10,25 +10,9 @@
 
 #include "monitor/config.h"
 #include "monitor/parse.h"
+#include "tests/unit/parse_fixture.h"
 
-static char *errtext;
 static struct config *cf;
-
-static struct config *
-parse(const char *text)
-{
-	struct parse_opts o = { 0 };
-	size_t len;
-	struct config *c;
-	int nerr;
-
-	free(errtext);
-	errtext = NULL;
-	o.errout = open_memstream(&errtext, &len);
-	c = config_parse_string(text, "rc", &o, &nerr);
-	fclose(o.errout);
-	return c;
-}
 
 /* The first test of the only service of a config. */
 static struct test *
