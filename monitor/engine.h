@@ -284,7 +284,6 @@ void check_system(struct svc *s, bool scheduled);
 
 /* status.c */
 const char *svc_type_title(enum service_type t);
-const char *svc_type_word(enum service_type t);
 const char *svc_monitor_name(enum mon_state m);
 
 #endif

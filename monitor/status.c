@@ -20,17 +20,6 @@ svc_type_title(enum service_type t)
 }
 
 const char *
-svc_type_word(enum service_type t)
-{
-	static const char *const n[SVC_TYPE_COUNT] = {
-		"process", "file", "fifo", "filesystem", "directory", "host",
-		"system", "program", "network",
-	};
-
-	return (unsigned)t < SVC_TYPE_COUNT ? n[t] : "service";
-}
-
-const char *
 svc_monitor_name(enum mon_state m)
 {
 	switch (m) {
@@ -218,7 +207,7 @@ engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *o
 		return;
 	s = &e->s[i];
 	strlcpy_v(out->name, s->cf->name, sizeof(out->name));
-	strlcpy_v(out->type, svc_type_word(s->cf->type), sizeof(out->type));
+	strlcpy_v(out->type, service_type_name(s->cf->type), sizeof(out->type));
 	strlcpy_v(out->status, s->status, sizeof(out->status));
 	strlcpy_v(out->monitor, svc_monitor_name(s->monitor), sizeof(out->monitor));
 	out->pid = s->pid > 0 ? (uint32_t)s->pid : 0;
