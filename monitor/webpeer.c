@@ -108,7 +108,7 @@ static bool
 send_htpasswd(struct core *c, const struct httpd_allow *a, struct msg_auth_rule *r,
     uint32_t *n)
 {
-	char *buf, *line, *save = NULL;
+	char *buf, *line, *next;
 	struct stat st;
 	ssize_t got;
 	int fd, lineno = 0;
@@ -129,11 +129,15 @@ send_htpasswd(struct core *c, const struct httpd_allow *a, struct msg_auth_rule 
 	if (got < 0)
 		got = 0;
 	buf[got] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		char *colon = strchr(line, ':');
+	/* Line by line, blank lines included, so warnings name the right line. */
+	for (line = buf; line != NULL; line = next) {
+		char *colon;
 		size_t len;
 
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		colon = strchr(line, ':');
 		lineno++;
 		len = strlen(line);
 		if (len > 0 && line[len - 1] == '\r')
