@@ -222,6 +222,39 @@ parse_link_total(struct parser *p, struct test *t)
 	return true;
 }
 
+
+/* "(WORD)" after a resource name, the "(" not yet consumed: the value of
+ * WORD in words (NULL-terminated), or -1 after reporting what was expected. */
+struct paren_word {
+	const char *word;
+	int value;
+};
+
+static int
+parse_paren_word(struct parser *p, const struct paren_word *words, const char *expected)
+{
+	struct token *w;
+	int value = -1;
+
+	p_next(p);
+	w = p_peek(p);
+	for (size_t i = 0; words[i].word != NULL; i++)
+		if (tok_is(w, words[i].word)) {
+			value = words[i].value;
+			break;
+		}
+	if (value < 0) {
+		p_unexpected(p, expected);
+		return -1;
+	}
+	p_next(p);
+	if (p_peek(p)->kind != TK_RPAREN) {
+		p_unexpected(p, "')'");
+		return -1;
+	}
+	p_next(p);
+	return value;
+}
 static bool
 parse_resource(struct parser *p, struct test *t)
 {
@@ -242,25 +275,15 @@ parse_resource(struct parser *p, struct test *t)
 		p_next(p);
 		t->resource = total ? RES_TOTAL_CPU : RES_CPU;
 		if (p_peek(p)->kind == TK_LPAREN) {
-			struct token *w;
-			p_next(p);
-			w = p_peek(p);
-			if (tok_is(w, "user"))
-				t->resource = RES_CPU_USER;
-			else if (tok_is(w, "system"))
-				t->resource = RES_CPU_SYSTEM;
-			else if (tok_is(w, "wait"))
-				t->resource = RES_CPU_WAIT;
-			else {
-				p_unexpected(p, "user, system or wait in cpu(...)");
+			static const struct paren_word w[] = {
+				{ "user", RES_CPU_USER }, { "system", RES_CPU_SYSTEM },
+				{ "wait", RES_CPU_WAIT }, { NULL, 0 },
+			};
+			int r = parse_paren_word(p, w, "user, system or wait in cpu(...)");
+
+			if (r < 0)
 				return false;
-			}
-			p_next(p);
-			if (p_peek(p)->kind != TK_RPAREN) {
-				p_unexpected(p, "')'");
-				return false;
-			}
-			p_next(p);
+			t->resource = (enum resource)r;
 		}
 		allowed = U_PERCENT;
 		deflt = 0;
@@ -300,28 +323,20 @@ parse_resource(struct parser *p, struct test *t)
 		allowed = U_COUNT;
 		deflt = U_COUNT;
 	} else if (tok_is(tk, "loadavg")) {
-		struct token *w;
 		p_next(p);
 		t->resource = RES_LOADAVG_1;
 		if (p_peek(p)->kind == TK_LPAREN) {
-			p_next(p);
-			w = p_peek(p);
-			if (tok_is(w, "1min") || tok_is(w, "1"))
-				t->resource = RES_LOADAVG_1;
-			else if (tok_is(w, "5min") || tok_is(w, "5"))
-				t->resource = RES_LOADAVG_5;
-			else if (tok_is(w, "15min") || tok_is(w, "15"))
-				t->resource = RES_LOADAVG_15;
-			else {
-				p_unexpected(p, "1min, 5min or 15min in loadavg(...)");
+			static const struct paren_word w[] = {
+				{ "1min", RES_LOADAVG_1 }, { "1", RES_LOADAVG_1 },
+				{ "5min", RES_LOADAVG_5 }, { "5", RES_LOADAVG_5 },
+				{ "15min", RES_LOADAVG_15 }, { "15", RES_LOADAVG_15 },
+				{ NULL, 0 },
+			};
+			int r = parse_paren_word(p, w, "1min, 5min or 15min in loadavg(...)");
+
+			if (r < 0)
 				return false;
-			}
-			p_next(p);
-			if (p_peek(p)->kind != TK_RPAREN) {
-				p_unexpected(p, "')'");
-				return false;
-			}
-			p_next(p);
+			t->resource = (enum resource)r;
 		}
 		/* 5.3x: "loadavg (1min) per core" */
 		if (p_is(p, "per") && tok_is(p_peek_n(p, 1), "core")) {
