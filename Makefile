@@ -2,7 +2,8 @@
 #
 # Each process directory builds one binary from its main.c plus a static
 # archive of its other files; tests link those archives, so adding a .c file
-# never needs an edit here.
+# never needs an edit here.  The monitor's files live one level down, in the
+# rooms of its pipeline (monitor/config, checks, engine, core).
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -45,7 +46,7 @@ objs      = $(patsubst %.c,$(B)/obj/%.o,$(call srcs,$(1)))
 COMMON_O  = $(call objs,common)
 POLICY_O  = $(call objs,policy)
 PRIVD_O   = $(call objs,privd)
-MON_O     = $(call objs,monitor)
+MON_O     = $(patsubst %.c,$(B)/obj/%.o,$(wildcard monitor/*/*.c))
 WEB_O     = $(call objs,webui)
 AUTH_O    = $(call objs,webui/auth)
 CLI_O     = $(call objs,cli)

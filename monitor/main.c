@@ -19,9 +19,9 @@
 #include "common/log.h"
 #include "common/sandbox.h"
 #include "common/util.h"
-#include "monitor/core.h"
+#include "monitor/core/core.h"
 #include "monitor/monitor.h"
-#include "monitor/parse.h"
+#include "monitor/config/parse.h"
 
 #define DEFAULT_CONTROL_FILE "/etc/vigilrc"
 

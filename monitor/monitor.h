@@ -13,7 +13,7 @@
 #include "common/event.h"
 #include "common/ipc.h"
 #include "common/msg.h"
-#include "monitor/config.h"
+#include "monitor/config/config.h"
 
 struct engine;
 
@@ -29,7 +29,7 @@ struct monitor {
 	int verbose;
 };
 
-/* ---- provided by the core (monitor/main.c and friends) ---- */
+/* ---- provided by the core (monitor/main.c, monitor/core/) ---- */
 
 typedef void (*run_done_cb)(const struct msg_run_result *r, void *arg);
 typedef void (*ping_done_cb)(const struct msg_ping_result *r, void *arg);
@@ -49,7 +49,7 @@ int monitor_ping(struct monitor *m, const struct msg_ping *p,
  * state file (debounced) and pushes a snapshot to the web interface. */
 void monitor_changed(struct monitor *m);
 
-/* ---- provided by the engine (monitor/engine.c, monitor/check_*.c) ---- */
+/* ---- provided by the engine (monitor/engine/, monitor/checks/) ---- */
 
 /* Build runtime state for every service of m->cf.  No I/O yet. */
 struct engine *engine_new(struct monitor *m);

@@ -1,5 +1,5 @@
 /* Seccomp allowlist of vigil-monitor, loaded once the sealed action table
- * is accepted (monitor/sandbox_monitor.c).  Sorted by name; one "why" each.
+ * is accepted (monitor/core/sandbox_monitor.c).  Sorted by name; one "why" each.
  * Absent on purpose: execve/execveat (privd runs every program), clone,
  * fork and vfork (no children, no threads), ptrace, kill (privd stops
  * services), the setuid/setgid family, raw and packet sockets (privd pings),

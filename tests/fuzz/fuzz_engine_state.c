@@ -7,7 +7,7 @@
 
 #include "common/event.h"
 #include "common/util.h"
-#include "monitor/engine.h"
+#include "monitor/engine/engine.h"
 #include "monitor/monitor.h"
 
 int monitor_run(struct monitor *m, const struct command *cmd,

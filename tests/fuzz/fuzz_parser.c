@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

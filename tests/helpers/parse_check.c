@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 
 int
 main(int argc, char **argv)

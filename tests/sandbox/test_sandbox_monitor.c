@@ -36,8 +36,8 @@
 
 #include "common/log.h"
 #include "common/sandbox.h"
-#include "monitor/core.h"
-#include "monitor/state.h"
+#include "monitor/core/core.h"
+#include "monitor/core/state.h"
 
 static char statedir[64], ctldir[64], outside[64];
 static char statefile[100], ctlsock[100];

@@ -14,8 +14,8 @@
 
 #include "common/event.h"
 #include "common/util.h"
-#include "monitor/engine.h"
-#include "monitor/parse.h"
+#include "monitor/engine/engine.h"
+#include "monitor/config/parse.h"
 #include "monitor/monitor.h"
 
 /* ---- fakes of the core ---- */

@@ -11,7 +11,7 @@
 #include <fcntl.h>
 
 #include "engine_fixture.h"
-#include "monitor/netproto.h"
+#include "monitor/checks/netproto.h"
 
 static int
 hp(const char *s)

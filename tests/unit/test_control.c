@@ -22,7 +22,7 @@
 #include "common/ipc.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "monitor/core.h"
+#include "monitor/core/core.h"
 
 static char dir[64], sockpath[100], statepath[100];
 static struct config cf;

@@ -19,7 +19,7 @@
 #include "common/ipc.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "monitor/core.h"
+#include "monitor/core/core.h"
 
 static char *start_argv[] = { "/bin/echo", "start", "it", NULL };
 static char *exec_argv[] = { "/bin/echo", "exec", NULL };

@@ -14,7 +14,7 @@
 
 #include "common/event.h"
 #include "common/util.h"
-#include "monitor/core.h"
+#include "monitor/core/core.h"
 
 static bool
 exists(const char *p)

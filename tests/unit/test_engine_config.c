@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "engine_fixture.h"
-#include "monitor/parse.h"
+#include "monitor/config/parse.h"
 
 static char dir[64];
 

@@ -10,7 +10,7 @@
 #include <dirent.h>
 
 #include "engine_fixture.h"
-#include "monitor/parse.h"
+#include "monitor/config/parse.h"
 
 static void
 loopback_only(struct config *cf)

@@ -17,7 +17,7 @@
 #include "common/event.h"
 #include "common/ipc.h"
 #include "common/log.h"
-#include "monitor/core.h"
+#include "monitor/core/core.h"
 
 static char dir[64], path[128];
 static char logged[4096];

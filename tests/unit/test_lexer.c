@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "monitor/config.h"
-#include "monitor/lexer.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/lexer.h"
+#include "monitor/config/parse.h"
 
 struct lexed {
 	struct config *cf;

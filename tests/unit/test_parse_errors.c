@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 #define PARSE_NAME "monitrc"
 #include "tests/unit/parse_fixture.h"
 

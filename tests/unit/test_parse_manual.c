@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 
 #define CONFIG_DIR "tests/differential/configs"
 

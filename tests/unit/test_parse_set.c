@@ -10,8 +10,8 @@
 #include <syslog.h>
 
 #include "common/msg.h"
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 #include "tests/unit/parse_fixture.h"
 
 

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 
 static int
 count_entries(const char *dir)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "monitor/config.h"
-#include "monitor/parse.h"
+#include "monitor/config/config.h"
+#include "monitor/config/parse.h"
 #include "tests/unit/parse_fixture.h"
 
 static struct config *cf;

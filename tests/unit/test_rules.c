@@ -8,7 +8,7 @@
 
 #include <time.h>
 
-#include "monitor/engine.h"
+#include "monitor/engine/engine.h"
 
 static struct rule_actions
 ra(int count, int within)

@@ -16,7 +16,7 @@
 #include "common/event.h"
 #include "common/ipc.h"
 #include "common/log.h"
-#include "monitor/core.h"
+#include "monitor/core/core.h"
 
 #define NOW 1800000000ull
 

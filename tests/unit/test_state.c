@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "monitor/state.h"
+#include "monitor/core/state.h"
 
 static char dir[256];
 static char path[300];

@@ -1,0 +1,336 @@
+/* Process services: find the process (pid file or "matching"), hold a pidfd
+ * on it so a death is handled at once, and evaluate its tests. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "monitor/engine/engine.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+bool
+process_match_compile(struct svc *s)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+
+	re = pcre2_compile((PCRE2_SPTR)s->cf->match, PCRE2_ZERO_TERMINATED, 0,
+	    &err, &off, NULL);
+	if (re == NULL)
+		return false;
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* interpreter if no JIT */
+	s->match_code = re;
+	return true;
+}
+
+void
+process_match_free(struct svc *s)
+{
+	pcre2_code_free(s->match_code);
+	s->match_code = NULL;
+}
+
+static bool
+cmdline_matches(const void *code, const char *cmdline)
+{
+	pcre2_match_data *md;
+	int rc;
+
+	if (code == NULL || cmdline == NULL)
+		return false;
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	if (md == NULL)
+		return false;
+	rc = pcre2_match(code, (PCRE2_SPTR)cmdline, strlen(cmdline), 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+pid_t
+process_match_in(const struct proc_table *t, const void *code, pid_t self)
+{
+	pid_t first = -1;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct proc_entry *pe = &t->p[i];
+		const struct proc_entry *parent;
+
+		if (pe->pid == self || !cmdline_matches(code, pe->cmdline))
+			continue;
+		if (first < 0)
+			first = pe->pid;
+		/* Prefer the top of a matching tree (the daemon, not a worker). */
+		parent = proc_table_find(t, pe->ppid);
+		if (parent == NULL || !cmdline_matches(code, parent->cmdline))
+			return pe->pid;
+	}
+	return first;
+}
+
+pid_t
+process_find(struct svc *s, bool fresh_table)
+{
+	if (s->cf->match != NULL) {
+		struct proc_table t = { 0 };
+		pid_t pid;
+
+		if (!fresh_table)
+			return process_match_in(&s->e->procs, s->match_code, getpid());
+		proc_table_read(&t, true);
+		pid = process_match_in(&t, s->match_code, getpid());
+		proc_table_clear(&t);
+		return pid;
+	}
+	if (s->cf->path != NULL) {
+		pid_t pid = pidfile_read(s->cf->path);
+
+		if (pid > 0 && proc_alive(pid, NULL))
+			return pid;
+	}
+	return -1;
+}
+
+static void
+pidfd_ready(int fd, uint32_t events, void *arg)
+{
+	struct svc *s = arg;
+	pid_t old = s->pid;
+
+	(void)fd;
+	(void)events;
+	if (now_ms() - s->attached_ms < QUICK_DEATH_MS)
+		s->quick_deaths++;
+	else
+		s->quick_deaths = 0;
+	process_detach(s);
+	log_debug("service '%s': process %d exited", s->cf->name, (int)old);
+	if (s->monitor == MON_NOT)
+		return;
+	if (s->busy != BUSY_NONE) {
+		svc_changed(s);
+		return;
+	}
+	/* Evaluate now, not at the next cycle. */
+	check_process(s, false);
+	svc_changed(s);
+}
+
+void
+process_detach(struct svc *s)
+{
+	if (s->pidfd >= 0) {
+		ev_del(s->e->m->ev, s->pidfd);
+		close(s->pidfd);
+		s->pidfd = -1;
+	}
+	s->pid = 0;
+}
+
+void
+process_attach(struct svc *s, pid_t pid)
+{
+	struct proc_entry pe;
+	int fd;
+
+	if (pid <= 0)
+		return;
+	if (s->pid == pid && s->pidfd >= 0)
+		return;
+	process_detach(s);
+	s->pid = pid;
+	s->last_ms = 0;
+	s->attached_ms = now_ms();
+	if (proc_read_one(pid, &pe)) {
+		s->ppid = pe.ppid;
+		s->start_ticks = pe.start_ticks;
+		s->threads = pe.threads;
+		s->mem_bytes = pe.rss_bytes;
+	}
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		if (errno == ESRCH)
+			s->pid = 0;
+		else
+			log_warn("service '%s': pidfd_open(%d): %s", s->cf->name,
+			    (int)pid, strerror(errno));
+		return;
+	}
+	if (ev_add(s->e->m->ev, fd, EPOLLIN, pidfd_ready, s) < 0) {
+		close(fd);
+		return;
+	}
+	s->pidfd = fd;
+}
+
+static void
+update_stats(struct svc *s, const struct proc_entry *pe)
+{
+	struct engine *e = s->e;
+	long hz = proc_clk_tck();
+	uint64_t now = now_ms();
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (ncpu < 1)
+		ncpu = 1;
+	s->ppid = pe->ppid;
+	s->threads = pe->threads;
+	s->children = pe->children;
+	s->mem_bytes = pe->rss_bytes;
+	s->total_mem_bytes = pe->total_rss;
+	if (s->last_ms != 0 && now > s->last_ms && pe->ticks >= s->last_ticks) {
+		double secs = (double)(now - s->last_ms) / 1000.0;
+		double pct = 100.0 * (double)(pe->ticks - s->last_ticks) / (double)hz /
+		    secs / (double)ncpu;
+
+		s->cpu_permille = (uint32_t)(pct * 10.0);
+		s->total_cpu_permille = s->cpu_permille;
+	}
+	s->last_ticks = pe->ticks;
+	s->last_ms = now;
+	if (e->sys.boot_time > 0) {
+		uint64_t started = e->sys.boot_time + pe->start_ticks / (uint64_t)hz;
+		uint64_t t = (uint64_t)time(NULL);
+
+		s->uptime_s = t > started ? t - started : 0;
+	}
+}
+
+static int64_t
+process_resource(struct svc *s, const struct test *t)
+{
+	uint64_t total = s->e->sys.mem_total ? s->e->sys.mem_total : 1;
+
+	switch (t->resource) {
+	case RES_CPU:
+	case RES_TOTAL_CPU:
+		return (int64_t)s->cpu_permille * 10;	/* hundredths of a percent */
+	case RES_MEMORY:
+		if (t->unit == UNIT_PERCENT)
+			return (int64_t)(s->mem_bytes * 10000 / total);
+		return (int64_t)s->mem_bytes;
+	case RES_TOTAL_MEMORY:
+		if (t->unit == UNIT_PERCENT)
+			return (int64_t)(s->total_mem_bytes * 10000 / total);
+		return (int64_t)s->total_mem_bytes;
+	case RES_CHILDREN:
+		return s->children;
+	case RES_THREADS:
+		return s->threads;
+	case RES_LOADAVG_1:	/* Monit allows the system load in a process check */
+		return (int64_t)(s->e->sys.load[0] * 100.0 + 0.5);
+	case RES_LOADAVG_5:
+		return (int64_t)(s->e->sys.load[1] * 100.0 + 0.5);
+	case RES_LOADAVG_15:
+		return (int64_t)(s->e->sys.load[2] * 100.0 + 0.5);
+	default:
+		return -1;
+	}
+}
+
+void
+check_process(struct svc *s, bool scheduled)
+{
+	struct engine *e = s->e;
+	const struct proc_entry *pe = NULL;
+	struct proc_entry one;
+	pid_t pid;
+
+	if (scheduled) {
+		if (s->cf->match != NULL) {
+			pid = process_match_in(&e->procs, s->match_code, getpid());
+		} else {
+			pid = pidfile_read(s->cf->path);
+			if (pid > 0 && proc_table_find(&e->procs, pid) == NULL)
+				pid = -1;
+		}
+		/* The process we hold may have survived a pid file rewrite. */
+		if (pid <= 0 && s->pid > 0 && s->pidfd >= 0 &&
+		    proc_table_find(&e->procs, s->pid) != NULL && s->cf->match != NULL)
+			pid = s->pid;
+		if (pid > 0)
+			pe = proc_table_find(&e->procs, pid);
+	} else {
+		pid = process_find(s, true);
+		if (pid > 0 && proc_read_one(pid, &one))
+			pe = &one;
+	}
+	if (pid > 0)
+		process_attach(s, pid);
+	else if (s->pid > 0)
+		process_detach(s);
+	if (pe != NULL && s->pid > 0)
+		update_stats(s, pe);
+	if (s->busy != BUSY_NONE)
+		return;
+	for (size_t i = 0; i < s->nts; i++) {
+		struct test_state *ts = &s->ts[i];
+		const struct test *t = ts->t;
+		int64_t have;
+
+		switch (t->kind) {
+		case TEST_EXIST:
+			/* "if exist" (OP_EQ) fails when it runs */
+			if (s->pid > 0)
+				svc_test_result(s, ts, t->op == OP_EQ, scheduled,
+				    "process is running with pid %d", (int)s->pid);
+			else
+				svc_test_result(s, ts, t->op != OP_EQ, scheduled,
+				    "process is not running");
+			break;
+		case TEST_RESOURCE:
+			if (s->pid <= 0 || !scheduled)
+				break;
+			have = process_resource(s, t);
+			if (have < 0)
+				break;
+			{
+				char d[160];
+
+				resource_describe(t, have, d, sizeof(d));
+				svc_test_result(s, ts, cmp_check(t->op, have, t->value),
+				    true, "%s", d);
+			}
+			break;
+		case TEST_PID:
+		case TEST_PPID:
+			if (s->pid <= 0)
+				break;
+			have = t->kind == TEST_PID ? s->pid : s->ppid;
+			if (ts->have_learned_num && ts->learned_num != have) {
+				svc_test_result(s, ts, true, scheduled, "%s changed from %lld to %lld",
+				    t->kind == TEST_PID ? "pid" : "ppid",
+				    (long long)ts->learned_num, (long long)have);
+			} else {
+				svc_test_result(s, ts, false, scheduled, "%s is %lld",
+				    t->kind == TEST_PID ? "pid" : "ppid", (long long)have);
+			}
+			ts->learned_num = have;
+			ts->have_learned_num = true;
+			break;
+		case TEST_UPTIME:
+			if (s->pid <= 0 || !scheduled)
+				break;
+			svc_test_result(s, ts, cmp_check(t->op, (int64_t)s->uptime_s, t->value),
+			    true, "uptime is %llu s", (unsigned long long)s->uptime_s);
+			break;
+		case TEST_CONNECTION:
+			if (s->pid <= 0 || !scheduled)
+				break;
+			check_connection(s, ts, NULL, 0);
+			break;
+		default:
+			break;
+		}
+	}
+}

@@ -1,0 +1,331 @@
+/* Reading /proc: the per-cycle process table, pid files, system figures.
+ * Every read is bounded; a malformed line means "no data", never a crash. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "monitor/engine/engine.h"
+
+#define PID_LIMIT 4194304	/* PID_MAX_LIMIT of Linux */
+
+long
+proc_clk_tck(void)
+{
+	static long hz;
+
+	if (hz <= 0) {
+		hz = sysconf(_SC_CLK_TCK);
+		if (hz <= 0)
+			hz = 100;
+	}
+	return hz;
+}
+
+/* Read at most cap-1 bytes of a file; returns the length or -1. */
+static ssize_t
+read_small(int dirfd, const char *path, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < cap - 1) {
+		ssize_t r = read(fd, buf + got, cap - 1 - got);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+pid_t
+pidfile_parse(const char *buf, size_t len)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+	size_t digits = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	while (i < len && buf[i] >= '0' && buf[i] <= '9') {
+		v = v * 10 + (uint64_t)(buf[i] - '0');
+		if (v > PID_LIMIT)
+			return -1;
+		digits++;
+		i++;
+	}
+	if (digits == 0 || v == 0)
+		return -1;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+	    buf[i] == '\r'))
+		i++;
+	if (i != len)
+		return -1;
+	return (pid_t)v;
+}
+
+pid_t
+pidfile_read(const char *path)
+{
+	char buf[64];
+	ssize_t n;
+
+	if (path == NULL)
+		return -1;
+	n = read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (n <= 0 || (size_t)n >= sizeof(buf) - 1)
+		return -1;
+	return pidfile_parse(buf, (size_t)n);
+}
+
+/* Parse /proc/PID/stat: the comm field may hold anything, so the fields
+ * after it are found from the last ')'. */
+static bool
+parse_stat(const char *buf, struct proc_entry *pe)
+{
+	const char *p = strrchr(buf, ')');
+	unsigned long long f[50];
+	int nf = 0;
+	char state;
+
+	if (p == NULL || p[1] != ' ' || p[2] == '\0')
+		return false;
+	state = p[2];
+	p += 3;
+	/* fields 4.. (ppid is field 4) */
+	while (*p != '\0' && nf < 50) {
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || *p == '\n')
+			break;
+		if (*p == '-') {	/* negative fields (priority): keep 0 */
+			strtoll(p, &end, 10);
+			f[nf++] = 0;
+		} else {
+			errno = 0;
+			f[nf++] = strtoull(p, &end, 10);
+			if (errno != 0)
+				return false;
+		}
+		if (end == p)
+			return false;
+		p = end;
+	}
+	/* field k is f[k - 4] */
+	if (nf < 21)
+		return false;
+	pe->state = state;
+	pe->ppid = (pid_t)f[0];
+	pe->ticks = f[14 - 4] + f[15 - 4];
+	pe->threads = (uint32_t)f[20 - 4];
+	pe->start_ticks = f[22 - 4];
+	pe->rss_bytes = f[24 - 4] * (uint64_t)sysconf(_SC_PAGESIZE);
+	return true;
+}
+
+bool
+proc_read_one(pid_t pid, struct proc_entry *out)
+{
+	char path[64], buf[1024];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return false;
+	out->pid = pid;
+	return parse_stat(buf, out);
+}
+
+bool
+proc_alive(pid_t pid, uint64_t *start_ticks)
+{
+	struct proc_entry pe;
+
+	if (pid <= 0 || !proc_read_one(pid, &pe))
+		return false;
+	if (pe.state == 'Z' || pe.state == 'X')
+		return false;
+	if (start_ticks != NULL)
+		*start_ticks = pe.start_ticks;
+	return true;
+}
+
+static int
+cmp_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct proc_entry *)a)->pid;
+	pid_t y = ((const struct proc_entry *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+void
+proc_table_clear(struct proc_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->p[i].cmdline);
+	free(t->p);
+	t->p = NULL;
+	t->n = 0;
+}
+
+const struct proc_entry *
+proc_table_find(const struct proc_table *t, pid_t pid)
+{
+	struct proc_entry key = { .pid = pid };
+
+	if (t->n == 0)
+		return NULL;
+	return bsearch(&key, t->p, t->n, sizeof(key), cmp_pid);
+}
+
+static char *
+read_cmdline(int pdir)
+{
+	char buf[4096];
+	ssize_t n = read_small(pdir, "cmdline", buf, sizeof(buf));
+
+	if (n <= 0)
+		return NULL;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+	return xstrndup(buf, (size_t)n);
+}
+
+void
+proc_table_read(struct proc_table *t, bool want_cmdline)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t cap = 0;
+
+	proc_table_clear(t);
+	t->taken_ms = now_ms();
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char buf[1024];
+		struct proc_entry pe;
+		pid_t pid;
+		int pdir;
+
+		pid = pidfile_parse(de->d_name, strlen(de->d_name));
+		if (pid <= 0)
+			continue;
+		pdir = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pdir < 0)
+			continue;
+		memset(&pe, 0, sizeof(pe));
+		pe.pid = pid;
+		if (read_small(pdir, "stat", buf, sizeof(buf)) <= 0 ||
+		    !parse_stat(buf, &pe) || pe.state == 'Z' || pe.state == 'X') {
+			close(pdir);
+			continue;
+		}
+		if (want_cmdline)
+			pe.cmdline = read_cmdline(pdir);
+		close(pdir);
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			t->p = xreallocarray(t->p, cap, sizeof(*t->p));
+		}
+		t->p[t->n++] = pe;
+	}
+	closedir(d);
+	if (t->n == 0)
+		return;
+	qsort(t->p, t->n, sizeof(*t->p), cmp_pid);
+	/* Descendant sums: walk each process up its parent chain (bounded by
+	 * the table size, so a cycle from a racy read cannot loop forever). */
+	for (size_t i = 0; i < t->n; i++) {
+		t->p[i].total_rss += t->p[i].rss_bytes;
+		t->p[i].total_ticks += t->p[i].ticks;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		pid_t pp = t->p[i].ppid;
+		size_t hops = 0;
+
+		while (pp > 0 && hops++ < t->n) {
+			const struct proc_entry *found = proc_table_find(t, pp);
+			struct proc_entry *anc;
+
+			if (found == NULL || found == &t->p[i])
+				break;
+			anc = &t->p[found - t->p];
+			anc->children++;
+			anc->total_rss += t->p[i].rss_bytes;
+			anc->total_ticks += t->p[i].ticks;
+			pp = anc->ppid;
+		}
+	}
+}
+
+static bool
+meminfo_field(const char *buf, const char *name, uint64_t *out)
+{
+	const char *p = strstr(buf, name);
+	unsigned long long kb;
+
+	if (p == NULL || sscanf(p + strlen(name), " %llu", &kb) != 1)
+		return false;
+	*out = (uint64_t)kb * 1024;
+	return true;
+}
+
+bool
+sys_stat_read(struct sys_stat *s)
+{
+	char buf[8192];
+	unsigned long long u, n, sy, id, io, irq, sirq, st;
+
+	memset(s, 0, sizeof(*s));
+	if (read_small(AT_FDCWD, "/proc/loadavg", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%lf %lf %lf", &s->load[0], &s->load[1], &s->load[2]) != 3)
+		return false;
+	if (read_small(AT_FDCWD, "/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return false;
+	if (!meminfo_field(buf, "MemTotal:", &s->mem_total) ||
+	    !meminfo_field(buf, "MemAvailable:", &s->mem_avail))
+		return false;
+	meminfo_field(buf, "SwapTotal:", &s->swap_total);
+	meminfo_field(buf, "SwapFree:", &s->swap_free);
+	if (read_small(AT_FDCWD, "/proc/stat", buf, sizeof(buf)) <= 0)
+		return false;
+	st = 0;
+	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+	    &u, &n, &sy, &id, &io, &irq, &sirq, &st) < 7)
+		return false;
+	s->cpu_user = u + n;
+	s->cpu_system = sy + irq + sirq;
+	s->cpu_wait = io;
+	s->cpu_total = u + n + sy + id + io + irq + sirq + st;
+	{
+		const char *b = strstr(buf, "\nbtime ");
+		unsigned long long bt;
+
+		if (b != NULL && sscanf(b + 7, "%llu", &bt) == 1)
+			s->boot_time = bt;
+	}
+	return true;
+}

@@ -1,0 +1,180 @@
+/* Internal to the monitor's core (main.c and monitor/core/: core.c, privd_client.c,
+ * control.c, webpeer.c, session.c, state.c, sandbox_monitor.c): the state
+ * the core keeps beside struct monitor, and the functions its files share.
+ * The engine never includes this. */
+#ifndef VIGIL_MONITOR_CORE_H
+#define VIGIL_MONITOR_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/ipc.h"
+#include "common/msg.h"
+#include "monitor/config/config.h"
+#include "monitor/monitor.h"
+
+#define DEFAULT_STATEFILE	"/var/lib/vigil/vigil.state"
+#define DEFAULT_CONTROL_SOCKET	"/run/vigil/control.sock"
+#define DEFAULT_PIDFILE		"/run/vigil/vigild.pid"
+#define DEFAULT_MONITOR_USER	"_vigil"
+#define DEFAULT_WEBUI_USER	"_vigilweb"
+#define DEFAULT_AUTH_USER	"_vigilauth"
+#define DEFAULT_CHROOT		"/var/lib/vigil/empty"
+#define DEFAULT_PAM_SERVICE	"vigil"
+#define DEFAULT_PROGRAM_TIMEOUT_S 30
+#define SESSION_TTL_S		3600
+
+#define PENDING_MAX		1024	/* RUN/PING requests in flight */
+#define CTL_MAX_CLIENTS		16
+#define CTL_IDLE_MS		10000
+#define SESSION_MAX		256
+#define SNAPSHOT_MIN_GAP_MS	200
+#define PRIVD_SEAL_TIMEOUT_MS	60000
+
+/* ---- sessions (session.c): granted by auth, enforced here ---- */
+
+struct session {
+	bool used;
+	char sid[MSG_SID_LEN];
+	char user[MSG_USER_LEN];
+	enum web_role role;
+	uint64_t expiry;		/* unix seconds */
+	uint16_t nscope;		/* 0: every service */
+	char (*scope)[MSG_SCOPE_LEN];
+};
+
+struct session_table {
+	struct session s[SESSION_MAX];
+};
+
+/* true: sid is exactly 64 lowercase hex digits. */
+bool grant_sid_valid(const char *sid);
+/* May this role ask for this action at all?  (The role table.) */
+bool grant_role_allows(enum web_role role, enum svc_action a);
+/* Store a grant; false (why says it) for a malformed sid, an empty user, a
+ * duplicate sid, an expiry not in the future or a full table. */
+bool grant_add(struct session_table *t, const struct msg_session_grant *g,
+    uint64_t now_s, char *why, size_t whylen);
+/* 0: the session sid may do a on service; else 403 and why.  user gets the
+ * session's user ("" when there is no such session), for the log. */
+int grant_authorize(struct session_table *t, const char *sid,
+    const char *service, enum svc_action a, uint64_t now_s,
+    char *user, size_t userlen, char *why, size_t whylen);
+/* Remove; false when there was no such session. */
+bool grant_revoke(struct session_table *t, const char *sid);
+/* Drop expired sessions; returns how many remain. */
+size_t grant_expire(struct session_table *t, uint64_t now_s);
+void grant_table_clear(struct session_table *t);
+
+/* ---- the core ---- */
+
+struct pending {
+	bool used;
+	bool is_ping;
+	uint32_t req;
+	run_done_cb run_done;
+	ping_done_cb ping_done;
+	void *arg;
+	uint32_t id;			/* RUN: table id, to check the reply */
+};
+
+struct core;
+
+struct ctl_client {
+	bool used;
+	struct core *core;
+	struct ipc_channel ch;
+	uid_t uid;
+	pid_t pid;
+	bool readonly;			/* allowed status/summary only */
+	bool allowed;			/* any access at all */
+	bool done;			/* CTL_DONE sent: close once flushed */
+	bool shut;			/* our side shut down; draining theirs */
+	uint64_t last_ms;
+};
+
+struct webpeer {
+	bool open;
+	struct core *core;
+	enum proc_role role;
+	struct ipc_channel ch;
+};
+
+struct core {
+	struct monitor *m;
+	/* privd client */
+	struct pending pending[PENDING_MAX];
+	size_t npending;
+	uint32_t next_req;
+	int sigfd;
+	/* state file */
+	const char *statefile;
+	bool state_dirty;
+	int state_timer;
+	uint64_t last_save_ms;
+	bool state_failing;		/* a save failed: logged once */
+	/* control socket */
+	int ctl_fd;
+	const char *ctl_path;
+	struct ctl_client ctl[CTL_MAX_CLIENTS];
+	int ctl_timer;
+	uint64_t ctl_idle_ms;		/* CTL_IDLE_MS; tests shorten it */
+	/* web peers */
+	struct webpeer webui, auth;
+	struct session_table sessions;
+	uint32_t snap_gen;
+	int snap_timer;
+	uint64_t last_snap_ms;
+	bool snap_dirty;
+	bool snap_timer_armed;
+};
+
+/* core.c */
+void core_init(struct core *c, struct monitor *m);
+struct core *core_of(struct monitor *m);
+const char *core_statefile(const struct config *cf);
+const char *core_control_socket(const struct config *cf);
+void core_state_load(struct core *c);
+void core_state_save(struct core *c);
+/* Save now if anything changed, close channels, exit(code). */
+void core_shutdown(struct core *c, int code) __attribute__((noreturn));
+void core_signals(struct core *c);
+
+/* privd_client.c */
+/* Assign table ids 1..N to every command in cf (start/stop/restart, exec
+ * actions, check programs); *list (may be NULL) gets them in id order. */
+size_t core_collect_commands(struct config *cf, struct command ***list);
+/* CONFIG from the parsed file; false (logged) when a value does not fit. */
+bool core_build_config(const struct config *cf, struct msg_config *out);
+/* ACTION_ADD for one command; false (logged with its position) when it does
+ * not fit the message. */
+bool core_build_action(const struct command *cmd, struct msg_action_add *out);
+/* HELLO, CONFIG, ACTION_ADD x N, SEAL; wait for SEALED.  Fatal on failure. */
+void privd_handshake(struct core *c);
+/* After SEALED: watch the channel in the loop. */
+void privd_attach(struct core *c);
+int privd_control(struct core *c, enum control_op op);
+void privd_fail_pending(struct core *c);
+
+/* control.c */
+void control_open(struct core *c);
+void control_close(struct core *c);
+/* Who may do what on the control socket: 0 refused, 1 read-only, 2 all. */
+int control_access(const struct config *cf, uid_t self, uid_t peer_uid,
+    gid_t peer_gid, const gid_t *groups, size_t ngroups);
+bool control_action_readonly(enum ctl_action a);
+
+/* webpeer.c */
+void webpeer_channel(struct core *c, enum proc_role peer, int fd);
+void webpeer_changed(struct core *c);
+/* The decision and result for one ACTION_REQUEST (also for tests). */
+void webpeer_action(struct core *c, const struct msg_action_request *rq,
+    struct msg_action_result *res);
+void webpeer_close_all(struct core *c);
+
+/* sandbox_monitor.c */
+void monitor_sandbox_apply(const struct config *cf);
+
+#endif

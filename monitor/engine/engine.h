@@ -1,0 +1,301 @@
+/* The engine's types and functions (monitor/engine/), and the entry points of
+ * the checks (monitor/checks/) that the engine calls.  The checks include this
+ * for the types and report through svc_test_result and the few functions under
+ * "actions.c" below; the engine never includes a header of monitor/checks/,
+ * and the core never includes this (it reaches the engine through
+ * monitor/monitor.h). */
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "monitor/monitor.h"
+
+/* ---- rules.c: the sliding window of one rule ---- */
+
+#define RULE_HIST_MAX 64
+
+struct rulewin {
+	uint64_t hist;		/* bit i: the result i evaluations ago (1 failed) */
+	uint32_t n;		/* results recorded, saturates at RULE_HIST_MAX */
+	bool failed;		/* the rule fired and has not recovered yet */
+};
+
+enum rule_event {
+	RULE_OK,		/* not failed, still not failed */
+	RULE_FAILED,		/* just fired */
+	RULE_STILL_FAILED,
+	RULE_SUCCEEDED,		/* just recovered */
+};
+
+/* Record one result and say what happened to the rule. */
+enum rule_event rule_step(struct rulewin *w, const struct rule_actions *ra,
+    bool failed);
+/* A rule without a cycle count may act on an immediate (event) evaluation. */
+bool rule_is_immediate(const struct rule_actions *ra);
+/* Failures among the last `within` results. */
+int rule_count_failed(const struct rulewin *w, int within);
+
+/* ---- proc.c: the process table ---- */
+
+struct proc_entry {
+	pid_t pid, ppid;
+	char state;
+	uint64_t ticks;		/* utime + stime */
+	uint64_t start_ticks;	/* since boot */
+	uint64_t rss_bytes;
+	uint32_t threads;
+	char *cmdline;		/* read only when some service matches; NUL-free */
+	/* derived */
+	uint32_t children;	/* all descendants */
+	uint64_t total_rss;	/* self + descendants */
+	uint64_t total_ticks;
+};
+
+struct proc_table {
+	struct proc_entry *p;	/* sorted by pid */
+	size_t n;
+	uint64_t taken_ms;
+};
+
+/* Read /proc once (with cmdlines when want_cmdline). */
+void proc_table_read(struct proc_table *t, bool want_cmdline);
+void proc_table_clear(struct proc_table *t);
+const struct proc_entry *proc_table_find(const struct proc_table *t, pid_t pid);
+/* Parse a pid file's content: optional blanks, decimal 1..PID_MAX, optional
+ * blanks/newline, nothing else.  Returns the pid or -1. */
+pid_t pidfile_parse(const char *buf, size_t len);
+/* Read and parse a pid file (bounded, O_NOFOLLOW not required: root writes
+ * pidfiles where symlinks are common); -1 when missing or malformed. */
+pid_t pidfile_read(const char *path);
+/* True when /proc/PID exists and the process is not a zombie. */
+bool proc_alive(pid_t pid, uint64_t *start_ticks);
+/* Read one process's entry without the whole table. */
+bool proc_read_one(pid_t pid, struct proc_entry *out);
+/* System-wide figures. */
+struct sys_stat {
+	uint64_t mem_total, mem_avail, swap_total, swap_free;	/* bytes */
+	double load[3];
+	uint64_t cpu_user, cpu_system, cpu_wait, cpu_total;	/* jiffies */
+	uint64_t boot_time;	/* unix seconds */
+};
+bool sys_stat_read(struct sys_stat *s);
+long proc_clk_tck(void);
+
+/* ---- requests to privd that outlive nothing ----
+ * A RUN or PING answer may come after the engine was freed (reload,
+ * shutdown): each request is linked here and orphaned by engine_free. */
+struct pending {
+	struct pending *prev, *next;
+	struct svc *s;		/* NULL once orphaned */
+};
+
+struct engine;
+struct svc;
+void pending_add(struct engine *e, struct pending *p, struct svc *s);
+/* Unlink p; returns its service, or NULL when the engine is gone. */
+struct svc *pending_take(struct pending *p);
+
+/* ---- per service runtime ---- */
+
+enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
+
+struct netcheck;
+struct hashjob;
+
+struct test_state {
+	const struct test *t;	/* config, or engine-owned implicit test */
+	struct rulewin win;
+	bool last_failed;	/* result of the last evaluation */
+	char desc[256];		/* description of the last result */
+	char learned[129];	/* learned checksum (hex) */
+	int64_t learned_num;	/* learned value of "changed" tests */
+	bool have_learned_num;
+	int restart_hist_cycles[RULE_HIST_MAX];	/* TEST_RESTARTS unused */
+	struct netcheck *nc;	/* connection test in flight */
+	struct hashjob *hj;	/* checksum of a big file in progress */
+	bool pending;		/* ping in flight */
+	uint32_t gen;		/* drops results of a cancelled ping */
+	struct sockaddr_storage addr;	/* connection target, resolved once */
+	socklen_t addrlen;
+	bool have_addr;
+	int64_t owner_id;	/* uid/gid test: resolved owner, -1 unknown */
+	uint64_t offset;	/* content match: bytes already read */
+	uint64_t inode;		/* content match: a rotated file starts over */
+	bool have_offset;
+	void *re;		/* content match: compiled pattern (pcre2_code *) */
+	struct svc *svc;
+};
+
+enum svc_busy { BUSY_NONE, BUSY_START, BUSY_STOP, BUSY_RESTART_STOP, BUSY_EXEC };
+
+struct svc {
+	struct engine *e;
+	const struct service *cf;
+	size_t index;
+	enum mon_state monitor;
+	enum monitor_mode mode;
+	/* tests: ts[0] may be the implicit existence test of a process */
+	struct test_state *ts;
+	size_t nts;
+	uint64_t cycles_seen;	/* scheduled cycles while monitored */
+	/* process */
+	pid_t pid;
+	pid_t ppid;
+	uint64_t start_ticks;
+	int pidfd;
+	void *match_code;	/* pcre2_code * */
+	uint64_t last_ticks, last_ms;
+	uint32_t cpu_permille, total_cpu_permille;
+	uint64_t mem_bytes, total_mem_bytes;
+	uint32_t children, threads;
+	uint64_t uptime_s;
+	/* an action in flight */
+	enum svc_busy busy;
+	uint64_t busy_deadline_ms;
+	uint32_t run_token;	/* tells a stale program result from the current */
+	bool exec_running;	/* an "exec" action in flight */
+	bool warned_nostart;	/* "no start program" said once */
+	bool program_running;	/* "check program": the program in flight */
+	bool restart_prog;	/* BUSY_START runs the restart program */
+	int last_status;	/* "check program": last exit status */
+	bool have_status;
+	int wait_tfd;		/* polls for the pid after a start */
+	bool stop_then_unmonitor;
+	bool start_after_stop;
+	/* restart history: cycle numbers of recent (re)starts */
+	uint64_t restarts[RULE_HIST_MAX];
+	size_t nrestarts;
+	uint64_t restart_count;
+	int quick_deaths;	/* deaths in a row soon after starting */
+	uint64_t attached_ms;	/* when the pidfd was opened */
+	int retry_tfd;		/* back-off timer of a crash loop */
+	bool retry_armed, retry_due;
+	pid_t pre_start_pid;	/* the pid file's pid before a start */
+	/* host */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool have_addr;
+	/* network */
+	uint64_t net_rx, net_tx, net_speed, net_ms;
+	/* file */
+	int inotify_wd;
+	/* status */
+	bool exec_failed;
+	char status[MSG_NAME_LEN];
+	char detail[MSG_LOGLINE_LEN];
+	uint64_t last_checked;	/* unix seconds */
+};
+
+struct engine {
+	struct monitor *m;
+	struct svc *s;
+	size_t n;
+	struct proc_table procs;
+	bool want_cmdline;
+	int cycle_tfd;
+	int inotify_fd;
+	uint64_t cycle;		/* scheduled cycles so far */
+	bool started;
+	/* previous /proc/stat for system cpu deltas */
+	struct sys_stat sys_prev;
+	bool have_sys_prev;
+	struct sys_stat sys;
+	double sys_cpu_user, sys_cpu_system, sys_cpu_wait;	/* percent */
+	struct pending pending;	/* list head of requests in flight */
+};
+
+/* actions.c */
+/* What a check may ask of the rest of the monitor: it never talks to the
+ * core (privd, sockets) itself.  svc_changed: status and state worth
+ * showing and saving; engine_run_program and engine_ping: privd's work,
+ * with done called exactly once as monitor_run and monitor_ping say. */
+void svc_changed(struct svc *s);
+int engine_run_program(struct svc *s, const struct command *cmd,
+    const struct msg_run *ctx, run_done_cb done, void *arg);
+int engine_ping(struct svc *s, const struct msg_ping *p, ping_done_cb done,
+    void *arg);
+bool svc_depends_on(const struct svc *s, const struct svc *on);
+void svc_unmonitor(struct svc *s, bool dependants);
+void svc_monitor(struct svc *s);
+void do_action(struct svc *s, struct test_state *ts, const struct action *a,
+    const char *event, const char *desc);
+
+/* engine.c */
+void svc_check(struct svc *s, bool scheduled);
+/* Forget a crash loop's back-off (a person acted, or the process lived). */
+void svc_retry_reset(struct svc *s);
+#define QUICK_DEATH_MS 2000
+void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
+    bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void svc_update_status(struct svc *s);
+void svc_start(struct svc *s, const char *event, const char *desc);
+void svc_stop(struct svc *s, bool unmonitor, const char *event, const char *desc);
+void svc_restart(struct svc *s, const char *event, const char *desc);
+const char *test_event_name(const struct test *t, bool failed);
+const char *action_name(enum action_kind k);
+/* Run one scheduled cycle now (tests). */
+void engine_run_cycle(struct engine *e);
+struct svc *engine_svc_by_name(struct engine *e, const char *name);
+const char *cmp_op_str(enum cmp_op op);
+void resource_describe(const struct test *t, int64_t have, char *buf, size_t len);
+bool cmp_check(enum cmp_op op, int64_t have, int64_t limit);
+
+/* check_process.c */
+void check_process(struct svc *s, bool scheduled);
+void process_attach(struct svc *s, pid_t pid);
+void process_detach(struct svc *s);
+pid_t process_find(struct svc *s, bool fresh_table);
+bool process_match_compile(struct svc *s);
+void process_match_free(struct svc *s);
+/* First process whose command line matches (the oldest of a tree). */
+pid_t process_match_in(const struct proc_table *t, const void *code, pid_t self);
+
+/* check_file.c */
+void check_file(struct svc *s, bool scheduled);
+void hashjob_cancel(struct test_state *ts);
+/* Hex digest of a file, streamed; false on error (errno set). */
+bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
+
+/* check_content.c */
+struct stat;
+void check_content(struct svc *s, struct test_state *ts, const struct stat *st,
+    bool scheduled);
+void content_free(struct test_state *ts);
+size_t content_scan(const void *code, bool match_not, const char *buf,
+    size_t len, char *hit, size_t hitlen, bool *failed);
+void check_space(struct svc *s, struct test_state *ts, bool scheduled);
+
+/* check_net.c */
+void check_connection(struct svc *s, struct test_state *ts,
+    const struct sockaddr *host, socklen_t hostlen);
+void netcheck_cancel(struct test_state *ts);
+bool net_resolve(const char *host, int port, int ipversion, int socktype,
+    struct sockaddr_storage *ss, socklen_t *len);
+
+/* check_host.c */
+void check_host(struct svc *s, bool scheduled);
+
+/* cron.c: 1 when tm matches "min hour dom mon dow", 0 when not, -1 when
+ * the specification is malformed. */
+struct tm;
+int cron_match(const char *spec, const struct tm *tm);
+
+/* check_program.c */
+void check_program(struct svc *s, bool scheduled);
+
+/* check_network.c */
+void check_network(struct svc *s, bool scheduled);
+
+/* check_system.c */
+void check_system(struct svc *s, bool scheduled);
+
+/* status.c */
+const char *svc_type_title(enum service_type t);
+const char *svc_monitor_name(enum mon_state m);
+
+#endif

@@ -1,0 +1,424 @@
+/* What the engine shows (CLI status/summary, web snapshots) and what it
+ * keeps across restarts (the state record). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/util.h"
+#include "monitor/engine/engine.h"
+
+const char *
+svc_type_title(enum service_type t)
+{
+	static const char *const n[SVC_TYPE_COUNT] = {
+		"Process", "File", "Fifo", "Filesystem", "Directory", "Remote Host",
+		"System", "Program", "Network",
+	};
+
+	return (unsigned)t < SVC_TYPE_COUNT ? n[t] : "Service";
+}
+
+const char *
+svc_monitor_name(enum mon_state m)
+{
+	switch (m) {
+	case MON_NOT: return "Not monitored";
+	case MON_YES: return "Monitored";
+	case MON_INIT: return "Initializing";
+	}
+	return "Unknown";
+}
+
+struct out {
+	char *buf;
+	size_t cap, len;
+};
+
+static void outf(struct out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+outf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *dst = o->len < o->cap ? o->buf + o->len : NULL;
+	size_t room = o->len < o->cap ? o->cap - o->len : 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+static void
+fmt_uptime(uint64_t s, char *buf, size_t len)
+{
+	uint64_t d = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60;
+
+	if (d > 0)
+		snprintf(buf, len, "%llud %lluh %llum", (unsigned long long)d,
+		    (unsigned long long)h, (unsigned long long)m);
+	else if (h > 0)
+		snprintf(buf, len, "%lluh %llum", (unsigned long long)h,
+		    (unsigned long long)m);
+	else
+		snprintf(buf, len, "%llum", (unsigned long long)m);
+}
+
+static void
+fmt_bytes(uint64_t b, char *buf, size_t len)
+{
+	if (b >= (uint64_t)1 << 30)
+		snprintf(buf, len, "%.1f GB", (double)b / (double)(1u << 30));
+	else if (b >= (uint64_t)1 << 20)
+		snprintf(buf, len, "%.1f MB", (double)b / (double)(1u << 20));
+	else if (b >= 1024)
+		snprintf(buf, len, "%.1f kB", (double)b / 1024.0);
+	else
+		snprintf(buf, len, "%llu B", (unsigned long long)b);
+}
+
+#define ROW(o, label, ...) do { \
+	outf(o, "  %-29s", label); outf(o, __VA_ARGS__); outf(o, "\n"); \
+} while (0)
+
+static void
+status_one(const struct svc *s, struct out *o)
+{
+	char tmp[64];
+
+	outf(o, "%s '%s'\n", svc_type_title(s->cf->type), s->cf->name);
+	ROW(o, "status", "%s", s->status);
+	ROW(o, "monitoring status", "%s", svc_monitor_name(s->monitor));
+	ROW(o, "monitoring mode", "%s", s->mode == MODE_PASSIVE ? "passive" :
+	    s->mode == MODE_MANUAL ? "manual" : "active");
+	if (s->cf->type == SVC_PROCESS && s->monitor != MON_NOT) {
+		if (s->pid > 0) {
+			ROW(o, "pid", "%d", (int)s->pid);
+			ROW(o, "parent pid", "%d", (int)s->ppid);
+			fmt_uptime(s->uptime_s, tmp, sizeof(tmp));
+			ROW(o, "uptime", "%s", tmp);
+			ROW(o, "threads", "%u", s->threads);
+			ROW(o, "children", "%u", s->children);
+			fmt_bytes(s->mem_bytes, tmp, sizeof(tmp));
+			ROW(o, "memory", "%s", tmp);
+			fmt_bytes(s->total_mem_bytes, tmp, sizeof(tmp));
+			ROW(o, "memory total", "%s", tmp);
+			ROW(o, "cpu", "%.1f%%", (double)s->cpu_permille / 10.0);
+		} else {
+			ROW(o, "pid", "%s", "-");
+		}
+		ROW(o, "restarts", "%llu", (unsigned long long)s->restart_count);
+	}
+	if (s->cf->type == SVC_FILE || s->cf->type == SVC_DIRECTORY ||
+	    s->cf->type == SVC_FIFO) {
+		ROW(o, "path", "%s", s->cf->path ? s->cf->path : "");
+		for (size_t i = 0; i < s->nts; i++)
+			if (s->ts[i].learned[0] != '\0')
+				ROW(o, "checksum", "%s", s->ts[i].learned);
+	}
+	if (s->cf->type == SVC_HOST && s->cf->address)
+		ROW(o, "address", "%s", s->cf->address);
+	/* what the last ping and port tests of a host found */
+	if (s->cf->type == SVC_HOST)
+		for (size_t i = 0; i < s->nts; i++) {
+			const struct test_state *ts = &s->ts[i];
+
+			if (ts->t == NULL || ts->desc[0] == '\0')
+				continue;
+			if (ts->t->kind == TEST_ICMP)
+				ROW(o, "ping response", "%s", ts->desc);
+			else if (ts->t->kind == TEST_CONNECTION)
+				ROW(o, "port response", "%s", ts->desc);
+		}
+	if (s->cf->type == SVC_SYSTEM && s->e->sys.mem_total > 0) {
+		const struct sys_stat *st = &s->e->sys;
+
+		ROW(o, "load average", "[%.2f] [%.2f] [%.2f]", st->load[0], st->load[1],
+		    st->load[2]);
+		ROW(o, "cpu", "%.1f%%us %.1f%%sy %.1f%%wa", s->e->sys_cpu_user,
+		    s->e->sys_cpu_system, s->e->sys_cpu_wait);
+		fmt_bytes(st->mem_total - st->mem_avail, tmp, sizeof(tmp));
+		ROW(o, "memory usage", "%s [%.1f%%]", tmp, 100.0 *
+		    (double)(st->mem_total - st->mem_avail) / (double)st->mem_total);
+	}
+	if (s->detail[0] != '\0')
+		ROW(o, "detail", "%s", s->detail);
+	if (s->last_checked > 0) {
+		time_t t = (time_t)s->last_checked;
+		struct tm tm;
+
+		if (localtime_r(&t, &tm) != NULL &&
+		    strftime(tmp, sizeof(tmp), "%a, %d %b %Y %H:%M:%S", &tm) > 0)
+			ROW(o, "data collected", "%s", tmp);
+	}
+	outf(o, "\n");
+}
+
+size_t
+engine_format_status(const struct engine *e, const char *name, bool summary,
+    char *buf, size_t cap)
+{
+	struct out o = { buf, cap, 0 };
+	bool all = name == NULL || name[0] == '\0' || strcmp(name, "all") == 0;
+
+	int wn = 32, ws = 28;
+
+	if (cap > 0)
+		buf[0] = '\0';
+	/* columns as wide as their longest entry (at least Monit's widths) */
+	for (size_t i = 0; summary && i < e->n; i++) {
+		int ln = (int)strlen(e->s[i].cf->name), ls = (int)strlen(e->s[i].status);
+
+		if (ln > wn && ln < 256)
+			wn = ln;
+		if (ls > ws && ls < 256)
+			ws = ls;
+	}
+	if (summary)
+		outf(&o, "%-*s %-*s %s\n", wn, "Service Name", ws, "Status", "Type");
+	for (size_t i = 0; i < e->n; i++) {
+		const struct svc *s = &e->s[i];
+
+		if (!all && strcmp(s->cf->name, name) != 0)
+			continue;
+		if (summary)
+			outf(&o, "%-*s %-*s %s\n", wn, s->cf->name, ws, s->status,
+			    svc_type_title(s->cf->type));
+		else
+			status_one(s, &o);
+	}
+	if (cap > 0 && o.len >= cap)
+		buf[cap - 1] = '\0';
+	return o.len;
+}
+
+void
+engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *out)
+{
+	const struct svc *s;
+
+	memset(out, 0, sizeof(*out));
+	out->index = (uint32_t)i;
+	if (i >= e->n)
+		return;
+	s = &e->s[i];
+	strlcpy_v(out->name, s->cf->name, sizeof(out->name));
+	strlcpy_v(out->type, service_type_name(s->cf->type), sizeof(out->type));
+	strlcpy_v(out->status, s->status, sizeof(out->status));
+	strlcpy_v(out->monitor, svc_monitor_name(s->monitor), sizeof(out->monitor));
+	out->pid = s->pid > 0 ? (uint32_t)s->pid : 0;
+	out->uptime_s = s->pid > 0 ? s->uptime_s : 0;
+	strlcpy_v(out->detail, s->detail, sizeof(out->detail));
+}
+
+/* ---- the state record ----
+ *
+ *   "VGE1" u32 nservices
+ *   per service: u8 namelen (1..255) name, u8 monitored (0/1),
+ *                u32 restart_count, u8 nsums,
+ *                per sum: u16 test index, u8 hexlen (1..128) hex [0-9a-f]
+ *
+ * Integers little-endian.  The decoder validates the whole record before it
+ * changes anything, and the record must be consumed exactly. */
+
+#define STATE_MAGIC "VGE1"
+#define STATE_MAX_SERVICES 100000
+
+struct wbuf {
+	uint8_t *p;
+	size_t cap, len;
+};
+
+static void
+put(struct wbuf *w, const void *d, size_t n)
+{
+	if (w->len + n <= w->cap && w->p != NULL)
+		memcpy(w->p + w->len, d, n);
+	w->len += n;
+}
+
+static void
+put_u8(struct wbuf *w, unsigned v)
+{
+	uint8_t b = (uint8_t)v;
+
+	put(w, &b, 1);
+}
+
+static void
+put_u16(struct wbuf *w, unsigned v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+
+	put(w, b, 2);
+}
+
+static void
+put_u32(struct wbuf *w, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 24) };
+
+	put(w, b, 4);
+}
+
+size_t
+engine_state_encode(const struct engine *e, uint8_t *buf, size_t cap)
+{
+	struct wbuf w = { buf, cap, 0 };
+
+	put(&w, STATE_MAGIC, 4);
+	put_u32(&w, (uint32_t)e->n);
+	for (size_t i = 0; i < e->n; i++) {
+		const struct svc *s = &e->s[i];
+		size_t nl = strlen(s->cf->name);
+		unsigned nsums = 0;
+
+		if (nl == 0 || nl > 255)
+			nl = 0;	/* cannot happen with a parsed config */
+		put_u8(&w, (unsigned)nl);
+		put(&w, s->cf->name, nl);
+		put_u8(&w, s->monitor != MON_NOT);
+		put_u32(&w, (uint32_t)s->restart_count);
+		for (size_t k = 0; k < s->nts && k < 65536; k++)
+			if (s->ts[k].learned[0] != '\0')
+				nsums++;
+		if (nsums > 255)
+			nsums = 255;
+		put_u8(&w, nsums);
+		for (size_t k = 0, done = 0; k < s->nts && done < nsums; k++) {
+			size_t hl = strlen(s->ts[k].learned);
+
+			if (hl == 0)
+				continue;
+			put_u16(&w, (unsigned)k);
+			put_u8(&w, (unsigned)hl);
+			put(&w, s->ts[k].learned, hl);
+			done++;
+		}
+	}
+	/* Like snprintf: the length wanted; the record is complete only when
+	 * that is below cap (the core grows its buffer and asks again). */
+	return w.len;
+}
+
+struct rbuf {
+	const uint8_t *p;
+	size_t len, off;
+};
+
+static bool
+get(struct rbuf *r, void *d, size_t n)
+{
+	if (r->len - r->off < n)
+		return false;
+	if (d != NULL)
+		memcpy(d, r->p + r->off, n);
+	r->off += n;
+	return true;
+}
+
+static bool
+get_u8(struct rbuf *r, unsigned *v)
+{
+	uint8_t b;
+
+	if (!get(r, &b, 1))
+		return false;
+	*v = b;
+	return true;
+}
+
+static bool
+get_u16(struct rbuf *r, unsigned *v)
+{
+	uint8_t b[2];
+
+	if (!get(r, b, 2))
+		return false;
+	*v = (unsigned)b[0] | (unsigned)b[1] << 8;
+	return true;
+}
+
+static bool
+get_u32(struct rbuf *r, uint32_t *v)
+{
+	uint8_t b[4];
+
+	if (!get(r, b, 4))
+		return false;
+	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	return true;
+}
+
+/* One pass: validate only (apply false) or apply a validated record. */
+static bool
+state_walk(struct engine *e, const uint8_t *buf, size_t len, bool apply)
+{
+	struct rbuf r = { buf, len, 0 };
+	uint8_t magic[4];
+	uint32_t n;
+
+	if (!get(&r, magic, 4) || memcmp(magic, STATE_MAGIC, 4) != 0)
+		return false;
+	if (!get_u32(&r, &n) || n > STATE_MAX_SERVICES)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		char name[256];
+		unsigned nl, mon, nsums;
+		uint32_t restarts;
+		struct svc *s;
+
+		if (!get_u8(&r, &nl) || nl == 0 || !get(&r, name, nl))
+			return false;
+		name[nl] = '\0';
+		if (memchr(name, '\0', nl) != NULL)
+			return false;
+		if (!get_u8(&r, &mon) || mon > 1 || !get_u32(&r, &restarts) ||
+		    !get_u8(&r, &nsums))
+			return false;
+		s = engine_svc_by_name(e, name);	/* unknown: config changed */
+		if (apply && s != NULL) {
+			if (mon == 0) {
+				s->monitor = MON_NOT;
+			} else if (s->monitor == MON_NOT) {
+				s->monitor = MON_INIT;	/* e.g. manual mode, started */
+			}
+			s->restart_count = restarts;
+			svc_update_status(s);
+		}
+		for (unsigned k = 0; k < nsums; k++) {
+			unsigned idx, hl;
+			char hex[129];
+
+			if (!get_u16(&r, &idx) || !get_u8(&r, &hl) || hl == 0 ||
+			    hl > 128 || !get(&r, hex, hl))
+				return false;
+			hex[hl] = '\0';
+			for (unsigned c = 0; c < hl; c++)
+				if (!((hex[c] >= '0' && hex[c] <= '9') ||
+				    (hex[c] >= 'a' && hex[c] <= 'f')))
+					return false;
+			if (apply && s != NULL && idx < s->nts &&
+			    s->ts[idx].t->kind == TEST_CHECKSUM &&
+			    (s->ts[idx].t->expect == NULL ||
+			    s->ts[idx].t->op == OP_CHANGED))
+				strlcpy_v(s->ts[idx].learned, hex,
+				    sizeof(s->ts[idx].learned));
+		}
+	}
+	return r.off == r.len;
+}
+
+bool
+engine_state_decode(struct engine *e, const uint8_t *buf, size_t len)
+{
+	if (buf == NULL || !state_walk(e, buf, len, false))
+		return false;
+	return state_walk(e, buf, len, true);
+}
