@@ -11,13 +11,18 @@
 #include "webui/webui.h"
 
 #define COOKIE_NAME	"vigil_session"
+/* The login form's pre-session token (double submit): see form_origin(). */
+#define LOGIN_COOKIE	"vigil_login"
 
 static const char security_headers[] =
     "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
     "form-action 'self'; frame-ancestors 'none'\r\n"
     "X-Frame-Options: DENY\r\n"
     "X-Content-Type-Options: nosniff\r\n"
-    "Referrer-Policy: no-referrer\r\n"
+    /* same-origin, not no-referrer: under no-referrer a browser sends
+     * "Origin: null" with every form POST, which form_origin() can only
+     * accept with a token (SECURITY.md, "Origin of form POSTs"). */
+    "Referrer-Policy: same-origin\r\n"
     "Cache-Control: no-store\r\n";
 
 void
@@ -114,11 +119,36 @@ webui_respond_error(struct webui *w, struct client *c, int status, const char *t
 	respond_error_hdr(w, c, status, text, NULL);
 }
 
+/* The login token of this browser: the one its vigil_login cookie carries
+ * (so two open login tabs both work), else a fresh one.  *fresh: a cookie
+ * must be set. */
+static bool
+login_token(const struct http_request *req, char out[CSRF_LEN + 1], bool *fresh)
+{
+	*fresh = false;
+	if (req != NULL && http_cookie_get(req, LOGIN_COOKIE, out, CSRF_LEN + 1) &&
+	    csrf_token_valid(out))
+		return true;
+	*fresh = true;
+	return csrf_token_new(out);
+}
+
 static void
-send_login_page(struct webui *w, struct client *c, int status, const char *msg)
+send_login_page(struct webui *w, struct client *c, const struct http_request *req,
+    int status, const char *msg)
 {
 	struct obuf b;
+	char tok[CSRF_LEN + 1], hdr[192];
+	bool fresh;
 
+	if (!login_token(req, tok, &fresh)) {
+		webui_respond_error(w, c, 503, "no randomness for the login form");
+		return;
+	}
+	hdr[0] = '\0';
+	if (fresh)
+		snprintf(hdr, sizeof(hdr), "Set-Cookie: " LOGIN_COOKIE "=%s; HttpOnly; "
+		    "SameSite=Strict; Path=/%s\r\n", tok, w->ssl_ctx != NULL ? "; Secure" : "");
 	obuf_init(&b, 64 * 1024);
 	page_begin(&b, "login");
 	obuf_adds(&b, "<h1>vigil</h1>\n");
@@ -127,14 +157,15 @@ send_login_page(struct webui *w, struct client *c, int status, const char *msg)
 		obuf_html(&b, msg);
 		obuf_adds(&b, "</p>\n");
 	}
-	obuf_adds(&b, "<form method=\"post\" action=\"/login\">"
+	obuf_addf(&b, "<form method=\"post\" action=\"/login\">"
+	    "<input type=\"hidden\" name=\"login_token\" value=\"%s\">"
 	    "<p><label>User <input name=\"user\" autocomplete=\"username\" "
 	    "maxlength=\"63\" required></label></p>"
 	    "<p><label>Password <input type=\"password\" name=\"password\" "
 	    "autocomplete=\"current-password\" maxlength=\"255\" required></label></p>"
-	    "<p><button type=\"submit\">Log in</button></p></form>\n");
+	    "<p><button type=\"submit\">Log in</button></p></form>\n", tok);
 	page_end(&b);
-	send_html(w, c, status, NULL, &b);
+	send_html(w, c, status, hdr[0] != '\0' ? hdr : NULL, &b);
 }
 
 /* A running process (pid set) has an uptime even in its first minute. */
@@ -271,35 +302,83 @@ request_session(struct webui *w, const struct http_request *req)
 	return session_find(&w->sessions, sid, now_ms());
 }
 
-/* A form POST: the right content type, and an Origin (when the browser
- * sends one) naming this host.  SameSite=Strict and the CSRF token are the
- * main defences; this is the third. */
-static int
-read_form(const struct http_request *req, struct http_form *f)
+/* Where a form POST says it came from (its Origin header).
+ *
+ * Browsers send Origin with every POST.  Same-origin forms carry this
+ * host's origin because the pages say "Referrer-Policy: same-origin"; a
+ * page under "no-referrer", a sandboxed frame or a privacy setting makes
+ * it "null", which an attacker's page can produce as well.  So: another
+ * origin is refused outright; "null" (like no Origin at all, as curl and
+ * scripts send) is accepted only where a token proves the form was ours:
+ * the session's CSRF token for actions and logout (always required), the
+ * login form's pre-session token for a login (a cookie that SameSite=Strict
+ * keeps off cross-site requests, echoed in the form). */
+enum form_origin {
+	ORIGIN_ABSENT,
+	ORIGIN_SAME,
+	ORIGIN_NULL,
+	ORIGIN_OTHER,
+};
+
+static enum form_origin
+form_origin(const struct http_request *req)
 {
-	const char *ct = http_header_get(req, "content-type");
 	const char *origin = http_header_get(req, "origin");
 	const char *host = http_header_get(req, "host");
+	const char *o;
+
+	if (origin == NULL)
+		return ORIGIN_ABSENT;
+	if (strcmp(origin, "null") == 0)
+		return ORIGIN_NULL;
+	o = origin;
+	if (strncmp(o, "https://", 8) == 0)
+		o += 8;
+	else if (strncmp(o, "http://", 7) == 0)
+		o += 7;
+	else
+		return ORIGIN_OTHER;
+	if (host == NULL || strcasecmp(o, host) != 0)
+		return ORIGIN_OTHER;
+	return ORIGIN_SAME;
+}
+
+/* A form POST: the right content type, not from another origin, a
+ * well-formed body.  0, or the status to answer with *why set. */
+static int
+read_form(const struct http_request *req, struct http_form *f, const char **why)
+{
+	const char *ct = http_header_get(req, "content-type");
 	static const char want[] = "application/x-www-form-urlencoded";
 
 	if (ct == NULL || strncasecmp(ct, want, sizeof(want) - 1) != 0 ||
-	    (ct[sizeof(want) - 1] != '\0' && ct[sizeof(want) - 1] != ';'))
+	    (ct[sizeof(want) - 1] != '\0' && ct[sizeof(want) - 1] != ';')) {
+		*why = "a form must be sent as application/x-www-form-urlencoded";
 		return 415;
-	if (origin != NULL) {
-		const char *o = origin;
-
-		if (strncmp(o, "https://", 8) == 0)
-			o += 8;
-		else if (strncmp(o, "http://", 7) == 0)
-			o += 7;
-		else
-			return 403;
-		if (host == NULL || strcasecmp(o, host) != 0)
-			return 403;
 	}
-	if (http_form_parse(req->body, req->body_len, f) < 0)
+	if (form_origin(req) == ORIGIN_OTHER) {
+		*why = "this form came from another site (its Origin is not this host)";
+		return 403;
+	}
+	if (http_form_parse(req->body, req->body_len, f) < 0) {
+		*why = "malformed form";
 		return 400;
+	}
 	return 0;
+}
+
+/* A login whose Origin is "null" must carry the login form's token, equal
+ * to the vigil_login cookie of the same browser. */
+static bool
+login_token_ok(const struct http_request *req, const struct http_form *f)
+{
+	char cookie[CSRF_LEN + 2];
+	const char *field = http_form_get(f, "login_token");
+
+	if (form_origin(req) != ORIGIN_NULL)
+		return true;
+	return field != NULL && http_cookie_get(req, LOGIN_COOKIE, cookie, sizeof(cookie)) &&
+	    csrf_token_valid(cookie) && ct_streq(field, cookie);
 }
 
 static uint32_t
@@ -324,26 +403,35 @@ handle_login(struct webui *w, struct client *c, const struct http_request *req)
 {
 	struct http_form f;
 	struct msg_login m;
-	const char *user, *pw;
-	int rc = read_form(req, &f);
+	const char *user, *pw, *why = NULL;
+	int rc = read_form(req, &f, &why);
 
 	if (rc != 0) {
 		explicit_bzero(&f, sizeof(f));
-		webui_respond_error(w, c, rc, "malformed login form");
+		webui_respond_error(w, c, rc, why);
+		return;
+	}
+	if (!login_token_ok(req, &f)) {
+		explicit_bzero(&f, sizeof(f));
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_warn("login refused for %s: Origin null without the login "
+			    "form's token", c->addr);
+		webui_respond_error(w, c, 403, "this login did not come from vigil's "
+		    "login form (Origin null and no matching login token): reload the page");
 		return;
 	}
 	user = http_form_get(&f, "user");
 	pw = http_form_get(&f, "password");
 	if (user == NULL || pw == NULL || user[0] == '\0') {
 		explicit_bzero(&f, sizeof(f));
-		send_login_page(w, c, 400, "Enter a user name and a password.");
+		send_login_page(w, c, req, 400, "Enter a user name and a password.");
 		return;
 	}
 	if (strlen(user) >= MSG_USER_LEN || strlen(pw) >= MSG_SECRET_LEN) {
 		log_warn("login failed for user '%.63s' from %s: name or password too long",
 		    user, c->addr);
 		explicit_bzero(&f, sizeof(f));
-		send_login_page(w, c, 401, "Login failed.");
+		send_login_page(w, c, req, 401, "Login failed.");
 		return;
 	}
 	if (!w->auth_up) {
@@ -380,16 +468,16 @@ handle_action(struct webui *w, struct client *c, const struct http_request *req)
 	struct web_session *s = request_session(w, req);
 	struct http_form f;
 	struct msg_action_request m;
-	const char *csrf, *service, *action;
+	const char *csrf, *service, *action, *why = NULL;
 	int a, rc;
 
 	if (s == NULL) {
 		webui_respond_error(w, c, 403, "log in first");
 		return;
 	}
-	rc = read_form(req, &f);
+	rc = read_form(req, &f, &why);
 	if (rc != 0) {
-		webui_respond_error(w, c, rc, "malformed action form");
+		webui_respond_error(w, c, rc, why);
 		return;
 	}
 	csrf = http_form_get(&f, "csrf");
@@ -439,16 +527,16 @@ handle_logout(struct webui *w, struct client *c, const struct http_request *req)
 {
 	struct web_session *s = request_session(w, req);
 	struct http_form f;
-	const char *csrf;
+	const char *csrf, *why = NULL;
 	int rc;
 
 	if (s == NULL) {
 		webui_respond(w, c, 303, NULL, clear_cookie, NULL);
 		return;
 	}
-	rc = read_form(req, &f);
+	rc = read_form(req, &f, &why);
 	if (rc != 0) {
-		webui_respond_error(w, c, rc, "malformed logout form");
+		webui_respond_error(w, c, rc, why);
 		return;
 	}
 	csrf = http_form_get(&f, "csrf");
@@ -498,7 +586,7 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 		}
 		s = request_session(w, req);
 		if (s == NULL)
-			send_login_page(w, c, 200, NULL);
+			send_login_page(w, c, req, 200, NULL);
 		else
 			send_status_page(w, c, s);
 	} else if (strcmp(p, "/login") == 0) {
@@ -566,7 +654,7 @@ webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 	c->pending = PEND_NONE;
 	if (!r->ok) {
 		/* auth, which decided, has logged the failure with this address */
-		send_login_page(w, c, 401, "Login failed.");
+		send_login_page(w, c, NULL, 401, "Login failed.");
 		return;
 	}
 	if (!session_sid_valid(r->sid) || r->role > ROLE_MAX) {

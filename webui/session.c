@@ -17,15 +17,27 @@ ct_streq(const char *a, const char *b)
 	return d == 0;
 }
 
-bool
-session_sid_valid(const char *sid)
+static bool
+hex_of_len(const char *s, size_t len)
 {
 	size_t n = 0;
 
-	for (; sid[n] != '\0'; n++)
-		if (!((sid[n] >= '0' && sid[n] <= '9') || (sid[n] >= 'a' && sid[n] <= 'f')))
+	for (; s[n] != '\0'; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
 			return false;
-	return n == MSG_SID_LEN - 1;
+	return n == len;
+}
+
+bool
+session_sid_valid(const char *sid)
+{
+	return hex_of_len(sid, MSG_SID_LEN - 1);
+}
+
+bool
+csrf_token_valid(const char *tok)
+{
+	return hex_of_len(tok, CSRF_LEN);
 }
 
 static bool
@@ -51,6 +63,12 @@ random_hex(char *out, size_t ndigits)
 	out[ndigits] = '\0';
 	explicit_bzero(raw, sizeof(raw));
 	return true;
+}
+
+bool
+csrf_token_new(char out[CSRF_LEN + 1])
+{
+	return random_hex(out, CSRF_LEN);
 }
 
 struct web_session *

@@ -31,6 +31,11 @@ struct session_table {
 bool ct_streq(const char *a, const char *b);
 /* A sid as auth makes them: exactly 64 lower-case hex digits. */
 bool session_sid_valid(const char *sid);
+/* A fresh random token of CSRF_LEN lower-case hex digits; false when no
+ * randomness was available. */
+bool csrf_token_new(char out[CSRF_LEN + 1]);
+/* Exactly CSRF_LEN lower-case hex digits. */
+bool csrf_token_valid(const char *tok);
 /* Add (or replace) a session with a fresh CSRF token; a full table drops
  * the session closest to expiry.  NULL when no randomness was available. */
 struct web_session *session_add(struct session_table *t, const char *sid,

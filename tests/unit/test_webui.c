@@ -372,7 +372,7 @@ assert_security_headers(struct client *c)
 	    "'unsafe-inline'; form-action 'self'; frame-ancestors 'none'\r\n");
 	assert_has(c, "\r\nX-Frame-Options: DENY\r\n");
 	assert_has(c, "\r\nX-Content-Type-Options: nosniff\r\n");
-	assert_has(c, "\r\nReferrer-Policy: no-referrer\r\n");
+	assert_has(c, "\r\nReferrer-Policy: same-origin\r\n");
 	assert_has(c, "\r\nCache-Control: no-store\r\n");
 }
 
@@ -520,7 +520,7 @@ test_flow_login_failure(void **state)
 	pump(&w.auth);
 	assert_status(c, 401);
 	assert_has(c, "Login failed.");
-	assert_lacks(c, "Set-Cookie");
+	assert_lacks(c, "vigil_session=");
 	done(c);
 	/* a reply for nobody is ignored */
 	r.req = 999999;
@@ -737,6 +737,145 @@ test_flow_logout(void **state)
 	done(c);
 }
 
+/* A form POST as a browser sends it: Origin (NULL: none) and Cookie (NULL:
+ * none) as given. */
+static struct client *
+post_as(const char *path, const char *origin, const char *cookies, const char *body)
+{
+	char raw[2048];
+
+	snprintf(raw, sizeof(raw), "POST %s HTTP/1.1\r\nHost: vigil.test\r\n"
+	    "%s%s%s"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+	    "%s%s%s\r\n%s", path,
+	    origin != NULL ? "Origin: " : "", origin != NULL ? origin : "",
+	    origin != NULL ? "\r\n" : "", strlen(body),
+	    cookies != NULL ? "Cookie: " : "", cookies != NULL ? cookies : "",
+	    cookies != NULL ? "\r\n" : "", body);
+	return request(raw);
+}
+
+/* The login token of a login page: the cookie it set (or, with no
+ * Set-Cookie, "") and the form's field (both 64 hex digits). */
+static void
+login_page_token(struct client *c, char *set_cookie, char *field)
+{
+	const char *p;
+
+	set_cookie[0] = field[0] = '\0';
+	p = strstr(c->out.data, "\r\nSet-Cookie: vigil_login=");
+	if (p != NULL) {
+		p += strlen("\r\nSet-Cookie: vigil_login=");
+		memcpy(set_cookie, p, CSRF_LEN);
+		set_cookie[CSRF_LEN] = '\0';
+		assert_true(csrf_token_valid(set_cookie));
+		assert_non_null(strstr(p, "; HttpOnly; SameSite=Strict; Path=/\r\n"));
+	}
+	p = strstr(c->out.data, "name=\"login_token\" value=\"");
+	assert_non_null(p);
+	p += strlen("name=\"login_token\" value=\"");
+	memcpy(field, p, CSRF_LEN);
+	field[CSRF_LEN] = '\0';
+	assert_true(csrf_token_valid(field));
+}
+
+/* What Chromium sends under "Referrer-Policy: no-referrer": Origin null.
+ * Accepted only with a token proving the form was vigil's; another origin
+ * never.  (Before the fix every browser login was "403 malformed login
+ * form".) */
+static void
+test_flow_origin_null(void **state)
+{
+	struct client *c;
+	char set[CSRF_LEN + 1], field[CSRF_LEN + 1], field2[CSRF_LEN + 1];
+	char ck[160], body[512];
+	struct msg_login_result r;
+
+	(void)state;
+	c = get("/", false);
+	assert_status(c, 200);
+	login_page_token(c, set, field);
+	assert_string_equal(set, field);
+	done(c);
+	/* the same browser again: its cookie's token, no new cookie */
+	snprintf(ck, sizeof(ck), "vigil_login=%s", set);
+	c = request(strcat(strcat(strcpy(body, "GET / HTTP/1.1\r\nHost: vigil.test\r\n"
+	    "Cookie: "), ck), "\r\n\r\n"));
+	assert_status(c, 200);
+	assert_lacks(c, "Set-Cookie");
+	login_page_token(c, field2, field2);
+	assert_string_equal(field2, field);
+	done(c);
+
+	/* Origin null: without the token, without the cookie, with another
+	 * cookie: 403, and nothing reaches auth */
+	c = post_as("/login", "null", NULL, "user=alice&password=pw");
+	assert_status(c, 403);
+	done(c);
+	snprintf(body, sizeof(body), "login_token=%s&user=alice&password=pw", field);
+	c = post_as("/login", "null", NULL, body);
+	assert_status(c, 403);
+	done(c);
+	c = post_as("/login", "null", "vigil_login="
+	    "0000000000000000000000000000000000000000000000000000000000000000", body);
+	assert_status(c, 403);
+	done(c);
+	c = post_as("/login", "null", ck, "user=alice&password=pw");
+	assert_status(c, 403);
+	done(c);
+	/* another origin, even with the token: 403 */
+	c = post_as("/login", "http://evil.test", ck, body);
+	assert_status(c, 403);
+	assert_has(c, "another site");
+	done(c);
+	c = post_as("/login", "https://vigil.test.evil.test", ck, body);
+	assert_status(c, 403);
+	done(c);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+
+	/* Origin null with the cookie and the matching field: a login */
+	c = post_as("/login", "null", ck, body);
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tauth, MSG_LOGIN);
+	assert_string_equal(msg.body.login.user, "alice");
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.login.req;
+	assert_int_equal(ipc_send(&tauth, MSG_LOGIN_RESULT, &r, -1), 0);
+	pump(&w.auth);
+	assert_status(c, 401);
+	done(c);
+	/* the same origin (what same-origin referrer policy makes browsers
+	 * send) needs no login token */
+	c = post_as("/login", "http://vigil.test", NULL, "user=alice&password=pw");
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tauth, MSG_LOGIN);
+	webui_tick(&w, c->pending_deadline);
+	done(c);
+
+	/* actions and logout: Origin null is no weaker than no Origin, since
+	 * the session's CSRF token is required either way */
+	login(SID1, ROLE_READWRITE);
+	snprintf(body, sizeof(body), "service=web&action=restart&csrf=%s", csrf_of(SID1));
+	c = post_as("/action", "null", cookie, body);
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tmon, MSG_ACTION_REQUEST);
+	webui_tick(&w, c->pending_deadline);
+	done(c);
+	c = post_as("/action", "null", cookie, "service=web&action=restart&csrf="
+	    "0000000000000000000000000000000000000000000000000000000000000000");
+	assert_status(c, 403);
+	done(c);
+	c = post_as("/action", "http://evil.test", cookie, body);
+	assert_status(c, 403);
+	done(c);
+	assert_int_equal(ipc_recv_wait(&tmon, &msg, 50), IPC_AGAIN);
+	snprintf(body, sizeof(body), "csrf=%s", csrf_of(SID1));
+	c = post_as("/logout", "null", cookie, body);
+	assert_status(c, 303);
+	done(c);
+	expect(&tmon, MSG_LOGOUT);
+}
+
 static void
 test_flow_forbidden_and_signature(void **state)
 {
@@ -927,6 +1066,7 @@ main(void)
 		cmocka_unit_test(test_flow_action_csrf),
 		cmocka_unit_test(test_flow_logout),
 		cmocka_unit_test(test_flow_forbidden_and_signature),
+		cmocka_unit_test(test_flow_origin_null),
 		cmocka_unit_test(test_snapshot_consistency),
 		cmocka_unit_test(test_flow_login_flood_429),
 		cmocka_unit_test(test_client_limits),
