@@ -149,6 +149,18 @@ static const struct field f_snapshot_begin[] = {
 static const struct field f_snapshot_service[] = {
 	U32(S, gen), U32(S, index), STR(S, name), STR(S, type), STR(S, status),
 	STR(S, monitor), U32(S, pid), U64(S, uptime_s), STR(S, detail),
+	ENUM8(S, fig.type_code, MSG_SVC_TYPE_MAX), ENUM8(S, fig.monitor_code, 2),
+	ENUM8(S, fig.mode, 2), BOOL8(S, fig.busy), U32(S, fig.events), U64(S, fig.collected),
+	U32(S, fig.ppid), U32(S, fig.threads), U32(S, fig.children),
+	U32(S, fig.cpu_permille), U32(S, fig.total_cpu_permille),
+	U64(S, fig.mem_bytes), U64(S, fig.total_mem_bytes), U64(S, fig.restarts),
+	BOOL8(S, fig.have_exit_status), I32(S, fig.exit_status),
+	U64(S, fig.net_rx), U64(S, fig.net_tx),
+	U32(S, fig.load1), U32(S, fig.load5), U32(S, fig.load15),
+	U32(S, fig.cpu_user_permille), U32(S, fig.cpu_system_permille),
+	U32(S, fig.cpu_wait_permille),
+	U64(S, fig.mem_total), U64(S, fig.mem_used), U64(S, fig.swap_total),
+	U64(S, fig.swap_used),
 };
 #undef S
 #define S struct msg_snapshot_end

@@ -290,6 +290,33 @@ struct msg_snapshot_begin {
 	uint32_t poll_s;
 };
 
+/* The figures of one service as the monitor last measured them, for the
+ * web pages, Monit's XML status and /metrics.  0 where the type has no such
+ * figure or it was not measured yet. */
+#define MSG_SVC_TYPE_MAX	8	/* enum service_type of monitor/config */
+struct msg_svc_figures {
+	uint8_t type_code;		/* enum service_type */
+	uint8_t monitor_code;		/* 0 not monitored, 1 monitored, 2 initializing */
+	uint8_t mode;			/* 0 active, 1 passive, 2 manual */
+	uint8_t busy;			/* 1: a start/stop/restart is in flight */
+	uint32_t events;		/* Monit's event bits of the failing tests */
+	uint64_t collected;		/* unix seconds of the last check, 0 never */
+	/* process */
+	uint32_t ppid, threads, children;
+	uint32_t cpu_permille, total_cpu_permille;	/* of one cpu */
+	uint64_t mem_bytes, total_mem_bytes;
+	uint64_t restarts;		/* starts by vigil since it began */
+	/* program */
+	uint8_t have_exit_status;
+	int32_t exit_status;
+	/* network: byte counters of the interface */
+	uint64_t net_rx, net_tx;
+	/* system */
+	uint32_t load1, load5, load15;	/* hundredths */
+	uint32_t cpu_user_permille, cpu_system_permille, cpu_wait_permille;
+	uint64_t mem_total, mem_used, swap_total, swap_used;
+};
+
 struct msg_snapshot_service {
 	uint32_t gen;
 	uint32_t index;
@@ -300,6 +327,7 @@ struct msg_snapshot_service {
 	uint32_t pid;
 	uint64_t uptime_s;
 	char detail[MSG_LOGLINE_LEN];
+	struct msg_svc_figures fig;
 };
 
 struct msg_snapshot_end {

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <netdb.h>
+#include <sys/utsname.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -134,6 +135,22 @@ webui_sandbox_apply(struct webui *w, const struct webui_options *o)
 			fatalx("%s", err);
 	}
 	w->signature = o->signature;
+	/* What Monit's XML status tells about this host and server: read
+	 * now, the chroot hides /sys. */
+	{
+		struct utsname u;
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		if (uname(&u) == 0) {
+			strlcpy_v(w->sysname, u.sysname, sizeof(w->sysname));
+			strlcpy_v(w->release, u.release, sizeof(w->release));
+			strlcpy_v(w->machine, u.machine, sizeof(w->machine));
+		}
+		w->ncpu = n > 0 ? (uint32_t)n : 1;
+		w->port = o->port;
+		w->ssl = o->ssl;
+		strlcpy_v(w->address, o->address != NULL ? o->address : "", sizeof(w->address));
+	}
 	w->listen_fd = listen_on(o->address, o->port);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal(SIGPIPE)");

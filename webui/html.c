@@ -172,3 +172,71 @@ obuf_json_str(struct obuf *ob, const char *str)
 	}
 	obuf_adds(ob, "\"");
 }
+
+/* The UTF-8 sequence at *s appended (or U+FFFD for an invalid one);
+ * returns how many input bytes it took. */
+static size_t
+utf8_copy(struct obuf *ob, const unsigned char *s)
+{
+	size_t n = utf8_seq(s);
+
+	if (n == 0) {
+		obuf_adds(ob, "\xef\xbf\xbd");
+		return 1;
+	}
+	obuf_add(ob, s, n);
+	return n;
+}
+
+void
+obuf_xml(struct obuf *ob, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s != '\0') {
+		unsigned char c = *s;
+
+		if (c >= 0x80) {
+			s += utf8_copy(ob, s);
+			continue;
+		}
+		switch (c) {
+		case '&': obuf_adds(ob, "&amp;"); break;
+		case '<': obuf_adds(ob, "&lt;"); break;
+		case '>': obuf_adds(ob, "&gt;"); break;
+		case '"': obuf_adds(ob, "&quot;"); break;
+		case '\'': obuf_adds(ob, "&apos;"); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				c = '?';
+			obuf_add(ob, &c, 1);
+		}
+		s++;
+	}
+}
+
+void
+obuf_prom_label(struct obuf *ob, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s != '\0') {
+		unsigned char c = *s;
+
+		if (c >= 0x80) {
+			s += utf8_copy(ob, s);
+			continue;
+		}
+		if (c == '\\')
+			obuf_adds(ob, "\\\\");
+		else if (c == '"')
+			obuf_adds(ob, "\\\"");
+		else if (c == '\n')
+			obuf_adds(ob, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			obuf_adds(ob, "?");
+		else
+			obuf_add(ob, &c, 1);
+		s++;
+	}
+}

@@ -28,6 +28,13 @@ void obuf_addf(struct obuf *ob, const char *fmt, ...)
 /* Text for HTML element content and quoted attribute values: & < > " '
  * become entities, control bytes become '?'. */
 void obuf_html(struct obuf *ob, const char *s);
+/* Text for XML element content: & < > " ' as entities, control bytes
+ * (which XML 1.0 cannot carry) as '?', bytes that are not valid UTF-8 as
+ * U+FFFD, so a strict parser always accepts the document. */
+void obuf_xml(struct obuf *ob, const char *s);
+/* A Prometheus label value (inside its quotes): \ " and newline escaped,
+ * other control bytes '?', invalid UTF-8 U+FFFD. */
+void obuf_prom_label(struct obuf *ob, const char *s);
 /* A JSON string literal with its quotes: " \ and control bytes escaped,
  * < > & as \u003c.. (safe even if sniffed as HTML), bytes that are not
  * valid UTF-8 become \ufffd. */

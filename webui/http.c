@@ -329,6 +329,33 @@ http_form_parse(const uint8_t *body, size_t len, struct http_form *f)
 	return 0;
 }
 
+int
+http_form_next(const uint8_t *body, size_t len, size_t *pos, char *name,
+    size_t namecap, char *value, size_t valuecap)
+{
+	const char *seg, *amp, *eq;
+	size_t seglen;
+
+	if (*pos >= len)
+		return 0;
+	seg = (const char *)body + *pos;
+	amp = memchr(seg, '&', len - *pos);
+	seglen = amp != NULL ? (size_t)(amp - seg) : len - *pos;
+	for (size_t i = 0; i < seglen; i++)
+		if ((uint8_t)seg[i] < 0x21 || (uint8_t)seg[i] > 0x7e)
+			return -1;
+	eq = memchr(seg, '=', seglen);
+	if (eq == NULL || eq == seg)
+		return -1;
+	if (http_pct_decode(seg, (size_t)(eq - seg), name, namecap, true) <= 0 ||
+	    http_pct_decode(eq + 1, seglen - (size_t)(eq + 1 - seg), value, valuecap, true) < 0)
+		return -1;
+	*pos += seglen + (amp != NULL ? 1 : 0);
+	if (amp != NULL && *pos == len)
+		return -1;	/* trailing '&' */
+	return 1;
+}
+
 const char *
 http_form_get(const struct http_form *f, const char *name)
 {

@@ -84,6 +84,13 @@ struct http_form {
  * without '=', an empty or repeated name, too many fields, too long). */
 int http_form_parse(const uint8_t *body, size_t len, struct http_form *f);
 const char *http_form_get(const struct http_form *f, const char *name);
+/* Walk an urlencoded body (or query) field by field, names may repeat
+ * (Monit's CLI sends service=a&service=b): *pos starts at 0.  Returns 1
+ * with name and value decoded, 0 at the end, -1 for a malformed field (bad
+ * escape, decoded NUL, no '=', empty name, a byte outside 0x21..0x7e, a
+ * name or value longer than its buffer). */
+int http_form_next(const uint8_t *body, size_t len, size_t *pos, char *name,
+    size_t namecap, char *value, size_t valuecap);
 
 /* Find cookie `name` in the request's Cookie header(s); copy its value into
  * out.  Returns true when found and it fit. */

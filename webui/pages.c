@@ -10,7 +10,7 @@
 #include "common/util.h"
 #include "webui/webui.h"
 
-#define COOKIE_NAME	"vigil_session"
+#define COOKIE_NAME	WEBUI_SESSION_COOKIE
 /* The login form's pre-session token (double submit): see form_origin(). */
 #define LOGIN_COOKIE	"vigil_login"
 
@@ -291,8 +291,8 @@ send_status_json(struct webui *w, struct client *c, const struct web_session *s)
 	obuf_free(&b);
 }
 
-static struct web_session *
-request_session(struct webui *w, const struct http_request *req)
+struct web_session *
+webui_request_session(struct webui *w, const struct http_request *req)
 {
 	char sid[MSG_SID_LEN];
 
@@ -343,10 +343,8 @@ form_origin(const struct http_request *req)
 	return ORIGIN_SAME;
 }
 
-/* A form POST: the right content type, not from another origin, a
- * well-formed body.  0, or the status to answer with *why set. */
-static int
-read_form(const struct http_request *req, struct http_form *f, const char **why)
+int
+webui_check_form(const struct http_request *req, const char **why)
 {
 	const char *ct = http_header_get(req, "content-type");
 	static const char want[] = "application/x-www-form-urlencoded";
@@ -360,6 +358,18 @@ read_form(const struct http_request *req, struct http_form *f, const char **why)
 		*why = "this form came from another site (its Origin is not this host)";
 		return 403;
 	}
+	return 0;
+}
+
+/* A form POST: webui_check_form, then a well-formed body.  0, or the
+ * status to answer with *why set. */
+static int
+read_form(const struct http_request *req, struct http_form *f, const char **why)
+{
+	int rc = webui_check_form(req, why);
+
+	if (rc != 0)
+		return rc;
 	if (http_form_parse(req->body, req->body_len, f) < 0) {
 		*why = "malformed form";
 		return 400;
@@ -381,16 +391,16 @@ login_token_ok(const struct http_request *req, const struct http_form *f)
 	    csrf_token_valid(cookie) && ct_streq(field, cookie);
 }
 
-static uint32_t
-next_req(struct webui *w)
+uint32_t
+webui_next_req(struct webui *w)
 {
 	if (++w->next_req == 0)
 		w->next_req = 1;
 	return w->next_req;
 }
 
-static void
-start_wait(struct client *c, enum pending_kind kind, uint32_t req)
+void
+webui_start_wait(struct client *c, enum pending_kind kind, uint32_t req)
 {
 	c->pending = kind;
 	c->pending_req = req;
@@ -447,7 +457,7 @@ handle_login(struct webui *w, struct client *c, const struct http_request *req)
 		return;
 	}
 	memset(&m, 0, sizeof(m));
-	m.req = next_req(w);
+	m.req = webui_next_req(w);
 	strlcpy_v(m.user, user, sizeof(m.user));
 	strlcpy_v(m.password, pw, sizeof(m.password));
 	strlcpy_v(m.client, c->addr, sizeof(m.client));
@@ -459,15 +469,14 @@ handle_login(struct webui *w, struct client *c, const struct http_request *req)
 		webui_respond_error(w, c, 503, "the authentication service is not available");
 		return;
 	}
-	start_wait(c, PEND_LOGIN, w->next_req);
+	webui_start_wait(c, PEND_LOGIN, w->next_req);
 }
 
 static void
 handle_action(struct webui *w, struct client *c, const struct http_request *req)
 {
-	struct web_session *s = request_session(w, req);
+	struct web_session *s = webui_request_session(w, req);
 	struct http_form f;
-	struct msg_action_request m;
 	const char *csrf, *service, *action, *why = NULL;
 	int a, rc;
 
@@ -503,19 +512,28 @@ handle_action(struct webui *w, struct client *c, const struct http_request *req)
 		webui_respond_error(w, c, 429, "too many actions; try again shortly");
 		return;
 	}
-	memset(&m, 0, sizeof(m));
-	m.req = next_req(w);
-	strlcpy_v(m.sid, s->sid, sizeof(m.sid));
-	strlcpy_v(m.service, service, sizeof(m.service));
-	m.action = (uint8_t)a;
-	if (ipc_send(&w->monitor, MSG_ACTION_REQUEST, &m, -1) < 0) {
-		webui_respond_error(w, c, 503, "the monitor is not available");
-		return;
-	}
 	strlcpy_v(c->pending_sid, s->sid, sizeof(c->pending_sid));
-	strlcpy_v(c->pending_service, service, sizeof(c->pending_service));
 	c->pending_action = (uint8_t)a;
-	start_wait(c, PEND_ACTION, m.req);
+	if (!webui_send_action(w, c, PEND_ACTION, service))
+		webui_respond_error(w, c, 503, "the monitor is not available");
+}
+
+bool
+webui_send_action(struct webui *w, struct client *c, enum pending_kind kind,
+    const char *service)
+{
+	struct msg_action_request m;
+
+	memset(&m, 0, sizeof(m));
+	m.req = webui_next_req(w);
+	strlcpy_v(m.sid, c->pending_sid, sizeof(m.sid));
+	strlcpy_v(m.service, service, sizeof(m.service));
+	m.action = c->pending_action;
+	if (!w->monitor_up || ipc_send(&w->monitor, MSG_ACTION_REQUEST, &m, -1) < 0)
+		return false;
+	strlcpy_v(c->pending_service, service, sizeof(c->pending_service));
+	webui_start_wait(c, kind, m.req);
+	return true;
 }
 
 static const char clear_cookie[] =
@@ -525,7 +543,7 @@ static const char clear_cookie[] =
 static void
 handle_logout(struct webui *w, struct client *c, const struct http_request *req)
 {
-	struct web_session *s = request_session(w, req);
+	struct web_session *s = webui_request_session(w, req);
 	struct http_form f;
 	const char *csrf, *why = NULL;
 	int rc;
@@ -584,7 +602,7 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			method_not_allowed(w, c, "GET");
 			return;
 		}
-		s = request_session(w, req);
+		s = webui_request_session(w, req);
 		if (s == NULL)
 			send_login_page(w, c, req, 200, NULL);
 		else
@@ -604,6 +622,8 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			method_not_allowed(w, c, "POST");
 		else
 			handle_logout(w, c, req);
+	} else if (webui_api_path(p)) {
+		webui_handle_api(w, c, req);
 	} else if (strcmp(p, "/api/status") == 0) {
 		struct web_session *s;
 
@@ -611,7 +631,7 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			method_not_allowed(w, c, "GET");
 			return;
 		}
-		s = request_session(w, req);
+		s = webui_request_session(w, req);
 		if (s == NULL) {
 			struct obuf b;
 
@@ -627,8 +647,8 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 	}
 }
 
-static struct client *
-find_pending(struct webui *w, enum pending_kind kind, uint32_t req)
+struct client *
+webui_find_pending(struct webui *w, enum pending_kind kind, uint32_t req)
 {
 	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++) {
 		struct client *c = w->clients[i];
@@ -643,16 +663,21 @@ find_pending(struct webui *w, enum pending_kind kind, uint32_t req)
 void
 webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 {
-	struct client *c = find_pending(w, PEND_LOGIN, r->req);
+	struct client *c = webui_find_pending(w, PEND_LOGIN, r->req);
 	struct web_session *s;
 	char hdr[256];
 
+	if (c == NULL && (c = webui_find_pending(w, PEND_BASIC, r->req)) != NULL) {
+		webui_api_on_login_result(w, c, r);
+		return;
+	}
 	if (c == NULL) {
 		log_info("login reply %u came after its client left", r->req);
 		return;
 	}
 	c->pending = PEND_NONE;
 	if (!r->ok) {
+		w->logins_failed++;
 		/* auth, which decided, has logged the failure with this address */
 		send_login_page(w, c, NULL, 401, "Login failed.");
 		return;
@@ -668,6 +693,7 @@ webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 		webui_respond_error(w, c, 503, "no session available");
 		return;
 	}
+	w->logins_ok++;
 	log_info("login of user '%s' from %s as %s", s->user, c->addr,
 	    web_role_name((enum web_role)s->role));
 	snprintf(hdr, sizeof(hdr), "Set-Cookie: " COOKIE_NAME "=%s; HttpOnly; "
@@ -679,9 +705,13 @@ webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 void
 webui_on_action_result(struct webui *w, const struct msg_action_result *r)
 {
-	struct client *c = find_pending(w, PEND_ACTION, r->req);
+	struct client *c = webui_find_pending(w, PEND_ACTION, r->req);
 	struct web_session *s;
 
+	if (c == NULL && (c = webui_find_pending(w, PEND_DOACTION, r->req)) != NULL) {
+		webui_api_on_action_result(w, c, r);
+		return;
+	}
 	if (c == NULL) {
 		log_info("action reply %u came after its client left", r->req);
 		return;
@@ -710,12 +740,21 @@ webui_on_action_result(struct webui *w, const struct msg_action_result *r)
 void
 webui_pending_expired(struct webui *w, struct client *c)
 {
-	const char *who = c->pending == PEND_LOGIN ? "authentication service" : "monitor";
+	bool api = c->pending == PEND_BASIC || c->pending == PEND_DOACTION;
+	const char *who = c->pending == PEND_LOGIN || c->pending == PEND_BASIC ?
+	    "authentication service" : "monitor";
 	char text[128];
 
 	log_warn("no reply from the %s for %s within %d ms", who, c->addr,
 	    WEBUI_PENDING_TIMEOUT_MS);
+	if (c->pending == PEND_BASIC) {
+		explicit_bzero(c->in, sizeof(c->in));
+		c->inlen = 0;
+	}
 	c->pending = PEND_NONE;
 	snprintf(text, sizeof(text), "the %s did not answer in time", who);
-	webui_respond_error(w, c, 503, text);
+	if (api)
+		webui_api_error(w, c, 503, text);
+	else
+		webui_respond_error(w, c, 503, text);
 }

@@ -32,6 +32,9 @@ webui_init(struct webui *w)
 	bucket_init(&w->login_rate, WEBUI_LOGIN_RATE, WEBUI_LOGIN_BURST, now_ms());
 	bucket_init(&w->action_rate, WEBUI_ACTION_RATE, WEBUI_ACTION_BURST, now_ms());
 	bucket_init(&w->netlog_rate, WEBUI_NETLOG_RATE, WEBUI_NETLOG_BURST, now_ms());
+	if (!basic_cache_init(&w->basic))
+		log_warn("no randomness for the Basic-auth cache: every Basic request "
+		    "goes to auth");
 }
 
 struct client *
@@ -78,6 +81,7 @@ webui_client_free(struct webui *w, struct client *c)
 		close(c->fd);
 	explicit_bzero(c->in, sizeof(c->in));
 	obuf_free(&c->out);
+	free(c->job);
 	free(c);
 }
 
@@ -197,7 +201,14 @@ webui_client_input(struct webui *w, struct client *c)
 	if (rc == HTTP_PARSE_MORE)
 		return;
 	if (rc == HTTP_PARSE_DONE) {
+		w->requests++;
 		webui_handle_request(w, c, &req);
+		if (c->state == CL_WAITING && c->pending == PEND_BASIC) {
+			/* The request runs again once auth answers: keep its
+			 * bytes (at most WEBUI_PENDING_TIMEOUT_MS). */
+			explicit_bzero(&req, sizeof(req));
+			return;
+		}
 	} else if (c->forbidden) {
 		/* Outside the allow list the answer is 403, whatever came. */
 		webui_respond_error(w, c, 403, "your address may not use this interface");
@@ -515,6 +526,7 @@ webui_tick(struct webui *w, uint64_t now)
 		}
 	}
 	session_expire(&w->sessions, now);
+	webui_api_tick(w, now);
 }
 
 static void

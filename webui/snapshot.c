@@ -76,6 +76,7 @@ snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s)
 	d->detail = xstrdup(s->detail);
 	d->pid = s->pid;
 	d->uptime_s = s->uptime_s;
+	d->fig = s->fig;
 	b->have++;
 }
 

@@ -11,11 +11,13 @@
 #include "common/event.h"
 #include "common/ipc.h"
 #include "webui/allow.h"
+#include "webui/basic.h"
 #include "webui/html.h"
 #include "webui/http.h"
 #include "webui/ratelimit.h"
 #include "webui/session.h"
 
+#define WEBUI_SESSION_COOKIE		"vigil_session"
 #define WEBUI_MAX_CLIENTS		64
 #define WEBUI_MAX_PER_ADDR		16	/* one address cannot take every slot */
 #define WEBUI_HEADER_TIMEOUT_MS		10000
@@ -35,6 +37,7 @@ struct snap_service {
 	char *name, *type, *status, *monitor, *detail;
 	uint32_t pid;
 	uint64_t uptime_s;
+	struct msg_svc_figures fig;
 };
 
 struct snapshot {
@@ -60,6 +63,8 @@ enum pending_kind {
 	PEND_NONE = 0,
 	PEND_LOGIN,
 	PEND_ACTION,
+	PEND_BASIC,		/* Basic credentials at auth; c->in kept until then */
+	PEND_DOACTION,		/* Monit's /_doaction: one service after another */
 };
 
 struct client {
@@ -83,6 +88,12 @@ struct client {
 	char pending_sid[MSG_SID_LEN];
 	char pending_service[MSG_NAME_LEN];
 	uint8_t pending_action;
+	uint8_t pending_key[BASIC_KEY_LEN];	/* PEND_BASIC: the cache key */
+	bool basic_granted;		/* the rerun after PEND_BASIC: pending_sid */
+	/* PEND_DOACTION: a copy of the form (no credentials in it) and where
+	 * the next service= field starts */
+	uint8_t *job;
+	size_t job_len, job_pos;
 };
 
 struct webui_options {
@@ -118,6 +129,15 @@ struct webui {
 	struct bucket login_rate;
 	struct bucket action_rate;
 	struct bucket netlog_rate;	/* lines a client can cause */
+	struct basic_cache basic;	/* Basic-auth grants (basic.h) */
+	/* what Monit's XML and /metrics tell about the web side */
+	uint16_t port;
+	bool ssl;
+	char address[MSG_SHORT_LEN];
+	char sysname[MSG_SHORT_LEN], release[MSG_SHORT_LEN], machine[MSG_SHORT_LEN];
+	uint32_t ncpu;
+	uint64_t logins_ok, logins_failed, basic_ok, basic_failed;
+	uint64_t requests;
 };
 
 /* ---- options.c: the command line (0, or -1 with err set) ---- */
@@ -177,10 +197,57 @@ void webui_respond(struct webui *w, struct client *c, int status,
 /* An error page for a status (parser errors, 403 of the allow list). */
 void webui_respond_error(struct webui *w, struct client *c, int status,
     const char *text);
+/* A form POST's content type and Origin (another site's: 403): 0, or the
+ * status to answer with *why set.  The body is the caller's to parse. */
+int webui_check_form(const struct http_request *req, const char **why);
 void webui_on_login_result(struct webui *w, const struct msg_login_result *r);
 void webui_on_action_result(struct webui *w, const struct msg_action_result *r);
+/* The form session named by the request's cookie, or NULL. */
+struct web_session *webui_request_session(struct webui *w, const struct http_request *req);
+/* A fresh request number for auth or the monitor (never 0). */
+uint32_t webui_next_req(struct webui *w);
+/* c waits (WEBUI_PENDING_TIMEOUT_MS at most) for reply req of this kind. */
+void webui_start_wait(struct client *c, enum pending_kind kind, uint32_t req);
+/* Ask the monitor for c->pending_action on service for session
+ * c->pending_sid; c waits (kind).  False when the monitor is not there. */
+bool webui_send_action(struct webui *w, struct client *c, enum pending_kind kind,
+    const char *service);
+/* The client waiting for reply req of this kind, or NULL. */
+struct client *webui_find_pending(struct webui *w, enum pending_kind kind, uint32_t req);
 /* The reply from auth or the monitor did not come in time. */
 void webui_pending_expired(struct webui *w, struct client *c);
+
+/* ---- monit_api.c: Monit's HTTP API and Basic auth ---- */
+/* Is this one of Monit's endpoints (/_status, /_summary, /_report,
+ * /_doaction, /_runtime, /_viewlog) or /metrics? */
+bool webui_api_path(const char *path);
+void webui_handle_api(struct webui *w, struct client *c, const struct http_request *req);
+/* Replies for PEND_BASIC and PEND_DOACTION clients. */
+void webui_api_on_login_result(struct webui *w, struct client *c,
+    const struct msg_login_result *r);
+void webui_api_on_action_result(struct webui *w, struct client *c,
+    const struct msg_action_result *r);
+/* An error in Monit's shape ("<h2>Reason</h2>text<hr>"), which its CLI
+ * reads and prints. */
+void webui_api_error(struct webui *w, struct client *c, int status, const char *text);
+/* Sessions of expired Basic grants end (housekeeping). */
+void webui_api_tick(struct webui *w, uint64_t now);
+
+/* ---- monit_xml.c: the documents of /_status ---- */
+void monit_status_xml(const struct webui *w, struct obuf *b);
+/* `monit status [NAME]` text (name NULL: all) and `monit summary`. */
+void monit_status_text(const struct webui *w, struct obuf *b, const char *name);
+void monit_summary_text(const struct webui *w, struct obuf *b);
+/* "Process", "File", ... as Monit titles the types. */
+const char *snap_type_title(const struct snap_service *v);
+/* The figures of the (first) system service, NULL without one. */
+const struct msg_svc_figures *snap_system(const struct snapshot *sn);
+/* "1.6 MB", "512 B"; "3d 2h 1m", "5m". */
+void fmt_size(char *out, size_t len, uint64_t bytes);
+void fmt_duration(char *out, size_t len, uint64_t s);
+
+/* ---- metrics.c: GET /metrics ---- */
+void metrics_render(const struct webui *w, struct obuf *b);
 
 /* ---- snapshot.c ---- */
 void snapshot_clear(struct snapshot *s);

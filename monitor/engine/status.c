@@ -196,6 +196,89 @@ engine_format_status(const struct engine *e, const char *name, bool summary,
 	return o.len;
 }
 
+/* Monit's event bit for a failing test of this kind, as its XML status
+ * reports them in <status> (tools such as Telegraf read the bits). */
+static uint32_t
+test_event_bit(const struct test *t)
+{
+	switch (t->kind) {
+	case TEST_CHECKSUM:	return 0x1;
+	case TEST_RESOURCE:	return 0x2;
+	case TEST_TIMESTAMP:	return 0x8;
+	case TEST_SIZE:		return 0x10;
+	case TEST_CONNECTION:	return 0x20;
+	case TEST_PERMISSION:	return 0x40;
+	case TEST_UID:		return 0x80;
+	case TEST_GID:		return 0x100;
+	case TEST_EXIST:	return 0x200;
+	case TEST_FSFLAGS:	return 0x2000;
+	case TEST_ICMP:		return 0x4000;
+	case TEST_MATCH:	return 0x8000;
+	case TEST_PID:		return 0x40000;
+	case TEST_PPID:		return 0x80000;
+	case TEST_STATUS:	return 0x200000;
+	case TEST_UPTIME:	return 0x400000;
+	case TEST_LINK:		return 0x800000;
+	case TEST_SPACE:
+	case TEST_INODE:	return 0x2;
+	case TEST_RESTARTS:	return 0x10000;
+	default:		return 0x400;
+	}
+}
+
+static uint32_t
+permille(double percent)
+{
+	return percent <= 0 ? 0 : (uint32_t)(percent * 10.0 + 0.5);
+}
+
+static void
+snapshot_figures(const struct svc *s, struct msg_svc_figures *f)
+{
+	f->type_code = (uint8_t)s->cf->type;
+	f->monitor_code = (uint8_t)s->monitor;
+	f->mode = (uint8_t)s->mode;
+	f->busy = s->busy != BUSY_NONE;
+	for (size_t k = 0; k < s->nts; k++)
+		if (s->ts[k].t != NULL && s->ts[k].win.failed)
+			f->events |= test_event_bit(s->ts[k].t);
+	if (f->events == 0 && s->exec_failed)
+		f->events = 0x1000;	/* Monit's "execution failed" */
+	f->collected = s->last_checked;
+	if (s->cf->type == SVC_PROCESS && s->pid > 0) {
+		f->ppid = s->ppid > 0 ? (uint32_t)s->ppid : 0;
+		f->threads = s->threads;
+		f->children = s->children;
+		f->cpu_permille = s->cpu_permille;
+		f->total_cpu_permille = s->total_cpu_permille;
+		f->mem_bytes = s->mem_bytes;
+		f->total_mem_bytes = s->total_mem_bytes;
+	}
+	f->restarts = s->restart_count;
+	if (s->cf->type == SVC_PROGRAM && s->have_status) {
+		f->have_exit_status = 1;
+		f->exit_status = s->last_status;
+	}
+	if (s->cf->type == SVC_NETWORK) {
+		f->net_rx = s->net_rx;
+		f->net_tx = s->net_tx;
+	}
+	if (s->cf->type == SVC_SYSTEM && s->e->sys.mem_total > 0) {
+		const struct sys_stat *st = &s->e->sys;
+
+		f->load1 = (uint32_t)(st->load[0] * 100.0 + 0.5);
+		f->load5 = (uint32_t)(st->load[1] * 100.0 + 0.5);
+		f->load15 = (uint32_t)(st->load[2] * 100.0 + 0.5);
+		f->cpu_user_permille = permille(s->e->sys_cpu_user);
+		f->cpu_system_permille = permille(s->e->sys_cpu_system);
+		f->cpu_wait_permille = permille(s->e->sys_cpu_wait);
+		f->mem_total = st->mem_total;
+		f->mem_used = st->mem_total > st->mem_avail ? st->mem_total - st->mem_avail : 0;
+		f->swap_total = st->swap_total;
+		f->swap_used = st->swap_total > st->swap_free ? st->swap_total - st->swap_free : 0;
+	}
+}
+
 void
 engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *out)
 {
@@ -213,6 +296,7 @@ engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *o
 	out->pid = s->pid > 0 ? (uint32_t)s->pid : 0;
 	out->uptime_s = s->pid > 0 ? s->uptime_s : 0;
 	strlcpy_v(out->detail, s->detail, sizeof(out->detail));
+	snapshot_figures(s, &out->fig);
 }
 
 /* ---- the state record ----

@@ -1,6 +1,7 @@
-/* libFuzzer over the HTTP request parser, the form and cookie parsers,
- * percent-decoding, the escapers, and request routing (pages) with auth and
- * the monitor absent.  Invariants are checked with abort(). */
+/* libFuzzer over the HTTP request parser, the form and cookie parsers
+ * (http_form_next too), HTTP Basic credentials, percent-decoding, the
+ * escapers (HTML, JSON, XML, Prometheus labels), and request routing (pages
+ * and Monit's API) with auth and the monitor absent.  Invariants are checked with abort(). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    req.path[0] != '/')
 			abort();
 		(void)http_form_parse(req.body, req.body_len, &f);
+		{
+			char n[64], v[MSG_NAME_LEN], u[MSG_USER_LEN], p[MSG_SECRET_LEN];
+			const char *auth = http_header_get(&req, "authorization");
+			size_t pos = 0, last = 0;
+
+			while (http_form_next(req.body, req.body_len, &pos, n, sizeof(n), v,
+			    sizeof(v)) == 1) {
+				if (pos <= last || pos > req.body_len)
+					abort();
+				last = pos;
+			}
+			if (auth != NULL && basic_parse(auth, u, p) == 0 &&
+			    (u[0] == '\0' || strlen(u) >= MSG_USER_LEN || strlen(p) >= MSG_SECRET_LEN))
+				abort();
+		}
 		(void)http_cookie_get(&req, "vigil_session", v, sizeof(v));
 		c = webui_client_new(&w, -1, "198.51.100.1");
 		if (size > 0 && (data[0] & 1))
@@ -93,9 +109,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (http_pct_decode(copy, size, out, size + 1, true) > (long)size)
 			abort();
 		(void)http_pct_decode(copy, size, out, size + 1, false);
-		obuf_init(&b, 16 * size + 64);
+		obuf_init(&b, 24 * size + 64);	/* html 5 + json 6 + xml 5 + prom 3 per byte */
 		obuf_html(&b, copy);
 		obuf_json_str(&b, copy);
+		obuf_xml(&b, copy);
+		obuf_prom_label(&b, copy);
 		if (b.failed)
 			abort();
 		obuf_free(&b);

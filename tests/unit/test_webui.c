@@ -18,6 +18,7 @@
 #include "common/ipc.h"
 #include "common/util.h"
 #include "webui/webui.h"
+#include "webui_fixture.h"
 
 /* ---------------------------------------------------------------- allow */
 
@@ -232,139 +233,6 @@ test_args(void **state)
 
 /* ------------------------------------------------------------- the flow */
 
-static struct webui w;
-static struct ipc_channel tmon, tauth;	/* the test plays monitor and auth */
-static struct ipc_msg msg;
-
-static void
-pump(struct ipc_channel *ch)
-{
-	static struct ipc_msg m;
-
-	for (;;) {
-		enum ipc_result r = ipc_recv(ch, &m);
-
-		if (r == IPC_AGAIN)
-			return;
-		assert_int_equal(r, IPC_MSG);
-		webui_ipc_message(&w, ch, &m);
-	}
-}
-
-static void
-expect(struct ipc_channel *ch, enum msg_type type)
-{
-	assert_int_equal(ipc_recv_wait(ch, &msg, 2000), IPC_MSG);
-	assert_int_equal(msg.type, type);
-}
-
-static int
-flow_setup(void **state)
-{
-	int mon[2], auth[2];
-
-	(void)state;
-	webui_init(&w);
-	assert_int_equal(ipc_socketpair(mon), 0);
-	assert_int_equal(ipc_socketpair(auth), 0);
-	ipc_channel_init(&w.monitor, mon[0], PROC_WEBUI, PROC_MONITOR);
-	ipc_channel_init(&w.auth, auth[0], PROC_WEBUI, PROC_AUTH);
-	ipc_channel_init(&tmon, mon[1], PROC_MONITOR, PROC_WEBUI);
-	ipc_channel_init(&tauth, auth[1], PROC_AUTH, PROC_WEBUI);
-	assert_int_equal(ipc_send_hello(&w.monitor), 0);
-	assert_int_equal(ipc_send_hello(&w.auth), 0);
-	assert_int_equal(ipc_send_hello(&tmon), 0);
-	assert_int_equal(ipc_send_hello(&tauth), 0);
-	expect(&tmon, MSG_HELLO);
-	expect(&tauth, MSG_HELLO);
-	pump(&w.monitor);
-	pump(&w.auth);
-	w.monitor_up = w.auth_up = true;
-	return 0;
-}
-
-static int
-flow_teardown(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
-		if (w.clients[i] != NULL)
-			webui_client_free(&w, w.clients[i]);
-	ipc_channel_close(&w.monitor);
-	ipc_channel_close(&w.auth);
-	ipc_channel_close(&tmon);
-	ipc_channel_close(&tauth);
-	snapshot_clear(&w.snap);
-	snapshot_clear(&w.building);
-	ev_free(w.ev);
-	return 0;
-}
-
-/* Feed one raw request to a fresh client. */
-static struct client *
-request(const char *raw)
-{
-	struct client *c = webui_client_new(&w, -1, "192.0.2.7");
-
-	assert_non_null(c);
-	assert_true(strlen(raw) <= sizeof(c->in));
-	memcpy(c->in, raw, strlen(raw));
-	c->inlen = strlen(raw);
-	webui_client_input(&w, c);
-	return c;
-}
-
-static char cookie[128];
-
-static struct client *
-get(const char *path, bool with_cookie)
-{
-	char raw[512];
-
-	snprintf(raw, sizeof(raw), "GET %s HTTP/1.1\r\nHost: vigil.test\r\n%s%s%s\r\n", path,
-	    with_cookie ? "Cookie: theme=dark; " : "", with_cookie ? cookie : "",
-	    with_cookie ? "\r\n" : "");
-	return request(raw);
-}
-
-static struct client *
-post(const char *path, const char *body, bool with_cookie)
-{
-	char raw[2048];
-
-	snprintf(raw, sizeof(raw), "POST %s HTTP/1.1\r\nHost: vigil.test\r\n"
-	    "Origin: http://vigil.test\r\n"
-	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
-	    "%s%s%s\r\n%s", path, strlen(body), with_cookie ? "Cookie: " : "",
-	    with_cookie ? cookie : "", with_cookie ? "\r\n" : "", body);
-	return request(raw);
-}
-
-static void
-assert_status(struct client *c, int status)
-{
-	char want[32];
-
-	assert_int_equal(c->state, CL_WRITING);
-	snprintf(want, sizeof(want), "HTTP/1.1 %d ", status);
-	if (strncmp(c->out.data, want, strlen(want)) != 0)
-		fail_msg("wanted %d, got: %.200s", status, c->out.data);
-}
-
-static void
-assert_has(struct client *c, const char *s)
-{
-	if (strstr(c->out.data, s) == NULL)
-		fail_msg("response lacks '%s':\n%s", s, c->out.data);
-}
-
-static void
-assert_lacks(struct client *c, const char *s)
-{
-	if (strstr(c->out.data, s) != NULL)
-		fail_msg("response has '%s':\n%s", s, c->out.data);
-}
-
 static void
 assert_security_headers(struct client *c)
 {
@@ -374,12 +242,6 @@ assert_security_headers(struct client *c)
 	assert_has(c, "\r\nX-Content-Type-Options: nosniff\r\n");
 	assert_has(c, "\r\nReferrer-Policy: same-origin\r\n");
 	assert_has(c, "\r\nCache-Control: no-store\r\n");
-}
-
-static void
-done(struct client *c)
-{
-	webui_client_free(&w, c);
 }
 
 static void
