@@ -127,6 +127,7 @@ static const struct field f_login[] = {
 #define S struct msg_login_result
 static const struct field f_login_result[] = {
 	U32(S, req), BOOL8(S, ok), STR(S, sid), ENUM8(S, role, ROLE_MAX), STR(S, user),
+	STRV(S, scope, nscope),
 };
 #undef S
 #define S struct msg_auth_rule

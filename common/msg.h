@@ -248,6 +248,8 @@ struct msg_login_result {
 	char sid[MSG_SID_LEN];
 	uint8_t role;
 	char user[MSG_USER_LEN];
+	uint16_t nscope;		/* 0: every service (for the pages' buttons) */
+	char scope[MSG_SCOPE_MAX][MSG_SCOPE_LEN];
 };
 
 enum auth_rule_kind {

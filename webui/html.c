@@ -240,3 +240,22 @@ obuf_prom_label(struct obuf *ob, const char *str)
 		s++;
 	}
 }
+
+void
+obuf_url(struct obuf *ob, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *s = (const unsigned char *)str; *s != '\0'; s++) {
+		unsigned char c = *s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+			obuf_add(ob, &c, 1);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+			obuf_add(ob, e, 3);
+		}
+	}
+}

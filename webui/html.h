@@ -35,6 +35,8 @@ void obuf_xml(struct obuf *ob, const char *s);
 /* A Prometheus label value (inside its quotes): \ " and newline escaped,
  * other control bytes '?', invalid UTF-8 U+FFFD. */
 void obuf_prom_label(struct obuf *ob, const char *s);
+/* A URL path segment: every byte but A-Z a-z 0-9 - . _ ~ as %XX. */
+void obuf_url(struct obuf *ob, const char *s);
 /* A JSON string literal with its quotes: " \ and control bytes escaped,
  * < > & as \u003c.. (safe even if sniffed as HTML), bytes that are not
  * valid UTF-8 become \ufffd. */

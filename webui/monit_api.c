@@ -178,6 +178,8 @@ webui_api_on_login_result(struct webui *w, struct client *c, const struct msg_lo
 	}
 	s = session_add(&w->sessions, r->sid, r->user[0] != '\0' ? r->user : c->pending_user,
 	    r->role, now_ms());
+	if (s != NULL)
+		session_set_scope(s, r->nscope, r->scope);
 	if (s == NULL) {
 		explicit_bzero(c->in, sizeof(c->in));
 		c->inlen = 0;

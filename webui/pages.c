@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "common/version.h"
 #include "webui/webui.h"
 
 #define COOKIE_NAME	WEBUI_SESSION_COOKIE
@@ -60,30 +61,34 @@ webui_respond(struct webui *w, struct client *c, int status, const char *ctype,
 	webui_client_respond(w, c);
 }
 
-static void
-page_begin(struct obuf *b, const char *title)
+void
+webui_page_begin(struct obuf *b, const char *title, uint32_t refresh_s)
 {
-	obuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	    "<title>vigil: ");
+	obuf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+	if (refresh_s > 0)
+		obuf_addf(b, "<meta http-equiv=\"refresh\" content=\"%u\">", refresh_s);
+	obuf_adds(b, "<title>vigil: ");
 	obuf_html(b, title);
 	obuf_adds(b, "</title><style>"
 	    "body{font-family:sans-serif;margin:2em}"
-	    "table{border-collapse:collapse}"
+	    "table{border-collapse:collapse;margin-bottom:1em}"
 	    "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
 	    "form.a{display:inline}"
 	    ".flash{background:#eef;padding:.5em}"
 	    ".err{background:#fee;padding:.5em}"
+	    ".ok{color:#070}.fail{color:#c00;font-weight:bold}.off{color:#777}.init{color:#06c}"
+	    "small{color:#555}h1 a{color:inherit;text-decoration:none}"
 	    "</style></head><body>\n");
 }
 
-static void
-page_end(struct obuf *b)
+void
+webui_page_end(struct obuf *b)
 {
-	obuf_adds(b, "</body></html>\n");
+	obuf_adds(b, "<p><small>vigil " VIGIL_VERSION "</small></p></body></html>\n");
 }
 
-static void
-send_html(struct webui *w, struct client *c, int status, const char *extra,
+void
+webui_send_html(struct webui *w, struct client *c, int status, const char *extra,
     struct obuf *b)
 {
 	webui_respond(w, c, status, "text/html; charset=utf-8", extra, b);
@@ -99,7 +104,7 @@ respond_error_hdr(struct webui *w, struct client *c, int status, const char *tex
 
 	snprintf(title, sizeof(title), "%d %s", status, http_reason(status));
 	obuf_init(&b, 64 * 1024);
-	page_begin(&b, title);
+	webui_page_begin(&b, title, 0);
 	obuf_adds(&b, "<h1>");
 	obuf_html(&b, title);
 	obuf_adds(&b, "</h1>\n");
@@ -109,8 +114,8 @@ respond_error_hdr(struct webui *w, struct client *c, int status, const char *tex
 		obuf_adds(&b, "</p>\n");
 	}
 	obuf_adds(&b, "<p><a href=\"/\">Back</a></p>\n");
-	page_end(&b);
-	send_html(w, c, status, extra, &b);
+	webui_page_end(&b);
+	webui_send_html(w, c, status, extra, &b);
 }
 
 void
@@ -150,7 +155,7 @@ send_login_page(struct webui *w, struct client *c, const struct http_request *re
 		snprintf(hdr, sizeof(hdr), "Set-Cookie: " LOGIN_COOKIE "=%s; HttpOnly; "
 		    "SameSite=Strict; Path=/%s\r\n", tok, w->ssl_ctx != NULL ? "; Secure" : "");
 	obuf_init(&b, 64 * 1024);
-	page_begin(&b, "login");
+	webui_page_begin(&b, "login", 0);
 	obuf_adds(&b, "<h1>vigil</h1>\n");
 	if (msg != NULL) {
 		obuf_adds(&b, "<p class=\"err\">");
@@ -164,92 +169,8 @@ send_login_page(struct webui *w, struct client *c, const struct http_request *re
 	    "<p><label>Password <input type=\"password\" name=\"password\" "
 	    "autocomplete=\"current-password\" maxlength=\"255\" required></label></p>"
 	    "<p><button type=\"submit\">Log in</button></p></form>\n", tok);
-	page_end(&b);
-	send_html(w, c, status, hdr[0] != '\0' ? hdr : NULL, &b);
-}
-
-/* A running process (pid set) has an uptime even in its first minute. */
-static void
-format_uptime(char *out, size_t len, uint32_t pid, uint64_t s)
-{
-	if (pid == 0)
-		snprintf(out, len, "-");
-	else
-		snprintf(out, len, "%llud %02lluh %02llum", (unsigned long long)(s / 86400),
-		    (unsigned long long)(s / 3600 % 24), (unsigned long long)(s / 60 % 60));
-}
-
-static void
-action_form(struct obuf *b, const struct web_session *s, const char *service,
-    enum svc_action a)
-{
-	obuf_adds(b, "<form class=\"a\" method=\"post\" action=\"/action\">"
-	    "<input type=\"hidden\" name=\"service\" value=\"");
-	obuf_html(b, service);
-	obuf_addf(b, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">",
-	    svc_action_name(a));
-	obuf_addf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", s->csrf);
-	obuf_addf(b, "<button type=\"submit\">%s</button></form> ", svc_action_name(a));
-}
-
-static void
-send_status_page(struct webui *w, struct client *c, struct web_session *s)
-{
-	const struct snapshot *sn = &w->snap;
-	struct obuf b;
-
-	obuf_init(&b, WEBUI_MAX_RESPONSE);
-	page_begin(&b, sn->valid ? sn->host : "status");
-	obuf_adds(&b, "<h1>vigil");
-	if (sn->valid) {
-		obuf_adds(&b, ": ");
-		obuf_html(&b, sn->host);
-	}
-	obuf_adds(&b, "</h1>\n<p>Logged in as ");
-	obuf_html(&b, s->user);
-	obuf_addf(&b, " (%s). <form class=\"a\" method=\"post\" action=\"/logout\">"
-	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-	    "<button type=\"submit\">Log out</button></form></p>\n",
-	    web_role_name((enum web_role)s->role), s->csrf);
-	if (s->flash[0] != '\0') {
-		obuf_adds(&b, "<p class=\"flash\">");
-		obuf_html(&b, s->flash);
-		obuf_adds(&b, "</p>\n");
-		s->flash[0] = '\0';
-	}
-	if (!sn->valid) {
-		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
-	} else {
-		obuf_adds(&b, "<table><tr><th>Service</th><th>Type</th><th>Status</th>"
-		    "<th>Monitoring</th><th>PID</th><th>Uptime</th><th>Actions</th></tr>\n");
-		for (uint32_t i = 0; i < sn->count && !b.failed; i++) {
-			const struct snap_service *v = &sn->svc[i];
-			char up[64];
-
-			format_uptime(up, sizeof(up), v->pid, v->uptime_s);
-			obuf_adds(&b, "<tr><td>");
-			obuf_html(&b, v->name);
-			obuf_adds(&b, "</td><td>");
-			obuf_html(&b, v->type);
-			obuf_adds(&b, "</td><td>");
-			obuf_html(&b, v->status);
-			obuf_adds(&b, "</td><td>");
-			obuf_html(&b, v->monitor);
-			obuf_adds(&b, "</td><td>");
-			if (v->pid != 0)
-				obuf_addf(&b, "%u", v->pid);
-			else
-				obuf_adds(&b, "-");
-			obuf_addf(&b, "</td><td>%s</td><td>", up);
-			for (int a = 0; a <= SVC_ACTION_MAX; a++)
-				if (role_allows(s->role, (enum svc_action)a))
-					action_form(&b, s, v->name, (enum svc_action)a);
-			obuf_adds(&b, "</td></tr>\n");
-		}
-		obuf_adds(&b, "</table>\n");
-	}
-	page_end(&b);
-	send_html(w, c, 200, NULL, &b);
+	webui_page_end(&b);
+	webui_send_html(w, c, status, hdr[0] != '\0' ? hdr : NULL, &b);
 }
 
 static void
@@ -606,7 +527,19 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 		if (s == NULL)
 			send_login_page(w, c, req, 200, NULL);
 		else
-			send_status_page(w, c, s);
+			webui_status_page(w, c, s);
+	} else if (strncmp(p, "/service/", 9) == 0 && p[9] != '\0') {
+		struct web_session *s;
+
+		if (!get) {
+			method_not_allowed(w, c, "GET");
+			return;
+		}
+		s = webui_request_session(w, req);
+		if (s == NULL)
+			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
+		else
+			webui_service_page(w, c, s, p + 9);
 	} else if (strcmp(p, "/login") == 0) {
 		if (get)
 			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
@@ -689,6 +622,8 @@ webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 	}
 	s = session_add(&w->sessions, r->sid, r->user[0] != '\0' ? r->user : c->pending_user,
 	    r->role, now_ms());
+	if (s != NULL)
+		session_set_scope(s, r->nscope, r->scope);
 	if (s == NULL) {
 		webui_respond_error(w, c, 503, "no session available");
 		return;
@@ -724,7 +659,18 @@ webui_on_action_result(struct webui *w, const struct msg_action_result *r)
 			snprintf(s->flash, sizeof(s->flash), "%s %s: %s",
 			    svc_action_name((enum svc_action)c->pending_action),
 			    c->pending_service, r->message[0] != '\0' ? r->message : "done");
-		webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
+		{
+			/* back to the page of the service, where the buttons are */
+			struct obuf loc;
+
+			obuf_init(&loc, 4 * MSG_NAME_LEN);
+			obuf_adds(&loc, "Location: /service/");
+			obuf_url(&loc, c->pending_service);
+			obuf_adds(&loc, "\r\n");
+			webui_respond(w, c, 303, NULL, loc.failed ? "Location: /\r\n" : loc.data,
+			    NULL);
+			obuf_free(&loc);
+		}
 		break;
 	case 403:
 	case 404:

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -92,7 +93,7 @@ session_add(struct session_table *t, const char *sid, const char *user,
 		log_info("session table full: dropping the oldest session of '%s'",
 		    slot->user);
 	}
-	memset(slot, 0, sizeof(*slot));
+	session_remove(slot);
 	if (!random_hex(slot->csrf, CSRF_LEN)) {
 		log_err("getrandom failed: no session");
 		return NULL;
@@ -123,7 +124,41 @@ session_find(struct session_table *t, const char *sid, uint64_t now)
 void
 session_remove(struct web_session *s)
 {
+	free(s->scope);
 	explicit_bzero(s, sizeof(*s));
+}
+
+void
+session_set_scope(struct web_session *s, uint16_t n, const char scope[][MSG_SCOPE_LEN])
+{
+	free(s->scope);
+	s->scope = NULL;
+	s->nscope = 0;
+	if (n == 0 || n > MSG_SCOPE_MAX)
+		return;
+	s->scope = calloc(n, sizeof(*s->scope));
+	if (s->scope == NULL) {
+		/* No list: no buttons at all rather than every button. */
+		s->nscope = 1;
+		s->scope = NULL;
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		memcpy(s->scope[i], scope[i], MSG_SCOPE_LEN);
+		s->scope[i][MSG_SCOPE_LEN - 1] = '\0';
+	}
+	s->nscope = n;
+}
+
+bool
+session_in_scope(const struct web_session *s, const char *service)
+{
+	if (s->nscope == 0)
+		return true;
+	for (uint16_t i = 0; s->scope != NULL && i < s->nscope; i++)
+		if (strcmp(s->scope[i], service) == 0)
+			return true;
+	return false;
 }
 
 size_t

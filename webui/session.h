@@ -21,6 +21,8 @@ struct web_session {
 	char csrf[CSRF_LEN + 1];
 	uint64_t expiry_ms;		/* monotonic */
 	char flash[3 * MSG_NAME_LEN + 32];	/* shown once on the next page */
+	uint16_t nscope;		/* 0: every service */
+	char (*scope)[MSG_SCOPE_LEN];	/* heap, nscope entries */
 };
 
 struct session_table {
@@ -44,6 +46,11 @@ struct web_session *session_add(struct session_table *t, const char *sid,
 struct web_session *session_find(struct session_table *t, const char *sid,
     uint64_t now);
 void session_remove(struct web_session *s);
+/* The services this session may act on (auth's grant; display only, the
+ * monitor decides).  n is bounded by MSG_SCOPE_MAX. */
+void session_set_scope(struct web_session *s, uint16_t n,
+    const char scope[][MSG_SCOPE_LEN]);
+bool session_in_scope(const struct web_session *s, const char *service);
 size_t session_expire(struct session_table *t, uint64_t now);
 /* Does the role allow this action?  (Display only; the monitor decides.) */
 bool role_allows(uint8_t role, enum svc_action a);

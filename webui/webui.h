@@ -188,6 +188,12 @@ void webui_flush_channels(struct webui *w);
 void webui_tick(struct webui *w, uint64_t now);
 
 /* ---- pages.c: requests to responses ---- */
+/* An HTML page around the caller's body: head, style, meta refresh every
+ * refresh_s seconds (0: none); the footer; sent as text/html (b freed). */
+void webui_page_begin(struct obuf *b, const char *title, uint32_t refresh_s);
+void webui_page_end(struct obuf *b);
+void webui_send_html(struct webui *w, struct client *c, int status, const char *extra,
+    struct obuf *b);
 void webui_handle_request(struct webui *w, struct client *c,
     const struct http_request *req);
 /* A complete response with the security headers; extra_headers is a block
@@ -216,6 +222,15 @@ bool webui_send_action(struct webui *w, struct client *c, enum pending_kind kind
 struct client *webui_find_pending(struct webui *w, enum pending_kind kind, uint32_t req);
 /* The reply from auth or the monitor did not come in time. */
 void webui_pending_expired(struct webui *w, struct client *c);
+
+/* ---- status_page.c: the status page and the page of one service ---- */
+void webui_status_page(struct webui *w, struct client *c, struct web_session *s);
+void webui_service_page(struct webui *w, struct client *c, struct web_session *s,
+    const char *name);
+/* Is action a shown to s on service v: in the role, in the scope, and
+ * meaningful for the type and state? */
+bool webui_may_act(const struct web_session *s, const struct snap_service *v,
+    enum svc_action a);
 
 /* ---- monit_api.c: Monit's HTTP API and Basic auth ---- */
 /* Is this one of Monit's endpoints (/_status, /_summary, /_report,

@@ -76,10 +76,10 @@ logged_in_ok() { [[ "$(it_http_code)" =~ ^(200|302|303)$ ]]; }
 @test "read-only user: POST restart is 403 and the demo keeps its pid" {
 	local old form body tok
 	old=$(it_demo_pid)
-	# The action form as the read-write user sees it...
+	# The action form as the read-write user sees it on the service page...
 	login "$IT/jar.admin" admin admin-pw
 	logged_in_ok
-	it_curl "$IT/jar.admin" -L "$IT_URL/" > "$IT/admin.html"
+	it_curl "$IT/jar.admin" -L "$IT_URL/service/demo" > "$IT/admin.html"
 	form=$(it_form action "$IT/admin.html" demo restart)
 	# ...sent with the read-only user's session and CSRF token.
 	login "$IT/jar.guest" guest guest-pw
@@ -101,7 +101,7 @@ logged_in_ok() { [[ "$(it_http_code)" =~ ^(200|302|303)$ ]]; }
 	old=$(it_demo_pid)
 	login "$IT/jar.admin" admin admin-pw
 	logged_in_ok
-	it_curl "$IT/jar.admin" -L "$IT_URL/" > "$IT/admin.html"
+	it_curl "$IT/jar.admin" -L "$IT_URL/service/demo" > "$IT/admin.html"
 	form=$(it_form action "$IT/admin.html" demo restart)
 	it_curl "$IT/jar.admin" -X POST --data "$(sed -n 2p <<<"$form")" \
 		"$IT_URL$(sed -n 1p <<<"$form")"
@@ -114,7 +114,7 @@ logged_in_ok() { [[ "$(it_http_code)" =~ ^(200|302|303)$ ]]; }
 	local old form body
 	old=$(it_demo_pid)
 	login "$IT/jar.admin" admin admin-pw
-	it_curl "$IT/jar.admin" -L "$IT_URL/" > "$IT/admin.html"
+	it_curl "$IT/jar.admin" -L "$IT_URL/service/demo" > "$IT/admin.html"
 	form=$(it_form action "$IT/admin.html" demo restart)
 	body=$(it_body_set_csrf "$(sed -n 2p <<<"$form")" "")
 	it_curl "$IT/jar.admin" -X POST --data "$body" "$IT_URL$(sed -n 1p <<<"$form")"
@@ -132,7 +132,7 @@ logged_in_ok() { [[ "$(it_http_code)" =~ ^(200|302|303)$ ]]; }
 	local old form
 	old=$(it_demo_pid)
 	login "$IT/jar.admin" admin admin-pw
-	it_curl "$IT/jar.admin" -L "$IT_URL/" > "$IT/admin.html"
+	it_curl "$IT/jar.admin" -L "$IT_URL/service/demo" > "$IT/admin.html"
 	form=$(it_form action "$IT/admin.html" demo restart)
 	it_curl "" -X POST --data "$(sed -n 2p <<<"$form")" "$IT_URL$(sed -n 1p <<<"$form")"
 	echo "code $(it_http_code)"

@@ -263,6 +263,8 @@ send_snapshot(uint32_t gen, const char *name, const char *status)
 	strlcpy_v(s.type, "process", sizeof(s.type));
 	strlcpy_v(s.status, status, sizeof(s.status));
 	strlcpy_v(s.monitor, "Monitored", sizeof(s.monitor));
+	s.fig.monitor_code = 1;
+	s.fig.events = 0x200;
 	s.pid = 4242;
 	s.uptime_s = 90061;
 	strlcpy_v(s.detail, "d\"etail", sizeof(s.detail));
@@ -437,20 +439,51 @@ test_flow_status_escaped(void **state)
 	assert_lacks(c, "<b>");
 	assert_lacks(c, "\x1b");
 	assert_has(c, "&lt;img src=x onerror=alert(1)&gt;");
+	/* the link to its page: every byte outside [A-Za-z0-9._~-] escaped */
+	assert_has(c, "<a href=\"/service/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E\">");
 	assert_has(c, "host&lt;1&gt;");
-	assert_has(c, "4242");
-	assert_has(c, "1d 01h 01m");
-	assert_has(c, "<td>77</td><td>0d 00h 00m</td>");
-	/* no process, no uptime, whatever the snapshot carried */
-	assert_has(c, "<td>-</td><td>-</td>");
-	/* restart role: restart and monitor buttons only, with the token */
+	/* grouped by type, refreshed with the poll cycle, no script, no asset */
+	assert_has(c, "<h2>Processes</h2>");
+	assert_has(c, "<meta http-equiv=\"refresh\" content=\"30\">");
+	assert_lacks(c, "<script");
+	assert_lacks(c, "src=\"");
+	assert_lacks(c, "http://");
+	assert_has(c, "<td>4242</td><td>1d 1h 1m</td>");
+	/* a process started this minute has an uptime, zero */
+	assert_has(c, "<td>77</td><td>0m</td>");
+	/* no process, no figures, whatever the snapshot carried */
+	assert_has(c, "</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>");
+	/* the status in colour and words, with why it fails */
+	assert_has(c, "<td class=\"fail\">Does not exist &lt;b&gt;?[31m<br><small>d&quot;etail</small></td>");
+	/* no form per row: the one log-out form carries the token */
+	assert_lacks(c, "action=\"/action\"");
+	snprintf(want, sizeof(want), "name=\"csrf\" value=\"%s\"", csrf_of(SID1));
+	assert_has(c, want);
+	done(c);
+	/* the service's page: its fields, and what the restart role may do to
+	 * a running process: restart only */
+	c = get("/service/fresh", true);
+	assert_status(c, 200);
+	assert_has(c, "<tr><th>PID</th><td>77</td></tr>");
+	assert_has(c, "action=\"/action\"");
+	assert_has(c, "name=\"service\" value=\"fresh\"");
 	assert_has(c, "value=\"restart\"");
-	assert_has(c, "value=\"monitor\"");
 	assert_lacks(c, "value=\"start\"");
 	assert_lacks(c, "value=\"stop\"");
 	assert_lacks(c, "value=\"unmonitor\"");
-	snprintf(want, sizeof(want), "name=\"csrf\" value=\"%s\"", csrf_of(SID1));
+	assert_lacks(c, "value=\"monitor\"");
 	assert_has(c, want);
+	done(c);
+	c = get("/service/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E", true);
+	assert_status(c, 200);
+	assert_lacks(c, "<img");
+	assert_has(c, "name=\"service\" value=\"&lt;img src=x onerror=alert(1)&gt;\"");
+	done(c);
+	c = get("/service/nosuch", true);
+	assert_status(c, 404);
+	done(c);
+	c = get("/service/fresh", false);
+	assert_status(c, 303);
 	done(c);
 
 	c = get("/api/status", true);
@@ -474,17 +507,36 @@ test_flow_readonly_no_buttons(void **state)
 	send_snapshot(8, "web", "OK");
 	c = get("/", true);
 	assert_status(c, 200);
-	assert_has(c, "<td>web</td>");
+	assert_has(c, "<a href=\"/service/web\">web</a>");
 	assert_lacks(c, "action=\"/action\"");
 	done(c);
+	c = get("/service/web", true);
+	assert_status(c, 200);
+	assert_lacks(c, "action=\"/action\"");
+	assert_lacks(c, "<button type=\"submit\" name=\"action\"");
+	done(c);
+	/* read-write: what means something for a running process; for one
+	 * that is not running, start instead of stop */
 	login(SID2, ROLE_READWRITE);
-	c = get("/", true);
-	for (int a = 0; a <= SVC_ACTION_MAX; a++) {
-		char want[64];
-
-		snprintf(want, sizeof(want), "value=\"%s\"", svc_action_name((enum svc_action)a));
-		assert_has(c, want);
-	}
+	c = get("/service/web", true);
+	assert_has(c, "value=\"stop\"");
+	assert_has(c, "value=\"restart\"");
+	assert_has(c, "value=\"unmonitor\"");
+	assert_lacks(c, "value=\"start\"");
+	assert_lacks(c, "value=\"monitor\"");
+	done(c);
+	c = get("/service/second", true);
+	assert_has(c, "value=\"start\"");
+	assert_lacks(c, "value=\"stop\"");
+	done(c);
+	/* a scoped grant: buttons only on its services */
+	session_set_scope(session_find(&w.sessions, SID2, now_ms()), 1,
+	    (const char[][MSG_SCOPE_LEN]){ "second" });
+	c = get("/service/web", true);
+	assert_lacks(c, "action=\"/action\"");
+	done(c);
+	c = get("/service/second", true);
+	assert_has(c, "value=\"start\"");
 	done(c);
 }
 
@@ -532,7 +584,7 @@ test_flow_action_csrf(void **state)
 	assert_int_equal(ipc_send(&tmon, MSG_ACTION_RESULT, &r, -1), 0);
 	pump(&w.monitor);
 	assert_status(c, 303);
-	assert_has(c, "\r\nLocation: /\r\n");
+	assert_has(c, "\r\nLocation: /service/my%20web\r\n");
 	done(c);
 	c = get("/", true);
 	assert_has(c, "class=\"flash\">restart my web: restart &lt;queued&gt;");

@@ -123,6 +123,8 @@ struct auth_pending {
 	char user[MSG_USER_LEN];
 	uint8_t role;
 	uint64_t deadline_ms;
+	uint16_t nscope;		/* the grant's scope, for webui's buttons */
+	char scope[MSG_SCOPE_MAX][MSG_SCOPE_LEN];
 };
 
 struct auth_pending_table {

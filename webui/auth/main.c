@@ -65,18 +65,22 @@ channel_send(struct ipc_channel *ch, enum msg_type type, const void *m)
 	channel_watch(ch);
 }
 
+/* The answer to webui: a refusal (p NULL), or the session of p. */
 static void
-login_result(uint32_t req, bool ok, const char *sid, uint8_t role, const char *user)
+login_result(uint32_t req, const struct auth_pending *p)
 {
-	struct msg_login_result r;
+	static struct msg_login_result r;
 
 	memset(&r, 0, sizeof(r));
 	r.req = req;
-	r.ok = ok ? 1 : 0;
-	if (ok) {
-		strlcpy_v(r.sid, sid, sizeof(r.sid));
-		r.role = role;
-		strlcpy_v(r.user, user, sizeof(r.user));
+	r.ok = p != NULL ? 1 : 0;
+	if (p != NULL) {
+		strlcpy_v(r.sid, p->sid, sizeof(r.sid));
+		r.role = p->role;
+		strlcpy_v(r.user, p->user, sizeof(r.user));
+		r.nscope = p->nscope;
+		for (unsigned i = 0; i < p->nscope && i < MSG_SCOPE_MAX; i++)
+			strlcpy_v(r.scope[i], p->scope[i], sizeof(r.scope[i]));
 	}
 	channel_send(&ch_webui, MSG_LOGIN_RESULT, &r);
 	explicit_bzero(&r, sizeof(r));
@@ -96,7 +100,7 @@ static void
 fail_later(uint32_t req, uint64_t arrived_ms)
 {
 	if (!auth_delay_add(&delayed, req, arrived_ms + AUTH_FAIL_ANSWER_MS)) {
-		login_result(req, false, NULL, 0, NULL);
+		login_result(req, NULL);
 		return;
 	}
 	delay_timer_arm();
@@ -112,7 +116,7 @@ on_delay_timer(int fd, uint32_t events, void *arg)
 	(void)arg;
 	ev_timer_ack(fd);
 	while (auth_delay_pop(&delayed, now, &req))
-		login_result(req, false, NULL, 0, NULL);
+		login_result(req, NULL);
 	delay_timer_arm();
 	watch_all();
 }
@@ -135,16 +139,19 @@ handle_login(struct msg_login *m)
 	memset(&sg, 0, sizeof(sg));
 	if (!auth_sid_new(sg.sid)) {
 		log_err("getrandom failed: login of '%s' refused", g.user);
-		login_result(m->req, false, NULL, 0, NULL);
+		login_result(m->req, NULL);
 		return;
 	}
 	p = auth_pending_add(&pending, m->req, sg.sid, g.user, g.role, now_ms());
 	if (p == NULL) {
 		log_warn("too many logins waiting for the monitor: login of '%s' refused",
 		    g.user);
-		login_result(m->req, false, NULL, 0, NULL);
+		login_result(m->req, NULL);
 		return;
 	}
+	p->nscope = g.nscope;
+	for (unsigned i = 0; i < g.nscope && i < MSG_SCOPE_MAX; i++)
+		strlcpy_v(p->scope[i], g.scope[i], sizeof(p->scope[i]));
 	strlcpy_v(sg.user, g.user, sizeof(sg.user));
 	sg.role = g.role;
 	sg.expiry = (uint64_t)time(NULL) + ctx.rules.ttl_s;
@@ -165,10 +172,10 @@ handle_session_ack(const struct msg_session_ack *a)
 		return;
 	}
 	if (a->ok)
-		login_result(p->req, true, p->sid, p->role, p->user);
+		login_result(p->req, p);
 	else {
 		log_warn("monitor refused the session of user '%s'", p->user);
-		login_result(p->req, false, NULL, 0, NULL);
+		login_result(p->req, NULL);
 	}
 	auth_pending_remove(p);
 }
@@ -284,7 +291,7 @@ on_timer(int fd, uint32_t events, void *arg)
 	while ((p = auth_pending_expired(&pending, now)) != NULL) {
 		log_warn("monitor did not confirm the session of user '%s' in time: "
 		    "login refused", p->user);
-		login_result(p->req, false, NULL, 0, NULL);
+		login_result(p->req, NULL);
 		auth_pending_remove(p);
 	}
 	watch_all();
