@@ -72,6 +72,26 @@ unauthorized(struct webui *w, struct client *c)
 	    "WWW-Authenticate: Basic realm=\"vigil\", charset=\"UTF-8\"\r\n");
 }
 
+static void end_session(const char *sid, void *arg);
+
+struct web_session *
+webui_session_open(struct webui *w, struct client *c, const struct msg_login_result *r)
+{
+	const char *user = r->user[0] != '\0' ? r->user : c->pending_user;
+	char ended[2][MSG_SID_LEN];
+	size_t n = session_make_room(&w->sessions, user, c->addr, ended);
+	struct web_session *s;
+
+	for (size_t i = 0; i < n; i++)
+		end_session(ended[i], w);
+	s = session_add(&w->sessions, r->sid, user, r->role, now_ms());
+	if (s == NULL)
+		return NULL;
+	session_set_scope(s, r->nscope, r->scope);
+	strlcpy_v(s->addr, c->addr, sizeof(s->addr));
+	return s;
+}
+
 static void
 end_session(const char *sid, void *arg)
 {
@@ -176,10 +196,7 @@ webui_api_on_login_result(struct webui *w, struct client *c, const struct msg_lo
 		unauthorized(w, c);
 		return;
 	}
-	s = session_add(&w->sessions, r->sid, r->user[0] != '\0' ? r->user : c->pending_user,
-	    r->role, now_ms());
-	if (s != NULL)
-		session_set_scope(s, r->nscope, r->scope);
+	s = webui_session_open(w, c, r);
 	if (s == NULL) {
 		explicit_bzero(c->in, sizeof(c->in));
 		c->inlen = 0;

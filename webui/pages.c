@@ -48,6 +48,10 @@ webui_respond(struct webui *w, struct client *c, int status, const char *ctype,
 	if (w->signature)
 		obuf_adds(&c->out, "Server: vigil\r\n");
 	obuf_adds(&c->out, security_headers);
+	if (w->ssl_ctx != NULL)
+		/* Over TLS: browsers keep to https for a year (no includeSubDomains:
+		 * vigil speaks for its own port only). */
+		obuf_adds(&c->out, "Strict-Transport-Security: max-age=31536000\r\n");
 	if (ctype != NULL)
 		obuf_addf(&c->out, "Content-Type: %s\r\n", ctype);
 	obuf_addf(&c->out, "Content-Length: %zu\r\n", body != NULL ? body->len : 0);
@@ -620,10 +624,7 @@ webui_on_login_result(struct webui *w, const struct msg_login_result *r)
 		webui_respond_error(w, c, 500, "malformed session from the authentication service");
 		return;
 	}
-	s = session_add(&w->sessions, r->sid, r->user[0] != '\0' ? r->user : c->pending_user,
-	    r->role, now_ms());
-	if (s != NULL)
-		session_set_scope(s, r->nscope, r->scope);
+	s = webui_session_open(w, c, r);
 	if (s == NULL) {
 		webui_respond_error(w, c, 503, "no session available");
 		return;

@@ -99,11 +99,57 @@ session_add(struct session_table *t, const char *sid, const char *user,
 		return NULL;
 	}
 	slot->used = true;
+	slot->seq = ++t->next_seq;
 	strncpy(slot->sid, sid, sizeof(slot->sid) - 1);
 	strncpy(slot->user, user, sizeof(slot->user) - 1);
 	slot->role = role;
 	slot->expiry_ms = now + SESSION_TTL_MS;
 	return slot;
+}
+
+/* The oldest session whose user (by_user) or address matches key, and how
+ * many match. */
+static struct web_session *
+oldest_of(struct session_table *t, bool by_user, const char *key, size_t *count)
+{
+	struct web_session *o = NULL;
+
+	*count = 0;
+	for (size_t i = 0; i < SESSION_MAX; i++) {
+		struct web_session *s = &t->s[i];
+
+		if (!s->used || strcmp(by_user ? s->user : s->addr, key) != 0)
+			continue;
+		(*count)++;
+		if (o == NULL || s->seq < o->seq)
+			o = s;
+	}
+	return o;
+}
+
+size_t
+session_make_room(struct session_table *t, const char *user, const char *addr,
+    char ended[2][MSG_SID_LEN])
+{
+	size_t n, k = 0;
+	struct web_session *o = oldest_of(t, true, user, &n);
+
+	if (n >= SESSION_PER_USER && o != NULL) {
+		log_info("user '%s' has %zu web sessions (at most %d): ending the oldest",
+		    user, n, SESSION_PER_USER);
+		memcpy(ended[k++], o->sid, MSG_SID_LEN);
+		session_remove(o);
+	}
+	if (addr[0] != '\0') {
+		o = oldest_of(t, false, addr, &n);
+		if (n >= SESSION_PER_ADDR && o != NULL) {
+			log_info("%s has %zu web sessions (at most %d): ending the oldest, of "
+			    "user '%s'", addr, n, SESSION_PER_ADDR, o->user);
+			memcpy(ended[k++], o->sid, MSG_SID_LEN);
+			session_remove(o);
+		}
+	}
+	return k;
 }
 
 struct web_session *

@@ -10,6 +10,8 @@
 #include "common/msg.h"
 
 #define SESSION_MAX		256
+#define SESSION_PER_USER	16	/* the monitor keeps the same cap */
+#define SESSION_PER_ADDR	32
 #define SESSION_TTL_MS		(3600u * 1000u)
 #define CSRF_LEN		64	/* hex digits */
 
@@ -23,10 +25,13 @@ struct web_session {
 	char flash[3 * MSG_NAME_LEN + 32];	/* shown once on the next page */
 	uint16_t nscope;		/* 0: every service */
 	char (*scope)[MSG_SCOPE_LEN];	/* heap, nscope entries */
+	char addr[MSG_SHORT_LEN];	/* the client that logged in */
+	uint64_t seq;			/* order of arrival */
 };
 
 struct session_table {
 	struct web_session s[SESSION_MAX];
+	uint64_t next_seq;
 };
 
 /* Constant-time comparison of two strings of public length. */
@@ -46,6 +51,12 @@ struct web_session *session_add(struct session_table *t, const char *sid,
 struct web_session *session_find(struct session_table *t, const char *sid,
     uint64_t now);
 void session_remove(struct web_session *s);
+/* Before a new session of user from addr: end user's oldest session when it
+ * has SESSION_PER_USER, and addr's oldest when it has SESSION_PER_ADDR, so
+ * one user or one address cannot fill the table.  The sids ended are copied
+ * to ended[] (the caller tells the monitor); returns how many (0..2). */
+size_t session_make_room(struct session_table *t, const char *user, const char *addr,
+    char ended[2][MSG_SID_LEN]);
 /* The services this session may act on (auth's grant; display only, the
  * monitor decides).  n is bounded by MSG_SCOPE_MAX. */
 void session_set_scope(struct web_session *s, uint16_t n,

@@ -245,6 +245,11 @@ void webui_api_on_action_result(struct webui *w, struct client *c,
 /* An error in Monit's shape ("<h2>Reason</h2>text<hr>"), which its CLI
  * reads and prints. */
 void webui_api_error(struct webui *w, struct client *c, int status, const char *text);
+/* The session auth granted in r, for c's client: room made first (per
+ * user and per address caps, the sessions ended told to the monitor), the
+ * scope and address kept.  NULL without randomness. */
+struct web_session *webui_session_open(struct webui *w, struct client *c,
+    const struct msg_login_result *r);
 /* Sessions of expired Basic grants end (housekeeping). */
 void webui_api_tick(struct webui *w, uint64_t now);
 

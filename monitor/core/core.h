@@ -30,6 +30,7 @@
 #define CTL_MAX_CLIENTS		16
 #define CTL_IDLE_MS		10000
 #define SESSION_MAX		256
+#define SESSION_PER_USER	16	/* a user's 17th session ends its oldest */
 #define SNAPSHOT_MIN_GAP_MS	200
 #define PRIVD_SEAL_TIMEOUT_MS	60000
 
@@ -43,10 +44,12 @@ struct session {
 	uint64_t expiry;		/* unix seconds */
 	uint16_t nscope;		/* 0: every service */
 	char (*scope)[MSG_SCOPE_LEN];
+	uint64_t seq;			/* order of arrival: the oldest goes first */
 };
 
 struct session_table {
 	struct session s[SESSION_MAX];
+	uint64_t next_seq;
 };
 
 /* true: sid is exactly 64 lowercase hex digits. */
@@ -54,7 +57,10 @@ bool grant_sid_valid(const char *sid);
 /* May this role ask for this action at all?  (The role table.) */
 bool grant_role_allows(enum web_role role, enum svc_action a);
 /* Store a grant; false (why says it) for a malformed sid, an empty user, a
- * duplicate sid, an expiry not in the future or a full table. */
+ * duplicate sid or an expiry not in the future.  Never refused for room:
+ * a user's SESSION_PER_USER+1st session ends that user's oldest, and a full
+ * table ends the oldest of all (one user logging in again and again cannot
+ * lock the others out). */
 bool grant_add(struct session_table *t, const struct msg_session_grant *g,
     uint64_t now_s, char *why, size_t whylen);
 /* 0: the session sid may do a on service; else 403 and why.  user gets the

@@ -86,6 +86,44 @@ grant_expire(struct session_table *t, uint64_t now_s)
 	return n;
 }
 
+/* The oldest session (of user, or of anyone when user is NULL). */
+static struct session *
+oldest(struct session_table *t, const char *user, size_t *count)
+{
+	struct session *o = NULL;
+
+	*count = 0;
+	for (size_t i = 0; i < SESSION_MAX; i++) {
+		struct session *s = &t->s[i];
+
+		if (!s->used || (user != NULL && strcmp(s->user, user) != 0))
+			continue;
+		(*count)++;
+		if (o == NULL || s->seq < o->seq)
+			o = s;
+	}
+	return o;
+}
+
+static void
+make_room(struct session_table *t, const char *user)
+{
+	size_t n;
+	struct session *o = oldest(t, user, &n);
+
+	if (n >= SESSION_PER_USER && o != NULL) {
+		log_info("web: user '%s' has %zu sessions (at most %d): ending the oldest",
+		    user, n, SESSION_PER_USER);
+		session_free(o);
+	}
+	o = oldest(t, NULL, &n);
+	if (n >= SESSION_MAX && o != NULL) {
+		log_warn("web: session table full (%d): ending the oldest, of user '%s'",
+		    SESSION_MAX, o->user);
+		session_free(o);
+	}
+}
+
 bool
 grant_add(struct session_table *t, const struct msg_session_grant *g,
     uint64_t now_s, char *why, size_t whylen)
@@ -121,14 +159,14 @@ grant_add(struct session_table *t, const struct msg_session_grant *g,
 		snprintf(why, whylen, "duplicate session id");
 		return false;
 	}
+	make_room(t, g->user);
 	for (size_t i = 0; i < SESSION_MAX && s == NULL; i++)
 		if (!t->s[i].used)
 			s = &t->s[i];
-	if (s == NULL) {
-		snprintf(why, whylen, "session table full (%d sessions)", SESSION_MAX);
-		return false;
-	}
+	if (s == NULL)
+		return false;	/* cannot happen: make_room freed one */
 	memset(s, 0, sizeof(*s));
+	s->seq = ++t->next_seq;
 	s->used = true;
 	memcpy(s->sid, g->sid, MSG_SID_LEN);
 	strlcpy_v(s->user, g->user, sizeof(s->user));

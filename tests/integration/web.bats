@@ -140,3 +140,40 @@ logged_in_ok() { [[ "$(it_http_code)" =~ ^(200|302|303)$ ]]; }
 	sleep 1
 	[ "$(it_demo_pid)" = "$old" ]
 }
+
+@test "270 logins of the read-only user do not lock the admin out" {
+	python3 - "$IT_URL" <<'PY'
+import sys, time, http.client, urllib.parse
+host, port = sys.argv[1].split('//')[1].split(':')
+ok = 0
+deadline = time.time() + 240
+body = urllib.parse.urlencode({'user': 'guest', 'password': 'guest-pw'})
+while ok < 270 and time.time() < deadline:
+    c = http.client.HTTPConnection(host, int(port), timeout=10)
+    c.request('POST', '/login', body, {'Content-Type': 'application/x-www-form-urlencoded'})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    if r.status == 303:
+        ok += 1
+    elif r.status == 429:
+        time.sleep(0.1)
+    else:
+        sys.exit('login %d answered %d' % (ok, r.status))
+print('guest logins:', ok)
+sys.exit(0 if ok == 270 else 1)
+PY
+	local old form
+	it_wait 20 it_demo_running
+	old=$(it_demo_pid)
+	login "$IT/jar.admin" admin admin-pw
+	echo "admin login: $(it_http_code)"
+	logged_in_ok
+	it_curl "$IT/jar.admin" -L "$IT_URL/service/demo" > "$IT/admin.html"
+	form=$(it_form action "$IT/admin.html" demo restart)
+	it_curl "$IT/jar.admin" -X POST --data "$(sed -n 2p <<<"$form")" \
+		"$IT_URL$(sed -n 1p <<<"$form")"
+	echo "restart: $(it_http_code)"
+	[[ "$(it_http_code)" =~ ^(200|302|303)$ ]]
+	it_wait 15 eval '[ -n "$(it_demo_pid)" ] && [ "$(it_demo_pid)" != '"$old"' ]'
+}

@@ -59,3 +59,26 @@ teardown_file() {
 	[[ "$output" == *"vigil_session="* ]]
 	grep -i '^set-cookie: vigil_session=' <<<"$output" | grep -qi 'secure'
 }
+
+@test "HTTPS answers carry HSTS; plain HTTP ones do not" {
+	run curl -sS -k --max-time 10 -D - -o /dev/null "https://127.0.0.1:$IT_PORT/"
+	echo "$output"
+	grep -qi '^strict-transport-security: max-age=31536000' <<<"$output"
+}
+
+@test "TLS 1.2 and 1.3 are spoken, TLS 1.1 and 1.0 are refused" {
+	local v
+	for v in -tls1_2 -tls1_3; do
+		run timeout 10 openssl s_client $v -connect "127.0.0.1:$IT_PORT" </dev/null
+		echo "$v: $(grep -E 'Protocol|New,' <<<"$output" | head -2)"
+		[ "$status" -eq 0 ]
+	done
+	# The client is told it may (SECLEVEL=0): the refusal is the server's.
+	for v in -tls1_1 -tls1; do
+		run timeout 10 openssl s_client $v -cipher 'DEFAULT:@SECLEVEL=0' \
+			-connect "127.0.0.1:$IT_PORT" </dev/null
+		echo "$v: status $status: $(grep -Ei 'alert|error|New,' <<<"$output" | head -2)"
+		[ "$status" -ne 0 ]
+		[[ "$output" != *"New, TLSv1"* ]] || [[ "$output" == *"Cipher is (NONE)"* ]]
+	done
+}

@@ -217,19 +217,70 @@ test_table_bounded(void **st)
 	unsigned i;
 
 	(void)st;
+	/* 256 users fill the table; the next login ends the oldest session
+	 * instead of being refused */
 	for (i = 0; i < SESSION_MAX; i++) {
-		struct msg_session_grant g = grant_of(100 + i, "u", ROLE_READONLY);
+		char user[16];
+		struct msg_session_grant g;
 
+		snprintf(user, sizeof(user), "u%u", i);
+		g = grant_of(100 + i, user, ROLE_READONLY);
 		assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
 	}
+	assert_int_equal(grant_expire(&table, NOW), SESSION_MAX);
 	{
-		struct msg_session_grant g = grant_of(100 + i, "u", ROLE_READONLY);
+		struct msg_session_grant g = grant_of(100 + i, "admin", ROLE_READWRITE);
 
-		assert_false(grant_add(&table, &g, NOW, why, sizeof(why)));
-		/* Once the others have expired there is room again. */
+		assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
+		assert_int_equal(grant_expire(&table, NOW), SESSION_MAX);
+		assert_int_equal(allow(100, "x", SVC_ACTION_START), 403);	/* the oldest */
+		assert_int_equal(allow(101, "x", SVC_ACTION_START), 403);	/* read-only */
+		assert_int_equal(allow(100 + i, "x", SVC_ACTION_START), 0);
+		/* Once the others have expired they are gone. */
+		g = grant_of(100 + i + 1, "admin", ROLE_READWRITE);
 		g.expiry = NOW + 7200;
 		assert_true(grant_add(&table, &g, NOW + 3600, why, sizeof(why)));
 		assert_int_equal(grant_expire(&table, NOW + 3600), 1);
+	}
+}
+
+/* ~255 logins of one read-only user used to fill the table and lock
+ * everybody else out for an hour; now a user keeps its newest
+ * SESSION_PER_USER sessions. */
+static void
+test_per_user_cap(void **st)
+{
+	char why[256];
+	unsigned i;
+
+	(void)st;
+	for (i = 0; i < 300; i++) {
+		struct msg_session_grant g = grant_of(1000 + i, "guest", ROLE_READONLY);
+
+		assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
+	}
+	assert_int_equal(grant_expire(&table, NOW), SESSION_PER_USER);
+	{
+		struct msg_session_grant g = grant_of(5000, "admin", ROLE_READWRITE);
+		char user[MSG_USER_LEN];
+
+		assert_true(grant_add(&table, &g, NOW, why, sizeof(why)));
+		assert_int_equal(grant_authorize(&table, g.sid, "x", SVC_ACTION_RESTART, NOW,
+		    user, sizeof(user), why, sizeof(why)), 0);
+	}
+	/* the newest of guest's are the ones kept */
+	assert_int_equal(allow(1000 + 299, "x", SVC_ACTION_START), 403);
+	{
+		char sid[MSG_SID_LEN], user[MSG_USER_LEN];
+
+		make_sid(sid, 1000 + 299);
+		grant_authorize(&table, sid, "x", SVC_ACTION_START, NOW, user, sizeof(user),
+		    why, sizeof(why));
+		assert_string_not_equal(why, "no such session");
+		make_sid(sid, 1000);
+		grant_authorize(&table, sid, "x", SVC_ACTION_START, NOW, user, sizeof(user),
+		    why, sizeof(why));
+		assert_string_equal(why, "no such session");
 	}
 }
 
@@ -423,6 +474,7 @@ main(void)
 		cmocka_unit_test_teardown(test_unknown_sid, teardown),
 		cmocka_unit_test_teardown(test_logout, teardown),
 		cmocka_unit_test_teardown(test_table_bounded, teardown),
+		cmocka_unit_test_teardown(test_per_user_cap, teardown),
 		cmocka_unit_test(test_web_channels),
 	};
 

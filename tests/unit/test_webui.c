@@ -151,6 +151,63 @@ test_session_table(void **state)
 	assert_non_null(session_find(&t, sid, 2000));
 }
 
+/* One user, or one address, cannot fill the table: the oldest of theirs
+ * goes, everybody else stays. */
+static void
+test_session_caps(void **state)
+{
+	static struct session_table t;
+	char sid[MSG_SID_LEN], ended[2][MSG_SID_LEN], first[MSG_SID_LEN];
+	size_t live;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(session_make_room(&t, "admin", "10.0.0.1", ended), 0);
+	assert_non_null(session_add(&t, SID2, "admin", ROLE_READWRITE, 1000));
+	strlcpy_v(t.s[0].addr, "10.0.0.1", sizeof(t.s[0].addr));
+	for (unsigned i = 0; i < 300; i++) {
+		struct web_session *s;
+		size_t n;
+
+		snprintf(sid, sizeof(sid), "%064x", i + 1);
+		if (i == 0)
+			strlcpy_v(first, sid, sizeof(first));
+		n = session_make_room(&t, "guest", "192.0.2.1", ended);
+		if (i >= SESSION_PER_USER) {
+			assert_int_equal(n, 1);
+			/* the oldest of guest's, never admin's */
+			assert_string_not_equal(ended[0], SID2);
+		}
+		s = session_add(&t, sid, "guest", ROLE_READONLY, 1000);
+		assert_non_null(s);
+		strlcpy_v(s->addr, "192.0.2.1", sizeof(s->addr));
+	}
+	live = 0;
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		live += t.s[i].used;
+	assert_int_equal(live, SESSION_PER_USER + 1);
+	assert_non_null(session_find(&t, SID2, 2000));
+	assert_null(session_find(&t, first, 2000));
+	/* many users from one address: that address keeps its newest */
+	for (unsigned i = 0; i < 100; i++) {
+		char user[16];
+		struct web_session *s;
+
+		snprintf(sid, sizeof(sid), "%064x", 1000 + i);
+		snprintf(user, sizeof(user), "u%u", i);
+		session_make_room(&t, user, "198.51.100.9", ended);
+		s = session_add(&t, sid, user, ROLE_READONLY, 1000);
+		strlcpy_v(s->addr, "198.51.100.9", sizeof(s->addr));
+	}
+	live = 0;
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		live += t.s[i].used && strcmp(t.s[i].addr, "198.51.100.9") == 0;
+	assert_int_equal(live, SESSION_PER_ADDR);
+	assert_non_null(session_find(&t, SID2, 2000));
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		session_remove(&t.s[i]);
+}
+
 static void
 test_roles(void **state)
 {
@@ -967,6 +1024,7 @@ main(void)
 		cmocka_unit_test(test_allow_cidr),
 		cmocka_unit_test(test_csrf_compare),
 		cmocka_unit_test(test_session_table),
+		cmocka_unit_test(test_session_caps),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_bucket),
