@@ -102,6 +102,20 @@ user_listed(const struct httpd_allow *a, const char *user)
 	return false;
 }
 
+/* How auth checks an htpasswd entry.  Monit reads cleartext unless the
+ * allow line says md5 or crypt; an entry shaped like a crypt(3) or apr1
+ * hash ("$id$...$...") is checked as one whatever the line says, so files
+ * of hashes keep working without the keyword. */
+static uint8_t
+htpasswd_secret_type(int declared, const char *secret)
+{
+	bool hashed = secret[0] == '$' && strchr(secret + 1, '$') != NULL;
+
+	if (hashed || declared != SECRET_CLEARTEXT)
+		return strncmp(secret, "$apr1$", 6) == 0 ? SECRET_MD5 : SECRET_CRYPT;
+	return SECRET_CLEARTEXT;
+}
+
 /* `allow htpasswd FILE`: each "user:hash" line becomes a user rule; auth
  * checks the hash (it reads no files itself). */
 static bool
@@ -159,8 +173,7 @@ send_htpasswd(struct core *c, const struct httpd_allow *a, struct msg_auth_rule 
 		memset(r, 0, sizeof(*r));
 		r->kind = AUTH_RULE_USER;
 		r->role = (uint8_t)a->role;
-		r->secret_type = strncmp(colon + 1, "$apr1$", 6) == 0 ?
-		    SECRET_MD5 : SECRET_CRYPT;
+		r->secret_type = htpasswd_secret_type(a->secret_type, colon + 1);
 		if (strlcpy_v(r->name, line, sizeof(r->name)) >= sizeof(r->name) ||
 		    strlcpy_v(r->secret, colon + 1, sizeof(r->secret)) >= sizeof(r->secret) ||
 		    !rule_scope(r, a)) {

@@ -11,13 +11,17 @@ setup_file() {
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"
 	export IT_PORT IT_URL
+	# An htpasswd file of cleartext passwords (Monit's default).
+	printf 'carol:carol-pw\n' > "$IT/htpasswd"
+	chmod 0600 "$IT/htpasswd"
 	# A service whose (quoted) name needs HTML escaping.
 	it_write_rc "check file \"odd<i>x&y\" with path $IT/rc
     if failed permission 0600 then alert
 
 set httpd port $IT_PORT address 127.0.0.1
     allow admin:\"admin-pw\"
-    allow guest:\"guest-pw\" read-only"
+    allow guest:\"guest-pw\" read-only
+    allow $IT/htpasswd read-only"
 	it_start
 	it_wait 15 curl -s -o /dev/null "$IT_URL/"
 }
@@ -176,4 +180,14 @@ PY
 	echo "restart: $(it_http_code)"
 	[[ "$(it_http_code)" =~ ^(200|302|303)$ ]]
 	it_wait 15 eval '[ -n "$(it_demo_pid)" ] && [ "$(it_demo_pid)" != '"$old"' ]'
+}
+
+@test "htpasswd with cleartext passwords (Monit's default): the right one logs in" {
+	login "$IT/jar.carol" carol carol-pw
+	echo "code $(it_http_code)"
+	logged_in_ok
+	run it_curl "$IT/jar.carol" -L "$IT_URL/"
+	[[ "$output" == *"Logged in as carol"* ]]
+	login "$IT/jar.carol2" carol carol-pwX
+	[ "$(it_http_code)" = 401 ]
 }

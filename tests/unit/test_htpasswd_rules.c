@@ -92,7 +92,8 @@ rules_for(struct httpd_allow *a, char *got, size_t gotlen)
 		assert_int_equal(in.body.auth_rule.kind, AUTH_RULE_USER);
 		snprintf(got + strlen(got), gotlen - strlen(got), "%s%s/%s",
 		    got[0] ? " " : "", in.body.auth_rule.name,
-		    in.body.auth_rule.secret_type == SECRET_MD5 ? "md5" : "crypt");
+		    in.body.auth_rule.secret_type == SECRET_MD5 ? "md5" :
+		    in.body.auth_rule.secret_type == SECRET_CLEARTEXT ? "cleartext" : "crypt");
 		n++;
 	}
 	announced = in.body.auth_ready.nrules;
@@ -169,6 +170,33 @@ test_long_entries_and_user_list(void **state)
 	assert_string_equal(got, "bob/crypt");
 }
 
+/* Monit reads cleartext passwords unless the line says md5 or crypt
+ * (correct cleartext passwords used to get 401: every entry went to auth
+ * as a hash); hash-shaped entries stay hashes. */
+static void
+test_cleartext_default(void **state)
+{
+	static const char text[] =
+	    "carol:carol-pw\n"
+	    "dave:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n"
+	    "erin:$6$salt$hash\n"
+	    "frank:abDEScrypt12\n";
+	char got[512];
+	struct httpd_allow a = { 0 };
+
+	(void)state;
+	write_file(text, sizeof(text) - 1);
+	a.kind = ALLOW_HTPASSWD;
+	a.name = path;
+	a.role = ROLE_READONLY;
+	a.secret_type = SECRET_CLEARTEXT;	/* "allow /path" or "allow cleartext /path" */
+	assert_int_equal(rules_for(&a, got, sizeof(got)), 4);
+	assert_string_equal(got, "carol/cleartext dave/md5 erin/crypt frank/cleartext");
+	a.secret_type = SECRET_CRYPT;		/* "allow crypt /path" */
+	assert_int_equal(rules_for(&a, got, sizeof(got)), 4);
+	assert_string_equal(got, "carol/crypt dave/md5 erin/crypt frank/crypt");
+}
+
 static void
 test_bad_files_forward_nothing(void **state)
 {
@@ -226,6 +254,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_garbage_lines_skipped),
 		cmocka_unit_test(test_long_entries_and_user_list),
+		cmocka_unit_test(test_cleartext_default),
 		cmocka_unit_test(test_bad_files_forward_nothing),
 	};
 
