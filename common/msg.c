@@ -139,11 +139,13 @@ static const struct field f_auth_rule[] = {
 #define S struct msg_auth_ready
 static const struct field f_auth_ready[] = {
 	U32(S, nrules), STR(S, pam_service), R32(S, session_ttl_s, 60, 7u * 24u * 3600u),
+	BOOL8(S, open_access),
 };
 #undef S
 #define S struct msg_snapshot_begin
 static const struct field f_snapshot_begin[] = {
 	U32(S, gen), U32(S, count), U64(S, time), STR(S, host), U32(S, uptime_s), U32(S, poll_s),
+	BOOL8(S, open_access),
 };
 #undef S
 #define S struct msg_snapshot_service

@@ -281,6 +281,7 @@ struct msg_auth_ready {
 	uint32_t nrules;
 	char pam_service[MSG_SHORT_LEN];	/* empty: PAM off */
 	uint32_t session_ttl_s;
+	uint8_t open_access;		/* host rules only: no password (Monit) */
 };
 
 struct msg_snapshot_begin {
@@ -290,6 +291,7 @@ struct msg_snapshot_begin {
 	char host[MSG_NAME_LEN];
 	uint32_t uptime_s;
 	uint32_t poll_s;
+	uint8_t open_access;		/* host rules only: pages without a login */
 };
 
 /* The figures of one service as the monitor last measured them, for the

@@ -115,47 +115,25 @@ webui_api_tick(struct webui *w, uint64_t now)
 	basic_cache_expire(&w->basic, now, end_session, w);
 }
 
-/* The session of an API request: the grant auth just gave this very
- * request, a form session's cookie, or Basic credentials (a cached grant,
- * else a login at auth: NULL with c waiting).  NULL with an answer sent
- * when there is none. */
+/* A session for these credentials: the cached grant, else a login at auth
+ * (NULL, c waiting).  user "" asks for access without a password (host
+ * rules only), cached per client address. */
 static struct web_session *
-api_session(struct webui *w, struct client *c, const struct http_request *req)
+grant_for(struct webui *w, struct client *c, const char *user, char *pw)
 {
-	const char *hdr = http_header_get(req, "authorization");
-	char user[MSG_USER_LEN], pw[MSG_SECRET_LEN];
 	struct basic_grant *g;
 	struct web_session *s;
 	struct msg_login m;
 	uint64_t now = now_ms();
 
-	if (c->basic_granted) {
-		c->basic_granted = false;
-		s = session_find(&w->sessions, c->pending_sid, now);
-		if (s == NULL)
-			webui_api_error(w, c, 503, "the session ended at once");
-		return s;
-	}
-	if (hdr == NULL) {
-		s = webui_request_session(w, req);
-		if (s == NULL)
-			unauthorized(w, c);
-		return s;
-	}
-	if (basic_parse(hdr, user, pw) < 0) {
-		if (bucket_take(&w->netlog_rate, now))
-			log_warn("%s: malformed Authorization header", c->addr);
-		unauthorized(w, c);
-		return NULL;
-	}
-	basic_key(&w->basic, user, pw, c->pending_key);
+	basic_key(&w->basic, user, user[0] != '\0' ? pw : c->addr, c->pending_key);
 	g = basic_lookup(&w->basic, c->pending_key, now);
 	if (g != NULL && (s = session_find(&w->sessions, g->sid, now)) != NULL) {
-		explicit_bzero(pw, sizeof(pw));
+		explicit_bzero(pw, MSG_SECRET_LEN);
 		return s;
 	}
 	if (!w->auth_up || !bucket_take(&w->login_rate, now)) {
-		explicit_bzero(pw, sizeof(pw));
+		explicit_bzero(pw, MSG_SECRET_LEN);
 		if (w->auth_up && bucket_take(&w->netlog_rate, now))
 			log_warn("too many logins: refused a Basic one from %s", c->addr);
 		webui_api_error(w, c, w->auth_up ? 429 : 503, w->auth_up ?
@@ -169,7 +147,7 @@ api_session(struct webui *w, struct client *c, const struct http_request *req)
 	strlcpy_v(m.password, pw, sizeof(m.password));
 	strlcpy_v(m.client, c->addr, sizeof(m.client));
 	strlcpy_v(c->pending_user, user, sizeof(c->pending_user));
-	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(pw, MSG_SECRET_LEN);
 	if (ipc_send(&w->auth, MSG_LOGIN, &m, -1) < 0) {
 		explicit_bzero(&m, sizeof(m));
 		webui_api_error(w, c, 503, "the authentication service is not available");
@@ -178,6 +156,42 @@ api_session(struct webui *w, struct client *c, const struct http_request *req)
 	explicit_bzero(&m, sizeof(m));
 	webui_start_wait(c, PEND_BASIC, w->next_req);
 	return NULL;
+}
+
+struct web_session *
+webui_client_session(struct webui *w, struct client *c, const struct http_request *req,
+    bool api)
+{
+	const char *hdr = http_header_get(req, "authorization");
+	char user[MSG_USER_LEN], pw[MSG_SECRET_LEN];
+	struct web_session *s;
+
+	if (c->basic_granted) {
+		c->basic_granted = false;
+		s = session_find(&w->sessions, c->pending_sid, now_ms());
+		if (s == NULL)
+			webui_api_error(w, c, 503, "the session ended at once");
+		return s;
+	}
+	if (hdr == NULL) {
+		s = webui_request_session(w, req);
+		if (s != NULL)
+			return s;
+		if (w->snap.valid && w->snap.open_access) {
+			pw[0] = '\0';
+			return grant_for(w, c, "", pw);
+		}
+		if (api)
+			unauthorized(w, c);
+		return NULL;
+	}
+	if (basic_parse(hdr, user, pw) < 0) {
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_warn("%s: malformed Authorization header", c->addr);
+		unauthorized(w, c);
+		return NULL;
+	}
+	return grant_for(w, c, user, pw);
 }
 
 void
@@ -447,7 +461,7 @@ webui_handle_api(struct webui *w, struct client *c, const struct http_request *r
 		webui_api_error(w, c, rc, why);
 		return;
 	}
-	s = api_session(w, c, req);
+	s = webui_client_session(w, c, req, true);
 	if (s == NULL)
 		return;		/* answered, or waiting for auth */
 	if (strcmp(p, "/_doaction") == 0) {

@@ -400,13 +400,14 @@ handle_login(struct webui *w, struct client *c, const struct http_request *req)
 static void
 handle_action(struct webui *w, struct client *c, const struct http_request *req)
 {
-	struct web_session *s = webui_request_session(w, req);
+	struct web_session *s = webui_client_session(w, c, req, false);
 	struct http_form f;
 	const char *csrf, *service, *action, *why = NULL;
 	int a, rc;
 
 	if (s == NULL) {
-		webui_respond_error(w, c, 403, "log in first");
+		if (c->state == CL_READING)
+			webui_respond_error(w, c, 403, "log in first");
 		return;
 	}
 	rc = read_form(req, &f, &why);
@@ -468,13 +469,14 @@ static const char clear_cookie[] =
 static void
 handle_logout(struct webui *w, struct client *c, const struct http_request *req)
 {
-	struct web_session *s = webui_request_session(w, req);
+	struct web_session *s = webui_client_session(w, c, req, false);
 	struct http_form f;
 	const char *csrf, *why = NULL;
 	int rc;
 
 	if (s == NULL) {
-		webui_respond(w, c, 303, NULL, clear_cookie, NULL);
+		if (c->state == CL_READING)
+			webui_respond(w, c, 303, NULL, clear_cookie, NULL);
 		return;
 	}
 	rc = read_form(req, &f, &why);
@@ -527,11 +529,11 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			method_not_allowed(w, c, "GET");
 			return;
 		}
-		s = webui_request_session(w, req);
-		if (s == NULL)
-			send_login_page(w, c, req, 200, NULL);
-		else
+		s = webui_client_session(w, c, req, false);
+		if (s != NULL)
 			webui_status_page(w, c, s);
+		else if (c->state == CL_READING)
+			send_login_page(w, c, req, 200, NULL);
 	} else if (strncmp(p, "/service/", 9) == 0 && p[9] != '\0') {
 		struct web_session *s;
 
@@ -539,11 +541,11 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			method_not_allowed(w, c, "GET");
 			return;
 		}
-		s = webui_request_session(w, req);
-		if (s == NULL)
-			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
-		else
+		s = webui_client_session(w, c, req, false);
+		if (s != NULL)
 			webui_service_page(w, c, s, p + 9);
+		else if (c->state == CL_READING)
+			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
 	} else if (strcmp(p, "/login") == 0) {
 		if (get)
 			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);

@@ -48,6 +48,7 @@ snapshot_on_begin(struct webui *w, const struct msg_snapshot_begin *b)
 	strlcpy_v(w->building.host, b->host, sizeof(w->building.host));
 	w->building.uptime_s = b->uptime_s;
 	w->building.poll_s = b->poll_s;
+	w->building.open_access = b->open_access != 0;
 	/* One past count so a zero-service generation still marks "began". */
 	w->building.svc = xcalloc((size_t)b->count + 1, sizeof(struct snap_service));
 }

@@ -49,6 +49,7 @@ struct snapshot {
 	char host[MSG_NAME_LEN];
 	uint32_t uptime_s;
 	uint32_t poll_s;
+	bool open_access;		/* host rules only: no login (Monit) */
 	struct snap_service *svc;
 };
 
@@ -250,6 +251,14 @@ void webui_api_error(struct webui *w, struct client *c, int status, const char *
  * scope and address kept.  NULL without randomness. */
 struct web_session *webui_session_open(struct webui *w, struct client *c,
     const struct msg_login_result *r);
+/* The session of a request: the grant auth just gave this very request,
+ * a form session's cookie, HTTP Basic credentials, or (host rules only) the
+ * client's address; a cached grant, else a login at auth (NULL with c
+ * waiting).  NULL otherwise: for the API with 401 sent, for the pages with
+ * nothing sent (they show the login page).  NULL with an answer sent when
+ * c->state is CL_WRITING. */
+struct web_session *webui_client_session(struct webui *w, struct client *c,
+    const struct http_request *req, bool api);
 /* Sessions of expired Basic grants end (housekeeping). */
 void webui_api_tick(struct webui *w, uint64_t now);
 

@@ -191,6 +191,21 @@ send_htpasswd(struct core *c, const struct httpd_allow *a, struct msg_auth_rule 
 	return true;
 }
 
+/* Monit: "allow HOST|NET" rules alone let those clients in without a
+ * password; with any user, group or htpasswd rule a login is needed too. */
+static bool
+httpd_open_access(const struct config *cf)
+{
+	bool hosts = false;
+
+	for (const struct httpd_allow *a = cf->httpd.allow; a != NULL; a = a->next) {
+		if (a->kind != ALLOW_HOST)
+			return false;
+		hosts = true;
+	}
+	return hosts;
+}
+
 static void
 auth_send_rules(struct core *c)
 {
@@ -262,6 +277,7 @@ auth_send_rules(struct core *c)
 	strlcpy_v(ready.pam_service, cf->httpd.pam_service != NULL ?
 	    cf->httpd.pam_service : DEFAULT_PAM_SERVICE, sizeof(ready.pam_service));
 	ready.session_ttl_s = SESSION_TTL_S;
+	ready.open_access = httpd_open_access(cf);
 	if (peer_send(c, &c->auth, MSG_AUTH_READY, &ready))
 		log_debug("sent %u rules to auth", n);
 out:
@@ -364,6 +380,7 @@ push_snapshot(struct core *c)
 	strlcpy_v(b.host, c->m->hostname, sizeof(b.host));
 	b.uptime_s = (uint32_t)((now_ms() - c->m->started_ms) / 1000u);
 	b.poll_s = (uint32_t)(c->m->cf != NULL && c->m->cf->poll_s > 0 ? c->m->cf->poll_s : 0);
+	b.open_access = c->m->cf != NULL && httpd_open_access(c->m->cf);
 	if (!peer_send(c, w, MSG_SNAPSHOT_BEGIN, &b))
 		return;
 	s = xmalloc(sizeof(*s));

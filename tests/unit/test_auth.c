@@ -665,6 +665,45 @@ test_login_not_ready(void **state)
 	assert_int_equal(g.role, ROLE_READWRITE);
 }
 
+/* "allow localhost" alone: the monitor says open_access and sends no rule;
+ * an empty user and password is then a login named after the client.  Any
+ * rule at all, or no open_access, and it is refused as before. */
+static void
+test_login_open_access(void **state)
+{
+	struct msg_auth_ready m;
+	struct auth_grant g;
+	const char *why = NULL;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.session_ttl_s = 3600;
+	m.open_access = 1;
+	assert_true(auth_rules_ready(&lctx.rules, &m, &why));
+	assert_int_equal(try_login("", "", "127.0.0.1", 1000, &g), AUTH_GRANTED);
+	assert_string_equal(g.user, "127.0.0.1");
+	assert_int_equal(g.role, ROLE_READWRITE);
+	assert_int_equal(g.nscope, 0);
+	/* a user name still needs its password */
+	assert_int_equal(try_login("admin", "", "127.0.0.1", 1000, &g), AUTH_BAD_INPUT);
+	assert_int_equal(try_login("", "x", "127.0.0.2", 1000, &g), AUTH_BAD_INPUT);
+	auth_ctx_free(&lctx);
+	login_setup(NULL);
+	/* with a user rule, open_access is not honoured */
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READWRITE, NULL));
+	m.nrules = 1;
+	assert_true(auth_rules_ready(&lctx.rules, &m, &why));
+	assert_int_equal(try_login("", "", "127.0.0.3", 1000, &g), AUTH_BAD_INPUT);
+	auth_ctx_free(&lctx);
+	login_setup(NULL);
+	/* without open_access, no login without a password */
+	m.nrules = 0;
+	m.open_access = 0;
+	assert_true(auth_rules_ready(&lctx.rules, &m, &why));
+	assert_int_equal(try_login("", "", "127.0.0.4", 1000, &g), AUTH_BAD_INPUT);
+}
+
 static void
 test_login_user_rule_and_pam(void **state)
 {
@@ -911,6 +950,8 @@ main(void)
 	};
 	const struct CMUnitTest logins[] = {
 		cmocka_unit_test_setup_teardown(test_login_not_ready, login_setup, login_teardown),
+		cmocka_unit_test_setup_teardown(test_login_open_access, login_setup,
+		    login_teardown),
 		cmocka_unit_test_setup_teardown(test_login_user_rule_and_pam, login_setup,
 		    login_teardown),
 		cmocka_unit_test_setup_teardown(test_login_pam_groups, login_setup, login_teardown),

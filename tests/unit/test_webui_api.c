@@ -515,6 +515,49 @@ test_metrics(void **state)
 	done(c);
 }
 
+/* Host rules only (Monit's "allow localhost" alone): pages and API without
+ * a login, the grant asked of auth once per address. */
+static void
+test_open_access(void **state)
+{
+	struct client *c;
+	struct msg_login_result r;
+
+	(void)state;
+	snapshot_with_figures();
+	c = get("/", false);
+	assert_status(c, 200);
+	assert_has(c, "name=\"password\"");	/* not open: the login page */
+	done(c);
+	w.snap.open_access = true;
+	c = get("/", false);
+	assert_int_equal(c->state, CL_WAITING);
+	expect(&tauth, MSG_LOGIN);
+	assert_string_equal(msg.body.login.user, "");
+	assert_string_equal(msg.body.login.password, "");
+	assert_string_equal(msg.body.login.client, "192.0.2.7");
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.login.req;
+	r.ok = 1;
+	strlcpy_v(r.sid, SID1, sizeof(r.sid));
+	r.role = ROLE_READWRITE;
+	strlcpy_v(r.user, "192.0.2.7", sizeof(r.user));
+	assert_int_equal(ipc_send(&tauth, MSG_LOGIN_RESULT, &r, -1), 0);
+	pump(&w.auth);
+	assert_status(c, 200);
+	assert_has(c, "Logged in as 192.0.2.7");
+	assert_has(c, "<h2>Processes</h2>");
+	done(c);
+	/* again: the cached grant of this address */
+	c = get("/service/box", false);
+	assert_status(c, 200);
+	done(c);
+	c = api("GET", "/_status?format=xml", "", NULL);
+	assert_status(c, 200);
+	done(c);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+}
+
 int
 main(void)
 {
@@ -527,6 +570,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_api_basic_flow, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_api_doaction, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, flow_setup, flow_teardown),
+		cmocka_unit_test_setup_teardown(test_open_access, flow_setup, flow_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("units", unit, NULL, NULL);
 

@@ -33,6 +33,7 @@ struct auth_rules {
 	bool ready;			/* AUTH_READY accepted */
 	char pam_service[MSG_SHORT_LEN];	/* "" when PAM is not used */
 	uint32_t ttl_s;
+	bool open_access;		/* host rules only: logins without a password */
 };
 
 /* What a successful login is granted. */

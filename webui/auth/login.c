@@ -119,6 +119,17 @@ auth_login(struct auth_ctx *ctx, const struct msg_login *m, uint64_t now,
 		    auth_verdict_name(AUTH_THROTTLED));
 		return AUTH_THROTTLED;
 	}
+	if (m->user[0] == '\0' && m->password[0] == '\0' && ctx->rules.open_access &&
+	    printable(ckey)) {
+		/* "allow HOST" rules alone (webui let only those clients in):
+		 * Monit's access without a password, with every right.  The
+		 * session is named after the client's address. */
+		strlcpy_v(g->user, ckey, sizeof(g->user));
+		g->role = ROLE_READWRITE;
+		log_info("access without a password for %s (the control file has only "
+		    "host rules)", client);
+		return AUTH_GRANTED;
+	}
 	if (!printable(m->user) || m->password[0] == '\0')
 		v = AUTH_BAD_INPUT;
 	else

@@ -117,6 +117,9 @@ auth_rules_ready(struct auth_rules *rs, const struct msg_auth_ready *m,
 		return false;
 	}
 	rs->ttl_s = m->session_ttl_s != 0 ? m->session_ttl_s : AUTH_DEFAULT_TTL_S;
+	/* Only when there is nobody to log in as: a rule of any kind means
+	 * every client must give a password. */
+	rs->open_access = m->open_access && rs->nreceived == 0;
 	rs->pam_service[0] = '\0';
 	if (rs->ngroup_rules > 0)
 		strlcpy_v(rs->pam_service, m->pam_service[0] != '\0' ?
