@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Monit's access rules: "allow localhost" (host and net rules) alone lets
-# those clients in without a password; with a user rule too, a client must
-# be on the list and log in.
+# those clients in without a password (with a user rule too, a client must
+# be on the list and log in: web_open_login.bats).
 
 load helpers
 
@@ -66,22 +66,4 @@ teardown_file() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	it_wait 20 eval '[ -n "$(it_demo_pid)" ] && [ "$(it_demo_pid)" != '"$old"' ]'
-}
-
-@test "allow localhost plus a user: both must pass (the login page again)" {
-	it_stop
-	it_write_rc "set httpd port $IT_PORT address 127.0.0.1
-    allow localhost
-    allow admin:\"admin-pw\""
-	it_start
-	# auth has the rules and webui the monitor's status
-	it_wait 30 eval '[ "$(curl -s -o /dev/null -w "%{http_code}" -u admin:admin-pw \
-		"$IT_URL/_status")" = 200 ]'
-	run it_curl "" "$IT_URL/"
-	[ "$(it_http_code)" = 200 ]
-	[[ "$output" == *'type="password"'* ]]
-	run it_curl "" "$IT_URL/service/demo"
-	[ "$(it_http_code)" = 303 ]
-	run curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$IT_URL/_status"
-	[ "$output" = 401 ]
 }
