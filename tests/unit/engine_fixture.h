@@ -31,6 +31,8 @@ static int fake_runs;		/* monitor_run calls */
 static uint64_t fake_run_ms[16];	/* when each came */
 static struct msg_run fake_last_ctx;
 static char fake_run_service[16][64];	/* service of each run, in order */
+static char fake_run_prog[16][64];	/* argv[0] of each run, in order */
+static char fake_run_event[16][64];	/* MONIT_EVENT of each run */
 static int fake_changed;
 static pid_t fake_children[16];
 static int fake_nchildren;
@@ -77,8 +79,11 @@ monitor_run(struct monitor *m, const struct command *cmd,
 		fake_run_ms[fake_runs] = now_ms();
 	fake_runs++;
 	fake_last_ctx = *ctx;
-	if (fake_runs <= 16)
+	if (fake_runs <= 16) {
 		strlcpy_v(fake_run_service[fake_runs - 1], ctx->service, 64);
+		strlcpy_v(fake_run_prog[fake_runs - 1], cmd->argv[0], 64);
+		strlcpy_v(fake_run_event[fake_runs - 1], ctx->event, 64);
+	}
 	fr->done = done;
 	fr->arg = arg;
 	fr->ctx = *ctx;

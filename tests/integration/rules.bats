@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# Rule semantics on real objects, as Monit 5.33 acts on the same control
+# file: every action of a service runs (queued, in order), dependencies
+# restart their dependants, cron schedules, restart limits, program
+# timeouts, manual mode and state that survives a restart.  Programs record
+# $MONIT_SERVICE and $MONIT_EVENT to a file, the way the side-by-side runs
+# with Monit were wired.
+
+load helpers
+
+setup() {
+	it_require_root
+	it_init
+	# rec TAG: one line "TAG SERVICE EVENT" per run
+	cat > "$IT/rec" <<'SH'
+#!/bin/sh
+echo "$1 $MONIT_SERVICE $MONIT_EVENT" >> "$(dirname "$0")/marks"
+SH
+	# svc start|stop NAME: the demo daemon with its own pidfile, recording
+	# the order of starts and stops
+	cat > "$IT/svc" <<SH
+#!/bin/sh
+echo "\$1 \$2" >> "$IT/order"
+exec "$IT_DEMO" "\$1" "$IT/demo/\$2.pid"
+SH
+	chmod 0755 "$IT/rec" "$IT/svc"
+	: > "$IT/marks"
+	: > "$IT/order"
+}
+
+teardown() {
+	it_cleanup_svcs
+	it_cleanup
+}
+
+# The demo daemons started through $IT/svc: their sleep and its shell.
+it_cleanup_svcs() {
+	local f pid parent
+	for f in "$IT"/demo/*.pid; do
+		[ -e "$f" ] || continue
+		[ "$f" != "$IT_PIDFILE" ] || continue
+		pid=$(cat "$f" 2>/dev/null || true)
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		parent=$(awk '/^PPid:/ { print $2 }' /proc/"$pid"/status 2>/dev/null || true)
+		kill -KILL "$pid" 2>/dev/null || true
+		if [ -n "$parent" ] && grep -qF "$f" /proc/"$parent"/cmdline 2>/dev/null; then
+			kill -KILL "$parent" 2>/dev/null || true
+		fi
+	done
+}
+
+svc_pid() {
+	local pid
+	pid=$(cat "$IT/demo/$1.pid" 2>/dev/null) || return 1
+	it_alive "$pid" && echo "$pid"
+}
+
+has_lines() { [ "$(grep -c . "$1")" -ge "$2" ]; }
+
+@test "two execs of one service in one cycle both run (uid and gid)" {
+	touch "$IT/owned"
+	chown 65534:65534 "$IT/owned"
+	it_write_rc "
+check file owned with path $IT/owned
+    if failed uid root then exec \"$IT/rec A\"
+    if failed gid root then exec \"$IT/rec B\"
+"
+	it_start
+	it_wait 20 has_lines "$IT/marks" 2 || { cat "$IT/vigild.log"; false; }
+	run cat "$IT/marks"
+	echo "$output"
+	[[ "$output" == *"A owned UID failed"* ]]
+	[[ "$output" == *"B owned GID failed"* ]]
+}
+
+@test "two execs of one process in one cycle both run (memory and totalmem)" {
+	it_write_rc "
+check process mem with pidfile $IT/demo/mem.pid
+    start program = \"$IT/svc start mem\"
+    stop program = \"$IT/svc stop mem\"
+    if memory > 1 kB then exec \"$IT/rec A\"
+    if totalmem > 1 kB then exec \"$IT/rec B\"
+"
+	it_start
+	it_wait 20 has_lines "$IT/marks" 2 || {
+		# the first cycle sees no process yet: the next one (set daemon 30)
+		it_vigil validate >/dev/null 2>&1 || true
+		it_wait 20 has_lines "$IT/marks" 2
+	} || { cat "$IT/vigild.log"; false; }
+	run cat "$IT/marks"
+	echo "$output"
+	[[ "$output" == *"A mem Resource limit matched"* ]]
+	[[ "$output" == *"B mem Resource limit matched"* ]]
+}
+
+write_chain_rc() {
+	it_write_rc "
+check process base with pidfile $IT/demo/base.pid
+    start program = \"$IT/svc start base\"
+    stop program = \"$IT/svc stop base\"
+
+check process dep with pidfile $IT/demo/dep.pid
+    start program = \"$IT/svc start dep\"
+    stop program = \"$IT/svc stop dep\"
+    depends on base
+"
+}
+
+chain_up() { svc_pid base >/dev/null && svc_pid dep >/dev/null; }
+
+@test "kill -9 of a dependency: its dependant stops, it starts, the dependant starts" {
+	local base dep
+	write_chain_rc
+	it_start
+	it_wait 20 chain_up || { cat "$IT/vigild.log"; false; }
+	it_wait 10 has_lines "$IT/order" 2
+	[ "$(cat "$IT/order")" = "start base
+start dep" ]
+	base=$(svc_pid base)
+	dep=$(svc_pid dep)
+	sleep 1
+	: > "$IT/order"
+	kill -KILL "$base"
+	it_wait 20 has_lines "$IT/order" 3 || { cat "$IT/vigild.log"; false; }
+	it_wait 20 chain_up
+	sleep 0.5
+	run cat "$IT/order"
+	echo "$output"
+	[ "$output" = "stop dep
+start base
+start dep" ]
+	[ "$(svc_pid dep)" != "$dep" ]
+}
+
+@test "vigil restart of a dependency restarts its dependant around it" {
+	local dep
+	write_chain_rc
+	it_start
+	it_wait 20 chain_up || { cat "$IT/vigild.log"; false; }
+	it_wait 10 has_lines "$IT/order" 2
+	dep=$(svc_pid dep)
+	sleep 1
+	: > "$IT/order"
+	it_vigil restart base
+	it_wait 20 has_lines "$IT/order" 4 || { cat "$IT/vigild.log"; false; }
+	it_wait 20 chain_up
+	sleep 0.5
+	run cat "$IT/order"
+	echo "$output"
+	[ "$output" = "stop dep
+stop base
+start base
+start dep" ]
+	[ "$(svc_pid dep)" != "$dep" ]
+}
