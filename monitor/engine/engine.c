@@ -554,10 +554,11 @@ engine_new(struct monitor *m)
 		s->retry_tfd = -1;
 		s->inotify_wd = -1;
 		s->mode = sv->mode;
-		/* manual mode and "onreboot nostart" wait to be started; the
-		 * state file may say otherwise (engine_state_decode). */
-		s->monitor = sv->mode == MODE_MANUAL ||
-		    sv->onreboot == ONREBOOT_NOSTART ? MON_NOT : MON_INIT;
+		/* "onreboot nostart" waits to be started; manual mode does
+		 * not when nothing was saved: Monit starts it at its own
+		 * start then, and only a saved "not monitored" (vigil stop,
+		 * unmonitor) keeps it down (engine_state_decode). */
+		s->monitor = sv->onreboot == ONREBOOT_NOSTART ? MON_NOT : MON_INIT;
 		for (const struct test *t = sv->tests; t != NULL; t = t->next) {
 			s->nts++;
 			if (t->kind == TEST_EXIST)

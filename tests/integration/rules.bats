@@ -153,3 +153,99 @@ start base
 start dep" ]
 	[ "$(svc_pid dep)" != "$dep" ]
 }
+
+daemon_every_2s() { sed -i 's/^set daemon 30$/set daemon 2/' "$IT/rc"; }
+
+@test "every \"* * * * *\": a check program runs once per minute, not every cycle" {
+	cat > "$IT/cronprog" <<SH
+#!/bin/sh
+date +%H%M >> "$IT/marks"
+SH
+	chmod 0755 "$IT/cronprog"
+	it_write_rc "
+check program cronprog with path \"$IT/cronprog\"
+    every \"* * * * *\"
+"
+	daemon_every_2s
+	it_start
+	it_wait 20 has_lines "$IT/marks" 1 || { cat "$IT/vigild.log"; false; }
+	sleep 10	# five cycles of set daemon 2
+	run cat "$IT/marks"
+	echo "$output"
+	[ -z "$(sort "$IT/marks" | uniq -d)" ]
+}
+
+@test "a restart limit trips when the start program itself times out" {
+	cat > "$IT/hang" <<SH
+#!/bin/sh
+echo attempt >> "$IT/order"
+exec sleep 60
+SH
+	chmod 0755 "$IT/hang"
+	it_write_rc "
+check process slow with pidfile $IT/demo/slow.pid
+    start program = \"$IT/hang\" with timeout 5 seconds
+    if 3 restarts within 5 cycles then unmonitor
+"
+	daemon_every_2s
+	it_start
+	it_wait 90 eval 'it_vigil summary 2>/dev/null | grep -E "slow +Not monitored" >/dev/null' || {
+		cat "$IT/vigild.log"; cat "$IT/order"; false; }
+	sleep 5	# no attempt after the limit
+	run grep -c attempt "$IT/order"
+	echo "attempts: $output"
+	[ "$output" -eq 3 ]
+}
+
+@test "check program killed at its timeout fails 'if status != 0'" {
+	cat > "$IT/sleeper" <<SH
+#!/bin/sh
+exec sleep 60
+SH
+	chmod 0755 "$IT/sleeper"
+	it_write_rc "
+check program sleeper with path \"$IT/sleeper\" with timeout 2 seconds
+    if status != 0 then exec \"$IT/rec T\"
+"
+	it_start
+	it_wait 30 has_lines "$IT/marks" 1 || { cat "$IT/vigild.log"; false; }
+	run cat "$IT/marks"
+	echo "$output"
+	[ "$output" = "T sleeper Status failed" ]
+}
+
+@test "mode manual without a state file: started at the daemon's start" {
+	it_write_rc "
+check process man with pidfile $IT/demo/man.pid
+    start program = \"$IT/svc start man\"
+    stop program = \"$IT/svc stop man\"
+    mode manual
+"
+	it_start
+	it_wait 20 svc_pid man >/dev/null || { cat "$IT/vigild.log"; false; }
+	run it_vigil summary
+	echo "$output"
+	[[ "$output" != *"man"*"Not monitored"* ]]
+}
+
+@test "changed size and changed timestamp baselines survive vigil quit and start" {
+	echo one > "$IT/watched"
+	touch -d '2001-01-01 00:00' "$IT/watched"
+	it_write_rc "
+check file watched with path $IT/watched
+    if changed size then exec \"$IT/rec S\"
+    if changed timestamp then exec \"$IT/rec T\"
+"
+	it_start
+	it_wait 20 eval "grep -q watched $IT/run/vigil.state 2>/dev/null" || true
+	it_stop
+	[ -s "$IT/run/vigil.state" ]
+	[ ! -s "$IT/marks" ]
+	echo two >> "$IT/watched"
+	it_start
+	it_wait 20 has_lines "$IT/marks" 2 || { cat "$IT/vigild.log"; false; }
+	run cat "$IT/marks"
+	echo "$output"
+	[[ "$output" == *"S watched Size changed"* ]]
+	[[ "$output" == *"T watched Timestamp changed"* ]]
+}

@@ -38,6 +38,7 @@ static pid_t fake_children[16];
 static int fake_nchildren;
 static const char *fake_pidfile;	/* where a started "daemon" writes its pid */
 static int fake_exit_status;		/* what the fake program returns */
+static bool fake_timed_out;		/* privd killed it at its timeout */
 static bool fake_spawn_daemon = true;	/* start programs create a process */
 static struct ev_loop *fake_ev;
 
@@ -63,6 +64,7 @@ fake_run_fire(int fd, uint32_t events, void *arg)
 	r.req = fr->ctx.req;
 	r.spawned = 1;
 	r.status = fake_exit_status;
+	r.timed_out = fake_timed_out;
 	fr->done(&r, fr->arg);
 	free(fr);
 }
@@ -153,6 +155,7 @@ fake_reset(void)
 	fake_runs = 0;
 	fake_changed = 0;
 	fake_exit_status = 0;
+	fake_timed_out = false;
 	fake_spawn_daemon = true;
 	memset(&fake_last_ctx, 0, sizeof(fake_last_ctx));
 }
