@@ -632,13 +632,21 @@ engine_new(struct monitor *m)
 }
 
 void
+engine_orphan_requests(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	while (e->pending.next != NULL)
+		pending_take(e->pending.next);
+}
+
+void
 engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
 	/* Answers still to come find their request orphaned. */
-	while (e->pending.next != NULL)
-		pending_take(e->pending.next);
+	engine_orphan_requests(e);
 	for (size_t i = 0; i < e->n; i++) {
 		struct svc *s = &e->s[i];
 

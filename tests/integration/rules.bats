@@ -249,3 +249,28 @@ check file watched with path $IT/watched
 	[[ "$output" == *"S watched Size changed"* ]]
 	[[ "$output" == *"T watched Timestamp changed"* ]]
 }
+
+@test "vigil reload: programs in flight are not reported as failed to run" {
+	cat > "$IT/slowprog" <<SH
+#!/bin/sh
+echo ran >> "$IT/order"
+sleep 3
+SH
+	chmod 0755 "$IT/slowprog"
+	it_write_rc "
+check program slowprog with path \"$IT/slowprog\" with timeout 10 seconds
+    if status != 0 then alert
+"
+	daemon_every_2s
+	it_start
+	it_wait 20 has_lines "$IT/order" 1 || { cat "$IT/vigild.log"; false; }
+	it_vigil reload
+	# the new monitor runs the program again
+	it_wait 30 has_lines "$IT/order" 2 || { cat "$IT/vigild.log"; false; }
+	sleep 4
+	run cat "$IT/vigild.log"
+	echo "$output"
+	[[ "$output" != *"could not run the program"* ]]
+	[[ "$output" != *"error 32"* ]]
+	[[ "$output" != *"Execution failed"* ]]
+}
