@@ -109,6 +109,8 @@ main(int argc, char **argv)
 			    nerrors == 1 ? "" : "s");
 			exit(1);
 		}
+		if (!core_table_fits(cf, file, stderr))
+			exit(1);
 		printf("Control file syntax OK\n");
 		if (verbose > 0)
 			config_dump(cf, stdout);
@@ -124,6 +126,8 @@ main(int argc, char **argv)
 		exit(0);
 	}
 
+	if (!core_table_fits(cf, file, stderr))
+		exit(1);	/* privd stops after the second time */
 	/* Daemon: configure and seal privd's table, then sandbox. */
 	m.cf = cf;
 	m.control_path = file;

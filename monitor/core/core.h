@@ -6,6 +6,7 @@
 #define VIGIL_MONITOR_CORE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -146,6 +147,9 @@ void core_signals(struct core *c);
 /* Assign table ids 1..N to every command in cf (start/stop/restart, exec
  * actions, check programs); *list (may be NULL) gets them in id order. */
 size_t core_collect_commands(struct config *cf, struct command ***list);
+/* False (said on errout) when the control file names more programs than
+ * one sealed table holds (ACTION_TABLE_MAX): vigil -t and the daemon agree. */
+bool core_table_fits(struct config *cf, const char *file, FILE *errout);
 /* CONFIG from the parsed file; false (logged) when a value does not fit. */
 bool core_build_config(const struct config *cf, struct msg_config *out);
 /* ACTION_ADD for one command; false (logged with its position) when it does

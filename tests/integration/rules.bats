@@ -274,3 +274,52 @@ check program slowprog with path \"$IT/slowprog\" with timeout 10 seconds
 	[[ "$output" != *"error 32"* ]]
 	[[ "$output" != *"Execution failed"* ]]
 }
+
+# N file services with a start and a stop program each, after the usual rc
+many_services_rc() {
+	local n=$1 i
+	it_write_rc
+	{
+		for i in $(seq 1 "$n"); do
+			echo "check file f$i with path $IT/rc"
+			echo "    start program = \"$IT/rec start$i\""
+			echo "    stop program = \"$IT/rec stop$i\""
+		done
+	} >> "$IT/rc"
+}
+
+@test "10,000 services with 20,000 programs: vigil -t and the daemon agree, all are monitored" {
+	many_services_rc 10000
+	run it_vigil -t
+	echo "$output"
+	[ "$status" -eq 0 ]
+	it_start
+	it_wait 60 eval 'grep -q "action table sealed: 20002 entries" "$IT/vigild.log"' || {
+		head -30 "$IT/vigild.log"; false; }
+	run it_vigil summary
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c '^ *f[0-9]')" -eq 10000 ]
+	! grep -q "killing it" "$IT/vigild.log"
+}
+
+@test "more programs than one sealed table holds: vigil -t says so, vigil does not start" {
+	many_services_rc 32768	# 65,536 + the demo's 2 = 65,538
+	run it_vigil -t
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"65538 programs"*"at most 65536"* ]]
+}
+
+@test "a monitor that fails twice before sealing stops vigild with a clear error" {
+	it_write_rc
+	it_start
+	echo "check nonsense here" >> "$IT/rc"
+	kill -HUP "$IT_VIGILD_PID"
+	it_wait 30 eval '! it_alive $IT_VIGILD_PID' || { cat "$IT/vigild.log"; false; }
+	run wait "$IT_VIGILD_PID"
+	[ "$status" -ne 0 ]
+	run cat "$IT/vigild.log"
+	echo "$output"
+	[[ "$output" == *"the monitor ended twice before sealing its action table"* ]]
+	[[ "$output" == *"vigil -t"* ]]
+}
