@@ -110,7 +110,7 @@ main(int argc, char **argv)
 			exit(1);
 		}
 		if (!core_table_fits(cf, file, stderr) ||
-		    !core_paths_check(cf, file, stderr))
+		    !core_paths_check(cf, file, stderr, false))
 			exit(1);
 		printf("Control file syntax OK\n");
 		if (verbose > 0)
@@ -129,7 +129,7 @@ main(int argc, char **argv)
 
 	/* Before the seal: privd stops after the second time. */
 	if (!core_table_fits(cf, file, stderr) ||
-	    !core_paths_check(cf, file, stderr))
+	    !core_paths_check(cf, file, stderr, true))
 		exit(1);
 	/* Daemon: configure and seal privd's table, then sandbox. */
 	m.cf = cf;

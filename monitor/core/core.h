@@ -141,8 +141,10 @@ const char *core_statefile(const struct config *cf);
 const char *core_control_socket(const struct config *cf);
 /* The event queue's directory, or NULL when none is set. */
 const char *core_eventqueue_dir(const struct config *cf);
-/* Notes and errors about those paths on out; false when one is unusable. */
-bool core_paths_check(const struct config *cf, const char *file, FILE *out);
+/* Notes, warnings and errors about those paths on out; false when one is
+ * unusable (daemon) or one the control file names is (vigil -t). */
+bool core_paths_check(const struct config *cf, const char *file, FILE *out,
+    bool daemon);
 void core_state_load(struct core *c);
 void core_state_save(struct core *c);
 /* Save now if anything changed, close channels, exit(code). */

@@ -11,9 +11,12 @@
  *     made by scripts/setup-dirs.sh) with the same name, and says so, once,
  *     in `vigil -t` and at start;
  *   - when neither place is writable, or the control socket's directory is
- *     not, `vigil -t` and the daemon fail and say how to fix it: a daemon
+ *     not, the daemon does not start and says how to fix it: a daemon
  *     without its state file or without its control socket (no `vigil`
- *     command) must not run on in silence;
+ *     command) must not run on in silence.  `vigil -t` fails too when the
+ *     directory is one the control file names; vigil's own directories
+ *     (/var/lib/vigil, /run/vigil: an installation step, not the file) get
+ *     a warning there, so that checking a file works on any machine;
  *   - `set idfile` names Monit's M/Monit identity, which vigil does not
  *     keep: ignored, and said.
  *
@@ -120,8 +123,20 @@ whoami(char *buf, size_t len)
 	return buf;
 }
 
+/* An unusable directory: an error, or in `vigil -t` for vigil's own
+ * directories a warning (see the top). */
+static bool
+unusable(FILE *out, const char *file, bool daemon, bool own_dir)
+{
+	bool fatal = daemon || !own_dir;
+
+	fprintf(out, "%s: %s: ", file, fatal ? "error" : "warning");
+	return fatal;
+}
+
 bool
-core_paths_check(const struct config *cf, const char *file, FILE *out)
+core_paths_check(const struct config *cf, const char *file, FILE *out,
+    bool daemon)
 {
 	char dir[PATH_MAX], me[64];
 	const char *used;
@@ -135,21 +150,25 @@ core_paths_check(const struct config *cf, const char *file, FILE *out)
 		    "(and the file is Monit's): vigil keeps its state in %s\n", file,
 		    named_statefile(cf), me, used);
 	if (!dir_writable(dir)) {
-		fprintf(out, "%s: error: the state file %s cannot be written: "
-		    "directory %s is missing or not writable by %s (create it: "
-		    "sh scripts/setup-dirs.sh, or install -d -o %s DIR and set "
-		    "statefile DIR/vigil.state)\n", file, used, dir, me, me);
-		ok = false;
+		if (unusable(out, file, daemon, strcmp(dir, VIGIL_STATE_DIR) == 0))
+			ok = false;
+		fprintf(out, "the state file %s cannot be written: directory %s is "
+		    "missing or not writable by %s (create it: sh "
+		    "scripts/setup-dirs.sh, or install -d -o %s DIR and set "
+		    "statefile DIR/vigil.state)\n", used, dir, me, me);
 	}
 	dir_of(core_control_socket(cf), dir, sizeof(dir));
 	if (!dir_writable(dir)) {
-		fprintf(out, "%s: error: the control socket %s cannot be created: "
-		    "directory %s is missing or not writable by %s, and without it "
-		    "the vigil command cannot reach the daemon (create it: sh "
+		char own[PATH_MAX];
+
+		dir_of(DEFAULT_CONTROL_SOCKET, own, sizeof(own));
+		if (unusable(out, file, daemon, strcmp(dir, own) == 0))
+			ok = false;
+		fprintf(out, "the control socket %s cannot be created: directory "
+		    "%s is missing or not writable by %s, and without it the vigil "
+		    "command cannot reach the daemon (create it: sh "
 		    "scripts/setup-dirs.sh, or name a directory %s may write in "
-		    "set control socket)\n", file, core_control_socket(cf), dir, me,
-		    me);
-		ok = false;
+		    "set control socket)\n", core_control_socket(cf), dir, me, me);
 	}
 	used = core_eventqueue_dir(cf);
 	if (used != NULL && strcmp(used, cf->eventqueue_dir) != 0) {
@@ -157,10 +176,11 @@ core_paths_check(const struct config *cf, const char *file, FILE *out)
 		    "there: vigil keeps its event queue in %s\n", file,
 		    cf->eventqueue_dir, me, used);
 		if (!dir_writable(VIGIL_STATE_DIR)) {
-			fprintf(out, "%s: error: the event queue %s cannot be written: "
-			    "%s is missing or not writable by %s (sh "
-			    "scripts/setup-dirs.sh)\n", file, used, VIGIL_STATE_DIR, me);
-			ok = false;
+			if (unusable(out, file, daemon, true))
+				ok = false;
+			fprintf(out, "the event queue %s cannot be written: %s is "
+			    "missing or not writable by %s (sh scripts/setup-dirs.sh)\n",
+			    used, VIGIL_STATE_DIR, me);
 		}
 	}
 	if (cf->idfile != NULL)

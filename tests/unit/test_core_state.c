@@ -72,16 +72,22 @@ test_failed_save_is_retried(void **state)
 }
 
 static char *
-check_paths(struct config *cf, bool *ok)
+check_paths_as(struct config *cf, bool *ok, bool daemon)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	*ok = core_paths_check(cf, "rc", f);
+	*ok = core_paths_check(cf, "rc", f, daemon);
 	fclose(f);
 	return text;
+}
+
+static char *
+check_paths(struct config *cf, bool *ok)
+{
+	return check_paths_as(cf, ok, true);
 }
 
 /* Monit's paths: a state file where the monitor may not write moves under
@@ -126,6 +132,19 @@ test_paths_of_a_monit_control_file(void **state)
 	assert_non_null(strstr(text, "control socket /nonexistent-monit-dir/ctl.sock "
 	    "cannot be created"));
 	assert_non_null(strstr(text, "setup-dirs.sh"));
+	free(text);
+	/* vigil -t fails for it too: the control file names it */
+	text = check_paths_as(&cf, &ok, false);
+	assert_false(ok);
+	free(text);
+	/* vigil's own directories (an installation step) only warn in -t,
+	 * so a file can be checked on any machine */
+	cf.control_socket = (char *)"/run/vigil/control.sock";
+	cf.statefile = NULL;
+	cf.eventqueue_dir = NULL;
+	text = check_paths_as(&cf, &ok, false);
+	assert_true(ok);
+	assert_null(strstr(text, "error"));
 	free(text);
 	rmdir(dir);
 }
