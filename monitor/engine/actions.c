@@ -302,6 +302,13 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 	struct runreq *rq = xcalloc(1, sizeof(*rq));
 	int timeout_s = cmd->timeout_s > 0 ? cmd->timeout_s : DEFAULT_PROGRAM_TIMEOUT_S;
 
+	/* Monit names the event a start or stop program brings about
+	 * ("Started", "Stopped"), not the one that asked for it; an exec gets
+	 * the event that fired its rule (seen side by side with Monit 5.33). */
+	if (kind == BUSY_START)
+		event = s->restart_prog ? "Restarted" : "Started";
+	else if (kind == BUSY_STOP || kind == BUSY_RESTART_STOP)
+		event = "Stopped";
 	fill_context(s, &ctx, event, desc);
 	rq->kind = kind;
 	rq->is_exec = kind == BUSY_EXEC;
