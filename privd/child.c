@@ -235,24 +235,23 @@ next_backoff(struct child *c)
 
 /* A monitor that ends before it seals has read nothing but the control
  * file: ending twice in a row for the same reason, it will end so every
- * time.  Say so and stop instead of restarting it forever with nothing
- * monitored. */
-static void
+ * time.  True when vigild should say so and stop instead of restarting it
+ * forever with nothing monitored. */
+static bool
 monitor_ended_unsealed(struct privd *pd, struct child *c, const char *how)
 {
 	const char *why = pd->mon_violation[0] != '\0' ? pd->mon_violation : how;
 
 	if (c->killed && pd->mon_violation[0] == '\0')
-		return;		/* ended on purpose (a new monitor user) */
+		return false;	/* ended on purpose (a new monitor user) */
 	if (strcmp(why, pd->mon_unsealed_end) == 0) {
 		log_err("the monitor ended twice before sealing its action table "
 		    "(%s): vigild stops; check the control file with 'vigil -t' "
 		    "and start vigil again", why);
-		pd->exit_code = 1;
-		privd_shutdown(pd, "the monitor cannot start");
-	} else {
-		strlcpy_v(pd->mon_unsealed_end, why, sizeof(pd->mon_unsealed_end));
+		return true;
 	}
+	strlcpy_v(pd->mon_unsealed_end, why, sizeof(pd->mon_unsealed_end));
+	return false;
 }
 
 static void
@@ -265,7 +264,7 @@ on_exit_event(int fd, uint32_t events, void *arg)
 	int st;
 	pid_t r;
 
-	bool sealed = pd->table.sealed;
+	bool sealed = pd->table.sealed, give_up = false;
 
 	(void)fd;
 	(void)events;
@@ -295,7 +294,7 @@ on_exit_event(int fd, uint32_t events, void *arg)
 	 * is worth a grace period (sessions live in the monitor). */
 	if (c->kind == CHILD_MONITOR) {
 		if (pd->state == PD_RUNNING && !sealed)
-			monitor_ended_unsealed(pd, c, how);
+			give_up = monitor_ended_unsealed(pd, c, how);
 		pd->mon_violation[0] = '\0';
 	}
 	if (c->kind == CHILD_MONITOR) {
@@ -313,7 +312,10 @@ on_exit_event(int fd, uint32_t events, void *arg)
 		privd_child_gone(pd);
 		return;
 	}
-	if (c->kind == CHILD_MONITOR) {
+	if (c->kind == CHILD_MONITOR && give_up) {
+		pd->exit_code = 1;
+		privd_shutdown(pd, "the monitor cannot start");
+	} else if (c->kind == CHILD_MONITOR) {
 		uint64_t delay = pd->respawn_now ? 1 : next_backoff(c);
 
 		pd->respawn_now = false;
