@@ -29,6 +29,8 @@ SH
 }
 
 teardown() {
+	# vigild first: it would start again what we end
+	it_stop
 	it_cleanup_svcs
 	it_cleanup
 }
