@@ -234,6 +234,10 @@ ipc_send(struct ipc_channel *ch, enum msg_type type, const void *msg, int fd)
 		}
 	}
 	rc = enqueue(ch, dgram, total, fd);
+	/* Not sent, not queued: the number is not used (a retry after a
+	 * flush must not leave a gap the peer takes for an attack). */
+	if (rc < 0)
+		ch->send_seq--;
 out:
 	/* The buffer may have held a password (LOGIN): leave nothing behind. */
 	saved = errno;

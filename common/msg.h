@@ -68,6 +68,10 @@ enum msg_type {
 #define MSG_PATH_LEN		1024
 #define MSG_ARG_LEN		1024
 #define MSG_ARGV_MAX		32
+/* Entries of one sealed action table (start, stop, restart, check program
+ * and exec programs of the control file): the monitor refuses a control
+ * file with more (vigil -t says so), privd refuses more from a monitor. */
+#define ACTION_TABLE_MAX	65536
 #define MSG_LOGLINE_LEN		1024
 #define MSG_OUTPUT_LEN		4096	/* captured program output */
 #define MSG_SID_LEN		65	/* 64 hex digits */

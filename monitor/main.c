@@ -109,6 +109,9 @@ main(int argc, char **argv)
 			    nerrors == 1 ? "" : "s");
 			exit(1);
 		}
+		if (!core_table_fits(cf, file, stderr) ||
+		    !core_paths_check(cf, file, stderr, false))
+			exit(1);
 		printf("Control file syntax OK\n");
 		if (verbose > 0)
 			config_dump(cf, stdout);
@@ -124,6 +127,10 @@ main(int argc, char **argv)
 		exit(0);
 	}
 
+	/* Before the seal: privd stops after the second time. */
+	if (!core_table_fits(cf, file, stderr) ||
+	    !core_paths_check(cf, file, stderr, true))
+		exit(1);
 	/* Daemon: configure and seal privd's table, then sandbox. */
 	m.cf = cf;
 	m.control_path = file;
@@ -132,15 +139,23 @@ main(int argc, char **argv)
 	if (gethostname(m.hostname, sizeof(m.hostname) - 1) < 0)
 		strlcpy_v(m.hostname, "localhost", sizeof(m.hostname));
 	core_init(&core, &m);
-	privd_handshake(&core);
 	m.ev = ev_new();
+	/* The control socket before the seal: without it nobody can reach
+	 * this daemon, and a monitor that ends before sealing twice for the
+	 * same reason makes privd stop, loudly, instead of looping.  (Nothing
+	 * is read from it before the event loop runs, after the sandbox.) */
+	if (!control_open(&core)) {
+		log_err("cannot open the control socket %s: exiting (the vigil "
+		    "command could not reach this daemon)", core_control_socket(cf));
+		exit(1);
+	}
+	privd_handshake(&core);
 	monitor_sandbox_apply(cf);
 
 	m.engine = engine_new(&m);
 	core_state_load(&core);
 	core_signals(&core);
 	privd_attach(&core);
-	control_open(&core);
 	engine_start(m.engine);
 	log_info("monitoring %zu services", engine_nservices(m.engine));
 	if (ev_run(m.ev) < 0)

@@ -54,6 +54,11 @@ void monitor_changed(struct monitor *m);
 /* Build runtime state for every service of m->cf.  No I/O yet. */
 struct engine *engine_new(struct monitor *m);
 void engine_free(struct engine *e);
+/* The monitor is ending (reload, shutdown, privd gone): requests still in
+ * flight will get no answer that matters, and are not failures of their
+ * programs, which privd still runs and reaps.  Their callbacks, called by
+ * the core with a synthesised "privd is gone", then do nothing. */
+void engine_orphan_requests(struct engine *e);
 /* Arm the poll cycle (after the start delay), open pidfds, run the first
  * cycle.  Called once the sandbox is complete. */
 void engine_start(struct engine *e);

@@ -104,6 +104,9 @@ void
 child_violation(struct child *c, const char *type, const char *reason)
 {
 	log_err("%s: %s: %s; killing it", c->name, type, reason);
+	if (c->kind == CHILD_MONITOR)
+		snprintf(c->pd->mon_violation, sizeof(c->pd->mon_violation), "%s: %s",
+		    type, reason);
 	/* Kill before closing: it must not see the close and exit "cleanly". */
 	child_kill(c, SIGKILL);
 	child_channel_close(c);
@@ -230,6 +233,27 @@ next_backoff(struct child *c)
 	return delay;
 }
 
+/* A monitor that ends before it seals has read nothing but the control
+ * file: ending twice in a row for the same reason, it will end so every
+ * time.  True when vigild should say so and stop instead of restarting it
+ * forever with nothing monitored. */
+static bool
+monitor_ended_unsealed(struct privd *pd, struct child *c, const char *how)
+{
+	const char *why = pd->mon_violation[0] != '\0' ? pd->mon_violation : how;
+
+	if (c->killed && pd->mon_violation[0] == '\0')
+		return false;	/* ended on purpose (a new monitor user) */
+	if (strcmp(why, pd->mon_unsealed_end) == 0) {
+		log_err("the monitor ended twice before sealing its action table "
+		    "(%s): vigild stops; check the control file with 'vigil -t' "
+		    "and start vigil again", why);
+		return true;
+	}
+	strlcpy_v(pd->mon_unsealed_end, why, sizeof(pd->mon_unsealed_end));
+	return false;
+}
+
 static void
 on_exit_event(int fd, uint32_t events, void *arg)
 {
@@ -239,6 +263,8 @@ on_exit_event(int fd, uint32_t events, void *arg)
 	char how[64];
 	int st;
 	pid_t r;
+
+	bool sealed = pd->table.sealed, give_up = false;
 
 	(void)fd;
 	(void)events;
@@ -267,6 +293,11 @@ on_exit_event(int fd, uint32_t events, void *arg)
 	/* The survivors' channels to the dead one are useless: nothing of theirs
 	 * is worth a grace period (sessions live in the monitor). */
 	if (c->kind == CHILD_MONITOR) {
+		if (pd->state == PD_RUNNING && !sealed)
+			give_up = monitor_ended_unsealed(pd, c, how);
+		pd->mon_violation[0] = '\0';
+	}
+	if (c->kind == CHILD_MONITOR) {
 		/* Its table, queue and pings die with it. */
 		run_forget_monitor(pd);
 		ping_forget_monitor(pd);
@@ -281,7 +312,10 @@ on_exit_event(int fd, uint32_t events, void *arg)
 		privd_child_gone(pd);
 		return;
 	}
-	if (c->kind == CHILD_MONITOR) {
+	if (c->kind == CHILD_MONITOR && give_up) {
+		pd->exit_code = 1;
+		privd_shutdown(pd, "the monitor cannot start");
+	} else if (c->kind == CHILD_MONITOR) {
 		uint64_t delay = pd->respawn_now ? 1 : next_backoff(c);
 
 		pd->respawn_now = false;

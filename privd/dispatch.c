@@ -91,6 +91,7 @@ handle_message(struct child *c, struct ipc_msg *m)
 		}
 		pd->table.sealed = true;
 		c->ch.sealed = true;
+		pd->mon_unsealed_end[0] = '\0';
 		privd_send_monitor(pd, MSG_SEALED, &s, -1);
 		log_info("action table sealed: %u entries", s.count);
 		web_spawn(pd);

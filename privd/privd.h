@@ -18,7 +18,7 @@
 
 #define PRIVD_RUN_MAX_RUNNING	32
 #define PRIVD_RUN_MAX_QUEUED	1024
-#define PRIVD_TABLE_MAX		4096	/* sealed entries per monitor */
+#define PRIVD_TABLE_MAX		ACTION_TABLE_MAX	/* sealed entries per monitor */
 #define PRIVD_PING_MAX		64	/* pings in flight */
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		60000
@@ -69,8 +69,9 @@ struct action_entry {
 	int argc;
 	char **argv;			/* NULL-terminated */
 	char *path;			/* realpath of argv[0]; NULL: disabled */
-	char reason[MSG_LOGLINE_LEN / 2];
+	char *reason;			/* why disabled; NULL when enabled */
 };
+#define ACTION_REASON_LEN	(MSG_LOGLINE_LEN / 2)
 
 struct action_table {
 	struct action_entry *e;
@@ -90,6 +91,11 @@ struct privd {
 	bool user_switched;		/* CONFIG named another user: done once */
 	bool respawn_now;		/* next monitor exit: respawn at once */
 	int exit_code;			/* vigild's exit status once stopped */
+	/* Why the last monitor ended before it sealed its table: the same
+	 * reason twice in a row is a control file it cannot use, and
+	 * restarting it again would only loop. */
+	char mon_unsealed_end[MSG_LOGLINE_LEN / 2];
+	char mon_violation[MSG_LOGLINE_LEN / 2];	/* why we killed it */
 	int verbose;
 	bool foreground;
 	bool is_root;

@@ -299,7 +299,7 @@ static void
 job_start(struct privd *pd, struct run_job *j)
 {
 	struct action_entry *e = table_find(&pd->table, j->req.id);
-	char real[PATH_MAX], why[sizeof(e->reason)];
+	char real[PATH_MAX], why[ACTION_REASON_LEN];
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err;
 	const char *user = NULL;
 	gid_t gid = e != NULL && e->has_gid ? e->gid : 0;

@@ -1,5 +1,6 @@
 /* "check program": privd runs the program each cycle; its exit status is
  * tested ("if status != 0 then alert") and its output kept for the status. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ program_done(const struct msg_run_result *r, void *arg)
 	struct progreq *pr = arg;
 	struct svc *s = pending_take(&pr->link);
 	int out_len;
+	int32_t status;
 
 	free(pr);
 	if (s == NULL)
@@ -26,13 +28,22 @@ program_done(const struct msg_run_result *r, void *arg)
 	s->program_running = false;
 	if (s->monitor == MON_NOT)
 		return;
-	if (!r->spawned || r->timed_out) {
+	if (!r->spawned) {
 		s->exec_failed = true;
-		log_err("service '%s': Execution failed: %s", s->cf->name,
-		    !r->spawned ? "the program could not be run" :
-		    "the program timed out");
+		log_err("service '%s': Execution failed: the program could not be "
+		    "run", s->cf->name);
 		svc_changed(s);
 		return;
+	}
+	/* A program killed at its timeout failed, as Monit counts it: its
+	 * status is what a shell reports for the signal (128 + signal), so
+	 * "if status != 0" and "if status > 0" both see it. */
+	status = r->status;
+	if (r->timed_out) {
+		if (status <= 0)
+			status = 128 + (status < 0 ? -status : SIGKILL);
+		log_err("service '%s': the program timed out after %u ms and was "
+		    "killed (status %d)", s->cf->name, r->duration_ms, (int)status);
 	}
 	s->exec_failed = false;
 	{
@@ -52,13 +63,14 @@ program_done(const struct msg_run_result *r, void *arg)
 		if (t->kind != TEST_STATUS)
 			continue;
 		if (t->op == OP_CHANGED)
-			failed = s->have_status && s->last_status != r->status;
+			failed = s->have_status && s->last_status != status;
 		else
-			failed = cmp_check(t->op, r->status, t->value);
-		svc_test_result(s, ts, failed, true, "exit status %d%s%.*s",
-		    (int)r->status, out_len > 0 ? ": " : "", out_len, r->output);
+			failed = cmp_check(t->op, status, t->value);
+		svc_test_result(s, ts, failed, true, "%sexit status %d%s%.*s",
+		    r->timed_out ? "timed out: " : "", (int)status,
+		    out_len > 0 ? ": " : "", out_len, r->output);
 	}
-	s->last_status = r->status;
+	s->last_status = status;
 	s->have_status = true;
 	svc_changed(s);
 }

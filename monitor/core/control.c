@@ -511,7 +511,7 @@ socket_alive(const struct sockaddr_un *sun)
 	return alive;
 }
 
-void
+bool
 control_open(struct core *c)
 {
 	struct sockaddr_un sun;
@@ -525,29 +525,29 @@ control_open(struct core *c)
 	    sizeof(sun.sun_path)) {
 		log_err("control socket path %s is too long: the CLI cannot reach "
 		    "this monitor", c->ctl_path);
-		return;
+		return false;
 	}
 	if (lstat(c->ctl_path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			log_err("%s exists and is not a socket: not removing it; the "
 			    "CLI cannot reach this monitor", c->ctl_path);
-			return;
+			return false;
 		}
 		if (socket_alive(&sun)) {
 			log_err("another monitor answers on %s: not taking it over",
 			    c->ctl_path);
-			return;
+			return false;
 		}
 		if (unlink(c->ctl_path) < 0) {
 			log_err("cannot remove stale control socket %s: %s", c->ctl_path,
 			    strerror(errno));
-			return;
+			return false;
 		}
 	}
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		log_err("control socket: %s", strerror(errno));
-		return;
+		return false;
 	}
 	/* Everyone may connect; SO_PEERCRED decides what they may do. */
 	old = umask(0111);
@@ -556,7 +556,7 @@ control_open(struct core *c)
 		    strerror(errno));
 		umask(old);
 		close(fd);
-		return;
+		return false;
 	}
 	umask(old);
 	if (listen(fd, CTL_MAX_CLIENTS) < 0 ||
@@ -564,7 +564,7 @@ control_open(struct core *c)
 		log_err("control socket %s: %s", c->ctl_path, strerror(errno));
 		close(fd);
 		unlink(c->ctl_path);
-		return;
+		return false;
 	}
 	c->ctl_fd = fd;
 	c->ctl_timer = ev_timer_new(c->m->ev, sweep_cb, c);
@@ -574,6 +574,7 @@ control_open(struct core *c)
 		ev_timer_set(c->ctl_timer, tick, tick);
 	}
 	log_debug("control socket %s ready", c->ctl_path);
+	return true;
 }
 
 void

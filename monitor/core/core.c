@@ -173,6 +173,10 @@ monitor_changed(struct monitor *m)
 void
 core_shutdown(struct core *c, int code)
 {
+	/* Programs in flight ran (privd still reaps them); only their answer
+	 * will not reach us.  Not a failure to report: orphan them. */
+	if (c->m->engine != NULL)
+		engine_orphan_requests(c->m->engine);
 	/* privd first: callbacks for requests in flight see it gone. */
 	if (c->m->privd.fd >= 0) {
 		(void)ipc_flush(&c->m->privd);

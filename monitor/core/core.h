@@ -6,6 +6,7 @@
 #define VIGIL_MONITOR_CORE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -15,7 +16,8 @@
 #include "monitor/config/config.h"
 #include "monitor/monitor.h"
 
-#define DEFAULT_STATEFILE	"/var/lib/vigil/vigil.state"
+#define VIGIL_STATE_DIR		"/var/lib/vigil"
+#define DEFAULT_STATEFILE	VIGIL_STATE_DIR "/vigil.state"
 #define DEFAULT_CONTROL_SOCKET	"/run/vigil/control.sock"
 #define DEFAULT_PIDFILE		"/run/vigil/vigild.pid"
 #define DEFAULT_MONITOR_USER	"_vigil"
@@ -140,8 +142,15 @@ struct core {
 /* core.c */
 void core_init(struct core *c, struct monitor *m);
 struct core *core_of(struct monitor *m);
+/* paths.c: where the monitor writes (see there). */
 const char *core_statefile(const struct config *cf);
 const char *core_control_socket(const struct config *cf);
+/* The event queue's directory, or NULL when none is set. */
+const char *core_eventqueue_dir(const struct config *cf);
+/* Notes, warnings and errors about those paths on out; false when one is
+ * unusable (daemon) or one the control file names is (vigil -t). */
+bool core_paths_check(const struct config *cf, const char *file, FILE *out,
+    bool daemon);
 void core_state_load(struct core *c);
 void core_state_save(struct core *c);
 /* Save now if anything changed, close channels, exit(code). */
@@ -152,6 +161,9 @@ void core_signals(struct core *c);
 /* Assign table ids 1..N to every command in cf (start/stop/restart, exec
  * actions, check programs); *list (may be NULL) gets them in id order. */
 size_t core_collect_commands(struct config *cf, struct command ***list);
+/* False (said on errout) when the control file names more programs than
+ * one sealed table holds (ACTION_TABLE_MAX): vigil -t and the daemon agree. */
+bool core_table_fits(struct config *cf, const char *file, FILE *errout);
 /* CONFIG from the parsed file; false (logged) when a value does not fit. */
 bool core_build_config(const struct config *cf, struct msg_config *out);
 /* ACTION_ADD for one command; false (logged with its position) when it does
@@ -165,7 +177,8 @@ int privd_control(struct core *c, enum control_op op);
 void privd_fail_pending(struct core *c);
 
 /* control.c */
-void control_open(struct core *c);
+/* False (logged) when the socket cannot be made. */
+bool control_open(struct core *c);
 void control_close(struct core *c);
 /* Who may do what on the control socket: 0 refused, 1 read-only, 2 all. */
 int control_access(const struct config *cf, uid_t self, uid_t peer_uid,

@@ -77,6 +77,20 @@ core_collect_commands(struct config *cf, struct command ***list)
 	return n;
 }
 
+bool
+core_table_fits(struct config *cf, const char *file, FILE *errout)
+{
+	size_t n = core_collect_commands(cf, NULL);
+
+	if (n <= ACTION_TABLE_MAX)
+		return true;
+	fprintf(errout, "%s: %zu programs (start, stop, restart, check program "
+	    "and exec) but one sealed action table holds at most %d: split the "
+	    "services across two control files (two vigil daemons)\n", file, n,
+	    ACTION_TABLE_MAX);
+	return false;
+}
+
 static bool
 put_str(char *dst, size_t size, const char *src, const char *what)
 {

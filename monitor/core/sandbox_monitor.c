@@ -1,6 +1,6 @@
 /* The monitor's last two drop steps, applied once privd has sealed the
- * action table: Landlock (write only beneath the state file's and the
- * control socket's directories; read everywhere, since watching files is
+ * action table: Landlock (write only beneath the state file's, the
+ * control socket's and the event queue's directories (paths.c); read everywhere, since watching files is
  * the job) and the seccomp allowlist of policy/seccomp_monitor.c.  main()
  * and the sandbox proof call this same function. */
 #include <errno.h>
@@ -26,20 +26,6 @@
 /* Handled but granted nowhere: execution (seccomp forbids execve too). */
 #define MONITOR_HANDLED	(MONITOR_WRITE_RIGHTS | LANDLOCK_ACCESS_FS_EXECUTE)
 
-const char *
-core_statefile(const struct config *cf)
-{
-	return cf->statefile != NULL && cf->statefile[0] != '\0' ?
-	    cf->statefile : DEFAULT_STATEFILE;
-}
-
-const char *
-core_control_socket(const struct config *cf)
-{
-	return cf->control_socket != NULL && cf->control_socket[0] != '\0' ?
-	    cf->control_socket : DEFAULT_CONTROL_SOCKET;
-}
-
 static bool
 parent_dir(const char *path, char *out, size_t outlen)
 {
@@ -61,8 +47,9 @@ parent_dir(const char *path, char *out, size_t outlen)
 void
 monitor_sandbox_apply(const struct config *cf)
 {
-	static char statedir[PATH_MAX], ctldir[PATH_MAX];
-	struct landlock_rule rules[2];
+	static char statedir[PATH_MAX], ctldir[PATH_MAX], queuedir[PATH_MAX];
+	struct landlock_rule rules[3];
+	const char *queue = core_eventqueue_dir(cf);
 	size_t n = 0;
 
 	if (parent_dir(core_statefile(cf), statedir, sizeof(statedir)))
@@ -70,6 +57,10 @@ monitor_sandbox_apply(const struct config *cf)
 	if (parent_dir(core_control_socket(cf), ctldir, sizeof(ctldir)) &&
 	    (n == 0 || strcmp(ctldir, statedir) != 0))
 		rules[n++] = (struct landlock_rule){ ctldir, MONITOR_WRITE_RIGHTS };
+	/* The queue's directory may not exist yet: allow its parent. */
+	if (queue != NULL && parent_dir(queue, queuedir, sizeof(queuedir)) &&
+	    strcmp(queuedir, statedir) != 0 && strcmp(queuedir, ctldir) != 0)
+		rules[n++] = (struct landlock_rule){ queuedir, MONITOR_WRITE_RIGHTS };
 	sandbox_landlock(MONITOR_HANDLED, rules, n);
 	sandbox_seccomp(&seccomp_policy_monitor);
 	log_debug("sandbox: Landlock (write beneath %zu directories) and seccomp "

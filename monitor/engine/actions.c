@@ -116,6 +116,33 @@ start_wait_disarm(struct svc *s)
 		ev_timer_set(s->wait_tfd, 0, 0);
 }
 
+/* The dependants that waited for s (held) may go on: after a start, those
+ * that are down start again (each starts its own dependants when it is
+ * up); after a failed start they are released, and their own rules retry
+ * (starting s first) at the next cycle. */
+static void
+release_dependants(struct svc *s, bool started, int depth)
+{
+	for (size_t i = 0; i < s->e->n && depth < 64; i++) {
+		struct svc *d = &s->e->s[i];
+		bool was_held = d->held;
+
+		if (d == s || !svc_depends_on(d, s))
+			continue;
+		d->held = false;
+		if (!started) {
+			if (was_held)
+				release_dependants(d, false, depth + 1);
+			continue;
+		}
+		if (d->cf->type == SVC_PROCESS && d->monitor != MON_NOT &&
+		    d->pid <= 0 && d->busy == BUSY_NONE && d->mode != MODE_PASSIVE)
+			svc_start(d, "Does not exist", "dependency started");
+		else if (was_held)
+			release_dependants(d, true, depth + 1);
+	}
+}
+
 static void
 start_wait_finish(struct svc *s, bool ok, const char *why)
 {
@@ -128,21 +155,15 @@ start_wait_finish(struct svc *s, bool ok, const char *why)
 		log_info("service '%s': started (pid %d)", s->cf->name, (int)s->pid);
 		/* Re-evaluate at once so the existence rule recovers now. */
 		svc_check(s, false);
-		/* Dependants that are down come back after their dependency. */
-		for (size_t i = 0; i < s->e->n; i++) {
-			struct svc *d = &s->e->s[i];
-
-			if (d != s && svc_depends_on(d, s) && d->cf->type == SVC_PROCESS &&
-			    d->monitor != MON_NOT && d->pid <= 0 && d->busy == BUSY_NONE &&
-			    d->mode != MODE_PASSIVE)
-				svc_start(d, "Does not exist", "dependency started");
-		}
 	} else {
 		s->exec_failed = true;
 		log_err("service '%s': Execution failed: %s", s->cf->name,
 		    why ? why : "start failed");
 	}
+	/* Dependants come back after their dependency. */
+	release_dependants(s, ok, 0);
 	svc_changed(s);
+	action_queue_drain(s);
 }
 
 static void
@@ -174,13 +195,15 @@ run_done(const struct msg_run_result *r, void *arg)
 		    (int)r->status, r->output[0] ? ": " : "", r->output);
 
 	if (rq->is_exec) {
-		s->exec_running = false;
+		if (s->execs_running > 0)
+			s->execs_running--;
 		if (failed) {
 			s->exec_failed = true;
 			log_err("service '%s': Execution failed: exec: %s", s->cf->name, why);
 		}
 		free(rq);
 		svc_changed(s);
+		action_queue_drain(s);
 		return;
 	}
 	if (rq->token != s->run_token || s->busy != rq->kind) {
@@ -240,6 +263,9 @@ run_done(const struct msg_run_result *r, void *arg)
 		else if (s->stop_then_unmonitor)
 			svc_unmonitor(s, false);
 		svc_changed(s);
+		/* A dependency may wait for this stop to start. */
+		after_dependants_resume(s->e);
+		action_queue_drain(s);
 		return;
 	}
 	case BUSY_NONE:
@@ -276,6 +302,13 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 	struct runreq *rq = xcalloc(1, sizeof(*rq));
 	int timeout_s = cmd->timeout_s > 0 ? cmd->timeout_s : DEFAULT_PROGRAM_TIMEOUT_S;
 
+	/* Monit names the event a start or stop program brings about
+	 * ("Started", "Stopped"), not the one that asked for it; an exec gets
+	 * the event that fired its rule (seen side by side with Monit 5.33). */
+	if (kind == BUSY_START)
+		event = s->restart_prog ? "Restarted" : "Started";
+	else if (kind == BUSY_STOP || kind == BUSY_RESTART_STOP)
+		event = "Stopped";
 	fill_context(s, &ctx, event, desc);
 	rq->kind = kind;
 	rq->is_exec = kind == BUSY_EXEC;
@@ -286,14 +319,14 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 		s->busy = kind;
 		s->busy_deadline_ms = now_ms() + (uint64_t)timeout_s * 1000;
 	} else {
-		s->exec_running = true;
+		s->execs_running++;
 	}
 	pending_add(s->e, &rq->link, s);
 	if (monitor_run(s->e->m, cmd, &ctx, run_done, rq) < 0) {
 		pending_take(&rq->link);
 		free(rq);
 		if (kind == BUSY_EXEC)
-			s->exec_running = false;
+			s->execs_running--;
 		else
 			s->busy = BUSY_NONE;
 		s->exec_failed = true;
@@ -318,8 +351,67 @@ note_restart(struct svc *s)
 		    (RULE_HIST_MAX - 1) * sizeof(s->restarts[0]));
 		s->nrestarts--;
 	}
-	s->restarts[s->nrestarts++] = s->e->cycle;
+	s->restarts[s->nrestarts++] = s->cycles_checked;
 	s->restart_count++;
+}
+
+bool
+dependants_stopping(const struct svc *s)
+{
+	for (size_t i = 0; i < s->e->n; i++) {
+		const struct svc *d = &s->e->s[i];
+
+		if (d != s && svc_depends_on(d, s) &&
+		    (d->busy == BUSY_STOP || d->busy == BUSY_RESTART_STOP))
+			return true;
+	}
+	return false;
+}
+
+/* DEPENDENCIES: "if a service is started, it will first stop any services
+ * that depend on itself and after it is started, start all depending
+ * services again."  Stops the running dependants of s (theirs first, as
+ * svc_stop does) and holds every monitored dependant, so that its own
+ * rules do not start it again before s is up.  True while a stop program
+ * of a dependant still runs. */
+static bool
+stop_dependants(struct svc *s, const char *why, int depth)
+{
+	bool waiting = false;
+
+	for (size_t i = 0; i < s->e->n && depth < 64; i++) {
+		struct svc *d = &s->e->s[i];
+
+		if (d == s || !svc_depends_on(d, s) || d->monitor == MON_NOT)
+			continue;
+		d->held = true;
+		waiting |= stop_dependants(d, why, depth + 1);
+		if (d->busy == BUSY_NONE && d->cf->type == SVC_PROCESS &&
+		    d->pid > 0 && d->cf->stop != NULL) {
+			svc_stop(d, false, "Stop", why);
+		}
+		if (d->busy == BUSY_STOP || d->busy == BUSY_RESTART_STOP)
+			waiting = true;
+	}
+	return waiting;
+}
+
+/* True when s must wait for its dependants' stop programs first (it then
+ * resumes by itself when they are done). */
+static bool
+wait_for_dependants(struct svc *s, enum action_kind kind, const char *event,
+    const char *desc)
+{
+	char why[MSG_NAME_LEN + 64];
+
+	snprintf(why, sizeof(why), "its dependency '%s' %s", s->cf->name,
+	    kind == ACTION_RESTART ? "restarts" : "starts");
+	if (!stop_dependants(s, why, 0))
+		return false;
+	log_info("service '%s': waiting for its dependants to stop", s->cf->name);
+	after_dependants_set(s, kind, event, desc);
+	svc_changed(s);
+	return true;
 }
 
 void
@@ -329,6 +421,11 @@ svc_start(struct svc *s, const char *event, const char *desc)
 
 	if (s->busy != BUSY_NONE)
 		return;
+	if (s->held) {
+		log_debug("service '%s': waits for its dependency to start",
+		    s->cf->name);
+		return;
+	}
 	if (s->monitor == MON_NOT)
 		s->monitor = MON_INIT;
 	/* Dependencies first: a process we depend on that is down is started,
@@ -353,6 +450,8 @@ svc_start(struct svc *s, const char *event, const char *desc)
 		svc_changed(s);
 		return;
 	}
+	if (wait_for_dependants(s, ACTION_START, event, desc))
+		return;
 	if (s->cf->start == NULL) {
 		if (!s->warned_nostart)
 			log_warn("service '%s': no start program, cannot start it",
@@ -398,8 +497,15 @@ svc_restart(struct svc *s, const char *event, const char *desc)
 {
 	if (s->busy != BUSY_NONE)
 		return;
+	if (s->held) {
+		log_debug("service '%s': waits for its dependency to start",
+		    s->cf->name);
+		return;
+	}
 	if (s->monitor == MON_NOT)
 		s->monitor = MON_INIT;
+	if (wait_for_dependants(s, ACTION_RESTART, event, desc))
+		return;
 	if (s->cf->restart != NULL) {
 		log_info("service '%s': trying to restart", s->cf->name);
 		note_restart(s);
@@ -436,6 +542,8 @@ svc_unmonitor(struct svc *s, bool dependants)
 	if (s->monitor != MON_NOT)
 		log_info("service '%s': monitoring disabled", s->cf->name);
 	s->monitor = MON_NOT;
+	s->held = false;
+	action_queue_unmonitored(s);
 	process_detach(s);
 	for (size_t i = 0; i < s->nts; i++) {
 		netcheck_cancel(&s->ts[i]);
@@ -477,7 +585,21 @@ do_action(struct svc *s, struct test_state *ts, const struct action *a,
 		    action_name(a->kind));
 		return;
 	}
-	switch (a->kind) {
+	if (a->kind == ACTION_EXEC && a->exec == NULL)
+		return;
+	/* In order: nothing overtakes an action that waits. */
+	if (s->queue_head != NULL || !action_can_run(s, a->kind)) {
+		action_enqueue(s, a->kind, a->exec, event, desc);
+		return;
+	}
+	action_perform(s, a->kind, a->exec, event, desc);
+}
+
+void
+action_perform(struct svc *s, enum action_kind kind, const struct command *exec,
+    const char *event, const char *desc)
+{
+	switch (kind) {
 	case ACTION_RESTART:
 		svc_restart(s, event, desc);
 		break;
@@ -488,11 +610,11 @@ do_action(struct svc *s, struct test_state *ts, const struct action *a,
 		svc_stop(s, true, event, desc);
 		break;
 	case ACTION_EXEC:
-		if (a->exec == NULL || s->exec_running)
+		if (exec == NULL)
 			break;
 		log_info("service '%s': exec '%s'", s->cf->name,
-		    a->exec->argv && a->exec->argv[0] ? a->exec->argv[0] : "?");
-		run_program(s, a->exec, BUSY_EXEC, event, desc);
+		    exec->argv && exec->argv[0] ? exec->argv[0] : "?");
+		run_program(s, exec, BUSY_EXEC, event, desc);
 		break;
 	case ACTION_UNMONITOR:
 		svc_unmonitor(s, true);

@@ -347,7 +347,7 @@ restart_limits(struct svc *s)
 			continue;
 		within = ts->t->restart_cycles > 0 ? ts->t->restart_cycles : 1;
 		for (size_t k = 0; k < s->nrestarts; k++)
-			if (s->restarts[k] + (uint64_t)within > s->e->cycle)
+			if (s->restarts[k] + (uint64_t)within > s->cycles_checked)
 				n++;
 		svc_test_result(s, ts, ts->t->restarts > 0 && n >= ts->t->restarts, true,
 		    "service restarted %d times within %d cycle(s)", n, within);
@@ -360,6 +360,10 @@ svc_check(struct svc *s, bool scheduled)
 	if (s->monitor == MON_NOT)
 		return;
 	s->last_checked = (uint64_t)time(NULL);
+	/* A cycle spent waiting on the service's own start or stop program is
+	 * not one of its cycles: Monit's cycle waits for that program. */
+	if (scheduled && (s->busy == BUSY_NONE || s->busy == BUSY_EXEC))
+		s->cycles_checked++;
 	switch (s->cf->type) {
 	case SVC_PROCESS:
 		check_process(s, scheduled);
@@ -410,7 +414,14 @@ every_due(struct svc *s)
 		r = cron_match(ev->cron, &tm);
 		if (r < 0)
 			return true;	/* the parser checked it; never skip forever */
-		return ev->kind == EVERY_CRON ? r == 1 : r == 0;
+		if (ev->kind == EVERY_NOT_CRON)
+			return r == 0;
+		/* A cron time is a minute: check once in it, not on every
+		 * cycle that falls inside it. */
+		if (r != 1 || (int64_t)(t / 60) == s->cron_minute)
+			return false;
+		s->cron_minute = (int64_t)(t / 60);
+		return true;
 	}
 	return true;
 }
@@ -543,10 +554,11 @@ engine_new(struct monitor *m)
 		s->retry_tfd = -1;
 		s->inotify_wd = -1;
 		s->mode = sv->mode;
-		/* manual mode and "onreboot nostart" wait to be started; the
-		 * state file may say otherwise (engine_state_decode). */
-		s->monitor = sv->mode == MODE_MANUAL ||
-		    sv->onreboot == ONREBOOT_NOSTART ? MON_NOT : MON_INIT;
+		/* "onreboot nostart" waits to be started; manual mode does
+		 * not when nothing was saved: Monit starts it at its own
+		 * start then, and only a saved "not monitored" (vigil stop,
+		 * unmonitor) keeps it down (engine_state_decode). */
+		s->monitor = sv->onreboot == ONREBOOT_NOSTART ? MON_NOT : MON_INIT;
 		for (const struct test *t = sv->tests; t != NULL; t = t->next) {
 			s->nts++;
 			if (t->kind == TEST_EXIST)
@@ -620,13 +632,21 @@ engine_new(struct monitor *m)
 }
 
 void
+engine_orphan_requests(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	while (e->pending.next != NULL)
+		pending_take(e->pending.next);
+}
+
+void
 engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
 	/* Answers still to come find their request orphaned. */
-	while (e->pending.next != NULL)
-		pending_take(e->pending.next);
+	engine_orphan_requests(e);
 	for (size_t i = 0; i < e->n; i++) {
 		struct svc *s = &e->s[i];
 
@@ -645,6 +665,7 @@ engine_free(struct engine *e)
 			close(s->retry_tfd);
 		}
 		process_match_free(s);
+		action_queue_free(s);
 		free(s->ts);
 	}
 	if (e->cycle_tfd >= 0) {

@@ -143,6 +143,10 @@ struct svc {
 	struct test_state *ts;
 	size_t nts;
 	uint64_t cycles_seen;	/* scheduled cycles while monitored */
+	/* Scheduled cycles in which the service was checked, not waiting on
+	 * its own start or stop: Monit's cycles, which stand still while a
+	 * start program runs.  Restart limits count in these. */
+	uint64_t cycles_checked;
 	/* process */
 	pid_t pid;
 	pid_t ppid;
@@ -158,7 +162,18 @@ struct svc {
 	enum svc_busy busy;
 	uint64_t busy_deadline_ms;
 	uint32_t run_token;	/* tells a stale program result from the current */
-	bool exec_running;	/* an "exec" action in flight */
+	unsigned execs_running;	/* "exec" actions in flight */
+	/* Actions waiting for the one in flight (action_queue.c) */
+	struct queued_action *queue_head, *queue_tail;
+	unsigned queue_len;
+	bool queue_draining;
+	/* DEPENDENCIES: a dependant stopped while its dependency (re)starts
+	 * waits for it (held); the dependency waits for its dependants' stop
+	 * programs before its own start (after_dependants). */
+	bool held;
+	struct queued_action *after_dependants;	/* a start or restart */
+	/* every "cron": the minute (unix time / 60) of the last check */
+	int64_t cron_minute;
 	bool warned_nostart;	/* "no start program" said once */
 	bool program_running;	/* "check program": the program in flight */
 	bool restart_prog;	/* BUSY_START runs the restart program */
@@ -166,7 +181,6 @@ struct svc {
 	bool have_status;
 	int wait_tfd;		/* polls for the pid after a start */
 	bool stop_then_unmonitor;
-	bool start_after_stop;
 	/* restart history: cycle numbers of recent (re)starts */
 	uint64_t restarts[RULE_HIST_MAX];
 	size_t nrestarts;
@@ -224,6 +238,33 @@ void svc_unmonitor(struct svc *s, bool dependants);
 void svc_monitor(struct svc *s);
 void do_action(struct svc *s, struct test_state *ts, const struct action *a,
     const char *event, const char *desc);
+/* Run what an action asks now (the service is free for it). */
+void action_perform(struct svc *s, enum action_kind kind,
+    const struct command *exec, const char *event, const char *desc);
+
+/* action_queue.c: actions that arrive while the service is busy wait, in
+ * order, per service; none is lost below ACTION_QUEUE_MAX. */
+#define ACTION_QUEUE_MAX 32
+#define EXEC_PARALLEL_MAX 8	/* execs of one service running at once */
+struct queued_action;
+/* True when kind can run now rather than wait. */
+bool action_can_run(const struct svc *s, enum action_kind kind);
+void action_enqueue(struct svc *s, enum action_kind kind,
+    const struct command *exec, const char *event, const char *desc);
+/* Run what waits while the service is free for it (call when an action
+ * ends). */
+void action_queue_drain(struct svc *s);
+/* Monitoring ended: starts, stops and restarts still queued are dropped
+ * (said in the log); execs still run. */
+void action_queue_unmonitored(struct svc *s);
+void action_queue_free(struct svc *s);
+/* s waits to (re)start until its dependants' stop programs are done. */
+void after_dependants_set(struct svc *s, enum action_kind kind,
+    const char *event, const char *desc);
+/* A stop ended: start what waited for it. */
+void after_dependants_resume(struct engine *e);
+/* True while a service depending on s (at any depth) runs its stop. */
+bool dependants_stopping(const struct svc *s);
 
 /* engine.c */
 void svc_check(struct svc *s, bool scheduled);

@@ -301,16 +301,32 @@ engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *o
 
 /* ---- the state record ----
  *
- *   "VGE1" u32 nservices
+ *   "VGE2" u32 nservices
  *   per service: u8 namelen (1..255) name, u8 monitored (0/1),
  *                u32 restart_count, u8 nsums,
  *                per sum: u16 test index, u8 hexlen (1..128) hex [0-9a-f]
+ *                u8 nnums,
+ *                per learned value ("changed size", "changed timestamp"):
+ *                u16 test index, u8 test kind, i64 value
  *
- * Integers little-endian.  The decoder validates the whole record before it
- * changes anything, and the record must be consumed exactly. */
+ * "VGE1" records (before learned values were kept) are the same without
+ * nnums and its list; they are still read.  Integers little-endian.  The
+ * decoder validates the whole record before it changes anything, and the
+ * record must be consumed exactly. */
 
-#define STATE_MAGIC "VGE1"
+#define STATE_MAGIC "VGE2"
+#define STATE_MAGIC_V1 "VGE1"
 #define STATE_MAX_SERVICES 100000
+
+/* Learned values that survive a restart: a file's size or time (Monit
+ * keeps them too), not a pid that is gone with the process. */
+static bool
+learned_num_kept(const struct test *t)
+{
+	return t->kind != TEST_PID && t->kind != TEST_PPID &&
+	    (t->op == OP_CHANGED || t->kind == TEST_FSFLAGS) &&
+	    (unsigned)t->kind <= 255;
+}
 
 struct wbuf {
 	uint8_t *p;
@@ -350,6 +366,13 @@ put_u32(struct wbuf *w, uint32_t v)
 	put(w, b, 4);
 }
 
+static void
+put_i64(struct wbuf *w, int64_t v)
+{
+	put_u32(w, (uint32_t)((uint64_t)v & 0xffffffffu));
+	put_u32(w, (uint32_t)((uint64_t)v >> 32));
+}
+
 size_t
 engine_state_encode(const struct engine *e, uint8_t *buf, size_t cap)
 {
@@ -382,6 +405,21 @@ engine_state_encode(const struct engine *e, uint8_t *buf, size_t cap)
 			put_u16(&w, (unsigned)k);
 			put_u8(&w, (unsigned)hl);
 			put(&w, s->ts[k].learned, hl);
+			done++;
+		}
+		nsums = 0;
+		for (size_t k = 0; k < s->nts && k < 65536; k++)
+			if (s->ts[k].have_learned_num && learned_num_kept(s->ts[k].t))
+				nsums++;
+		if (nsums > 255)
+			nsums = 255;
+		put_u8(&w, nsums);
+		for (size_t k = 0, done = 0; k < s->nts && done < nsums; k++) {
+			if (!s->ts[k].have_learned_num || !learned_num_kept(s->ts[k].t))
+				continue;
+			put_u16(&w, (unsigned)k);
+			put_u8(&w, (unsigned)s->ts[k].t->kind);
+			put_i64(&w, s->ts[k].learned_num);
 			done++;
 		}
 	}
@@ -440,6 +478,17 @@ get_u32(struct rbuf *r, uint32_t *v)
 	return true;
 }
 
+static bool
+get_i64(struct rbuf *r, int64_t *v)
+{
+	uint32_t lo, hi;
+
+	if (!get_u32(r, &lo) || !get_u32(r, &hi))
+		return false;
+	*v = (int64_t)((uint64_t)hi << 32 | lo);
+	return true;
+}
+
 /* One pass: validate only (apply false) or apply a validated record. */
 static bool
 state_walk(struct engine *e, const uint8_t *buf, size_t len, bool apply)
@@ -447,8 +496,12 @@ state_walk(struct engine *e, const uint8_t *buf, size_t len, bool apply)
 	struct rbuf r = { buf, len, 0 };
 	uint8_t magic[4];
 	uint32_t n;
+	bool v1;
 
-	if (!get(&r, magic, 4) || memcmp(magic, STATE_MAGIC, 4) != 0)
+	if (!get(&r, magic, 4))
+		return false;
+	v1 = memcmp(magic, STATE_MAGIC_V1, 4) == 0;
+	if (!v1 && memcmp(magic, STATE_MAGIC, 4) != 0)
 		return false;
 	if (!get_u32(&r, &n) || n > STATE_MAX_SERVICES)
 		return false;
@@ -494,6 +547,26 @@ state_walk(struct engine *e, const uint8_t *buf, size_t len, bool apply)
 			    s->ts[idx].t->op == OP_CHANGED))
 				strlcpy_v(s->ts[idx].learned, hex,
 				    sizeof(s->ts[idx].learned));
+		}
+		if (v1)
+			continue;
+		if (!get_u8(&r, &nsums))
+			return false;
+		for (unsigned k = 0; k < nsums; k++) {
+			unsigned idx, kind;
+			int64_t v;
+
+			if (!get_u16(&r, &idx) || !get_u8(&r, &kind) ||
+			    kind >= TEST_KIND_COUNT || !get_i64(&r, &v))
+				return false;
+			/* The control file may have changed: only the same
+			 * kind of test at the same place learns it back. */
+			if (apply && s != NULL && idx < s->nts &&
+			    (unsigned)s->ts[idx].t->kind == kind &&
+			    learned_num_kept(s->ts[idx].t)) {
+				s->ts[idx].learned_num = v;
+				s->ts[idx].have_learned_num = true;
+			}
 		}
 	}
 	return r.off == r.len;

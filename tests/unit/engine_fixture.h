@@ -31,11 +31,14 @@ static int fake_runs;		/* monitor_run calls */
 static uint64_t fake_run_ms[16];	/* when each came */
 static struct msg_run fake_last_ctx;
 static char fake_run_service[16][64];	/* service of each run, in order */
+static char fake_run_prog[16][64];	/* argv[0] of each run, in order */
+static char fake_run_event[16][64];	/* MONIT_EVENT of each run */
 static int fake_changed;
 static pid_t fake_children[16];
 static int fake_nchildren;
 static const char *fake_pidfile;	/* where a started "daemon" writes its pid */
 static int fake_exit_status;		/* what the fake program returns */
+static bool fake_timed_out;		/* privd killed it at its timeout */
 static bool fake_spawn_daemon = true;	/* start programs create a process */
 static struct ev_loop *fake_ev;
 
@@ -61,6 +64,7 @@ fake_run_fire(int fd, uint32_t events, void *arg)
 	r.req = fr->ctx.req;
 	r.spawned = 1;
 	r.status = fake_exit_status;
+	r.timed_out = fake_timed_out;
 	fr->done(&r, fr->arg);
 	free(fr);
 }
@@ -77,8 +81,11 @@ monitor_run(struct monitor *m, const struct command *cmd,
 		fake_run_ms[fake_runs] = now_ms();
 	fake_runs++;
 	fake_last_ctx = *ctx;
-	if (fake_runs <= 16)
+	if (fake_runs <= 16) {
 		strlcpy_v(fake_run_service[fake_runs - 1], ctx->service, 64);
+		strlcpy_v(fake_run_prog[fake_runs - 1], cmd->argv[0], 64);
+		strlcpy_v(fake_run_event[fake_runs - 1], ctx->event, 64);
+	}
 	fr->done = done;
 	fr->arg = arg;
 	fr->ctx = *ctx;
@@ -148,6 +155,7 @@ fake_reset(void)
 	fake_runs = 0;
 	fake_changed = 0;
 	fake_exit_status = 0;
+	fake_timed_out = false;
 	fake_spawn_daemon = true;
 	memset(&fake_last_ctx, 0, sizeof(fake_last_ctx));
 }

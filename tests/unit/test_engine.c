@@ -86,7 +86,7 @@ test_kill9_restart_within_a_second(void **state)
 	/* First cycle: nothing runs, so the engine starts it. */
 	assert_int_equal(fake_runs, 1);
 	assert_string_equal(fake_last_ctx.service, "demo");
-	assert_string_equal(fake_last_ctx.event, "Does not exist");
+	assert_string_equal(fake_last_ctx.event, "Started");	/* as Monit */
 	assert_string_equal(fake_last_ctx.host, "testhost");
 	assert_true(fake_last_ctx.date[0] != '\0');
 	want_other_than = 0;
@@ -110,7 +110,7 @@ test_kill9_restart_within_a_second(void **state)
 	assert_true(took < 1000);
 	print_message("restart after kill -9: %llu ms\n", (unsigned long long)took);
 	assert_int_equal(kill(second, 0), 0);
-	assert_string_equal(fake_last_ctx.event, "Does not exist");
+	assert_string_equal(fake_last_ctx.event, "Started");
 	demo_cleanup(m);
 }
 
@@ -154,14 +154,31 @@ test_passive_mode_does_not_act(void **state)
 	demo_cleanup(m);
 }
 
+/* Manual mode with nothing saved: started at the daemon's start, as Monit
+ * does; a saved "not monitored" (vigil stop) keeps it down. */
 static void
-test_manual_mode_waits_for_start(void **state)
+test_manual_mode_starts_unless_saved_down(void **state)
 {
 	struct monitor *m = demo_monitor(MODE_MANUAL, NULL);
 	struct msg_snapshot_service ss;
+	uint8_t rec[512];
+	size_t n;
 	char msg[256];
 
 	(void)state;
+	engine_start(m->engine);
+	assert_int_equal(fake_runs, 1);
+	want_other_than = 0;
+	fx_run_until(m, new_pid_up, m, 2000);
+	assert_true(demo_pid(m) > 0);
+	assert_int_equal(engine_action(m->engine, "demo", SVC_ACTION_UNMONITOR, msg,
+	    sizeof(msg)), 0);
+	n = engine_state_encode(m->engine, rec, sizeof(rec));
+	assert_true(n < sizeof(rec));
+	demo_cleanup(m);
+
+	m = demo_monitor(MODE_MANUAL, NULL);
+	assert_true(engine_state_decode(m->engine, rec, n));
 	engine_start(m->engine);
 	assert_int_equal(fake_runs, 0);
 	engine_snapshot(m->engine, 0, &ss);
@@ -524,7 +541,7 @@ main(void)
 		cmocka_unit_test(test_kill9_restart_within_a_second),
 		cmocka_unit_test(test_unmonitored_is_not_restarted),
 		cmocka_unit_test(test_passive_mode_does_not_act),
-		cmocka_unit_test(test_manual_mode_waits_for_start),
+		cmocka_unit_test(test_manual_mode_starts_unless_saved_down),
 		cmocka_unit_test(test_stop_runs_stop_program_and_unmonitors),
 		cmocka_unit_test(test_failed_start_is_reported),
 		cmocka_unit_test(test_crash_loop_backs_off),

@@ -213,8 +213,11 @@ test_msg_valid(void **state)
 	assert_non_null(strstr(why, "not an absolute path"));
 	strcpy(m.argv[0], "/bin/echo");
 	table_add(&t, &m);
+	/* ids come in order, 1, 2, 3 ...: a duplicate or a gap is refused */
 	assert_false(action_msg_valid(&m, &t, why, sizeof(why)));
-	assert_non_null(strstr(why, "duplicate"));
+	assert_non_null(strstr(why, "out of order"));
+	m.id = 3;
+	assert_false(action_msg_valid(&m, &t, why, sizeof(why)));
 	m.id = 2;
 	assert_true(action_msg_valid(&m, &t, why, sizeof(why)));
 	table_clear(&t);
@@ -230,7 +233,7 @@ test_table_disabled_entry(void **state)
 	(void)state;
 	memset(&t, 0, sizeof(t));
 	memset(&m, 0, sizeof(m));
-	m.id = 7;
+	m.id = 1;
 	m.argc = 2;
 	m.timeout_ms = 1000;
 	strcpy(m.argv[0], "/nonexistent/prog");
@@ -238,14 +241,17 @@ test_table_disabled_entry(void **state)
 	e = table_add(&t, &m);
 	assert_null(e->path);
 	assert_non_null(strstr(e->reason, "/nonexistent/prog"));
-	assert_ptr_equal(table_find(&t, 7), e);
-	assert_null(table_find(&t, 8));
+	assert_ptr_equal(table_find(&t, 1), e);
+	assert_null(table_find(&t, 2));
+	assert_null(table_find(&t, 0));
 	assert_string_equal(e->argv[1], "arg");
 	assert_null(e->argv[2]);
-	m.id = 8;
+	m.id = 2;
 	strcpy(m.argv[0], "/bin/echo");
 	e = table_add(&t, &m);
 	assert_non_null(e->path);
+	assert_null(e->reason);
+	assert_ptr_equal(table_find(&t, 2), e);
 	assert_int_equal(t.n, 2);
 	table_clear(&t);
 	assert_int_equal(t.n, 0);
