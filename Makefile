@@ -11,6 +11,7 @@ SBINDIR   ?= $(PREFIX)/sbin
 BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/vigil
 SYSCONF   ?= /etc
+MANDIR    ?= $(PREFIX)/share/man
 
 CC        ?= cc
 B         ?= build
@@ -182,6 +183,10 @@ install: all
 	install -m 0755 $(B)/vigil-monitor $(B)/vigil-webui $(B)/vigil-auth $(DESTDIR)$(LIBEXEC)/
 	install -d $(DESTDIR)$(SYSCONF)/pam.d
 	[ -e $(DESTDIR)$(SYSCONF)/pam.d/vigil ] || install -m 0644 examples/pam.vigil $(DESTDIR)$(SYSCONF)/pam.d/vigil
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
+	install -m 0644 man/vigilrc.5 $(DESTDIR)$(MANDIR)/man5/vigilrc.5
+	install -m 0644 man/vigild.8 $(DESTDIR)$(MANDIR)/man8/vigild.8
 
 users:
 	sh scripts/make-users.sh
