@@ -124,6 +124,8 @@ void logw_configure(const struct msg_config *cf);
 /* Write one line for proc (already a bare text; control bytes replaced). */
 void logw_line(const char *proc, enum log_level level, const char *text);
 void logw_close(void);
+/* Reopen the log file at its path (SIGUSR1, for logrotate). */
+void logw_reopen(void);
 /* Atomic pidfile: tmp, fsync, rename; O_NOFOLLOW.  false on failure. */
 bool pidfile_write(const char *path);
 pid_t pidfile_other_running(const char *path);
