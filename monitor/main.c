@@ -102,6 +102,7 @@ main(int argc, char **argv)
 	po.check_perms = true;
 	po.owner_uid = owner;
 	po.errout = stderr;
+	po.notes = test;
 	cf = config_parse(file, &po, &nerrors);
 	if (test) {
 		if (cf == NULL) {
