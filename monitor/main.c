@@ -144,6 +144,8 @@ main(int argc, char **argv)
 	control_open(&core);
 	engine_start(m.engine);
 	log_info("monitoring %zu services", engine_nservices(m.engine));
+	/* privd tells systemd (Type=notify) that vigil is up */
+	(void)privd_control(&core, CONTROL_READY);
 	if (ev_run(m.ev) < 0)
 		log_err("event loop failed");
 	core_shutdown(&core, 0);

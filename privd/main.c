@@ -133,6 +133,7 @@ main(int argc, char *argv[])
 		usage();
 	log_init("vigild", pd->verbose);
 	logw_init();
+	notify_init();
 	/* The monitor gets an absolute path: privd and it run in /. */
 	if (realpath(conf, confabs) == NULL) {
 		fprintf(stderr, "vigild: control file %s: %s\n", conf, strerror(errno));

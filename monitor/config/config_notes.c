@@ -75,9 +75,9 @@ note_set_statements(const struct token_list *tl, struct diag *d, bool *mail_said
 			*mail_said = true;
 		}
 		if (tok_is(w, "pidfile") && val != NULL && strcmp(val->text, VIGIL_PIDFILE) != 0)
-			diag_note(d, &set->pos, "set pidfile %s: vigil.service reads %s (PIDFile=); "
-			    "keep this pidfile only when you start vigil yourself", val->text,
-			    VIGIL_PIDFILE);
+			diag_note(d, &set->pos, "set pidfile %s: the package's logrotate file signals "
+			    "the vigild named by %s; with this pidfile, change its postrotate",
+			    val->text, VIGIL_PIDFILE);
 		if (tok_is(w, "statefile") && val != NULL &&
 		    strncmp(val->text, VIGIL_STATEDIR, strlen(VIGIL_STATEDIR)) != 0)
 			diag_note(d, &set->pos, "set statefile %s: the monitor writes it as _vigil, so "

@@ -50,7 +50,7 @@ teardown() {
 	[[ "$output" == *"monitrc:3:1: note: set idfile is ignored"* ]]
 	[ -s "$D/monit.id" ]	# Monit wrote its id there (its -t is not free of side effects)
 	[[ "$output" == *"monitrc:4:1: note: set statefile /var/lib/monit/state: the monitor writes it as _vigil"* ]]
-	[[ "$output" == *"monitrc:5:1: note: set pidfile /run/monit.pid: vigil.service reads /run/vigil/vigild.pid"* ]]
+	[[ "$output" == *"monitrc:5:1: note: set pidfile /run/monit.pid: the package's logrotate file signals the vigild named by /run/vigil/vigild.pid"* ]]
 	[[ "$output" == *"monitrc:6:1: note: set eventqueue is not acted on yet"* ]]
 	[[ "$output" == *"monitrc:7:1: note: mail alerts are not sent yet"* ]]
 	[[ "$output" == *"monitrc:9:"*"note: the vigil command does not use set httpd"* ]]

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # systemd/vigil.service: systemd-analyze verify accepts it, and its command
 # lines do what systemd expects of them, run by hand (the test machine need
-# not run systemd as PID 1): ExecStartPre checks the file, ExecStart forks
-# and the daemon writes the pidfile of PIDFile=, ExecReload reloads, and
-# stopping as KillMode=process does (SIGTERM to the main pid alone) leaves
-# the services vigil started running.
+# not run systemd as PID 1): ExecStartPre checks the file, ExecStart stays
+# in the foreground and sends READY=1 to NOTIFY_SOCKET once the daemon
+# answers, ExecReload reloads (READY=1 again), and stopping as
+# KillMode=process does (SIGTERM to the main pid alone) says STOPPING=1 and
+# leaves the services vigil started running.
 
 load helpers
 
@@ -31,6 +32,7 @@ setup_file() {
 }
 
 teardown_file() {
+	[ ! -s "$IT/notify.pid" ] || kill "$(cat "$IT/notify.pid")" 2>/dev/null || true
 	it_cleanup
 }
 
@@ -45,22 +47,24 @@ teardown_file() {
 
 @test "unit: systemd-analyze verify notices a broken unit" {
 	bad="$IT/bad.service"
-	sed 's/^Type=forking/Type=forkingg/' "$IT/vigil.service" > "$bad"
+	sed 's/^Type=notify/Type=notifyy/' "$IT/vigil.service" > "$bad"
 	run systemd-analyze verify --man=no "$bad"
 	echo "$output"
 	[ -n "$output" ]
 }
 
-@test "unit: forking with the default pidfile, reload, restart on failure, KillMode=process" {
-	[ "$(unit_values "$UNIT" Type)" = forking ]
-	[ "$(unit_values "$UNIT" PIDFile)" = /run/vigil/vigild.pid ]
+@test "unit: notify, foreground, reload, restart on failure, KillMode=process" {
+	[ "$(unit_values "$UNIT" Type)" = notify ]
+	[ "$(unit_values "$UNIT" NotifyAccess)" = main ]
+	unit_values "$UNIT" ExecStart | grep -q -- ' -I$'
 	[ "$(unit_values "$UNIT" Restart)" = on-failure ]
 	[ "$(unit_values "$UNIT" KillMode)" = process ]
 	unit_values "$UNIT" ExecReload | grep -qx '/bin/kill -HUP $MAINPID'
-	# the pidfile vigild writes by default is the one systemd reads
+	# logrotate's postrotate finds vigild by its default pidfile
 	printf 'check system s\n' > "$IT/plain.rc"
 	chmod 600 "$IT/plain.rc"
 	"$VIGIL_BUILD/vigil" -t -v -c "$IT/plain.rc" | grep -qx 'set pidfile "/run/vigil/vigild.pid"'
+	grep -q /run/vigil/vigild.pid "$IT_REPO/debian/vigil.logrotate"
 }
 
 @test "unit: ExecStartPre refuses a broken control file" {
@@ -71,29 +75,53 @@ teardown_file() {
 	[ "$status" -ne 0 ]
 }
 
-@test "unit: ExecStart forks a daemon that writes the pidfile, ExecReload reloads, SIGTERM leaves services running" {
+# A unix datagram socket standing in for systemd's NOTIFY_SOCKET: every
+# message received goes to $IT/notify.log, one per line (newlines as |).
+notify_listen() {
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+out = open(sys.argv[2], "a", buffering=1)
+out.write("listening\n")
+while True:
+	out.write(s.recv(4096).decode(errors="replace").replace("\n", "|") + "\n")
+' "$IT/notify.sock" "$IT/notify.log" >/dev/null 2>&1 3>&- &
+	echo $! > "$IT/notify.pid"
+	it_wait 10 grep -q listening "$IT/notify.log"
+}
+
+ready_count_is() { [ "$(grep -c '^READY=1' "$IT/notify.log")" -ge "$1" ]; }
+
+@test "unit: ExecStart says READY=1 once vigil answers, ExecReload reloads, SIGTERM leaves services running" {
+	notify_listen
 	pre=$(unit_values "$IT/vigil.service" ExecStartPre)
 	start=$(unit_values "$IT/vigil.service" ExecStart)
 	$pre
-	# Type=forking: the command returns once the daemon has detached
-	timeout 30 $start
-	it_wait 20 test -s "$IT/run/vigild.pid"
-	main=$(cat "$IT/run/vigild.pid")
+	NOTIFY_SOCKET="$IT/notify.sock" $start 3>&- &
+	main=$!
 	IT_VIGILD_PID=$main
 	echo "$main" > "$IT/vigild.testpid"
-	it_alive "$main"
+	it_wait 30 grep -q "^READY=1|MAINPID=$main$" "$IT/notify.log"
+	# ready means ready: the control socket answers at once
+	it_vigil status demo
 	[ "$(cat /proc/"$main"/comm)" = vigild ]
+	# the daemon's children do not see NOTIFY_SOCKET
+	mon=$(it_child_by_name vigil-monitor)
+	! tr '\0' '\n' < /proc/"$mon"/environ | grep -q NOTIFY_SOCKET
 	it_wait 20 it_demo_running
 	demo=$(it_demo_pid)
-	# ExecReload, with $MAINPID as systemd would fill it in
+	# ExecReload, with $MAINPID as systemd would fill it in: a new monitor,
+	# ready again
 	while read -r cmd; do
 		${cmd//\$MAINPID/$main}
 	done < <(unit_values "$IT/vigil.service" ExecReload)
 	it_wait 20 grep -q 'SIGHUP: restarting the monitor' "$IT/vigild.log"
-	it_wait 20 test -S "$IT_SOCK"
+	it_wait 30 ready_count_is 2
+	it_vigil status demo
 	# stop, as KillMode=process does: SIGTERM to the main pid only
 	kill -TERM "$main"
 	it_wait 20 eval "! it_alive $main"
-	[ ! -e "$IT/run/vigild.pid" ]
+	it_wait 10 grep -qx 'STOPPING=1' "$IT/notify.log"
 	[ "$(it_demo_pid)" = "$demo" ]
 }

@@ -56,22 +56,44 @@ snapshot() {
 
 unit_values() { sed -n "s/^$1=//p" "$UNIT"; }
 
-# What systemd does for start: ExecStartPre, then ExecStart (forks), then
-# it reads PIDFile=.
+# systemd's NOTIFY_SOCKET, played by a unix datagram socket: every message
+# received goes to $PKG_OVL/notify.log, one per line (newlines as |).
+notify_listen() {
+	rm -f "$PKG_OVL/notify.sock"
+	: > "$PKG_OVL/notify.log"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+out = open(sys.argv[2], "a", buffering=1)
+out.write("listening\n")
+while True:
+	out.write(s.recv(4096).decode(errors="replace").replace("\n", "|") + "\n")
+' "$PKG_OVL/notify.sock" "$PKG_OVL/notify.log" >/dev/null 2>&1 3>&- &
+	echo $! > "$PKG_OVL/notify.pid"
+	wait_for 10 grep -q listening "$PKG_OVL/notify.log"
+}
+
+# What systemd does for start (Type=notify): ExecStartPre, then ExecStart
+# with NOTIFY_SOCKET set, and the service is up at READY=1.
 unit_start() {
 	local cmd
 	while read -r cmd; do $cmd; done < <(unit_values ExecStartPre)
-	timeout 60 $(unit_values ExecStart)
-	wait_for 30 test -s "$(unit_values PIDFile)"
-	MAIN=$(cat "$(unit_values PIDFile)")
+	notify_listen
+	NOTIFY_SOCKET="$PKG_OVL/notify.sock" $(unit_values ExecStart) >/dev/null 2>&1 3>&- &
+	MAIN=$!
+	echo "$MAIN" > "$PKG_OVL/main.pid"
+	wait_for 60 grep -q "^READY=1|MAINPID=$MAIN$" "$PKG_OVL/notify.log"
+	kill "$(cat "$PKG_OVL/notify.pid")"
 	alive "$MAIN"
-	wait_for 30 test -S /run/vigil/control.sock
+	test -S /run/vigil/control.sock
+	[ "$(cat /run/vigil/vigild.pid)" = "$MAIN" ]
 }
 
 # What systemd does for stop with KillMode=process: SIGTERM to the main pid.
 unit_stop() {
 	local main
-	main=$(cat "$(unit_values PIDFile)" 2>/dev/null) || return 0
+	main=$(cat "$PKG_OVL/main.pid" 2>/dev/null) || return 0
 	kill -TERM "$main" 2>/dev/null || return 0
 	wait_for 30 not_alive "$main"
 }
@@ -163,6 +185,7 @@ RC
 	umask 022
 	unit_start
 	[ "$(cat /proc/"$MAIN"/comm)" = vigild ]
+	[ "$(unit_values Type)" = notify ]
 	wait_for 30 alive "$(demo_pid)"
 	# the monitor runs as _vigil
 	mon=$(cat /proc/"$MAIN"/task/*/children | tr ' ' '\n' | grep . | head -1)

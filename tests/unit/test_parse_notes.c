@@ -76,7 +76,7 @@ test_each_statement_noted_at_its_line(void **state)
 	assert_non_null(strstr(out, "its pid to /run/monit.pid, its state to /var/lib/monit/state"));
 	assert_non_null(strstr(out, "monitrc:2:1: note: set idfile is ignored"));
 	assert_non_null(strstr(out, "monitrc:3:1: note: set statefile /var/lib/monit/state:"));
-	assert_non_null(strstr(out, "monitrc:4:1: note: set pidfile /run/monit.pid: vigil.service"));
+	assert_non_null(strstr(out, "monitrc:4:1: note: set pidfile /run/monit.pid: the package's logrotate"));
 	assert_non_null(strstr(out, "monitrc:5:1: note: set eventqueue is not acted on"));
 	assert_non_null(strstr(out, "monitrc:6:1: note: mail alerts are not sent yet"));
 	assert_non_null(strstr(out, "monitrc:8:11: note: the vigil command does not use set httpd"));
