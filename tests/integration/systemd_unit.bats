@@ -75,18 +75,11 @@ teardown_file() {
 	[ "$status" -ne 0 ]
 }
 
-# A unix datagram socket standing in for systemd's NOTIFY_SOCKET: every
+# systemd's NOTIFY_SOCKET, played by tests/helpers/notify_listen.py: every
 # message received goes to $IT/notify.log, one per line (newlines as |).
 notify_listen() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-out = open(sys.argv[2], "a", buffering=1)
-out.write("listening\n")
-while True:
-	out.write(s.recv(4096).decode(errors="replace").replace("\n", "|") + "\n")
-' "$IT/notify.sock" "$IT/notify.log" >/dev/null 2>&1 3>&- &
+	python3 "$IT_REPO/tests/helpers/notify_listen.py" "$IT/notify.sock" "$IT/notify.log" \
+		>/dev/null 2>&1 3>&- &
 	echo $! > "$IT/notify.pid"
 	it_wait 10 grep -q listening "$IT/notify.log"
 }
@@ -124,4 +117,36 @@ ready_count_is() { [ "$(grep -c '^READY=1' "$IT/notify.log")" -ge "$1" ]; }
 	it_wait 20 eval "! it_alive $main"
 	it_wait 10 grep -qx 'STOPPING=1' "$IT/notify.log"
 	[ "$(it_demo_pid)" = "$demo" ]
+}
+
+@test "unit: a NOTIFY_SOCKET that is no socket path is refused with a warning; an abstract one works" {
+	start=$(unit_values "$IT/vigil.service" ExecStart)
+	long=/$(head -c 200 /dev/zero | tr '\0' x)
+	for bad in relative/path "$long" "@" "/"; do
+		: > "$IT/vigild.log"
+		NOTIFY_SOCKET=$bad $start 3>&- &
+		main=$!
+		it_wait 30 grep -q 'monitoring 2 services' "$IT/vigild.log"
+		# an unusable value is said once, the daemon runs without it
+		if [ "$bad" != / ]; then
+			grep -q "NOTIFY_SOCKET '.*' is not a unix socket path: not notifying" "$IT/vigild.log"
+		else
+			grep -q "NOTIFY_SOCKET '/' is not a unix socket path" "$IT/vigild.log"
+		fi
+		it_alive "$main"
+		kill -TERM "$main"
+		it_wait 20 eval "! it_alive $main"
+		wait "$main" || true
+	done
+	# an abstract socket ("@name"), as systemd may pass
+	: > "$IT/notify.log"
+	name="vigil-test-$$-$RANDOM"
+	python3 "$IT_REPO/tests/helpers/notify_listen.py" "@$name" "$IT/notify.log" >/dev/null 2>&1 3>&- &
+	echo $! > "$IT/notify.pid"
+	it_wait 10 grep -q listening "$IT/notify.log"
+	NOTIFY_SOCKET="@$name" $start 3>&- &
+	main=$!
+	it_wait 30 grep -q "^READY=1|MAINPID=$main$" "$IT/notify.log"
+	kill -TERM "$main"
+	it_wait 20 eval "! it_alive $main"
 }

@@ -39,37 +39,42 @@ alive() {
 }
 not_alive() { ! alive "$1"; }
 
-# What a purge must give back: every path with its mode and owner under the
-# places a package writes, but dpkg's own records, logs and caches.
+# What a purge must give back.  Everything written in this namespace lands
+# in the overlays' upper directories (the machine's own changes, made by
+# other work meanwhile, do not), so the snapshot lists those: every path with
+# its type, mode and owner, but dpkg's own records, logs and caches, and the
+# vigil users and groups (/run/systemd and /run/adduser are the tools'
+# own run-time state).  A leftover shows as a new path, a purge that removed
+# too much as a new whiteout.
 snapshot() {
 	{
-		find /etc /var /run /usr/bin /usr/sbin /usr/libexec /usr/lib/tmpfiles.d /lib/systemd \
-			/usr/share/man /usr/share/doc /usr/share/bash-completion \
-			-path /var/lib/dpkg -prune -o -path /var/log -prune -o -path /var/cache -prune -o \
-			-path /run/vigil-pkgtest -prune -o \
+		cd "$PKG_OVL" && find etc/upper usr/upper var/upper run/upper \
+			-path var/upper/lib/dpkg -prune -o -path var/upper/log -prune -o \
+			-path var/upper/cache -prune -o -path run/upper/vigil-pkgtest -prune -o \
+			-path run/upper/systemd -prune -o -path run/upper/adduser -prune -o \
 			\( -name 'passwd-' -o -name 'group-' -o -name 'shadow-' -o -name 'gshadow-' \
-			   -o -name .pwd.lock \) -prune -o -printf '%p %m %u %g\n' 2>/dev/null
-		find /var/log -path /var/log/apt -prune -o ! -name dpkg.log -printf '%p %m %u %g\n'
-		getent passwd; getent group
+			   -o -name .pwd.lock \) -prune -o -printf '%p %y %m %u %g\n' |
+		while read -r path type rest; do
+			# a directory of the machine, copied up because something in it changed
+			lower="lower/${path%%/*}/${path#*/upper/}"
+			[ "$type" = d ] && [ -d "$lower" ] && continue
+			echo "$path $type $rest"
+		done
+		find /var/log -maxdepth 1 -name 'vigil*'
+		getent passwd | grep '_vigil' || true
+		getent group | grep '_vigil' || true
 	} | sort
 }
 
 unit_values() { sed -n "s/^$1=//p" "$UNIT"; }
 
-# systemd's NOTIFY_SOCKET, played by a unix datagram socket: every message
-# received goes to $PKG_OVL/notify.log, one per line (newlines as |).
+# systemd's NOTIFY_SOCKET, played by tests/helpers/notify_listen.py: every
+# message received goes to $PKG_OVL/notify.log, one per line (newlines as |).
 notify_listen() {
 	rm -f "$PKG_OVL/notify.sock"
 	: > "$PKG_OVL/notify.log"
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-out = open(sys.argv[2], "a", buffering=1)
-out.write("listening\n")
-while True:
-	out.write(s.recv(4096).decode(errors="replace").replace("\n", "|") + "\n")
-' "$PKG_OVL/notify.sock" "$PKG_OVL/notify.log" >/dev/null 2>&1 3>&- &
+	python3 "$PKG_REPO/tests/helpers/notify_listen.py" "$PKG_OVL/notify.sock" "$PKG_OVL/notify.log" \
+		>/dev/null 2>&1 3>&- &
 	echo $! > "$PKG_OVL/notify.pid"
 	wait_for 10 grep -q listening "$PKG_OVL/notify.log"
 }
@@ -251,5 +256,5 @@ RC
 	# is empty, whoever made it first.  Nothing else may differ.
 	run diff "$PKG_OVL/before2" "$PKG_OVL/after2"
 	echo "$output"
-	[ "$(echo "$output" | grep '^[<>]')" = "< /etc/vigil 755 root root" ]
+	[ "$(echo "$output" | grep '^[<>]')" = "< etc/upper/vigil d 755 root root" ]
 }

@@ -30,6 +30,9 @@ export PKG_DIR=$pkgdir PKG_REPO=$repo PKG_OVL=$ovl
 unshare --mount --propagation private -- bash -c '
 	set -e
 	for d in etc usr var run; do
+		# the machine as it is, for the leftover check (tests see it read-only)
+		mkdir -p "$PKG_OVL/lower/$d"
+		mount --bind -o ro "/$d" "$PKG_OVL/lower/$d"
 		mount -t overlay overlay \
 			-o "lowerdir=/$d,upperdir=$PKG_OVL/$d/upper,workdir=$PKG_OVL/$d/work" "/$d"
 	done
