@@ -11,6 +11,8 @@ SBINDIR   ?= $(PREFIX)/sbin
 BINDIR    ?= $(PREFIX)/bin
 LIBEXEC   ?= $(PREFIX)/libexec/vigil
 SYSCONF   ?= /etc
+MANDIR    ?= $(PREFIX)/share/man
+COMPLDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 CC        ?= cc
 B         ?= build
@@ -60,7 +62,7 @@ HELP_SRC  = $(wildcard tests/helpers/*.c)
 HELP_BIN  = $(patsubst tests/helpers/%.c,$(B)/tests/helpers/%,$(HELP_SRC))
 FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all check unit sandbox integration differential asan install users fuzz fuzz-smoke clean bench
+.PHONY: deb package-test all check unit sandbox integration differential asan install users fuzz fuzz-smoke clean bench
 all: $(BINS)
 
 # The build id goes into HELLO: every process refuses a peer from another build.
@@ -182,15 +184,35 @@ install: all
 	install -m 0755 $(B)/vigil-monitor $(B)/vigil-webui $(B)/vigil-auth $(DESTDIR)$(LIBEXEC)/
 	install -d $(DESTDIR)$(SYSCONF)/pam.d
 	[ -e $(DESTDIR)$(SYSCONF)/pam.d/vigil ] || install -m 0644 examples/pam.vigil $(DESTDIR)$(SYSCONF)/pam.d/vigil
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
+	install -m 0644 man/vigilrc.5 $(DESTDIR)$(MANDIR)/man5/vigilrc.5
+	install -m 0644 man/vigild.8 $(DESTDIR)$(MANDIR)/man8/vigild.8
+	install -d $(DESTDIR)$(COMPLDIR)
+	install -m 0644 scripts/completion/vigil.bash $(DESTDIR)$(COMPLDIR)/vigil
 
 users:
 	sh scripts/make-users.sh
+
+# The Debian package (debian/), built from a copy of this tree in build-pkg/
+# so that dpkg-buildpackage's files stay out of the source and of build/.
+deb:
+	rm -rf build-pkg
+	mkdir -p build-pkg/vigil
+	tar --exclude=./build --exclude='./build-*' --exclude=./.git -cf - . | tar -xf - -C build-pkg/vigil
+	cd build-pkg/vigil && dpkg-buildpackage -us -uc -b
+	@ls build-pkg/*.deb
+
+# Build the package, then install, upgrade and purge it in a throw-away
+# overlay of this machine (tests/package/run.sh); last in `make check`.
+package-test: deb
+	bash tests/package/run.sh build-pkg
 
 bench: all
 	bench/restart-latency
 	bench/parse
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-pkg
 
 -include $(shell find $(B)/obj $(B)/tests -name '*.d' 2>/dev/null)

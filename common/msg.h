@@ -218,7 +218,8 @@ struct msg_channel {
 enum control_op {
 	CONTROL_RELOAD = 0,
 	CONTROL_QUIT = 1,
-	CONTROL_OP_MAX = CONTROL_QUIT,
+	CONTROL_READY = 2,	/* sealed, sandboxed, first cycle run: privd tells systemd */
+	CONTROL_OP_MAX = CONTROL_READY,
 };
 
 struct msg_control {

@@ -102,6 +102,7 @@ main(int argc, char **argv)
 	po.check_perms = true;
 	po.owner_uid = owner;
 	po.errout = stderr;
+	po.notes = test;
 	cf = config_parse(file, &po, &nerrors);
 	if (test) {
 		if (cf == NULL) {
@@ -158,6 +159,8 @@ main(int argc, char **argv)
 	privd_attach(&core);
 	engine_start(m.engine);
 	log_info("monitoring %zu services", engine_nservices(m.engine));
+	/* privd tells systemd (Type=notify) that vigil is up */
+	(void)privd_control(&core, CONTROL_READY);
 	if (ev_run(m.ev) < 0)
 		log_err("event loop failed");
 	core_shutdown(&core, 0);

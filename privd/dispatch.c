@@ -106,6 +106,8 @@ handle_message(struct child *c, struct ipc_msg *m)
 	case MSG_CONTROL:
 		if (m->body.control.op == CONTROL_QUIT)
 			privd_shutdown(pd, "monitor asked to quit");
+		else if (m->body.control.op == CONTROL_READY)
+			privd_ready(pd);
 		else
 			privd_reload(pd, "monitor asked to reload");
 		break;

@@ -51,6 +51,7 @@ privd_shutdown(struct privd *pd, const char *why)
 	if (pd->state == PD_STOPPING)
 		return;
 	log_info("%s: stopping", why);
+	notify_send("STOPPING=1");
 	pd->state = PD_STOPPING;
 	stop_children(pd);
 }

@@ -29,6 +29,7 @@ static unsigned long dropped;
 static char *early[EARLY_MAX];
 static size_t nearly;
 static char pidfile_path[MSG_PATH_LEN];
+static char log_path[MSG_PATH_LEN];	/* the open log file, for logw_reopen */
 
 void
 sanitize_text(char *s)
@@ -116,9 +117,35 @@ logw_close(void)
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
+	log_path[0] = '\0';
 	if (use_syslog)
 		closelog();
 	use_syslog = false;
+}
+
+/* Open the log file for appending, or -1 with *err set.  root appends only
+ * to a regular file at an absolute path: never a device, a fifo or through
+ * a symlink. */
+static int
+open_log_file(const char *path, int *err)
+{
+	struct stat st;
+	int fd;
+
+	*err = EINVAL;
+	if (path[0] != '/')
+		return -1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK, 0640);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 void
@@ -132,20 +159,11 @@ logw_configure(const struct msg_config *cf)
 		openlog("vigil", LOG_PID | LOG_NDELAY, (int)cf->syslog_facility << 3);
 		use_syslog = true;
 	} else if (cf->logfile[0] != '\0') {
-		struct stat st;
 		int e = EINVAL;
 
-		if (cf->logfile[0] == '/') {
-			log_fd = open(cf->logfile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-			    O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0640);
-			e = errno;
-		}
-		/* root appends only to a regular file: never a device or fifo */
-		if (log_fd >= 0 && (fstat(log_fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-			close(log_fd);
-			log_fd = -1;
-			e = EINVAL;
-		}
+		log_fd = open_log_file(cf->logfile, &e);
+		if (log_fd >= 0)
+			strlcpy_v(log_path, cf->logfile, sizeof(log_path));
 		if (log_fd < 0) {
 			openlog("vigil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 			use_syslog = true;
@@ -165,6 +183,26 @@ logw_configure(const struct msg_config *cf)
 		}
 		nearly = 0;
 	}
+}
+
+/* SIGUSR1, after logrotate moved the file away: open the path anew and
+ * write there.  If that fails the old descriptor stays, so no line is lost. */
+void
+logw_reopen(void)
+{
+	int fd, e;
+
+	if (log_fd < 0 || log_path[0] == '\0')
+		return;
+	fd = open_log_file(log_path, &e);
+	if (fd < 0) {
+		log_err("cannot reopen log file %s: %s; still writing to the old one", log_path,
+		    e == EINVAL ? "not a regular file" : strerror(e));
+		return;
+	}
+	close(log_fd);
+	log_fd = fd;
+	log_info("SIGUSR1: log file %s reopened", log_path);
 }
 
 void

@@ -81,6 +81,9 @@ on_signal(int fd, uint32_t events, void *arg)
 		case SIGHUP:
 			privd_reload(pd, "SIGHUP");
 			break;
+		case SIGUSR1:
+			logw_reopen();
+			break;
 		default:
 			/* SIGCHLD: each child has a pidfd, which reaps it. */
 			break;
@@ -96,7 +99,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+	static const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	struct privd *pd = &privd;
 	const char *conf = NULL, *monbin = NULL;
 	char confabs[PATH_MAX], why[512];
@@ -130,6 +133,7 @@ main(int argc, char *argv[])
 		usage();
 	log_init("vigild", pd->verbose);
 	logw_init();
+	notify_init();
 	/* The monitor gets an absolute path: privd and it run in /. */
 	if (realpath(conf, confabs) == NULL) {
 		fprintf(stderr, "vigild: control file %s: %s\n", conf, strerror(errno));

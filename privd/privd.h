@@ -130,6 +130,14 @@ void logw_configure(const struct msg_config *cf);
 /* Write one line for proc (already a bare text; control bytes replaced). */
 void logw_line(const char *proc, enum log_level level, const char *text);
 void logw_close(void);
+/* systemd readiness (notify.c): NOTIFY_SOCKET read once at start-up; a
+ * datagram such as "READY=1" or "STOPPING=1" to it, nothing without it. */
+void notify_init(void);
+void notify_send(const char *state);
+/* The monitor said CONTROL ready: tell the service manager. */
+void privd_ready(struct privd *pd);
+/* Reopen the log file at its path (SIGUSR1, for logrotate). */
+void logw_reopen(void);
 /* Atomic pidfile: tmp, fsync, rename; O_NOFOLLOW.  false on failure. */
 bool pidfile_write(const char *path);
 pid_t pidfile_other_running(const char *path);

@@ -7,7 +7,9 @@ make=${MAKE:-make}
 log=$(mktemp /tmp/vigil-check.XXXXXX)
 trap 'rm -f "$log"' EXIT
 failed_suites=()
-for suite in unit sandbox integration differential asan fuzz-smoke; do
+# package-test last: it builds the .deb and installs it in an overlay of
+# this machine (tests/package/run.sh), apart from everything above.
+for suite in unit sandbox integration differential asan fuzz-smoke package-test; do
 	echo "==== make $suite"
 	if ! $make --no-print-directory "$suite" 2>&1 | tee -a "$log"; then
 		failed_suites+=("$suite")

@@ -129,6 +129,18 @@ diag_warn(struct diag *d, const struct srcpos *pos, const char *fmt, ...)
 	d->nwarnings++;
 }
 
+/* A note: something vigil reads and does differently (vigil -t only). */
+void
+diag_note(struct diag *d, const struct srcpos *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_emit(d, "note", pos, fmt, ap);
+	va_end(ap);
+	d->nwarnings++;
+}
+
 /* ---- noise words ---- */
 
 static const char *const noise_words[] = {

@@ -64,6 +64,8 @@ void diag_error(struct diag *d, const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_warn(struct diag *d, const struct srcpos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void diag_note(struct diag *d, const struct srcpos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 struct lex_opts {
 	bool allow_disk;	/* false: include only absolute paths (string mode) */

@@ -367,11 +367,13 @@ check_secret_files(const struct config *cf, struct diag *d)
 
 static struct config *
 parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, bool check_perms,
-    int *nerrors)
+    bool notes, int *nerrors)
 {
 	struct parser p = { .cf = cf, .d = d, .toks = *tl, .lex_errors = d->nerrors };
 
 	parse_all(&p);
+	if (notes)
+		config_notes(cf, &p.toks, d);
 	token_list_free(&p.toks);
 	config_check(cf, d);
 	if (check_perms)
@@ -403,7 +405,7 @@ config_parse(const char *path, const struct parse_opts *o, int *nerrors)
 	lo.owner_uid = o->owner_uid;
 	lo.no_includes = o->no_includes;
 	lex_file(cf, &d, &lo, path, &tl);
-	return parse_tokens(cf, &d, &tl, o->check_perms, nerrors);
+	return parse_tokens(cf, &d, &tl, o->check_perms, o->notes, nerrors);
 }
 
 struct config *
@@ -424,5 +426,5 @@ config_parse_string(const char *text, const char *name, const struct parse_opts 
 	lo.owner_uid = o->owner_uid;
 	lo.no_includes = o->no_includes;
 	lex_string(cf, &d, &lo, name ? name : "(string)", text, strlen(text), &tl);
-	return parse_tokens(cf, &d, &tl, false, nerrors);
+	return parse_tokens(cf, &d, &tl, false, o->notes, nerrors);
 }

@@ -21,6 +21,7 @@ struct parse_opts {
 	uid_t owner_uid;
 	FILE *errout;		/* NULL: stderr */
 	bool no_includes;	/* ignore every include (fuzzing) */
+	bool notes;		/* also print migration notes (vigil -t) */
 };
 
 /* Parse path (+ includes), run semantic checks.  Returns NULL if there was

@@ -39,6 +39,11 @@ struct token *p_next(struct parser *p);
 /* The current token is an unquoted word equal to kw (case-insensitive). */
 bool p_is(struct parser *p, const char *kw);
 bool tok_is(const struct token *t, const char *kw);
+
+/* Migration notes for `vigil -t` (config_notes.c): what vigil reads and
+ * does differently from Monit.  Needs the tokens (for positions) and the
+ * parsed configuration. */
+void config_notes(const struct config *cf, const struct token_list *tl, struct diag *d);
 /* Consume kw if it is the current token. */
 bool p_accept(struct parser *p, const char *kw);
 /* Consume any of a NULL-terminated list of keywords; returns its index or -1. */

@@ -31,6 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	o.errout = devnull;
 	o.no_includes = true;
+	o.notes = size > 0 && (data[0] & 1) != 0;	/* the migration notes of vigil -t, half the time */
 	cf = config_parse_string(text, "fuzz", &o, &nerr);
 	if (cf) {
 		config_dump(cf, devnull);

@@ -1,0 +1,169 @@
+/* Migration notes for `vigil -t`: what vigil reads but does differently from
+ * Monit, so that an admin pointing vigil at a Monit file learns it before
+ * switching, not after.  Notes never make a file invalid and are printed
+ * only by the syntax check (parse_opts.notes), not at every daemon start.
+ *
+ * Each note says what vigil does instead and why.  A statement that vigil
+ * starts acting on loses its row here. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "monitor/config/parse_int.h"
+
+#define VIGIL_PIDFILE	"/run/vigil/vigild.pid"
+#define VIGIL_STATEDIR	"/var/lib/vigil/"
+
+static const char mail_note[] =
+    "mail alerts are not sent yet: vigil writes every alert to its log "
+    "(set mailserver, set alert, mail-format and alert are checked, not used)";
+
+/* "set WORD ...": global statements read and not acted on. */
+static const struct {
+	const char *word;
+	const char *note;
+} set_notes[] = {
+	{ "idfile", "set idfile is ignored: vigil has no M/Monit id to keep" },
+	{ "init", "set init is ignored: vigild detaches unless started with -I "
+	    "(vigil.service runs it detached, with its pidfile)" },
+	{ "eventqueue", "set eventqueue is not acted on yet: alerts that cannot be "
+	    "delivered are not queued" },
+	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
+	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
+	{ "ssl", "set ssl is not acted on: TLS connections use vigil's own settings" },
+	{ "mmonit", "set mmonit is ignored: vigil does not report to M/Monit" },
+};
+
+/* Connection protocols the checks speak; any other is checked by a plain
+ * connect (and TLS when asked). */
+static const char *const spoken_protocols[] = { "http", "default", "generic", NULL };
+
+static bool
+mail_word(const struct token *t)
+{
+	return tok_is(t, "mailserver") || tok_is(t, "alert") || tok_is(t, "mail-format");
+}
+
+/* The token after i that is not a noise word ("set pidfile is /x"), or NULL. */
+static const struct token *
+next_word(const struct token_list *tl, size_t i)
+{
+	for (i++; i < tl->n && tl->v[i].kind != TK_EOF; i++)
+		if (!tl->v[i].noise)
+			return &tl->v[i];
+	return NULL;
+}
+
+static void
+note_set_statements(const struct token_list *tl, struct diag *d, bool *mail_said)
+{
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct token *set = &tl->v[i], *w, *val;
+
+		if (set->kind != TK_WORD || !tok_is(set, "set") || set->noise)
+			continue;
+		w = next_word(tl, i);
+		if (w == NULL || w->kind != TK_WORD)
+			continue;
+		val = next_word(tl, (size_t)(w - tl->v));
+		for (size_t k = 0; k < ARRAY_SIZE(set_notes); k++)
+			if (tok_is(w, set_notes[k].word))
+				diag_note(d, &set->pos, "%s", set_notes[k].note);
+		if (mail_word(w) && !*mail_said) {
+			diag_note(d, &set->pos, "%s", mail_note);
+			*mail_said = true;
+		}
+		if (tok_is(w, "pidfile") && val != NULL && strcmp(val->text, VIGIL_PIDFILE) != 0)
+			diag_note(d, &set->pos, "set pidfile %s: the package's logrotate file signals "
+			    "the vigild named by %s; with this pidfile, change its postrotate",
+			    val->text, VIGIL_PIDFILE);
+		if (tok_is(w, "statefile") && val != NULL &&
+		    strncmp(val->text, VIGIL_STATEDIR, strlen(VIGIL_STATEDIR)) != 0)
+			diag_note(d, &set->pos, "set statefile %s: the monitor writes it as _vigil, so "
+			    "its directory must be writable by _vigil (the default %svigil.state is); "
+			    "vigil has its own format: a Monit state file there is set aside as "
+			    "corrupt, not imported", val->text, VIGIL_STATEDIR);
+	}
+}
+
+static void
+note_httpd(const struct config *cf, struct diag *d)
+{
+	if (!cf->httpd.enabled)
+		return;
+	diag_note(d, &cf->httpd.pos, "the vigil command does not use set httpd: it talks to "
+	    "the control socket and needs no password (keep set httpd only for the web "
+	    "interface)");
+	if (cf->httpd.unixsocket != NULL)
+		diag_note(d, &cf->httpd.pos, "set httpd unixsocket is not offered: the web "
+		    "interface listens on TCP; the vigil command has its own socket");
+}
+
+static bool
+protocol_spoken(const char *name)
+{
+	for (int i = 0; spoken_protocols[i]; i++)
+		if (strcasecmp(name, spoken_protocols[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+note_services(const struct config *cf, struct diag *d, bool *mail_said)
+{
+	const struct service *s;
+	const struct test *t;
+	const struct alert_recipient *r;
+
+	for (s = cf->services; s; s = s->next) {
+		for (r = s->alerts; r && !*mail_said; r = r->next) {
+			diag_note(d, &r->pos, "%s", mail_note);
+			*mail_said = true;
+		}
+		for (t = s->tests; t; t = t->next) {
+			if (t->kind == TEST_FSFLAGS)
+				diag_note(d, &t->pos, "if changed fsflags is not tested yet (check %s)",
+				    s->name);
+			if (t->kind == TEST_CONNECTION && t->conn && t->conn->protocol &&
+			    !protocol_spoken(t->conn->protocol))
+				diag_note(d, &t->pos, "protocol %s is not spoken yet: check %s only "
+				    "tests that the port accepts a connection", t->conn->protocol,
+				    s->name);
+		}
+	}
+}
+
+/* A Monit file by name: where vigil keeps what Monit kept, and what to do
+ * before switching. */
+static void
+note_monit_file(const struct config *cf, struct diag *d)
+{
+	const char *base;
+	struct srcpos pos = { 0 };
+
+	if (cf->nfiles == 0)
+		return;
+	base = strrchr(cf->files[0], '/');
+	base = base ? base + 1 : cf->files[0];
+	if (strstr(base, "monitrc") == NULL)
+		return;
+	pos.file = cf->files[0];
+	pos.line = 1;
+	pos.col = 1;
+	diag_note(d, &pos, "a Monit control file: stop Monit before starting vigil on it "
+	    "(both would act on the same services); vigil writes its pid to %s, its state "
+	    "to %s and its control socket to %s", cf->pidfile, cf->statefile,
+	    cf->control_socket ? cf->control_socket : "/run/vigil/control.sock");
+}
+
+void
+config_notes(const struct config *cf, const struct token_list *tl, struct diag *d)
+{
+	bool mail_said = false;
+
+	note_monit_file(cf, d);
+	note_set_statements(tl, d, &mail_said);
+	note_httpd(cf, d);
+	note_services(cf, d, &mail_said);
+}
