@@ -110,6 +110,7 @@ main(int argc, char **argv)
 			exit(1);
 		}
 		printf("Control file syntax OK\n");
+		alert_check_queue_dir(cf, stderr);
 		if (verbose > 0)
 			config_dump(cf, stdout);
 		config_free(cf);
@@ -141,6 +142,7 @@ main(int argc, char **argv)
 	core_signals(&core);
 	privd_attach(&core);
 	control_open(&core);
+	alert_start(&m);	/* queued alerts come before the first cycle's */
 	engine_start(m.engine);
 	log_info("monitoring %zu services", engine_nservices(m.engine));
 	if (ev_run(m.ev) < 0)

@@ -1,6 +1,6 @@
 /* The monitor's last two drop steps, applied once privd has sealed the
  * action table: Landlock (write only beneath the state file's and the
- * control socket's directories; read everywhere, since watching files is
+ * control socket's directories and the event queue's; read everywhere, since watching files is
  * the job) and the seccomp allowlist of policy/seccomp_monitor.c.  main()
  * and the sandbox proof call this same function. */
 #include <errno.h>
@@ -62,7 +62,8 @@ void
 monitor_sandbox_apply(const struct config *cf)
 {
 	static char statedir[PATH_MAX], ctldir[PATH_MAX];
-	struct landlock_rule rules[2];
+	struct landlock_rule rules[3];
+	struct stat st;
 	size_t n = 0;
 
 	if (parent_dir(core_statefile(cf), statedir, sizeof(statedir)))
@@ -70,6 +71,12 @@ monitor_sandbox_apply(const struct config *cf)
 	if (parent_dir(core_control_socket(cf), ctldir, sizeof(ctldir)) &&
 	    (n == 0 || strcmp(ctldir, statedir) != 0))
 		rules[n++] = (struct landlock_rule){ ctldir, MONITOR_WRITE_RIGHTS };
+	/* `set eventqueue basedir`: alerts wait there for the mail server
+	 * (monitor/alert/eventq.c); a missing directory is reported there. */
+	if (cf->eventqueue_dir != NULL && lstat(cf->eventqueue_dir, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		rules[n++] = (struct landlock_rule){ cf->eventqueue_dir,
+		    MONITOR_WRITE_RIGHTS };
 	sandbox_landlock(MONITOR_HANDLED, rules, n);
 	sandbox_seccomp(&seccomp_policy_monitor);
 	log_debug("sandbox: Landlock (write beneath %zu directories) and seccomp "

@@ -111,6 +111,7 @@ struct test_state {
 	const struct test *t;	/* config, or engine-owned implicit test */
 	struct rulewin win;
 	bool last_failed;	/* result of the last evaluation */
+	uint32_t failed_cycles;	/* scheduled cycles since it failed (reminders) */
 	char desc[256];		/* description of the last result */
 	char learned[129];	/* learned checksum (hex) */
 	int64_t learned_num;	/* learned value of "changed" tests */
@@ -224,6 +225,11 @@ void svc_unmonitor(struct svc *s, bool dependants);
 void svc_monitor(struct svc *s);
 void do_action(struct svc *s, struct test_state *ts, const struct action *a,
     const char *event, const char *desc);
+
+/* events.c: tell the alerts (monitor_alert) what a rule step means. */
+void svc_alert_rule(struct svc *s, struct test_state *ts, enum rule_event ev,
+    bool scheduled);
+void svc_alert_action(struct svc *s, const char *action);
 
 /* engine.c */
 void svc_check(struct svc *s, bool scheduled);
