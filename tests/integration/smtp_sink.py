@@ -34,8 +34,7 @@ class Sink:
             f.write("from %s\nto %s\ntls %s\nauth %s\n" % (
                 envelope.mail_from, ",".join(envelope.rcpt_tos),
                 "yes" if session.ssl else "no",
-                session.login_data.decode() if isinstance(session.login_data, bytes)
-                else session.login_data))
+                getattr(session, "vigil_auth", None)))
         os.rename(base + ".tmp", base + ".eml")
         return "250 OK"
 
@@ -68,7 +67,7 @@ def main():
             ok = (auth_data.login.decode() == want_user and
                   auth_data.password.decode() == want_pass)
             if ok:
-                session.login_data = auth_data.login.decode() + " " + mechanism
+                session.vigil_auth = auth_data.login.decode() + " " + mechanism
             return AuthResult(success=ok)
 
         server_kw["authenticator"] = authenticator
