@@ -151,7 +151,13 @@ alert_batch_done(struct alerts *a, bool all_failed, const char *why)
 static uint64_t
 next_seq(struct alerts *a)
 {
-	uint64_t s = now_ms() * 1000;
+	struct timespec ts;
+	uint64_t s;
+
+	/* wall-clock microseconds: names a person can read as dates; never
+	 * below a sequence already used, whatever the clock does */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 
 	if (s <= a->last_seq)
 		s = a->last_seq + 1;

@@ -99,3 +99,194 @@ set alert ops@example.com but not on { instance }
 	# the instance event was filtered out
 	[ "$(mail_count "$IT/mail" "instance changed")" = 0 ]
 }
+
+# Five file services whose actions make five distinct events, in order.
+FIVE_FILES='
+check file f1 with path /etc/hostname
+check file f2 with path /etc/hostname
+check file f3 with path /etc/hostname
+check file f4 with path /etc/hostname
+check file f5 with path /etc/hostname
+'
+
+# The subjects of the received mails, in arrival order.
+subjects() {
+	local f
+	for f in "$1"/*.eml; do
+		[ -f "$f" ] || continue
+		sed -n 's/^Subject: //p' "$f" | tr -d '\r'
+	done
+}
+
+queue_count() { find "$IT/queue" -name '*.evq' | wc -l; }
+queue_has() { [ "$(queue_count)" -eq "$1" ]; }
+
+make_queue_dir() {
+	install -d -o _vigil -g _vigil -m 0700 "$IT/queue"
+}
+
+@test "only on and not on filters pick the recipients" {
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set alert all@example.com
+set alert actions@example.com only on { action }
+set alert noactions@example.com but not on { action, instance }
+set alert timeouts@example.com only on { timeout }
+$FIVE_FILES
+  alert mine@example.com not on { instance }
+  noalert all@example.com
+"
+	it_start
+	it_vigil unmonitor f5
+	it_vigil unmonitor f1
+	it_wait 60 mail_at_least "$IT/mail" 3
+	sleep 2
+	# f1: all + actions; f5: actions + its own; never noactions or timeouts
+	[ "$(grep -l '^To: actions@example.com' "$IT"/mail/*.eml | xargs grep -l 'Action done f1' | wc -l)" = 1 ]
+	[ "$(grep -l '^To: all@example.com' "$IT"/mail/*.eml | xargs grep -l 'Action done f1' | wc -l)" = 1 ]
+	[ "$(grep -l '^To: mine@example.com' "$IT"/mail/*.eml | xargs grep -l 'Action done f5' | wc -l)" = 1 ]
+	[ "$(grep -l '^To: actions@example.com' "$IT"/mail/*.eml | xargs grep -l 'Action done f5' | wc -l)" = 1 ]
+	[ "$(grep -l '^To: all@example.com' "$IT"/mail/*.eml | xargs grep -l 'Action done f5' | wc -l)" = 0 ]
+	[ "$(grep -l '^To: noactions@example.com' "$IT"/mail/*.eml | xargs grep -l 'Action done' | wc -l)" = 0 ]
+	[ "$(grep -l '^To: timeouts@example.com' "$IT"/mail/*.eml | wc -l)" = 0 ]
+	# the start-up's instance event reached all@ (no filter), not noactions@
+	grep -l '^To: all@example.com' "$IT"/mail/*.eml | xargs grep -q 'Monit instance changed'
+	! grep -l '^To: noactions@example.com' "$IT"/mail/*.eml | xargs grep -q 'Monit instance changed'
+}
+
+@test "a dead first mail server fails over to the live second" {
+	dead=$(it_free_port)
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	it_write_rc "
+set mailserver 127.0.0.1 port $dead, 127.0.0.1 port $port with timeout 10 seconds
+set alert ops@example.com
+"
+	it_start
+	it_vigil unmonitor rc
+	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
+	grep -q "mail server 127.0.0.1:$dead: .*refused" "$IT/vigild.log"
+	grep -q "alert mailed to ops@example.com via 127.0.0.1:$port" "$IT/vigild.log"
+}
+
+make_cert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$IT/key.pem" \
+	    -out "$IT/cert.pem" -days 2 -subj /CN=localhost \
+	    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+}
+
+@test "STARTTLS is used when offered, with AUTH" {
+	make_cert
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port" --starttls "$IT/cert.pem" "$IT/key.pem" --auth alice:s3cret
+	it_write_rc "
+set mailserver 127.0.0.1 port $port username \"alice\" password \"s3cret\"
+set alert ops@example.com not on { instance }
+"
+	it_start
+	it_vigil unmonitor rc
+	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
+	f=$(grep -l "Action done rc" "$IT"/mail/*.eml | head -1)
+	cat "${f%.eml}.env"
+	grep -q '^tls yes' "${f%.eml}.env"
+	grep -q '^auth alice ' "${f%.eml}.env"
+}
+
+@test "implicit TLS (using ssl) with AUTH, and a wrong password is refused" {
+	make_cert
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port" --tls "$IT/cert.pem" "$IT/key.pem" --auth alice:s3cret
+	it_write_rc "
+set mailserver 127.0.0.1 port $port username \"alice\" password \"s3cret\" using ssl
+set alert ops@example.com not on { instance }
+"
+	it_start
+	it_vigil unmonitor rc
+	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
+	f=$(grep -l "Action done rc" "$IT"/mail/*.eml | head -1)
+	grep -q '^tls yes' "${f%.eml}.env"
+	grep -q '^auth alice ' "${f%.eml}.env"
+	it_stop
+	sed -i 's/password "s3cret"/password "wrong"/' "$IT/rc"
+	: > "$IT/vigild.log"
+	it_start
+	it_vigil monitor rc
+	it_wait 60 grep -q "authentication refused: 535" "$IT/vigild.log"
+	grep -q "alert lost: service 'rc': Action done" "$IT/vigild.log"
+	[ "$(mail_count "$IT/mail" "Action done rc")" = 1 ]
+}
+
+@test "the server stopped while five events happen: all five arrive, in order, once each" {
+	make_queue_dir
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	sink=$SINK_LAST
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set eventqueue basedir $IT/queue slots 100
+set mail-format { subject: \$SERVICE \$EVENT }
+set alert ops@example.com only on { action }
+$FIVE_FILES
+"
+	it_start
+	sink_stop "$sink"
+	for i in 1 2 3 4 5; do
+		it_vigil unmonitor f$i
+		it_wait 30 queue_has $i
+	done
+	[ "$(mail_count "$IT/mail")" = 0 ]
+	sink_start "$IT/mail" "$port"
+	it_wait 90 mail_at_least "$IT/mail" 5
+	it_wait 30 queue_has 0
+	sleep 3
+	run subjects "$IT/mail"
+	echo "$output"
+	[ "$output" = "$(printf 'f%s Action done\n' 1 2 3 4 5)" ]
+}
+
+@test "kill -9 of the monitor while mail is queued loses nothing" {
+	make_queue_dir
+	port=$(it_free_port)
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set eventqueue basedir $IT/queue
+set mail-format { subject: \$SERVICE \$EVENT at \$DATE }
+set alert ops@example.com only on { action }
+$FIVE_FILES
+"
+	it_start
+	for i in 1 2 3; do
+		it_vigil unmonitor f$i
+		it_wait 30 queue_has $i
+	done
+	mon=$(it_child_by_name vigil-monitor)
+	[ -n "$mon" ]
+	kill -KILL "$mon"
+	it_wait 30 eval '[ -n "$(it_child_by_name vigil-monitor)" ] && [ "$(it_child_by_name vigil-monitor)" != "$mon" ]'
+	queue_has 3
+	sink_start "$IT/mail" "$port"
+	it_wait 90 mail_at_least "$IT/mail" 3
+	it_wait 30 queue_has 0
+	run subjects "$IT/mail"
+	echo "$output"
+	[ "$(echo "$output" | cut -d' ' -f1-3)" = "$(printf 'f%s Action done\n' 1 2 3)" ]
+}
+
+@test "vigil -t warns when alerts go nowhere and when the queue directory is unusable" {
+	it_write_rc "
+set eventqueue basedir $IT/nonexistent
+"
+	run "$VIGIL_BUILD/vigil" -t -c "$IT/rc"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"rules say 'alert' but nobody is alerted"* ]]
+	[[ "$output" == *"event queue directory $IT/nonexistent"*"install -d -o _vigil -m 0700 $IT/nonexistent"* ]]
+	it_write_rc "
+set alert ops@example.com
+"
+	run "$VIGIL_BUILD/vigil" -t -c "$IT/rc"
+	echo "$output"
+	[[ "$output" == *"no 'set mailserver'"* ]]
+}

@@ -33,7 +33,7 @@ class Sink:
         with open(base + ".env", "w") as f:
             f.write("from %s\nto %s\ntls %s\nauth %s\n" % (
                 envelope.mail_from, ",".join(envelope.rcpt_tos),
-                "yes" if session.ssl else "no",
+                "yes" if server.transport.get_extra_info("ssl_object") else "no",
                 getattr(session, "vigil_auth", None)))
         os.rename(base + ".tmp", base + ".eml")
         return "250 OK"
@@ -68,11 +68,16 @@ def main():
                   auth_data.password.decode() == want_pass)
             if ok:
                 session.vigil_auth = auth_data.login.decode() + " " + mechanism
-            return AuthResult(success=ok)
+            if ok:
+                return AuthResult(success=True)
+            return AuthResult(success=False, handled=False,
+                              message="535 5.7.8 Authentication credentials invalid")
 
         server_kw["authenticator"] = authenticator
         server_kw["auth_required"] = True
-        server_kw["auth_require_tls"] = True
+        # aiosmtpd counts only STARTTLS as TLS: with implicit TLS the
+        # whole connection is encrypted already.
+        server_kw["auth_require_tls"] = "ssl_context" not in kw
     sink = Sink(outdir)
     ctl = Controller(sink, hostname="127.0.0.1", port=port,
                      server_kwargs=server_kw, **kw)
