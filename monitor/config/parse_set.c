@@ -200,10 +200,13 @@ parse_mailserver(struct parser *p)
 				m->ssl = true;
 				set_str(&m->ssl_version, xstrdup(p_next(p)->text));
 			} else if (p_accept(p, "certmd5")) {
+				struct token *ct = p_peek(p);
 				char *sum = p_value(p, "a certificate md5 sum");
 				if (!sum)
 					return false;
 				free(sum);
+				p_warn_at(p, ct, "certmd5 of a mail server is not checked: "
+				    "use 'set ssl { verify: enable }' to verify its certificate");
 			} else
 				break;
 		}

@@ -290,3 +290,43 @@ set alert ops@example.com
 	echo "$output"
 	[[ "$output" == *"no 'set mailserver'"* ]]
 }
+
+@test "set ssl { verify: enable } refuses a self-signed mail server unless selfsigned: allow" {
+	make_cert
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port" --tls "$IT/cert.pem" "$IT/key.pem"
+	it_write_rc "
+set ssl { verify: enable }
+set mailserver 127.0.0.1 port $port using tls
+set alert ops@example.com only on { action }
+"
+	it_start
+	it_vigil unmonitor rc
+	it_wait 60 grep -q "mail server 127.0.0.1:$port: TLS certificate not trusted" "$IT/vigild.log"
+	it_wait 30 grep -q "alert lost: service 'rc': Action done" "$IT/vigild.log"
+	[ "$(mail_count "$IT/mail")" = 0 ]
+	it_stop
+	sed -i 's/set ssl { verify: enable }/set ssl { verify: enable, selfsigned: allow }/' "$IT/rc"
+	it_start
+	it_vigil monitor rc
+	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
+}
+
+@test "event queue slots: what does not fit is named in the log, then lost by name" {
+	make_queue_dir
+	port=$(it_free_port)
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set eventqueue basedir $IT/queue slots 2
+set alert ops@example.com only on { action }
+$FIVE_FILES
+"
+	it_start
+	for i in 1 2 3; do
+		it_vigil unmonitor f$i
+	done
+	it_wait 30 grep -q "alert for service 'f3' (Action done) not queued: the event queue is full" "$IT/vigild.log"
+	it_wait 30 grep -q "alert lost: service 'f3': Action done, to ops@example.com" "$IT/vigild.log"
+	queue_has 2
+	! grep -q "alert lost: service 'f[12]'" "$IT/vigild.log"
+}
