@@ -175,7 +175,7 @@ parse_mailserver(struct parser *p)
 		m = xcalloc(1, sizeof(*m));
 		m->host = xstrdup(t->text);
 		m->pos = t->pos;
-		m->port = 25;
+		m->port = 0;	/* 25, or 465 with ssl (below) */
 		*tail = m;
 		tail = &m->next;
 		p_next(p);
@@ -210,6 +210,8 @@ parse_mailserver(struct parser *p)
 			} else
 				break;
 		}
+		if (m->port == 0)
+			m->port = m->ssl ? 465 : 25;	/* Monit's defaults */
 	}
 	if (!p->cf->mailservers) {
 		p_unexpected(p, "a mail server host name after 'set mailserver'");

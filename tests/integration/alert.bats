@@ -330,3 +330,41 @@ $FIVE_FILES
 	queue_has 2
 	! grep -q "alert lost: service 'f[12]'" "$IT/vigild.log"
 }
+
+@test "reminder on N cycles repeats the alert while the failure lasts" {
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	it_write_rc "
+set daemon 1
+set mailserver 127.0.0.1 port $port
+set alert once@example.com only on { nonexist }
+set alert ops@example.com only on { nonexist } with reminder on 2 cycles
+check file gone with path $IT/no-such-file
+    if does not exist then alert
+"
+	it_start
+	it_wait 60 eval '[ "$(grep -l "^To: ops@example.com" "$IT"/mail/*.eml | xargs grep -l "Does not exist gone" | wc -l)" -ge 3 ]'
+	# the one without a reminder got the failure once
+	[ "$(grep -l '^To: once@example.com' "$IT"/mail/*.eml | xargs grep -l 'Does not exist gone' | wc -l)" = 1 ]
+}
+
+@test "a watched log line (sshd's Accepted) reaches the auditor's inbox" {
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	: > "$IT/auth.log"
+	it_write_rc "
+set daemon 1
+set mailserver 127.0.0.1 port $port
+set alert auditor@example.com only on { content }
+set mail-format { subject: \$SERVICE: \$DESCRIPTION }
+check file authlog with path $IT/auth.log
+    if content = \"Accepted\" then alert
+"
+	it_start
+	sleep 2
+	echo "sshd[2]: Accepted publickey for alice from 10.0.0.2 port 2 ssh2" >> "$IT/auth.log"
+	it_wait 60 mail_at_least "$IT/mail" 1 "Accepted publickey for alice from 10.0.0.2"
+	f=$(grep -l "for alice" "$IT"/mail/*.eml | head -1)
+	grep -q "^To: auditor@example.com" "$f"
+	grep -q "^Subject: authlog: content matches: 'sshd\[2\]: Accepted publickey for alice from 10.0.0.2" "$f"
+}
