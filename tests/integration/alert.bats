@@ -237,6 +237,8 @@ $FIVE_FILES
 		it_wait 30 queue_has $i
 	done
 	[ "$(mail_count "$IT/mail")" = 0 ]
+	sleep 2
+	back=$(date +%s)
 	sink_start "$IT/mail" "$port"
 	it_wait 90 mail_at_least "$IT/mail" 5
 	it_wait 30 queue_has 0
@@ -244,6 +246,11 @@ $FIVE_FILES
 	run subjects "$IT/mail"
 	echo "$output"
 	[ "$output" = "$(printf 'f%s Action done\n' 1 2 3 4 5)" ]
+	# each mail carries the date of its event, not of its delivery
+	for f in "$IT"/mail/*.eml; do
+		d=$(sed -n 's/^Date: //p' "$f" | tr -d '\r')
+		[ "$(date -d "$d" +%s)" -lt "$back" ]
+	done
 }
 
 @test "kill -9 of the monitor while mail is queued loses nothing" {
