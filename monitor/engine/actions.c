@@ -122,6 +122,7 @@ start_wait_finish(struct svc *s, bool ok, const char *why)
 	start_wait_disarm(s);
 	s->busy = BUSY_NONE;
 	if (ok) {
+		svc_alert_exec(s, false, "started");
 		s->exec_failed = false;
 		if (s->monitor == MON_NOT)
 			s->monitor = MON_INIT;
@@ -141,6 +142,7 @@ start_wait_finish(struct svc *s, bool ok, const char *why)
 		s->exec_failed = true;
 		log_err("service '%s': Execution failed: %s", s->cf->name,
 		    why ? why : "start failed");
+		svc_alert_exec(s, true, why ? why : "start failed");
 	}
 	svc_changed(s);
 }
@@ -178,6 +180,7 @@ run_done(const struct msg_run_result *r, void *arg)
 		if (failed) {
 			s->exec_failed = true;
 			log_err("service '%s': Execution failed: exec: %s", s->cf->name, why);
+			svc_alert_exec(s, true, why);
 		}
 		free(rq);
 		svc_changed(s);
@@ -230,6 +233,7 @@ run_done(const struct msg_run_result *r, void *arg)
 		if (failed) {
 			s->exec_failed = true;
 			log_err("service '%s': Execution failed: stop: %s", s->cf->name, why);
+			svc_alert_exec(s, true, why);
 		} else {
 			log_info("service '%s': stopped", s->cf->name);
 		}

@@ -187,6 +187,7 @@ struct svc {
 	int inotify_wd;
 	/* status */
 	bool exec_failed;
+	bool exec_alerted;	/* "Execution failed" mailed, not yet recovered */
 	char status[MSG_NAME_LEN];
 	char detail[MSG_LOGLINE_LEN];
 	uint64_t last_checked;	/* unix seconds */
@@ -230,6 +231,9 @@ void do_action(struct svc *s, struct test_state *ts, const struct action *a,
 void svc_alert_rule(struct svc *s, struct test_state *ts, enum rule_event ev,
     bool scheduled);
 void svc_alert_action(struct svc *s, const char *action);
+/* A program vigil ran failed ("Execution failed"), or a start worked again
+ * after one had failed ("Execution succeeded"). */
+void svc_alert_exec(struct svc *s, bool failed, const char *why);
 
 /* engine.c */
 void svc_check(struct svc *s, bool scheduled);

@@ -76,3 +76,23 @@ svc_alert_action(struct svc *s, const char *action)
 	snprintf(desc, sizeof(desc), "%s action done", action);
 	monitor_alert(s->e->m, &a);
 }
+
+void
+svc_alert_exec(struct svc *s, bool failed, const char *why)
+{
+	struct alert_event a = {
+		.svc = s->cf,
+		.service = s->cf->name,
+		.kind = "exec",
+		.state = failed ? ALERT_FAILED : ALERT_SUCCEEDED,
+		.event = failed ? "Execution failed" : "Execution succeeded",
+		.action = "alert",
+		.description = why,
+	};
+
+	/* Monit mails a change of state, not every failed attempt. */
+	if (failed == s->exec_alerted)
+		return;
+	s->exec_alerted = failed;
+	monitor_alert(s->e->m, &a);
+}

@@ -375,3 +375,23 @@ check file authlog with path $IT/auth.log
 	grep -q "^To: auditor@example.com" "$f"
 	grep -q "^Subject: authlog: content matches: 'sshd\[2\]: Accepted publickey for alice from 10.0.0.2" "$f"
 }
+
+@test "a start program that fails is mailed once as Execution failed" {
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	it_write_rc "
+set daemon 1
+set mailserver 127.0.0.1 port $port
+set alert ops@example.com only on { exec }
+check process broken with pidfile $IT/broken.pid
+    start program = \"/bin/false\"
+"
+	it_start
+	it_wait 60 mail_at_least "$IT/mail" 1 "Execution failed broken"
+	f=$(grep -l "Execution failed broken" "$IT"/mail/*.eml | head -1)
+	grep -q "Description: the program exited with status 1" "$f"
+	# it keeps failing, every cycle; the mail said so once
+	it_wait 30 eval '[ "$(grep -c "service .broken.: Execution failed" "$IT/vigild.log")" -ge 3 ]'
+	sleep 2
+	[ "$(mail_count "$IT/mail" "Execution failed broken")" = 1 ]
+}
