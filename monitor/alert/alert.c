@@ -17,6 +17,9 @@
 #define MAX_RECIPIENTS	64
 #define RETRY_MIN_MS	2000
 #define RETRY_MAX_MS	30000
+/* Alerts held in memory at most (those of the queue directory included):
+ * a flapping service with the mail server down must not eat the memory. */
+#define MEMORY_MAX	10000
 
 static struct alerts *
 alerts_of(struct monitor *m)
@@ -194,6 +197,11 @@ monitor_alert(struct monitor *m, const struct alert_event *ev)
 			log_warn("alerts are not mailed: no 'set mailserver' (the first "
 			    "was service '%s': %s)", ev->service, ev->event);
 		said = true;
+		return;
+	}
+	if (a->count >= MEMORY_MAX) {
+		log_err("alert for service '%s' (%s) dropped: %d alerts already wait "
+		    "for the mail server", ev->service, ev->event, MEMORY_MAX);
 		return;
 	}
 	it = xcalloc(1, sizeof(*it));

@@ -162,6 +162,7 @@ $FIVE_FILES
 	sink_start "$IT/mail" "$port"
 	it_write_rc "
 set mailserver 127.0.0.1 port $dead, 127.0.0.1 port $port with timeout 10 seconds
+    using hostname \"mail.vigil.test\"
 set alert ops@example.com
 "
 	it_start
@@ -169,6 +170,8 @@ set alert ops@example.com
 	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
 	grep -q "mail server 127.0.0.1:$dead: .*refused" "$IT/vigild.log"
 	grep -q "alert mailed to ops@example.com via 127.0.0.1:$port" "$IT/vigild.log"
+	f=$(grep -l "Action done rc" "$IT"/mail/*.eml | head -1)
+	grep -q '^ehlo mail.vigil.test$' "${f%.eml}.env"
 }
 
 make_cert() {
@@ -246,6 +249,8 @@ $FIVE_FILES
 	run subjects "$IT/mail"
 	echo "$output"
 	[ "$output" = "$(printf 'f%s Action done\n' 1 2 3 4 5)" ]
+	# one connection for the batch, one mail per event
+	[ "$(cat "$IT"/mail/*.env | grep '^session ' | sort -u | wc -l)" = 1 ]
 	# each mail carries the date of its event, not of its delivery
 	for f in "$IT"/mail/*.eml; do
 		d=$(sed -n 's/^Date: //p' "$f" | tr -d '\r')

@@ -31,8 +31,9 @@ class Sink:
         with open(base + ".tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         with open(base + ".env", "w") as f:
-            f.write("from %s\nto %s\ntls %s\nauth %s\n" % (
+            f.write("from %s\nto %s\nehlo %s\nsession %x\ntls %s\nauth %s\n" % (
                 envelope.mail_from, ",".join(envelope.rcpt_tos),
+                session.host_name, id(session),
                 "yes" if server.transport.get_extra_info("ssl_object") else "no",
                 getattr(session, "vigil_auth", None)))
         os.rename(base + ".tmp", base + ".eml")
