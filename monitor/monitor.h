@@ -75,7 +75,7 @@ struct alert_event {
 };
 
 /* An event happened: mail the recipients that want it (queued, never
- * blocking).  Safe to call before alert_start() and when mail is off. */
+ * blocking).  Ignored before alert_start(); safe when mail is off. */
 void monitor_alert(struct monitor *m, const struct alert_event *ev);
 /* Load the event queue and deliver what waits (after the sandbox). */
 void alert_start(struct monitor *m);

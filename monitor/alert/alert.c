@@ -184,12 +184,14 @@ monitor_alert(struct monitor *m, const struct alert_event *ev)
 	struct mail_vars v;
 	size_t n;
 
-	if (cf == NULL)
+	/* Nothing is sent before alert_start(): a monitor that is not the
+	 * daemon (the engine's tests) never talks to a mail server. */
+	a = m->alerts;
+	if (cf == NULL || a == NULL)
 		return;
 	n = alert_recipients(cf, ev, r, MAX_RECIPIENTS);
 	if (n == 0)
 		return;
-	a = alerts_of(m);
 	if (cf->mailservers == NULL) {
 		static bool said;
 
@@ -304,11 +306,11 @@ alert_start(struct monitor *m)
 
 	if (cf == NULL)
 		return;
+	a = alerts_of(m);
 	if (cf->eventqueue_dir == NULL || !alert_check_queue_dir(cf, NULL)) {
 		instance_event(m);
 		return;
 	}
-	a = alerts_of(m);
 	list = eventq_load(cf->eventqueue_dir, &maxseq, &count);
 	if (maxseq > a->last_seq)
 		a->last_seq = maxseq;

@@ -217,7 +217,7 @@ set alert ops@example.com not on { instance }
 	it_start
 	it_vigil monitor rc
 	it_wait 60 grep -q "authentication refused: 535" "$IT/vigild.log"
-	grep -q "alert lost: service 'rc': Action done" "$IT/vigild.log"
+	it_wait 60 grep -q "alert lost: service 'rc': Action done" "$IT/vigild.log"
 	[ "$(mail_count "$IT/mail" "Action done rc")" = 1 ]
 }
 
