@@ -77,6 +77,11 @@ struct alert_event {
 /* An event happened: mail the recipients that want it (queued, never
  * blocking).  Ignored before alert_start(); safe when mail is off. */
 void monitor_alert(struct monitor *m, const struct alert_event *ev);
+/* Who did or tried what: a web login, a CLI or web action, a refusal.
+ * An "access" event (vigil's extension to Monit's event names), mailed
+ * only to recipients whose filter names it: `only on { access }`. */
+void monitor_access(struct monitor *m, const char *service, const char *action,
+    bool refused, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Load the event queue and deliver what waits (after the sandbox). */
 void alert_start(struct monitor *m);
 void alert_stop(struct monitor *m);

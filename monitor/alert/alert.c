@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,30 @@ monitor_alert(struct monitor *m, const struct alert_event *ev)
 	a->tail = &it->next;
 	a->count++;
 	deliver_kick(a);
+}
+
+void
+monitor_access(struct monitor *m, const char *service, const char *action,
+    bool refused, const char *fmt, ...)
+{
+	char desc[512];
+	va_list ap;
+	struct alert_event ev = {
+		.kind = "access",
+		.state = refused ? ALERT_FAILED : ALERT_CHANGED,
+		.event = refused ? "Access refused" : "Access",
+		.action = action,
+		.description = desc,
+	};
+
+	if (m->cf == NULL || m->alerts == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+	ev.svc = service ? config_find_service(m->cf, service) : NULL;
+	ev.service = ev.svc ? ev.svc->name : m->hostname;
+	monitor_alert(m, &ev);
 }
 
 bool

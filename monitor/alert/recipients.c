@@ -50,6 +50,10 @@ wants(const struct alert_recipient *r, const struct alert_event *ev)
 	    (r->reminder <= 0 || ev->failed_cycles == 0 ||
 	    ev->failed_cycles % (uint32_t)r->reminder != 0))
 		return false;
+	/* Access events are vigil's: only those who ask for them get them,
+	 * so a control file written for Monit mails what it always did. */
+	if (ev->kind != NULL && strcmp(ev->kind, "access") == 0)
+		return !r->events_not && (r->events & bit) != 0;
 	if (r->events == 0)
 		return true;
 	listed = (r->events & bit) != 0;

@@ -240,6 +240,7 @@ static const char *const event_names[] = {
 	"icmp", "instance", "invalid", "link", "nonexist", "permission", "pid", "ppid",
 	"resource", "saturation", "size", "speed", "status", "timeout", "timestamp", "uid",
 	"uptime", "exist", "bytein", "byteout", "packetin", "packetout", "heartbeat",
+	"access",	/* vigil: logins and actions (monitor/alert/) */
 };
 
 uint32_t
@@ -296,7 +297,8 @@ parse_alert_recipient(struct parser *p, struct alert_recipient **list, bool noal
 					p_error_at(p, t, "unknown event %s in alert filter (expected one of "
 					    "action, checksum, connection, content, data, exec, fsflags, gid, "
 					    "icmp, instance, invalid, link, nonexist, permission, pid, ppid, "
-					    "resource, size, status, timeout, timestamp, uid, uptime)",
+					    "resource, size, status, timeout, timestamp, uid, uptime, "
+					    "access)",
 					    tok_describe(t, buf, sizeof(buf)));
 					return false;
 				}

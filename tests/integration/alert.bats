@@ -400,3 +400,39 @@ check process broken with pidfile $IT/broken.pid
 	sleep 2
 	[ "$(mail_count "$IT/mail" "Execution failed broken")" = 1 ]
 }
+
+@test "access events: CLI actions, refusals and web logins reach only who asked for them" {
+	command -v curl >/dev/null || it_need "needs curl"
+	getent passwd nobody >/dev/null || it_need "no user nobody"
+	port=$(it_free_port)
+	web=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	export IT_CTL_ALLOW="allow nobody read-only"
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set alert auditor@example.com only on { access }
+set alert ops@example.com
+set mail-format { subject: \$EVENT \$SERVICE: \$DESCRIPTION }
+set httpd port $web address 127.0.0.1
+    allow admin:\"admin-pw\"
+"
+	it_start
+	it_vigil unmonitor rc
+	it_wait 60 mail_at_least "$IT/mail" 1 "^Subject: Access rc: uid 0 asked (vigil unmonitor rc): done"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$VIGIL_BUILD/vigil" --socket "$IT_SOCK" stop demo || true
+	it_wait 60 mail_at_least "$IT/mail" 1 "^Subject: Access refused .*refused on the control socket: read-only access"
+	it_wait 15 curl -s -o /dev/null "http://127.0.0.1:$web/"
+	rm -f "$IT/jar"
+	it_curl "$IT/jar" -L "http://127.0.0.1:$web/" > "$IT/login.html"
+	form=$(it_form login "$IT/login.html" admin admin-pw)
+	it_curl "$IT/jar" -X POST --data "$(sed -n 2p <<<"$form")" \
+		"http://127.0.0.1:$web$(sed -n 1p <<<"$form")" >/dev/null
+	it_wait 60 mail_at_least "$IT/mail" 1 "^Subject: Access .*web user 'admin' logged in (role"
+	sleep 2
+	# every access mail went to the auditor, none to ops (no filter: Monit's events only)
+	[ "$(grep -l '^Subject: Access' "$IT"/mail/*.eml | xargs grep -l '^To: ops@example.com' | wc -l)" = 0 ]
+	[ "$(grep -l '^Subject: Access' "$IT"/mail/*.eml | xargs grep -l '^To: auditor@example.com' | wc -l)" -ge 3 ]
+	# ops still got the action itself
+	grep -l '^To: ops@example.com' "$IT"/mail/*.eml | xargs grep -q '^Subject: Action done rc'
+}

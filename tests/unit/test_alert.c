@@ -156,6 +156,21 @@ test_filters(void **state)
 	ev.kind = "instance";
 	ev.svc = NULL;
 	assert_string_equal(names(cf, &ev, buf, sizeof(buf)), "all@x quiet@x rem@x ");
+	/* access events (vigil's): only for a filter that names them */
+	ev.kind = "access";
+	assert_string_equal(names(cf, &ev, buf, sizeof(buf)), "");
+	config_free(cf);
+	cf = parse("set alert all@x\nset alert aud@x only on { access }\n"
+	    "set alert notaud@x not on { access }\n");
+	assert_non_null(cf);
+	assert_string_equal(names(cf, &ev, buf, sizeof(buf)), "aud@x ");
+	ev.kind = "action";
+	assert_string_equal(names(cf, &ev, buf, sizeof(buf)), "all@x notaud@x ");
+	config_free(cf);
+	cf = parse(
+	    "set alert rem@x with reminder on 3 cycles\n"
+	    "check process b with pidfile /run/b.pid\n");
+	assert_non_null(cf);
 	/* still failed: only reminders, every 3rd cycle */
 	ev.test = &t;
 	ev.kind = NULL;
