@@ -247,7 +247,8 @@ monitor_alert(struct monitor *m, const struct alert_event *ev)
 	*a->tail = it;
 	a->tail = &it->next;
 	a->count++;
-	deliver_kick(a);
+	if (!a->stopping)
+		deliver_kick(a);
 }
 
 void
@@ -297,7 +298,7 @@ alert_check_queue_dir(const struct config *cf, FILE *out)
 /* "Monit instance changed": the monitor (re)started, on the system
  * service when there is one, so `noalert` there silences it. */
 static void
-instance_event(struct monitor *m)
+instance_event(struct monitor *m, bool started)
 {
 	const struct service *sys = NULL;
 	char desc[320];
@@ -305,7 +306,7 @@ instance_event(struct monitor *m)
 		.kind = "instance",
 		.state = ALERT_CHANGED,
 		.event = "Monit instance changed",
-		.action = "start",
+		.action = started ? "start" : "stop",
 		.description = desc,
 	};
 
@@ -316,7 +317,8 @@ instance_event(struct monitor *m)
 		}
 	ev.svc = sys;
 	ev.service = sys ? sys->name : m->hostname;
-	snprintf(desc, sizeof(desc), "vigil started on %s", m->hostname);
+	snprintf(desc, sizeof(desc), "vigil %s on %s", started ? "started" :
+	    "stopped", m->hostname);
 	monitor_alert(m, &ev);
 }
 
@@ -333,7 +335,7 @@ alert_start(struct monitor *m)
 		return;
 	a = alerts_of(m);
 	if (cf->eventqueue_dir == NULL || !alert_check_queue_dir(cf, NULL)) {
-		instance_event(m);
+		instance_event(m, true);
 		return;
 	}
 	list = eventq_load(cf->eventqueue_dir, &maxseq, &count);
@@ -356,6 +358,7 @@ alert_start(struct monitor *m)
 	if (cf->mailservers == NULL && count > 0)
 		log_warn("event queue: alerts wait in %s but no 'set mailserver' is "
 		    "configured", cf->eventqueue_dir);
+	instance_event(m, true);	/* after what the queue held */
 	deliver_kick(a);
 }
 
@@ -367,6 +370,13 @@ alert_stop(struct monitor *m)
 
 	if (a == NULL)
 		return;
+	/* The "stopped" mail can only wait on disk: it goes out first at the
+	 * next start.  Without a queue there is no time left to send it. */
+	if (m->cf->eventqueue_dir != NULL && m->cf->mailservers != NULL &&
+	    alert_check_queue_dir(m->cf, NULL)) {
+		a->stopping = true;
+		instance_event(m, false);
+	}
 	deliver_cancel(a);
 	for (it = a->head; it; it = next) {
 		next = it->next;

@@ -115,6 +115,7 @@ struct alerts {
 	struct delivery *d;
 	int retry_tfd;
 	uint64_t retry_ms;
+	bool stopping;		/* shutting down: queue, do not send */
 };
 
 /* Mails of it not yet done. */

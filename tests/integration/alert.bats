@@ -436,3 +436,25 @@ set httpd port $web address 127.0.0.1
 	# ops still got the action itself
 	grep -l '^To: ops@example.com' "$IT"/mail/*.eml | xargs grep -q '^Subject: Action done rc'
 }
+
+@test "with an event queue, the instance's stop is mailed at the next start, before its start" {
+	make_queue_dir
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set eventqueue basedir $IT/queue
+set mail-format { subject: \$EVENT: \$DESCRIPTION }
+set alert ops@example.com only on { instance }
+"
+	it_start
+	it_wait 60 mail_at_least "$IT/mail" 1 "vigil started"
+	it_stop
+	queue_has 1
+	it_start
+	it_wait 60 mail_at_least "$IT/mail" 3
+	it_wait 30 queue_has 0
+	run subjects "$IT/mail"
+	echo "$output"
+	[ "$output" = "$(printf 'Monit instance changed: vigil %s on %s\n' started "$(hostname)" stopped "$(hostname)" started "$(hostname)")" ]
+}
