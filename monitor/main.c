@@ -114,6 +114,7 @@ main(int argc, char **argv)
 		    !core_paths_check(cf, file, stderr, false))
 			exit(1);
 		printf("Control file syntax OK\n");
+		alert_check_queue_dir(cf, core_eventqueue_dir(cf), stderr);
 		if (verbose > 0)
 			config_dump(cf, stdout);
 		config_free(cf);
@@ -151,12 +152,14 @@ main(int argc, char **argv)
 		exit(1);
 	}
 	privd_handshake(&core);
+	m.eventqueue_dir = core_eventqueue_prepare(cf);
 	monitor_sandbox_apply(cf);
 
 	m.engine = engine_new(&m);
 	core_state_load(&core);
 	core_signals(&core);
 	privd_attach(&core);
+	alert_start(&m);	/* queued alerts come before the first cycle's */
 	engine_start(m.engine);
 	log_info("monitoring %zu services", engine_nservices(m.engine));
 	/* privd tells systemd (Type=notify) that vigil is up */

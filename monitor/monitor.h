@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/event.h"
 #include "common/ipc.h"
@@ -16,12 +17,18 @@
 #include "monitor/config/config.h"
 
 struct engine;
+struct alerts;
 
 struct monitor {
 	struct config *cf;
 	struct ev_loop *ev;
 	struct ipc_channel privd;	/* fd 3 */
 	struct engine *engine;
+	struct alerts *alerts;		/* monitor/alert/ */
+	/* `set eventqueue basedir` as the core resolved it (a directory the
+	 * monitor may not write is kept under its state directory:
+	 * core/paths.c); NULL without an event queue */
+	const char *eventqueue_dir;
 	const char *control_path;	/* -c argument */
 	char hostname[256];
 	uint64_t started_ms;		/* now_ms() at start */
@@ -48,6 +55,45 @@ int monitor_ping(struct monitor *m, const struct msg_ping *p,
 /* The engine changed something worth saving or showing: the core saves the
  * state file (debounced) and pushes a snapshot to the web interface. */
 void monitor_changed(struct monitor *m);
+
+/* ---- provided by the alerts (monitor/alert/) ---- */
+
+enum alert_state {
+	ALERT_FAILED,		/* "Does not exist" */
+	ALERT_SUCCEEDED,	/* "Exists" (recovery) */
+	ALERT_CHANGED,		/* "Checksum changed", "Action done", instance */
+	ALERT_STILL_FAILED,	/* a cycle later, still failed: reminders only */
+};
+
+struct alert_event {
+	const struct service *svc;	/* NULL: the monitor itself */
+	const char *service;		/* $SERVICE */
+	const struct test *test;	/* the rule's test, or NULL */
+	const char *kind;		/* filter name ("action", "instance"); NULL:
+					 * derived from test */
+	enum alert_state state;
+	const char *event;		/* $EVENT: "Does not exist" */
+	const char *action;		/* $ACTION: "restart" */
+	const char *description;	/* $DESCRIPTION */
+	uint32_t failed_cycles;		/* ALERT_STILL_FAILED: cycles since it failed */
+};
+
+/* An event happened: mail the recipients that want it (queued, never
+ * blocking).  Ignored before alert_start(); safe when mail is off. */
+void monitor_alert(struct monitor *m, const struct alert_event *ev);
+/* Who did or tried what: a web login, a CLI or web action, a refusal.
+ * An "access" event (vigil's extension to Monit's event names), mailed
+ * only to recipients whose filter names it: `only on { access }`. */
+void monitor_access(struct monitor *m, const char *service, const char *action,
+    bool refused, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Load the event queue and deliver what waits (after the sandbox). */
+void alert_start(struct monitor *m);
+void alert_stop(struct monitor *m);
+/* `-t` and start-up: say on out (NULL: the log) when the event queue
+ * directory dir (as the core resolved `set eventqueue basedir`) cannot be
+ * used by this process's user, with the fix.  False then. */
+bool alert_check_queue_dir(const struct config *cf, const char *dir,
+    FILE *out);
 
 /* ---- provided by the engine (monitor/engine/, monitor/checks/) ---- */
 

@@ -272,6 +272,10 @@ struct alert_recipient {
 	struct alert_recipient *next;
 };
 
+/* The bit of an alert filter's event name ("nonexist", "action", ...) in
+ * struct alert_recipient.events; 0 for an unknown name. */
+uint32_t event_bit(const char *name);
+
 struct dependency {
 	char *name;
 	struct srcpos pos;

@@ -517,6 +517,37 @@ check_httpd(const struct config *cf, struct diag *d)
 				diag_error(d, &g->pos, "set group %s: user name too long", g->name);
 }
 
+/* Alerts that would only ever be log lines deserve a word at -t time. */
+static void
+check_alerting(const struct config *cf, struct diag *d)
+{
+	const struct srcpos *alert_pos = NULL, *rcpt_pos = NULL;
+	const struct alert_recipient *r;
+	const struct service *s;
+	const struct test *t;
+
+	for (r = cf->alerts; r && !rcpt_pos; r = r->next)
+		if (!r->no_alert)
+			rcpt_pos = &r->pos;
+	for (s = cf->services; s; s = s->next) {
+		for (r = s->alerts; r && !rcpt_pos; r = r->next)
+			if (!r->no_alert)
+				rcpt_pos = &r->pos;
+		for (t = s->tests; t && !alert_pos; t = t->next)
+			if (t->act.failed.kind == ACTION_ALERT ||
+			    (t->act.has_succeeded && t->act.succeeded.kind == ACTION_ALERT))
+				alert_pos = &t->pos;
+	}
+	if (alert_pos != NULL && rcpt_pos == NULL)
+		diag_warn(d, alert_pos, "rules say 'alert' but nobody is alerted: add "
+		    "'set alert ADDRESS' (or 'alert ADDRESS' in a service); until then "
+		    "alerts are only logged");
+	if ((alert_pos != NULL || rcpt_pos != NULL) && cf->mailservers == NULL)
+		diag_warn(d, rcpt_pos ? rcpt_pos : alert_pos, "alerts are set but no "
+		    "'set mailserver' is: add 'set mailserver HOST'; until then alerts "
+		    "are only logged");
+}
+
 int
 config_check(struct config *cf, struct diag *d)
 {
@@ -535,5 +566,7 @@ config_check(struct config *cf, struct diag *d)
 	for (s = cf->services; s; s = s->next)
 		check_service(d, s);
 	check_httpd(cf, d);
+	if (d->nerrors == 0)	/* advice only for a file without errors */
+		check_alerting(cf, d);
 	return d->nerrors - before;
 }

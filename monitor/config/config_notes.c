@@ -13,11 +13,6 @@
 #include "monitor/config/parse_int.h"
 
 #define VIGIL_PIDFILE	"/run/vigil/vigild.pid"
-#define VIGIL_STATEDIR	"/var/lib/vigil/"
-
-static const char mail_note[] =
-    "mail alerts are not sent yet: vigil writes every alert to its log "
-    "(set mailserver, set alert, mail-format and alert are checked, not used)";
 
 /* "set WORD ...": global statements read and not acted on. */
 static const struct {
@@ -27,8 +22,6 @@ static const struct {
 	{ "idfile", "set idfile is ignored: vigil has no M/Monit id to keep" },
 	{ "init", "set init is ignored: vigild detaches unless started with -I "
 	    "(vigil.service runs it detached, with its pidfile)" },
-	{ "eventqueue", "set eventqueue is not acted on yet: alerts that cannot be "
-	    "delivered are not queued" },
 	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
 	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
 	{ "ssl", "set ssl is not acted on: TLS connections use vigil's own settings" },
@@ -38,12 +31,6 @@ static const struct {
 /* Connection protocols the checks speak; any other is checked by a plain
  * connect (and TLS when asked). */
 static const char *const spoken_protocols[] = { "http", "default", "generic", NULL };
-
-static bool
-mail_word(const struct token *t)
-{
-	return tok_is(t, "mailserver") || tok_is(t, "alert") || tok_is(t, "mail-format");
-}
 
 /* The token after i that is not a noise word ("set pidfile is /x"), or NULL. */
 static const struct token *
@@ -56,7 +43,7 @@ next_word(const struct token_list *tl, size_t i)
 }
 
 static void
-note_set_statements(const struct token_list *tl, struct diag *d, bool *mail_said)
+note_set_statements(const struct token_list *tl, struct diag *d)
 {
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct token *set = &tl->v[i], *w, *val;
@@ -70,20 +57,12 @@ note_set_statements(const struct token_list *tl, struct diag *d, bool *mail_said
 		for (size_t k = 0; k < ARRAY_SIZE(set_notes); k++)
 			if (tok_is(w, set_notes[k].word))
 				diag_note(d, &set->pos, "%s", set_notes[k].note);
-		if (mail_word(w) && !*mail_said) {
-			diag_note(d, &set->pos, "%s", mail_note);
-			*mail_said = true;
-		}
 		if (tok_is(w, "pidfile") && val != NULL && strcmp(val->text, VIGIL_PIDFILE) != 0)
 			diag_note(d, &set->pos, "set pidfile %s: the package's logrotate file signals "
 			    "the vigild named by %s; with this pidfile, change its postrotate",
 			    val->text, VIGIL_PIDFILE);
-		if (tok_is(w, "statefile") && val != NULL &&
-		    strncmp(val->text, VIGIL_STATEDIR, strlen(VIGIL_STATEDIR)) != 0)
-			diag_note(d, &set->pos, "set statefile %s: the monitor writes it as _vigil, so "
-			    "its directory must be writable by _vigil (the default %svigil.state is); "
-			    "vigil has its own format: a Monit state file there is set aside as "
-			    "corrupt, not imported", val->text, VIGIL_STATEDIR);
+		/* set statefile and set eventqueue in directories the monitor
+		 * cannot write: core/paths.c says where vigil keeps them. */
 	}
 }
 
@@ -110,17 +89,12 @@ protocol_spoken(const char *name)
 }
 
 static void
-note_services(const struct config *cf, struct diag *d, bool *mail_said)
+note_services(const struct config *cf, struct diag *d)
 {
 	const struct service *s;
 	const struct test *t;
-	const struct alert_recipient *r;
 
 	for (s = cf->services; s; s = s->next) {
-		for (r = s->alerts; r && !*mail_said; r = r->next) {
-			diag_note(d, &r->pos, "%s", mail_note);
-			*mail_said = true;
-		}
 		for (t = s->tests; t; t = t->next) {
 			if (t->kind == TEST_FSFLAGS)
 				diag_note(d, &t->pos, "if changed fsflags is not tested yet (check %s)",
@@ -160,10 +134,8 @@ note_monit_file(const struct config *cf, struct diag *d)
 void
 config_notes(const struct config *cf, const struct token_list *tl, struct diag *d)
 {
-	bool mail_said = false;
-
 	note_monit_file(cf, d);
-	note_set_statements(tl, d, &mail_said);
+	note_set_statements(tl, d);
 	note_httpd(cf, d);
-	note_services(cf, d, &mail_said);
+	note_services(cf, d);
 }

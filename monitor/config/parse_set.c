@@ -175,7 +175,7 @@ parse_mailserver(struct parser *p)
 		m = xcalloc(1, sizeof(*m));
 		m->host = xstrdup(t->text);
 		m->pos = t->pos;
-		m->port = 25;
+		m->port = 0;	/* 25, or 465 with ssl (below) */
 		*tail = m;
 		tail = &m->next;
 		p_next(p);
@@ -200,13 +200,18 @@ parse_mailserver(struct parser *p)
 				m->ssl = true;
 				set_str(&m->ssl_version, xstrdup(p_next(p)->text));
 			} else if (p_accept(p, "certmd5")) {
+				struct token *ct = p_peek(p);
 				char *sum = p_value(p, "a certificate md5 sum");
 				if (!sum)
 					return false;
 				free(sum);
+				p_warn_at(p, ct, "certmd5 of a mail server is not checked: "
+				    "use 'set ssl { verify: enable }' to verify its certificate");
 			} else
 				break;
 		}
+		if (m->port == 0)
+			m->port = m->ssl ? 465 : 25;	/* Monit's defaults */
 	}
 	if (!p->cf->mailservers) {
 		p_unexpected(p, "a mail server host name after 'set mailserver'");
@@ -235,6 +240,7 @@ static const char *const event_names[] = {
 	"icmp", "instance", "invalid", "link", "nonexist", "permission", "pid", "ppid",
 	"resource", "saturation", "size", "speed", "status", "timeout", "timestamp", "uid",
 	"uptime", "exist", "bytein", "byteout", "packetin", "packetout", "heartbeat",
+	"access",	/* vigil: logins and actions (monitor/alert/) */
 };
 
 uint32_t
@@ -291,7 +297,8 @@ parse_alert_recipient(struct parser *p, struct alert_recipient **list, bool noal
 					p_error_at(p, t, "unknown event %s in alert filter (expected one of "
 					    "action, checksum, connection, content, data, exec, fsflags, gid, "
 					    "icmp, instance, invalid, link, nonexist, permission, pid, ppid, "
-					    "resource, size, status, timeout, timestamp, uid, uptime)",
+					    "resource, size, status, timeout, timestamp, uid, uptime, "
+					    "access)",
 					    tok_describe(t, buf, sizeof(buf)));
 					return false;
 				}

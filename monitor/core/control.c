@@ -265,6 +265,9 @@ do_service_action(struct core *c, struct ctl_client *cl,
 
 		log_info("control: uid %u asked to %s '%s': %s", (unsigned)cl->uid,
 		    svc_action_name(a), rq->name, rc == 0 ? "done" : msg);
+		monitor_access(c->m, rq->name, svc_action_name(a), false,
+		    "uid %u asked (vigil %s %s): %s", (unsigned)cl->uid,
+		    svc_action_name(a), rq->name, rc == 0 ? "done" : msg);
 		if (rc == 404)
 			snprintf(msg, sizeof(msg), "service '%s' not found", rq->name);
 		client_done(c, cl, rc == 0 ? 0 : 1, msg);
@@ -287,6 +290,10 @@ do_service_action(struct core *c, struct ctl_client *cl,
 	log_info("control: uid %u asked to %s %s%s: %zu services, %zu failed",
 	    (unsigned)cl->uid, svc_action_name(a), rq->group[0] ? "group " : "",
 	    rq->group[0] ? rq->group : "all", count, failed);
+	monitor_access(c->m, NULL, svc_action_name(a), false,
+	    "uid %u asked (vigil %s %s%s): %zu services, %zu failed",
+	    (unsigned)cl->uid, svc_action_name(a), rq->group[0] ? "-g " : "",
+	    rq->group[0] ? rq->group : "all", count, failed);
 	if (rq->group[0] != '\0' && count == 0) {
 		snprintf(msg, sizeof(msg), "group '%s' not found", rq->group);
 		client_done(c, cl, 1, msg);
@@ -307,6 +314,9 @@ execute(struct core *c, struct ctl_client *cl, const struct msg_ctl_request *rq)
 
 	if (cl->readonly && !control_action_readonly(a)) {
 		log_warn("control: uid %u (pid %d) refused: read-only access",
+		    (unsigned)cl->uid, (int)cl->pid);
+		monitor_access(c->m, NULL, "refused", true, "uid %u (pid %d) "
+		    "refused on the control socket: read-only access",
 		    (unsigned)cl->uid, (int)cl->pid);
 		client_done(c, cl, 1, "permission denied");
 		return;
@@ -453,6 +463,9 @@ accept_one(struct core *c, int fd)
 		/* Nothing of theirs is read. */
 		log_warn("control: uid %u (pid %d) refused: not allowed by "
 		    "'set control socket'", (unsigned)cred.uid, (int)cred.pid);
+		monitor_access(c->m, NULL, "refused", true, "uid %u (pid %d) "
+		    "refused on the control socket: not allowed by 'set control "
+		    "socket'", (unsigned)cred.uid, (int)cred.pid);
 		client_done(c, cl, 1, "permission denied");
 		return;
 	}

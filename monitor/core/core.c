@@ -188,6 +188,7 @@ core_shutdown(struct core *c, int code)
 	webpeer_close_all(c);
 	if (c->state_dirty || c->m->engine != NULL)
 		core_state_save(c);
+	alert_stop(c->m);	/* says which alerts not on disk are lost */
 	exit(code);
 }
 

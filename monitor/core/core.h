@@ -147,6 +147,9 @@ const char *core_statefile(const struct config *cf);
 const char *core_control_socket(const struct config *cf);
 /* The event queue's directory, or NULL when none is set. */
 const char *core_eventqueue_dir(const struct config *cf);
+/* The same, made (mode 0700, the monitor's user) when it is missing:
+ * called once at start, before the sandbox. */
+const char *core_eventqueue_prepare(const struct config *cf);
 /* Notes, warnings and errors about those paths on out; false when one is
  * unusable (daemon) or one the control file names is (vigil -t). */
 bool core_paths_check(const struct config *cf, const char *file, FILE *out,

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
 
@@ -109,6 +110,18 @@ core_eventqueue_dir(const struct config *cf)
 	snprintf(moved, sizeof(moved), "%s/%s", VIGIL_STATE_DIR,
 	    base_of(named, base, sizeof(base)));
 	return moved;
+}
+
+const char *
+core_eventqueue_prepare(const struct config *cf)
+{
+	const char *dir = core_eventqueue_dir(cf);
+
+	if (dir != NULL && mkdir(dir, 0700) == 0)
+		log_info("event queue: created %s", dir);
+	else if (dir != NULL && errno != EEXIST)
+		log_err("event queue: cannot create %s: %s", dir, strerror(errno));
+	return dir;
 }
 
 static const char *

@@ -1,6 +1,7 @@
 /* The monitor's last two drop steps, applied once privd has sealed the
- * action table: Landlock (write only beneath the state file's, the
- * control socket's and the event queue's directories (paths.c); read everywhere, since watching files is
+ * action table: Landlock (write only beneath the state file's and the
+ * control socket's directories and the event queue's, as paths.c resolves
+ * them; read everywhere, since watching files is
  * the job) and the seccomp allowlist of policy/seccomp_monitor.c.  main()
  * and the sandbox proof call this same function. */
 #include <errno.h>
@@ -47,9 +48,10 @@ parent_dir(const char *path, char *out, size_t outlen)
 void
 monitor_sandbox_apply(const struct config *cf)
 {
-	static char statedir[PATH_MAX], ctldir[PATH_MAX], queuedir[PATH_MAX];
+	static char statedir[PATH_MAX], ctldir[PATH_MAX];
 	struct landlock_rule rules[3];
 	const char *queue = core_eventqueue_dir(cf);
+	struct stat st;
 	size_t n = 0;
 
 	if (parent_dir(core_statefile(cf), statedir, sizeof(statedir)))
@@ -57,10 +59,11 @@ monitor_sandbox_apply(const struct config *cf)
 	if (parent_dir(core_control_socket(cf), ctldir, sizeof(ctldir)) &&
 	    (n == 0 || strcmp(ctldir, statedir) != 0))
 		rules[n++] = (struct landlock_rule){ ctldir, MONITOR_WRITE_RIGHTS };
-	/* The queue's directory may not exist yet: allow its parent. */
-	if (queue != NULL && parent_dir(queue, queuedir, sizeof(queuedir)) &&
-	    strcmp(queuedir, statedir) != 0 && strcmp(queuedir, ctldir) != 0)
-		rules[n++] = (struct landlock_rule){ queuedir, MONITOR_WRITE_RIGHTS };
+	/* `set eventqueue basedir`: alerts wait there for the mail server
+	 * (monitor/alert/eventq.c; core_eventqueue_prepare made it when it
+	 * was missing); an unusable directory is reported there. */
+	if (queue != NULL && lstat(queue, &st) == 0 && S_ISDIR(st.st_mode))
+		rules[n++] = (struct landlock_rule){ queue, MONITOR_WRITE_RIGHTS };
 	sandbox_landlock(MONITOR_HANDLED, rules, n);
 	sandbox_seccomp(&seccomp_policy_monitor);
 	log_debug("sandbox: Landlock (write beneath %zu directories) and seccomp "

@@ -298,6 +298,9 @@ handle_grant(struct core *c, const struct msg_session_grant *g)
 		ack.ok = 1;
 		log_info("web session granted to user '%s' (role %s%s)", g->user,
 		    web_role_name((enum web_role)g->role), g->nscope ? ", scoped" : "");
+		monitor_access(c->m, NULL, "login", false, "web user '%s' logged in "
+		    "(role %s%s)", g->user, web_role_name((enum web_role)g->role),
+		    g->nscope ? ", scoped" : "");
 	} else {
 		ack.ok = 0;
 		log_warn("refused a session grant from auth for user '%s': %s",
@@ -326,6 +329,9 @@ webpeer_action(struct core *c, const struct msg_action_request *rq,
 	if (code != 0) {
 		log_warn("web: refused %s of '%s' for user '%s': %s", svc_action_name(a),
 		    rq->service, user[0] ? user : "(no session)", why);
+		monitor_access(c->m, rq->service, svc_action_name(a), true,
+		    "web user '%s' refused to %s '%s': %s", user[0] ? user :
+		    "(no session)", svc_action_name(a), rq->service, why);
 		res->code = 403;
 		strlcpy_v(res->message, why, sizeof(res->message));
 		return;
@@ -349,6 +355,9 @@ webpeer_action(struct core *c, const struct msg_action_request *rq,
 		    res->code == 404 ? "no such service" : "cannot do that now");
 	strlcpy_v(res->message, msg, sizeof(res->message));
 	log_info("web: user '%s' asked to %s '%s': %u %s", user, svc_action_name(a),
+	    rq->service, res->code, msg);
+	monitor_access(c->m, rq->service, svc_action_name(a), false,
+	    "web user '%s' asked to %s '%s': %u %s", user, svc_action_name(a),
 	    rq->service, res->code, msg);
 }
 

@@ -149,6 +149,7 @@ start_wait_finish(struct svc *s, bool ok, const char *why)
 	start_wait_disarm(s);
 	s->busy = BUSY_NONE;
 	if (ok) {
+		svc_alert_exec(s, false, "started");
 		s->exec_failed = false;
 		if (s->monitor == MON_NOT)
 			s->monitor = MON_INIT;
@@ -159,6 +160,7 @@ start_wait_finish(struct svc *s, bool ok, const char *why)
 		s->exec_failed = true;
 		log_err("service '%s': Execution failed: %s", s->cf->name,
 		    why ? why : "start failed");
+		svc_alert_exec(s, true, why ? why : "start failed");
 	}
 	/* Dependants come back after their dependency. */
 	release_dependants(s, ok, 0);
@@ -200,6 +202,7 @@ run_done(const struct msg_run_result *r, void *arg)
 		if (failed) {
 			s->exec_failed = true;
 			log_err("service '%s': Execution failed: exec: %s", s->cf->name, why);
+			svc_alert_exec(s, true, why);
 		}
 		free(rq);
 		svc_changed(s);
@@ -253,6 +256,7 @@ run_done(const struct msg_run_result *r, void *arg)
 		if (failed) {
 			s->exec_failed = true;
 			log_err("service '%s': Execution failed: stop: %s", s->cf->name, why);
+			svc_alert_exec(s, true, why);
 		} else {
 			log_info("service '%s': stopped", s->cf->name);
 		}

@@ -250,6 +250,7 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 	if (!scheduled && !rule_is_immediate(&t->act))
 		return;
 	ev = rule_step(&ts->win, &t->act, failed);
+	svc_alert_rule(s, ts, ev, scheduled);
 	switch (ev) {
 	case RULE_FAILED:
 		log_warn("service '%s': %s: %s", s->cf->name,
@@ -773,6 +774,7 @@ engine_action(struct engine *e, const char *service, enum svc_action a,
 		snprintf(msg, msglen, "unknown action");
 		return 409;
 	}
+	svc_alert_action(s, svc_action_name(a));
 	svc_changed(s);
 	return 0;
 }

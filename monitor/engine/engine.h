@@ -111,6 +111,7 @@ struct test_state {
 	const struct test *t;	/* config, or engine-owned implicit test */
 	struct rulewin win;
 	bool last_failed;	/* result of the last evaluation */
+	uint32_t failed_cycles;	/* scheduled cycles since it failed (reminders) */
 	char desc[256];		/* description of the last result */
 	char learned[129];	/* learned checksum (hex) */
 	int64_t learned_num;	/* learned value of "changed" tests */
@@ -200,6 +201,7 @@ struct svc {
 	int inotify_wd;
 	/* status */
 	bool exec_failed;
+	bool exec_alerted;	/* "Execution failed" mailed, not yet recovered */
 	char status[MSG_NAME_LEN];
 	char detail[MSG_LOGLINE_LEN];
 	uint64_t last_checked;	/* unix seconds */
@@ -265,6 +267,14 @@ void after_dependants_set(struct svc *s, enum action_kind kind,
 void after_dependants_resume(struct engine *e);
 /* True while a service depending on s (at any depth) runs its stop. */
 bool dependants_stopping(const struct svc *s);
+
+/* events.c: tell the alerts (monitor_alert) what a rule step means. */
+void svc_alert_rule(struct svc *s, struct test_state *ts, enum rule_event ev,
+    bool scheduled);
+void svc_alert_action(struct svc *s, const char *action);
+/* A program vigil ran failed ("Execution failed"), or a start worked again
+ * after one had failed ("Execution succeeded"). */
+void svc_alert_exec(struct svc *s, bool failed, const char *why);
 
 /* engine.c */
 void svc_check(struct svc *s, bool scheduled);
