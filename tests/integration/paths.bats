@@ -46,6 +46,10 @@ set eventqueue basedir /var/lib/monit/$NAME.events slots 100|" "$IT/rc"
 	it_start
 	run it_vigil status
 	[ "$status" -eq 0 ]
+	# the queue's directory in its place, made by the monitor, private
+	[ -d "/var/lib/vigil/$NAME.events" ]
+	[ "$(stat -c '%U %a' "/var/lib/vigil/$NAME.events")" = "_vigil 700" ]
+	[ ! -e "/var/lib/monit/$NAME.events" ]
 	it_stop
 	run cat "$IT/vigild.log"
 	echo "$output"
