@@ -68,7 +68,7 @@ struct action_entry {
 	uint32_t timeout_ms;
 	int argc;
 	char **argv;			/* NULL-terminated */
-	char *path;			/* realpath of argv[0]; NULL: disabled */
+	char *path;			/* argv[0] resolved through its links; NULL: disabled */
 	char reason[MSG_LOGLINE_LEN / 2];
 };
 
@@ -108,6 +108,7 @@ struct privd {
 	size_t nrunning;
 	struct run_job *queue_head, *queue_tail;
 	size_t nqueued;
+	size_t njoined;			/* RUNs waiting on the same program's run */
 	/* PING */
 	struct ping_job *pings;
 	size_t npings;
@@ -136,10 +137,10 @@ void sanitize_text(char *s);
  * violation (the monitor's parser guarantees these). */
 bool action_msg_valid(const struct msg_action_add *m, const struct action_table *t,
     char *why, size_t whylen);
-/* File-system check of a program: absolute, resolves to a regular file with an
- * execute bit, not group/other-writable, owned by root (or uid when has_uid);
- * every parent directory the same, except that a root-owned sticky directory
- * (/tmp) may be world-writable.  resolved gets the realpath. */
+/* File-system check of a program (common/pathcheck.h: every component as
+ * written, links by hand, owner and mode of each); resolved gets the path
+ * reached.  RUN itself opens the program with path_open_program and executes
+ * that descriptor. */
 bool action_path_ok(const char *path, bool has_uid, uid_t uid, char *resolved,
     size_t rlen, char *why, size_t whylen);
 /* A child binary privd executes as root's child: a regular executable
@@ -164,8 +165,10 @@ struct outbuf {
 void outbuf_add(struct outbuf *b, const char *p, size_t n);
 void run_request(struct privd *pd, const struct msg_run *m);
 /* The monitor went away: queued requests are dropped, running programs go on
- * but their results are not sent. */
+ * but their results are not sent (unless a fresh monitor's RUN joins one). */
 void run_forget_monitor(struct privd *pd);
+/* Programs running now. */
+size_t run_count(const struct privd *pd);
 
 /* ---- ping.c ---- */
 void ping_open_sockets(struct privd *pd);
@@ -210,5 +213,7 @@ void privd_reload(struct privd *pd, const char *why);
 void privd_shutdown(struct privd *pd, const char *why);
 /* Called when a child is gone during reload/stop. */
 void privd_child_gone(struct privd *pd);
+/* Called when a program ended: stopping vigild waits for the last one. */
+void privd_programs_gone(struct privd *pd);
 
 #endif

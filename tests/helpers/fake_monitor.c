@@ -286,6 +286,9 @@ flood(void)
 	r.id = 1;
 	for (unsigned i = 0; i < 1060; i++) {
 		r.req = i;
+		/* one service each: RUNs of one program for one service join
+		 * instead of running twice */
+		snprintf(r.service, sizeof(r.service), "svc%u", i);
 		if (i == 1000)
 			usleep(400 * 1000);
 		send_or_die(MSG_RUN, &r);

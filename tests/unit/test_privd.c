@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/pathcheck.h"
 #include "privd/privd.h"
 
 static char dir[PATH_MAX];	/* root-owned 0755 temp dir under /tmp */
@@ -182,6 +183,93 @@ test_path_symlink(void **state)
 	assert_int_equal(chmod(prog, 0777), 0);
 	assert_false(check(link, false, 0, why));
 	unlink(link);
+}
+
+/* Finding 2 (issue 10): the links on the way are checked, not only the
+ * file they lead to. */
+static void
+test_finding02_symlink_owned_by_other_user(void **state)
+{
+	char why[512], link[PATH_MAX + 16];
+
+	(void)state;
+	skip_unless_root();
+	make_prog(0755);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	unlink(link);
+	assert_int_equal(symlink(prog, link), 0);
+	assert_int_equal(lchown(link, 12345, 12345), 0);
+	assert_false(check(link, false, 0, why));
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_non_null(strstr(why, "owned by uid 12345"));
+	/* the entry's own uid may own it */
+	assert_true(check(link, true, 12345, why));
+	unlink(link);
+}
+
+static void
+test_finding02_link_in_directory_of_other_user(void **state)
+{
+	char why[512], sub[PATH_MAX + 16], link[PATH_MAX + 32];
+
+	(void)state;
+	skip_unless_root();
+	make_prog(0755);
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(link, sizeof(link), "%s/sub/link", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	/* root's link to a root-owned /bin/true, but in a directory another
+	 * user owns: that user could repoint it */
+	assert_int_equal(symlink("/bin/true", link), 0);
+	assert_int_equal(chown(sub, 12345, 12345), 0);
+	assert_false(check(link, false, 0, why));
+	assert_non_null(strstr(why, "owned by uid 12345"));
+	assert_non_null(strstr(why, "/sub"));
+	/* a directory link to it, in a root directory: still refused */
+	unlink(link);
+	rmdir(sub);
+}
+
+static void
+test_finding02_links_followed_by_hand(void **state)
+{
+	char why[512], a[PATH_MAX + 16], b[PATH_MAX + 16], rel[PATH_MAX + 16], res[PATH_MAX];
+	int fd;
+
+	(void)state;
+	skip_unless_root();
+	make_prog(0755);
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	/* a -> "." is dir itself, so a/.. is dir's parent */
+	snprintf(rel, sizeof(rel), "%s/./a/../%s/prog", dir, strrchr(dir, '/') + 1);
+	unlink(a);
+	unlink(b);
+	/* a loop */
+	assert_int_equal(symlink(b, a), 0);
+	assert_int_equal(symlink(a, b), 0);
+	assert_false(check(a, false, 0, why));
+	assert_non_null(strstr(why, "symbolic links"));
+	unlink(a);
+	unlink(b);
+	/* relative links, "." and ".." */
+	assert_int_equal(symlink(".", a), 0);
+	fd = path_open_program(rel, false, 0, res, sizeof(res), why, sizeof(why));
+	assert_true(fd >= 0);
+	close(fd);
+	assert_string_equal(res, prog);
+	unlink(a);
+	/* the descriptor is of the file checked */
+	fd = path_open_program(prog, false, 0, NULL, 0, why, sizeof(why));
+	assert_true(fd >= 0);
+	{
+		struct stat s1, s2;
+
+		assert_int_equal(fstat(fd, &s1), 0);
+		assert_int_equal(stat(prog, &s2), 0);
+		assert_true(s1.st_ino == s2.st_ino && s1.st_dev == s2.st_dev);
+	}
+	close(fd);
 }
 
 static void
@@ -437,6 +525,9 @@ main(void)
 		cmocka_unit_test(test_path_owner),
 		cmocka_unit_test(test_path_parent_dirs),
 		cmocka_unit_test(test_path_symlink),
+		cmocka_unit_test(test_finding02_symlink_owned_by_other_user),
+		cmocka_unit_test(test_finding02_link_in_directory_of_other_user),
+		cmocka_unit_test(test_finding02_links_followed_by_hand),
 		cmocka_unit_test(test_msg_valid),
 		cmocka_unit_test(test_table_disabled_entry),
 		cmocka_unit_test(test_env),
