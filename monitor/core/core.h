@@ -17,7 +17,7 @@
 
 #define DEFAULT_STATEFILE	"/var/lib/vigil/vigil.state"
 #define DEFAULT_CONTROL_SOCKET	"/run/vigil/control.sock"
-#define DEFAULT_PIDFILE		"/run/vigil/vigild.pid"
+#define DEFAULT_PIDFILE		"/run/vigild.pid"
 #define DEFAULT_MONITOR_USER	"_vigil"
 #define DEFAULT_WEBUI_USER	"_vigilweb"
 #define DEFAULT_AUTH_USER	"_vigilauth"
