@@ -121,6 +121,7 @@ command_free(struct command *c)
 	free(c->argv);
 	free(c->user);
 	free(c->group);
+	free(c->refused);
 	free(c);
 }
 

@@ -146,6 +146,9 @@ void core_signals(struct core *c);
 /* Assign table ids 1..N to every command in cf (start/stop/restart, exec
  * actions, check programs); *list (may be NULL) gets them in id order. */
 size_t core_collect_commands(struct config *cf, struct command ***list);
+/* Why vigild will refuse to run cmd (the same common/pathcheck.h check
+ * privd makes), malloc'd; NULL when it will run it. */
+char *core_program_refused(const struct command *cmd);
 /* CONFIG from the parsed file; false (logged) when a value does not fit. */
 bool core_build_config(const struct config *cf, struct msg_config *out);
 /* ACTION_ADD for one command; false (logged with its position) when it does

@@ -330,3 +330,30 @@ reloads_seen() { grep -c "action table sealed" "$IT/vigild.log" || true; }
 	it_wait 10 grep -Eq "privd: warning: [0-9]+ log lines were lost" "$IT/small/vigil.log"
 	all_lines_whole "$IT/small/vigil.log"
 }
+
+@test "finding 7: vigil -t names a program vigild will refuse, and vigil start on it fails with the reason" {
+	make_attacker
+	mkdir -m 0755 "$IT/user"
+	write_marker_program good
+	cp "$IT/good" "$IT/user/prog"
+	chown -R "$ATTACKER" "$IT/user"
+	it_write_rc "
+check process refused with pidfile $IT/out/refused.pid
+    start program = \"$IT/user/prog\"
+    stop program = \"/bin/true\"
+"
+	run it_vigil -t
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Control file syntax OK"* ]]
+	[[ "$output" == *"vigild will refuse to run this program: $IT/user/prog: directory $IT/user is owned by uid $ATTACKER_UID, not root"* ]]
+	start_vigild
+	it_wait 15 it_demo_running
+	run it_vigil start refused
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the start program of 'refused' is refused by vigild: $IT/user/prog: directory $IT/user"* ]]
+	# a service whose programs are fine still answers 0
+	run it_vigil start demo
+	[ "$status" -eq 0 ]
+}
