@@ -35,6 +35,31 @@
 
 enum child_kind { CHILD_MONITOR, CHILD_WEBUI, CHILD_AUTH, CHILD_COUNT };
 
+/* ---- lines.c: a child's output into log lines (pure) ---- */
+struct line_splitter {
+	char line[MSG_LOGLINE_LEN];	/* the partial line */
+	size_t len;
+};
+/* Each complete line (no '\n', NUL replaced, at most sizeof(line)-1 bytes:
+ * a longer one is cut) goes to emit. */
+void lines_feed(struct line_splitter *ls, const char *buf, size_t n,
+    void (*emit)(const char *line, void *arg), void *arg);
+/* The partial line, if any, to emit. */
+void lines_flush(struct line_splitter *ls, void (*emit)(const char *line, void *arg),
+    void *arg);
+
+/* ---- icmp.c: the echo reply parser (pure) ---- */
+struct icmp_echo {
+	uint16_t ident, seq;
+	size_t payload_len;
+};
+/* A raw socket's datagram: family 4 (with the IPv4 header: version, header
+ * and total length, protocol, fragment and ICMP checksum checked) or 6
+ * (ICMPv6 only).  true when it is an echo reply, with its fields. */
+bool icmp_parse_echo_reply(int family, const uint8_t *buf, size_t n, struct icmp_echo *out);
+/* The Internet checksum (RFC 1071) of p. */
+uint16_t icmp_checksum(const uint8_t *p, size_t n);
+
 struct privd;
 
 struct child {
@@ -46,8 +71,7 @@ struct child {
 	int pidfd;
 	struct ipc_channel ch;		/* fd -1 when closed */
 	int outfd;			/* read end of its stdout+stderr pipe */
-	char line[MSG_LOGLINE_LEN];	/* partial output line */
-	size_t linelen;
+	struct line_splitter out;	/* its output, into log lines */
 	uint64_t started_ms;
 	uint64_t backoff_ms;		/* delay before the next restart */
 	bool killed;			/* we sent SIGKILL/SIGTERM on purpose */

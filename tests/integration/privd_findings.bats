@@ -192,7 +192,7 @@ check process asnobody with pidfile $IT/out/asnobody.pid
 	fi
 }
 
-@test "finding 4: kill -9 of vigild takes the monitor (which dropped its uid) down" {
+@test "finding 8: kill -9 of vigild takes the monitor (which dropped its uid) down" {
 	it_write_rc
 	start_vigild
 	local mon
@@ -211,7 +211,7 @@ check process asnobody with pidfile $IT/out/asnobody.pid
 	fi
 }
 
-@test "finding 5: stopping vigild ends a hung start program at its timeout" {
+@test "finding 10: stopping vigild ends a hung start program at its timeout" {
 	cat > "$IT/hang" <<EOF
 #!/bin/sh
 echo \$\$ > $IT/hang.started
@@ -239,7 +239,7 @@ check process hung with pidfile $IT/hung.pid
 	log_has "waiting for 1 program to end"
 }
 
-@test "finding 3: a log file in a directory others can write, or owned by another user, is refused" {
+@test "finding 6: a log file in a directory others can write, or owned by another user, is refused" {
 	make_attacker
 	mkdir -m 1777 "$IT/pub"
 	# planted by the attacker before vigild starts: root must not append
@@ -267,7 +267,7 @@ check process hung with pidfile $IT/hung.pid
 	it_wait 15 grep -q "action table sealed" "$IT/logs/vigil.log"
 }
 
-@test "finding 3: a planted pid does not stop vigild from starting" {
+@test "finding 6: a planted pid does not stop vigild from starting" {
 	make_attacker
 	mkdir -m 1777 "$IT/pub"
 	# the attacker's own process, named vigild
@@ -306,7 +306,7 @@ all_lines_whole() {
 
 reloads_seen() { grep -c "action table sealed" "$IT/vigild.log" || true; }
 
-@test "finding 6: a full disk loses whole log lines, never part of one, and counts them" {
+@test "finding 11: a full disk loses whole log lines, never part of one, and counts them" {
 	mkdir -m 0755 "$IT/small"
 	mount -t tmpfs -o size=64k,mode=0755 tmpfs "$IT/small" || it_need "mount tmpfs"
 	SMALL="$IT/small"
@@ -331,7 +331,7 @@ reloads_seen() { grep -c "action table sealed" "$IT/vigild.log" || true; }
 	all_lines_whole "$IT/small/vigil.log"
 }
 
-@test "finding 7: vigil -t names a program vigild will refuse, and vigil start on it fails with the reason" {
+@test "finding 12: vigil -t names a program vigild will refuse, and vigil start on it fails with the reason" {
 	make_attacker
 	mkdir -m 0755 "$IT/user"
 	write_marker_program good

@@ -272,6 +272,100 @@ test_finding02_links_followed_by_hand(void **state)
 	close(fd);
 }
 
+/* Finding 8: the ICMP reply parser, on real replies captured from the
+ * loopback (the fuzzer's seeds) and on damaged copies of them. */
+static size_t
+read_seed(const char *name, uint8_t *buf, size_t cap)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "tests/fuzz/corpus/privd_icmp/%s", name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+static void
+test_icmp_parse(void **state)
+{
+	uint8_t b[2048];
+	struct icmp_echo e;
+	size_t n;
+
+	(void)state;
+	n = read_seed("v4_echo_reply_56", b, sizeof(b));
+	assert_int_equal(b[0], 0);
+	assert_true(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	assert_int_equal(e.ident, 0x1234);
+	assert_int_equal(e.payload_len, 56);
+	/* shorter than the IP header says, or longer */
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 2, &e));
+	b[n] = 0;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n, &e));
+	/* a flipped payload byte: the checksum catches it */
+	b[n - 1] ^= 1;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[n - 1] ^= 1;
+	/* header length beyond the datagram; not ICMP; a fragment */
+	b[1] = 0x4f;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[1] = 0x45;
+	b[10] = 6;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[10] = 1;
+	b[7] |= 0x20;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[7] &= (uint8_t)~0x20;
+	assert_true(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	/* too short for anything */
+	assert_false(icmp_parse_echo_reply(4, b + 1, 19, &e));
+
+	n = read_seed("v6_echo_reply_56", b, sizeof(b));
+	assert_true(icmp_parse_echo_reply(6, b + 1, n - 1, &e));
+	assert_int_equal(e.ident, 0x4321);
+	assert_int_equal(e.payload_len, 56);
+	assert_false(icmp_parse_echo_reply(6, b + 1, 7, &e));
+	b[1] = 128;	/* a request, not a reply */
+	assert_false(icmp_parse_echo_reply(6, b + 1, n - 1, &e));
+}
+
+static void
+collect_line(const char *line, void *arg)
+{
+	char *all = arg;
+
+	strcat(all, line);
+	strcat(all, "|");
+}
+
+static void
+test_output_lines(void **state)
+{
+	static struct line_splitter ls;
+	static char all[3 * MSG_LOGLINE_LEN];
+	static char big[MSG_LOGLINE_LEN + 10];
+
+	(void)state;
+	memset(&ls, 0, sizeof(ls));
+	all[0] = '\0';
+	lines_feed(&ls, "a\nb", 3, collect_line, all);
+	lines_feed(&ls, "c\0d\n\ne", 6, collect_line, all);
+	assert_string_equal(all, "a|bc?d|");
+	lines_flush(&ls, collect_line, all);
+	assert_string_equal(all, "a|bc?d|e|");
+	/* a line longer than the buffer is cut, never overflows */
+	all[0] = '\0';
+	memset(big, 'x', sizeof(big));
+	lines_feed(&ls, big, sizeof(big), collect_line, all);
+	lines_flush(&ls, collect_line, all);
+	assert_int_equal(strlen(all), sizeof(big) + 2);
+	assert_int_equal(strcspn(all, "|"), MSG_LOGLINE_LEN - 1);
+}
+
 static void
 test_msg_valid(void **state)
 {
@@ -528,6 +622,8 @@ main(void)
 		cmocka_unit_test(test_finding02_symlink_owned_by_other_user),
 		cmocka_unit_test(test_finding02_link_in_directory_of_other_user),
 		cmocka_unit_test(test_finding02_links_followed_by_hand),
+		cmocka_unit_test(test_icmp_parse),
+		cmocka_unit_test(test_output_lines),
 		cmocka_unit_test(test_msg_valid),
 		cmocka_unit_test(test_table_disabled_entry),
 		cmocka_unit_test(test_env),
