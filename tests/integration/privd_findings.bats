@@ -113,6 +113,24 @@ EOF2
 
 runs() { [ -f "$IT/out/$1.runs" ] && wc -l < "$IT/out/$1.runs" || echo 0; }
 
+@test "finding 1: a storm of reloads while a start program runs still starts it once" {
+	write_slow_service
+	start_vigild
+	it_wait 15 test -s "$IT/starts"
+	local i
+	for i in $(seq 1 20); do
+		it_vigil reload >/dev/null 2>&1 || true
+		sleep 0.1
+	done
+	it_wait 60 test -s "$IT/slow.pid"
+	# every fresh monitor has had its look, and its joined RUN answered
+	it_wait 30 eval '[ "$(grep -c "action table sealed" "$IT/vigild.log")" -ge 2 ]'
+	sleep 5
+	echo "starts: $(starts), live instances: $(live_instances)"
+	[ "$(starts)" -eq 1 ]
+	[ "$(live_instances)" -eq 1 ]
+}
+
 @test "finding 2: a program behind a link in a directory another user owns is refused" {
 	make_attacker
 	write_marker_program good
