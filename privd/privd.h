@@ -25,6 +25,8 @@
 #define BACKOFF_RESET_MS	60000	/* up this long: the next delay is 1 s */
 #define STOP_GRACE_MS		5000	/* SIGTERM .. SIGKILL for children */
 #define RUN_KILL_GRACE_MS	2000	/* SIGTERM .. SIGKILL for a timed-out program */
+#define RUN_UNSEEN_MAX		64	/* results no live monitor received */
+#define RUN_UNSEEN_MS		30000	/* ... kept this long for it */
 #define CHILD_LOG_BURST		500	/* lines */
 #define CHILD_LOG_PER_S		100
 #define RUN_PATH_ENV		"PATH=/bin:/usr/bin:/sbin:/usr/sbin"
@@ -105,6 +107,7 @@ struct action_table {
 enum privd_state { PD_RUNNING, PD_RELOADING, PD_STOPPING };
 
 struct run_job;
+struct run_unseen;
 struct ping_job;
 
 struct privd {
@@ -133,6 +136,8 @@ struct privd {
 	struct run_job *queue_head, *queue_tail;
 	size_t nqueued;
 	size_t njoined;			/* RUNs waiting on the same program's run */
+	struct run_unseen *unseen;	/* results the live monitor has not seen */
+	size_t nunseen;
 	/* PING */
 	struct ping_job *pings;
 	size_t npings;

@@ -134,6 +134,85 @@ job_free(struct run_job *j)
 	free(j);
 }
 
+/* The result of a run whose asker was replaced before it finished, kept
+ * for the live monitor: that monitor may have found the service down just
+ * before the program finished and asked for it just after.  Its first RUN of
+ * the same key (within RUN_UNSEEN_MS) gets this result instead of a second
+ * instance; if the service is really down, its next RUN starts it. */
+struct run_unseen {
+	struct run_unseen *next;
+	uint32_t gen;			/* the monitor alive when it finished */
+	uint64_t finished_ms;
+	char *key;
+	size_t keylen;
+	bool spawned, timed_out;
+	int32_t status;
+	uint32_t duration_ms;
+	char *output;
+};
+
+static void
+unseen_free(struct run_unseen *u)
+{
+	free(u->key);
+	free(u->output);
+	free(u);
+}
+
+static void
+keep_unseen(struct run_job *j, bool spawned, bool timed_out, int32_t status,
+    uint32_t duration_ms)
+{
+	struct privd *pd = j->pd;
+	struct run_unseen *u;
+
+	if (j->gen == pd->mon_gen || pd->child[CHILD_MONITOR].pid <= 0 ||
+	    pd->nunseen >= RUN_UNSEEN_MAX)
+		return;
+	for (struct run_job *w = j->joined; w != NULL; w = w->next)
+		if (w->gen == pd->mon_gen)
+			return;	/* the live monitor gets it as a joiner */
+	u = xcalloc(1, sizeof(*u));
+	u->gen = pd->mon_gen;
+	u->finished_ms = now_ms();
+	u->key = xmalloc(j->keylen);
+	memcpy(u->key, j->key, j->keylen);
+	u->keylen = j->keylen;
+	u->spawned = spawned;
+	u->timed_out = timed_out;
+	u->status = status;
+	u->duration_ms = duration_ms;
+	u->output = xstrdup(j->out.data);
+	u->next = pd->unseen;
+	pd->unseen = u;
+	pd->nunseen++;
+}
+
+/* An unseen result for j's key, for j's monitor: answer j with it. */
+static bool
+answer_unseen(struct privd *pd, struct run_job *j)
+{
+	for (struct run_unseen **pp = &pd->unseen; *pp != NULL; pp = &(*pp)->next) {
+		struct run_unseen *u = *pp;
+
+		if (u->gen != j->gen || u->keylen != j->keylen ||
+		    memcmp(u->key, j->key, j->keylen) != 0 ||
+		    now_ms() - u->finished_ms > RUN_UNSEEN_MS)
+			continue;
+		log_info("RUN %u for '%s': the same program, started for an earlier "
+		    "monitor, ended %llu ms ago: not starting another, its result "
+		    "answers this one", j->req.id, j->req.service,
+		    (unsigned long long)(now_ms() - u->finished_ms));
+		reply(pd, j->gen, &j->req, u->spawned, u->timed_out, u->status,
+		    u->duration_ms, u->output);
+		*pp = u->next;
+		pd->nunseen--;
+		unseen_free(u);
+		return true;
+	}
+	return false;
+}
+
 /* The result of j, to its asker and to every RUN that joined it. */
 static void
 job_reply(struct run_job *j, bool spawned, bool timed_out, int32_t status,
@@ -270,6 +349,7 @@ on_job_exit(int fd, uint32_t events, void *arg)
 		if (j->out.dropped > 0)
 			log_debug("RUN %u: %zu output bytes beyond the bound dropped",
 			    j->req.id, j->out.dropped);
+		keep_unseen(j, spawned, j->timed_out, status, (uint32_t)(now_ms() - j->start_ms));
 		job_reply(j, spawned, j->timed_out, status,
 		    (uint32_t)(now_ms() - j->start_ms), j->out.data);
 	}
@@ -511,6 +591,10 @@ run_request(struct privd *pd, const struct msg_run *m)
 	j->gen = pd->mon_gen;
 	j->pidfd = j->outfd = j->errfd = j->tfd = -1;
 	job_key(j, e);
+	if (answer_unseen(pd, j)) {
+		job_free(j);
+		return;
+	}
 	/* Never two instances of one service's program: a fresh monitor
 	 * after a reload asks again for what the old one asked, and a start
 	 * program still running must not be started a second time. */
@@ -564,6 +648,14 @@ run_forget_monitor(struct privd *pd)
 	}
 	pd->queue_tail = NULL;
 	pd->nqueued = 0;
+	/* kept for this monitor only */
+	while (pd->unseen != NULL) {
+		struct run_unseen *u = pd->unseen;
+
+		pd->unseen = u->next;
+		unseen_free(u);
+	}
+	pd->nunseen = 0;
 }
 
 size_t
