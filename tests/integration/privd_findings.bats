@@ -122,6 +122,24 @@ EOF2
 
 runs() { [ -f "$IT/out/$1.runs" ] && wc -l < "$IT/out/$1.runs" || echo 0; }
 
+@test "finding 1: kill the service, reload 0.5 s later: one new instance, not two" {
+	write_slow_service
+	start_vigild
+	it_wait 30 test -s "$IT/slow.pid"
+	it_wait 15 eval '[ "$(live_instances)" -eq 1 ]'
+	kill -KILL "$(cat "$IT/slow.pid")"
+	# the monitor notices at once and runs the (3 s) start program
+	it_wait 15 eval '[ "$(starts)" -eq 2 ]'
+	sleep 0.5
+	it_vigil reload
+	it_wait 30 eval '[ "$(live_instances)" -ge 1 ]'
+	it_wait 30 eval '[ "$(grep -c "action table sealed" "$IT/vigild.log")" -ge 2 ]'
+	sleep 5
+	echo "starts: $(starts), live instances: $(live_instances)"
+	[ "$(starts)" -eq 2 ]
+	[ "$(live_instances)" -eq 1 ]
+}
+
 @test "finding 1: a storm of reloads while a start program runs still starts it once" {
 	write_slow_service
 	start_vigild
