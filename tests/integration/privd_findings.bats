@@ -394,6 +394,8 @@ check process refused with pidfile $IT/out/refused.pid
 	[[ "$output" == *"vigild will refuse to run this program: $IT/user/prog: directory $IT/user is owned by uid $ATTACKER_UID, not root"* ]]
 	start_vigild
 	it_wait 15 it_demo_running
+	# starting the daemon shows the same warning
+	log_has "vigild will refuse to run this program: $IT/user/prog"
 	run it_vigil start refused
 	echo "$output"
 	[ "$status" -ne 0 ]
