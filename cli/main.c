@@ -100,6 +100,8 @@ exec_daemon(const struct cli_opts *o, const char *argv0, const char *rc)
 			    WTERMSIG(status));
 		die("not starting: the control file %s has errors", rc);
 	}
+	/* warnings (programs vigild will refuse to run) are shown, not lost */
+	fputs(err, stderr);
 	if (!cli_find_vigild(argv0, vigild, sizeof(vigild)))
 		die("cannot find vigild (looked next to this program and in "
 		    "../sbin)");

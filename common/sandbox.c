@@ -67,6 +67,8 @@ sandbox_drop(const struct drop_spec *spec)
 	gid_t gid, groups[1];
 	size_t ngroups = 0;
 	uint64_t want_caps;
+	int pdeathsig = 0;
+	pid_t parent;
 
 	if (geteuid() != 0 || spec->user == NULL) {
 		if (!said_unprivileged && geteuid() != 0)
@@ -79,6 +81,11 @@ sandbox_drop(const struct drop_spec *spec)
 	}
 	if (!sandbox_user_exists(spec->user, &uid, &gid))
 		exit(1);
+	/* The kernel forgets the parent-death signal when the uid changes:
+	 * remember privd's (set by it before execve) to set it again. */
+	if (prctl(PR_GET_PDEATHSIG, &pdeathsig, 0, 0, 0) < 0)
+		pdeathsig = 0;
+	parent = getppid();
 	if (uid == 0)
 		fatalx("refusing to run as root user '%s'", spec->user);
 	if (spec->extra_group != NULL) {
@@ -126,6 +133,14 @@ sandbox_drop(const struct drop_spec *spec)
 			fatalx("unexpected capabilities after drop: CapEff %llx, want %llx",
 			    (unsigned long long)sandbox_cap_eff(),
 			    (unsigned long long)want_caps);
+	}
+	/* Set again after the drop; if privd died meanwhile, the signal came
+	 * too early to reach us: the parent is no longer privd, so go. */
+	if (pdeathsig != 0) {
+		if (prctl(PR_SET_PDEATHSIG, pdeathsig, 0, 0, 0) < 0)
+			fatal("prctl(PR_SET_PDEATHSIG)");
+		if (getppid() != parent)
+			fatalx("parent (pid %d) died during the privilege drop", (int)parent);
 	}
 	sandbox_no_new_privs();
 	return true;

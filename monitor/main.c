@@ -49,6 +49,33 @@ drop(const char *user)
 	sandbox_drop(&spec);
 }
 
+/* -t: the programs vigild will refuse to run, each with the reason (the
+ * file checks privd makes, from common/pathcheck.h). */
+static void
+report_refused_programs(struct config *cf)
+{
+	struct command **cmds;
+	size_t n = core_collect_commands(cf, &cmds), nrefused = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *why = core_program_refused(cmds[i]);
+
+		if (why == NULL)
+			continue;
+		fprintf(stderr, "%s:%d: warning: vigild will refuse to run this program: "
+		    "%s\n", cmds[i]->pos.file != NULL ? cmds[i]->pos.file : "?",
+		    cmds[i]->pos.line, why);
+		nrefused++;
+		free(why);
+	}
+	free(cmds);
+	if (nrefused > 0)
+		fprintf(stderr, "%zu program%s will not run: each must be owned by root "
+		    "(or its 'as uid' user), not writable by group or others, and reached "
+		    "only through directories and links of root's (see SECURITY.md)\n",
+		    nrefused, nrefused == 1 ? "" : "s");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -115,6 +142,7 @@ main(int argc, char **argv)
 			exit(1);
 		printf("Control file syntax OK\n");
 		alert_check_queue_dir(cf, core_eventqueue_dir(cf), stderr);
+		report_refused_programs(cf);
 		if (verbose > 0)
 			config_dump(cf, stdout);
 		config_free(cf);

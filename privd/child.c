@@ -153,13 +153,9 @@ child_log(struct child *c, enum log_level level, const char *text)
 }
 
 static void
-output_flush_line(struct child *c)
+output_line(const char *line, void *arg)
 {
-	if (c->linelen == 0)
-		return;
-	c->line[c->linelen] = '\0';
-	child_log(c, LOG_LVL_WARN, c->line);
-	c->linelen = 0;
+	child_log(arg, LOG_LVL_WARN, line);
 }
 
 static void
@@ -175,21 +171,13 @@ output_read(struct child *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			output_flush_line(c);
+			lines_flush(&c->out, output_line, c);
 			ev_del(c->pd->ev, c->outfd);
 			close(c->outfd);
 			c->outfd = -1;
 			return;
 		}
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n') {
-				output_flush_line(c);
-				continue;
-			}
-			c->line[c->linelen++] = buf[i] == '\0' ? '?' : buf[i];
-			if (c->linelen == sizeof(c->line) - 1)
-				output_flush_line(c);
-		}
+		lines_feed(&c->out, buf, (size_t)n, output_line, c);
 	}
 }
 
@@ -392,7 +380,7 @@ child_spawn(struct child *c, const char *path, char *const argv[], const int *fd
 	c->killed = false;
 	c->started_ms = now_ms();
 	c->outfd = outp[0];
-	c->linelen = 0;
+	c->out.len = 0;
 	c->log_tokens_milli = (uint64_t)CHILD_LOG_BURST * 1000u;
 	c->log_last_ms = now_ms();
 	c->log_suppressed = 0;

@@ -1,8 +1,9 @@
 /* privd's life cycle: reload (SIGHUP, CONTROL reload) and shutdown
  * (SIGTERM, SIGINT, CONTROL quit).  Both first stop every child: SIGTERM,
  * SIGKILL after STOP_GRACE_MS.  Reload then starts a fresh monitor (a new
- * execve that parses anew and seals a new table); shutdown removes the
- * pidfile and leaves the loop. */
+ * execve that parses anew and seals a new table) while programs already
+ * running go on; shutdown waits for running programs (each bounded by its
+ * timeout), removes the pidfile and leaves the loop. */
 #include <signal.h>
 
 #include "common/util.h"
@@ -18,13 +19,27 @@ finish(struct privd *pd)
 }
 
 void
+privd_programs_gone(struct privd *pd)
+{
+	if (pd->state == PD_STOPPING && !child_any_running(pd) && run_count(pd) == 0)
+		finish(pd);
+}
+
+void
 privd_child_gone(struct privd *pd)
 {
 	if (child_any_running(pd))
 		return;
 	ev_timer_set(pd->stop_tfd, 0, 0);
 	if (pd->state == PD_STOPPING) {
-		finish(pd);
+		/* A program still running is finished, not abandoned: it ends
+		 * by itself or at its timeout (SIGTERM to its process group,
+		 * SIGKILL 2 s later), then vigild exits. */
+		if (run_count(pd) > 0)
+			log_info("waiting for %zu program%s to end (at most %s timeout)",
+			    run_count(pd), run_count(pd) == 1 ? "" : "s",
+			    run_count(pd) == 1 ? "its" : "their");
+		privd_programs_gone(pd);
 		return;
 	}
 	if (pd->state == PD_RELOADING) {

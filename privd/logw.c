@@ -2,8 +2,8 @@
  *   [YYYY-MM-DD HH:MM:SS] <proc>: <level>: text
  * to CONFIG.logfile, or to syslog, and to stderr in the foreground (or until
  * CONFIG names a destination).  A failing write (disk full) never stops
- * privd: lost lines are counted and the count is reported once writing works
- * again.  Lines before the log is configured are kept (bounded) and written
+ * privd: a line is written whole or not at all, lost lines are counted and
+ * the count is reported once writing works again.  Lines before the log is configured are kept (bounded) and written
  * when it is. */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/pathcheck.h"
 #include "common/util.h"
 #include "privd/privd.h"
 
@@ -67,6 +68,28 @@ format_line(char *out, size_t outlen, const char *proc, enum log_level level,
 	snprintf(out, outlen, "[%s] %s: %s: %s\n", ts, proc, log_level_name(level), text);
 }
 
+/* The whole line in one write, or none of it: a short write (disk full) is
+ * cut off again, so the file never holds a torn line that the next one
+ * would be glued to. */
+static bool
+write_line(const char *line)
+{
+	size_t len = strlen(line);
+	struct stat st;
+	ssize_t n;
+
+	do
+		n = write(log_fd, line, len);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)len)
+		return true;
+	if (n > 0 && fstat(log_fd, &st) == 0 && st.st_size >= n &&
+	    ftruncate(log_fd, st.st_size - n) < 0) {
+		/* nothing more to do: the line is counted as lost */
+	}
+	return false;
+}
+
 static bool
 write_file(const char *line)
 {
@@ -77,11 +100,11 @@ write_file(const char *line)
 	if (dropped > 0) {
 		snprintf(text, sizeof(text), "%lu log lines were lost (write failed)", dropped);
 		format_line(note, sizeof(note), "privd", LOG_LVL_WARN, text);
-		if (!write_all(log_fd, note, strlen(note)))
+		if (!write_line(note))
 			return false;
 		dropped = 0;
 	}
-	return write_all(log_fd, line, strlen(line));
+	return write_line(line);
 }
 
 void
@@ -123,29 +146,41 @@ logw_close(void)
 	use_syslog = false;
 }
 
-/* Open the log file for appending, or -1 with *err set.  root appends only
- * to a regular file at an absolute path: never a device, a fifo or through
- * a symlink. */
+/* A file root writes or trusts (log file, pidfile): in a directory only root
+ * can write (common/pathcheck.h), opened relative to it with O_NOFOLLOW, and
+ * a regular file owned by root, not writable by group or others.  -1 with
+ * why ("PATH: ...") otherwise. */
 static int
-open_log_file(const char *path, int *err)
+open_root_file(const char *path, int flags, char *why, size_t whylen)
 {
+	const char *base;
 	struct stat st;
-	int fd;
+	int dfd, fd, e;
 
-	*err = EINVAL;
-	if (path[0] != '/')
+	if ((dfd = path_open_root_dir(path, &base, why, whylen)) < 0)
 		return -1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK, 0640);
+	fd = openat(dfd, base, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0640);
+	e = errno;
+	close(dfd);
 	if (fd < 0) {
-		*err = errno;
+		snprintf(why, whylen, "%.300s: %s%s", path, strerror(e),
+		    e == ELOOP ? " (a symbolic link: refused)" : "");
+		errno = e;
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		snprintf(why, whylen, "%.300s: not a regular file", path);
+	else if (st.st_uid != 0)
+		snprintf(why, whylen, "%.300s: owned by uid %u, not root", path,
+		    (unsigned)st.st_uid);
+	else if (st.st_mode & 022)
+		snprintf(why, whylen, "%.300s: writable by group or others (mode %04o)", path,
+		    (unsigned)(st.st_mode & 07777));
+	else
+		return fd;
+	close(fd);
+	errno = EACCES;
+	return -1;
 }
 
 void
@@ -159,16 +194,16 @@ logw_configure(const struct msg_config *cf)
 		openlog("vigil", LOG_PID | LOG_NDELAY, (int)cf->syslog_facility << 3);
 		use_syslog = true;
 	} else if (cf->logfile[0] != '\0') {
-		int e = EINVAL;
+		char why[PATH_MAX + 256];
 
-		log_fd = open_log_file(cf->logfile, &e);
+		log_fd = open_root_file(cf->logfile, O_WRONLY | O_APPEND | O_CREAT, why,
+		    sizeof(why));
 		if (log_fd >= 0)
 			strlcpy_v(log_path, cf->logfile, sizeof(log_path));
 		if (log_fd < 0) {
 			openlog("vigil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 			use_syslog = true;
-			log_err("cannot use log file %s: %s; logging to syslog", cf->logfile,
-			    e == EINVAL ? "not an absolute path to a regular file" : strerror(e));
+			log_err("not using log file %s; logging to syslog", why);
 		}
 	}
 	/* Without a log file the daemon's lines go to stderr (the default of
@@ -190,14 +225,16 @@ logw_configure(const struct msg_config *cf)
 void
 logw_reopen(void)
 {
-	int fd, e;
+	char why[PATH_MAX + 256];
+	int fd;
 
 	if (log_fd < 0 || log_path[0] == '\0')
 		return;
-	fd = open_log_file(log_path, &e);
+	/* the same checks as at start: a file planted in the rotated one's
+	 * place is refused, never appended to */
+	fd = open_root_file(log_path, O_WRONLY | O_APPEND | O_CREAT, why, sizeof(why));
 	if (fd < 0) {
-		log_err("cannot reopen log file %s: %s; still writing to the old one", log_path,
-		    e == EINVAL ? "not a regular file" : strerror(e));
+		log_err("cannot reopen log file %s; still writing to the old one", why);
 		return;
 	}
 	close(log_fd);
@@ -217,15 +254,21 @@ logw_detached(void)
 pid_t
 pidfile_other_running(const char *path)
 {
-	char buf[32], exe[64], target[PATH_MAX];
+	char buf[32], exe[64], target[PATH_MAX], why[PATH_MAX + 256];
 	const char *base;
+	struct stat st;
 	long pid = 0;
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	fd = open_root_file(path, O_RDONLY, why, sizeof(why));
+	if (fd < 0) {
+		/* Nothing there, or a file others could have planted: either
+		 * way it cannot stop this vigild. */
+		if (errno != ENOENT)
+			log_warn("pidfile not trusted: %s", why);
 		return 0;
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
@@ -237,6 +280,10 @@ pidfile_other_running(const char *path)
 		pid = pid * 10 + (buf[i] - '0');
 	}
 	if (pid <= 0 || pid == (long)getpid())
+		return 0;
+	/* A vigild is root's: a process of another user named so is not one. */
+	snprintf(exe, sizeof(exe), "/proc/%ld", pid);
+	if (stat(exe, &st) < 0 || st.st_uid != 0)
 		return 0;
 	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
 	n = readlink(exe, target, sizeof(target) - 1);
@@ -254,34 +301,42 @@ pidfile_other_running(const char *path)
 bool
 pidfile_write(const char *path)
 {
-	char tmp[MSG_PATH_LEN + 16], buf[32];
-	int fd, n;
+	char tmp[NAME_MAX + 1], buf[32], why[PATH_MAX + 256];
+	const char *base;
+	int dfd, fd, n;
 
-	if (path[0] != '/') {
-		log_err("pidfile %s is not an absolute path", path);
+	if ((dfd = path_open_root_dir(path, &base, why, sizeof(why))) < 0) {
+		log_err("not writing the pidfile: %s", why);
 		return false;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", base) >= (int)sizeof(tmp)) {
+		log_err("pidfile %s: name too long", path);
+		close(dfd);
 		return false;
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
+	(void)unlinkat(dfd, tmp, 0);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));
+		log_err("cannot write pidfile %s.tmp: %s", path, strerror(errno));
+		close(dfd);
 		return false;
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (!write_all(fd, buf, (size_t)n) || fsync(fd) < 0) {
-		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));
+		log_err("cannot write pidfile %s.tmp: %s", path, strerror(errno));
 		close(fd);
-		unlink(tmp);
+		(void)unlinkat(dfd, tmp, 0);
+		close(dfd);
 		return false;
 	}
 	close(fd);
-	if (rename(tmp, path) < 0) {
-		log_err("cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
+	if (renameat(dfd, tmp, dfd, base) < 0) {
+		log_err("cannot rename %s.tmp to %s: %s", path, path, strerror(errno));
+		(void)unlinkat(dfd, tmp, 0);
+		close(dfd);
 		return false;
 	}
+	close(dfd);
 	if (pidfile_path[0] != '\0' && strcmp(pidfile_path, path) != 0)
 		pidfile_remove();
 	strlcpy_v(pidfile_path, path, sizeof(pidfile_path));

@@ -59,19 +59,6 @@ ping_open_sockets(struct privd *pd)
 	}
 }
 
-static uint16_t
-inet_cksum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 static void
 ping_finish(struct ping_job *j)
@@ -115,16 +102,11 @@ on_ping_timeout(int fd, uint32_t events, void *arg)
 }
 
 static void
-ping_reply(struct privd *pd, int family, const uint8_t *src, const uint8_t *icmp,
-    size_t len)
+ping_reply(struct privd *pd, int family, const uint8_t *src, const struct icmp_echo *echo)
 {
 	uint64_t now = now_us();
-	uint16_t id, seq;
+	uint16_t id = echo->ident, seq = echo->seq;
 
-	if (len < 8)
-		return;
-	id = (uint16_t)(icmp[4] << 8 | icmp[5]);
-	seq = (uint16_t)(icmp[6] << 8 | icmp[7]);
 	for (struct ping_job *j = pd->pings; j != NULL; j = j->next) {
 		uint64_t rtt;
 
@@ -155,6 +137,7 @@ on_icmp_readable(int fd, uint32_t events, void *arg)
 	(void)events;
 	for (;;) {
 		struct sockaddr_storage ss;
+		struct icmp_echo echo;
 		socklen_t sl = sizeof(ss);
 		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
 
@@ -163,24 +146,16 @@ on_icmp_readable(int fd, uint32_t events, void *arg)
 				continue;
 			return;
 		}
-		if (fd == pd->icmp4 && ss.ss_family == AF_INET) {
+		if (fd == pd->icmp4 && ss.ss_family == AF_INET &&
+		    icmp_parse_echo_reply(4, buf, (size_t)n, &echo)) {
 			struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-			size_t ihl;
 
-			if (n < 20 || (buf[0] >> 4) != 4)
-				continue;
-			ihl = (size_t)(buf[0] & 0x0f) * 4;
-			if (ihl < 20 || (size_t)n < ihl + 8 || buf[ihl] != ICMP4_ECHOREPLY ||
-			    buf[ihl + 1] != 0)
-				continue;
-			ping_reply(pd, 4, (const uint8_t *)&sin->sin_addr, buf + ihl,
-			    (size_t)n - ihl);
-		} else if (fd == pd->icmp6 && ss.ss_family == AF_INET6) {
+			ping_reply(pd, 4, (const uint8_t *)&sin->sin_addr, &echo);
+		} else if (fd == pd->icmp6 && ss.ss_family == AF_INET6 &&
+		    icmp_parse_echo_reply(6, buf, (size_t)n, &echo)) {
 			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 
-			if (n < 8 || buf[0] != ICMP6_ECHO_REPLY || buf[1] != 0)
-				continue;
-			ping_reply(pd, 6, (const uint8_t *)&sin6->sin6_addr, buf, (size_t)n);
+			ping_reply(pd, 6, (const uint8_t *)&sin6->sin6_addr, &echo);
 		}
 	}
 }
@@ -250,7 +225,7 @@ ping_request(struct privd *pd, const struct msg_ping *m)
 		for (size_t i = 8; i < plen; i++)
 			pkt[i] = (uint8_t)i;
 		if (m->family == 4) {
-			uint16_t ck = inet_cksum(pkt, plen);
+			uint16_t ck = icmp_checksum(pkt, plen);
 
 			pkt[2] = (uint8_t)(ck >> 8);
 			pkt[3] = (uint8_t)ck;

@@ -25,6 +25,8 @@
 #define BACKOFF_RESET_MS	60000	/* up this long: the next delay is 1 s */
 #define STOP_GRACE_MS		5000	/* SIGTERM .. SIGKILL for children */
 #define RUN_KILL_GRACE_MS	2000	/* SIGTERM .. SIGKILL for a timed-out program */
+#define RUN_UNSEEN_MAX		64	/* results no live monitor received */
+#define RUN_UNSEEN_MS		30000	/* ... kept this long for it */
 #define CHILD_LOG_BURST		500	/* lines */
 #define CHILD_LOG_PER_S		100
 #define RUN_PATH_ENV		"PATH=/bin:/usr/bin:/sbin:/usr/sbin"
@@ -34,6 +36,31 @@
  * so timers check their expiry count, pidfds waitpid(WNOHANG), reads EAGAIN. */
 
 enum child_kind { CHILD_MONITOR, CHILD_WEBUI, CHILD_AUTH, CHILD_COUNT };
+
+/* ---- lines.c: a child's output into log lines (pure) ---- */
+struct line_splitter {
+	char line[MSG_LOGLINE_LEN];	/* the partial line */
+	size_t len;
+};
+/* Each complete line (no '\n', NUL replaced, at most sizeof(line)-1 bytes:
+ * a longer one is cut) goes to emit. */
+void lines_feed(struct line_splitter *ls, const char *buf, size_t n,
+    void (*emit)(const char *line, void *arg), void *arg);
+/* The partial line, if any, to emit. */
+void lines_flush(struct line_splitter *ls, void (*emit)(const char *line, void *arg),
+    void *arg);
+
+/* ---- icmp.c: the echo reply parser (pure) ---- */
+struct icmp_echo {
+	uint16_t ident, seq;
+	size_t payload_len;
+};
+/* A raw socket's datagram: family 4 (with the IPv4 header: version, header
+ * and total length, protocol, fragment and ICMP checksum checked) or 6
+ * (ICMPv6 only).  true when it is an echo reply, with its fields. */
+bool icmp_parse_echo_reply(int family, const uint8_t *buf, size_t n, struct icmp_echo *out);
+/* The Internet checksum (RFC 1071) of p. */
+uint16_t icmp_checksum(const uint8_t *p, size_t n);
 
 struct privd;
 
@@ -46,8 +73,7 @@ struct child {
 	int pidfd;
 	struct ipc_channel ch;		/* fd -1 when closed */
 	int outfd;			/* read end of its stdout+stderr pipe */
-	char line[MSG_LOGLINE_LEN];	/* partial output line */
-	size_t linelen;
+	struct line_splitter out;	/* its output, into log lines */
 	uint64_t started_ms;
 	uint64_t backoff_ms;		/* delay before the next restart */
 	bool killed;			/* we sent SIGKILL/SIGTERM on purpose */
@@ -82,6 +108,7 @@ struct action_table {
 enum privd_state { PD_RUNNING, PD_RELOADING, PD_STOPPING };
 
 struct run_job;
+struct run_unseen;
 struct ping_job;
 
 struct privd {
@@ -114,6 +141,9 @@ struct privd {
 	size_t nrunning;
 	struct run_job *queue_head, *queue_tail;
 	size_t nqueued;
+	size_t njoined;			/* RUNs waiting on the same program's run */
+	struct run_unseen *unseen;	/* results the live monitor has not seen */
+	size_t nunseen;
 	/* PING */
 	struct ping_job *pings;
 	size_t npings;
@@ -150,10 +180,10 @@ void sanitize_text(char *s);
  * violation (the monitor's parser guarantees these). */
 bool action_msg_valid(const struct msg_action_add *m, const struct action_table *t,
     char *why, size_t whylen);
-/* File-system check of a program: absolute, resolves to a regular file with an
- * execute bit, not group/other-writable, owned by root (or uid when has_uid);
- * every parent directory the same, except that a root-owned sticky directory
- * (/tmp) may be world-writable.  resolved gets the realpath. */
+/* File-system check of a program (common/pathcheck.h: every component as
+ * written, links by hand, owner and mode of each); resolved gets the path
+ * reached.  RUN itself opens the program with path_open_program and executes
+ * that descriptor. */
 bool action_path_ok(const char *path, bool has_uid, uid_t uid, char *resolved,
     size_t rlen, char *why, size_t whylen);
 /* A child binary privd executes as root's child: a regular executable
@@ -178,8 +208,10 @@ struct outbuf {
 void outbuf_add(struct outbuf *b, const char *p, size_t n);
 void run_request(struct privd *pd, const struct msg_run *m);
 /* The monitor went away: queued requests are dropped, running programs go on
- * but their results are not sent. */
+ * but their results are not sent (unless a fresh monitor's RUN joins one). */
 void run_forget_monitor(struct privd *pd);
+/* Programs running now. */
+size_t run_count(const struct privd *pd);
 
 /* ---- ping.c ---- */
 void ping_open_sockets(struct privd *pd);
@@ -224,5 +256,7 @@ void privd_reload(struct privd *pd, const char *why);
 void privd_shutdown(struct privd *pd, const char *why);
 /* Called when a child is gone during reload/stop. */
 void privd_child_gone(struct privd *pd);
+/* Called when a program ended: stopping vigild waits for the last one. */
+void privd_programs_gone(struct privd *pd);
 
 #endif

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/pathcheck.h"
 #include "common/util.h"
 #include "privd/privd.h"
 
@@ -27,6 +28,13 @@ struct run_job {
 	struct privd *pd;
 	struct msg_run req;
 	uint32_t gen;			/* monitor generation that asked */
+	/* What it runs for whom: uid, gid, service, argv.  A RUN with the same
+	 * key while this one runs or waits (a reload re-sends the start the
+	 * old monitor asked for) joins it instead of starting a second
+	 * instance, and gets this one's result. */
+	char *key;
+	size_t keylen;
+	struct run_job *joined;
 	pid_t pid;
 	int pidfd, outfd, errfd, tfd;
 	uint64_t start_ms;
@@ -119,6 +127,108 @@ reply(struct privd *pd, uint32_t gen, const struct msg_run *req, bool spawned,
 	privd_send_monitor(pd, MSG_RUN_RESULT, &r, -1);
 }
 
+static void
+job_free(struct run_job *j)
+{
+	free(j->key);
+	free(j);
+}
+
+/* The result of a run whose asker was replaced before it finished, kept
+ * for the live monitor: that monitor may have found the service down just
+ * before the program finished and asked for it just after.  Its first RUN of
+ * the same key (within RUN_UNSEEN_MS) gets this result instead of a second
+ * instance; if the service is really down, its next RUN starts it. */
+struct run_unseen {
+	struct run_unseen *next;
+	uint32_t gen;			/* the monitor alive when it finished */
+	uint64_t finished_ms;
+	char *key;
+	size_t keylen;
+	bool spawned, timed_out;
+	int32_t status;
+	uint32_t duration_ms;
+	char *output;
+};
+
+static void
+unseen_free(struct run_unseen *u)
+{
+	free(u->key);
+	free(u->output);
+	free(u);
+}
+
+static void
+keep_unseen(struct run_job *j, bool spawned, bool timed_out, int32_t status,
+    uint32_t duration_ms)
+{
+	struct privd *pd = j->pd;
+	struct run_unseen *u;
+
+	if (j->gen == pd->mon_gen || pd->child[CHILD_MONITOR].pid <= 0 ||
+	    pd->nunseen >= RUN_UNSEEN_MAX)
+		return;
+	for (struct run_job *w = j->joined; w != NULL; w = w->next)
+		if (w->gen == pd->mon_gen)
+			return;	/* the live monitor gets it as a joiner */
+	u = xcalloc(1, sizeof(*u));
+	u->gen = pd->mon_gen;
+	u->finished_ms = now_ms();
+	u->key = xmalloc(j->keylen);
+	memcpy(u->key, j->key, j->keylen);
+	u->keylen = j->keylen;
+	u->spawned = spawned;
+	u->timed_out = timed_out;
+	u->status = status;
+	u->duration_ms = duration_ms;
+	u->output = xstrdup(j->out.data);
+	u->next = pd->unseen;
+	pd->unseen = u;
+	pd->nunseen++;
+}
+
+/* An unseen result for j's key, for j's monitor: answer j with it. */
+static bool
+answer_unseen(struct privd *pd, struct run_job *j)
+{
+	for (struct run_unseen **pp = &pd->unseen; *pp != NULL; pp = &(*pp)->next) {
+		struct run_unseen *u = *pp;
+
+		if (u->gen != j->gen || u->keylen != j->keylen ||
+		    memcmp(u->key, j->key, j->keylen) != 0 ||
+		    now_ms() - u->finished_ms > RUN_UNSEEN_MS)
+			continue;
+		log_info("RUN %u for '%s': the same program, started for an earlier "
+		    "monitor, ended %llu ms ago: not starting another, its result "
+		    "answers this one", j->req.id, j->req.service,
+		    (unsigned long long)(now_ms() - u->finished_ms));
+		reply(pd, j->gen, &j->req, u->spawned, u->timed_out, u->status,
+		    u->duration_ms, u->output);
+		*pp = u->next;
+		pd->nunseen--;
+		unseen_free(u);
+		return true;
+	}
+	return false;
+}
+
+/* The result of j, to its asker and to every RUN that joined it. */
+static void
+job_reply(struct run_job *j, bool spawned, bool timed_out, int32_t status,
+    uint32_t duration_ms, const char *output)
+{
+	reply(j->pd, j->gen, &j->req, spawned, timed_out, status, duration_ms, output);
+	while (j->joined != NULL) {
+		struct run_job *w = j->joined;
+
+		j->joined = w->next;
+		j->pd->njoined--;
+		reply(j->pd, w->gen, &w->req, spawned, timed_out, status, duration_ms, output);
+		job_free(w);
+	}
+}
+
 static void __attribute__((noreturn))
 child_fail(int errfd)
 {
@@ -130,13 +240,22 @@ child_fail(int errfd)
 	_exit(127);
 }
 
+/* In the forked child: become the program.  progfd is the descriptor
+ * path_open_program checked; it is what runs (fexecve), so nothing can swap
+ * the file between the check and the exec. */
 static void __attribute__((noreturn))
-run_child(const struct action_entry *e, const char *user, gid_t gid, char **env,
-    int outw, int errw)
+run_child(const struct action_entry *e, int progfd, const char *user, gid_t gid,
+    char **env, int outw, int errw)
 {
 	sigset_t none;
-	int nullfd;
+	int nullfd, high_prog, high_err;
 
+	/* Above every target first, so no dup below overwrites a source. */
+	high_prog = fcntl(progfd, F_DUPFD_CLOEXEC, 16);
+	high_err = fcntl(errw, F_DUPFD_CLOEXEC, 16);
+	if (high_err < 0 || high_prog < 0)
+		child_fail(errw);
+	errw = high_err;
 	if (setsid() < 0)
 		child_fail(errw);
 	for (int s = 1; s < NSIG; s++)
@@ -147,24 +266,29 @@ run_child(const struct action_entry *e, const char *user, gid_t gid, char **env,
 	nullfd = open("/dev/null", O_RDONLY);
 	if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(outw, 1) < 0 || dup2(outw, 2) < 0)
 		child_fail(errw);
-	/* The error pipe moves to fd 3, still close-on-exec: it closes by
-	 * itself when execve succeeds. */
-	if (errw != 3) {
-		if (dup3(errw, 3, O_CLOEXEC) < 0)
-			child_fail(errw);
-		errw = 3;
-	}
-	close_from(4);
-	if (e->has_uid) {
+	/* The error pipe moves to fd 3, the program to 4, both close-on-exec:
+	 * the pipe closes by itself when execve succeeds. */
+	if (dup3(errw, 3, O_CLOEXEC) < 0)
+		child_fail(errw);
+	errw = 3;
+	if (dup3(high_prog, 4, O_CLOEXEC) < 0)
+		child_fail(errw);
+	close_from(5);
+	/* Supplementary groups always set: the target user's, or none; never
+	 * privd's own (vigild may have been started with groups). */
+	if (e->has_uid || e->has_gid || geteuid() == 0) {
 		if (user != NULL ? initgroups(user, gid) < 0 : setgroups(0, NULL) < 0)
 			child_fail(errw);
-		if (setresgid(gid, gid, gid) < 0 || setresuid(e->uid, e->uid, e->uid) < 0)
-			child_fail(errw);
-	} else if (e->has_gid) {
-		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0)
+		if (setresgid(gid, gid, gid) < 0)
 			child_fail(errw);
 	}
-	execve(e->path, e->argv, env);
+	if (e->has_uid && setresuid(e->uid, e->uid, e->uid) < 0)
+		child_fail(errw);
+	fexecve(4, e->argv, env);
+	/* A #! script: its interpreter opens /dev/fd/4, which must then stay
+	 * open across the exec. */
+	if (errno == ENOENT && fcntl(4, F_SETFD, 0) == 0)
+		fexecve(4, e->argv, env);
 	child_fail(errw);
 }
 
@@ -225,7 +349,8 @@ on_job_exit(int fd, uint32_t events, void *arg)
 		if (j->out.dropped > 0)
 			log_debug("RUN %u: %zu output bytes beyond the bound dropped",
 			    j->req.id, j->out.dropped);
-		reply(j->pd, j->gen, &j->req, spawned, j->timed_out, status,
+		keep_unseen(j, spawned, j->timed_out, status, (uint32_t)(now_ms() - j->start_ms));
+		job_reply(j, spawned, j->timed_out, status,
 		    (uint32_t)(now_ms() - j->start_ms), j->out.data);
 	}
 	job_finish(j);
@@ -281,17 +406,19 @@ job_finish(struct run_job *j)
 	}
 	if (j->errfd >= 0)
 		close(j->errfd);
-	free(j);
+	job_free(j);
 	start_next(pd);
+	privd_programs_gone(pd);
 }
 
 /* A RUN that cannot start: spawned=0, errno in status, why as output. */
 static void
 refuse(struct privd *pd, struct run_job *j, int err, const char *why)
 {
+	(void)pd;
 	log_err("RUN %u not started: %s", j->req.id, why);
-	reply(pd, j->gen, &j->req, false, false, err, 0, why);
-	free(j);
+	job_reply(j, false, false, err, 0, why);
+	job_free(j);
 }
 
 /* Start j now; on any failure reply spawned=0 and free it. */
@@ -300,7 +427,7 @@ job_start(struct privd *pd, struct run_job *j)
 {
 	struct action_entry *e = table_find(&pd->table, j->req.id);
 	char real[PATH_MAX], why[ACTION_REASON_LEN];
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err, progfd;
 	const char *user = NULL;
 	gid_t gid = e != NULL && e->has_gid ? e->gid : 0;
 	char **env;
@@ -309,29 +436,34 @@ job_start(struct privd *pd, struct run_job *j)
 		refuse(pd, j, EACCES, e != NULL ? e->reason : "no such entry");
 		return;
 	}
-	/* Checked again: the file may have changed since SEAL. */
-	if (!action_path_ok(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
-	    sizeof(why))) {
+	/* Checked again: the file may have changed since SEAL.  What is
+	 * checked is what runs (progfd). */
+	progfd = path_open_program(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
+	    sizeof(why));
+	if (progfd < 0) {
 		refuse(pd, j, EACCES, why);
 		return;
 	}
 	if (strcmp(real, e->path) != 0) {
 		snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
+		close(progfd);
 		refuse(pd, j, EACCES, why);
 		return;
 	}
-	if (e->has_uid) {
-		struct passwd *pw = getpwuid(e->uid);
+	{
+		/* the target user (root without a uid) names the groups */
+		struct passwd *pw = getpwuid(e->has_uid ? e->uid : 0);
 
-		if (pw == NULL && !e->has_gid) {
+		if (e->has_uid && pw == NULL && !e->has_gid) {
 			snprintf(why, sizeof(why), "uid %u has no passwd entry: give a gid",
 			    (unsigned)e->uid);
+			close(progfd);
 			refuse(pd, j, EINVAL, why);
 			return;
 		}
 		user = pw != NULL ? pw->pw_name : NULL;
 		if (!e->has_gid)
-			gid = pw->pw_gid;
+			gid = pw != NULL ? pw->pw_gid : 0;
 	}
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		err = errno;
@@ -341,6 +473,7 @@ job_start(struct privd *pd, struct run_job *j)
 			if (errp[i] >= 0)
 				close(errp[i]);
 		}
+		close(progfd);
 		refuse(pd, j, err, "cannot create a pipe");
 		return;
 	}
@@ -348,8 +481,9 @@ job_start(struct privd *pd, struct run_job *j)
 	j->start_ms = now_ms();
 	j->pid = fork();
 	if (j->pid == 0)
-		run_child(e, user, gid, env, outp[1], errp[1]);
+		run_child(e, progfd, user, gid, env, outp[1], errp[1]);
 	err = errno;
+	close(progfd);
 	free_strv(env);
 	close(outp[1]);
 	close(errp[1]);
@@ -377,7 +511,7 @@ job_start(struct privd *pd, struct run_job *j)
 		kill(j->pid, SIGKILL);
 		while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		reply(pd, j->gen, &j->req, false, false, EIO, 0, "cannot supervise");
+		job_reply(j, false, false, EIO, 0, "cannot supervise");
 		job_finish(j);
 		return;
 	}
@@ -388,7 +522,7 @@ job_start(struct privd *pd, struct run_job *j)
 static void
 start_next(struct privd *pd)
 {
-	while (pd->nrunning < PRIVD_RUN_MAX_RUNNING && pd->queue_head != NULL) {
+	while (pd->state != PD_STOPPING && pd->nrunning < PRIVD_RUN_MAX_RUNNING && pd->queue_head != NULL) {
 		struct run_job *j = pd->queue_head;
 
 		pd->queue_head = j->next;
@@ -400,18 +534,52 @@ start_next(struct privd *pd)
 	}
 }
 
+/* uid, gid, service, argv: NUL-separated, compared as bytes. */
+static void
+job_key(struct run_job *j, const struct action_entry *e)
+{
+	size_t len = 0, cap = 64 + strlen(j->req.service) + 1;
+	char *k;
+
+	for (int i = 0; i < e->argc; i++)
+		cap += strlen(e->argv[i]) + 1;
+	k = xmalloc(cap);
+	len = (size_t)snprintf(k, cap, "%d:%u:%d:%u", e->has_uid, (unsigned)e->uid,
+	    e->has_gid, (unsigned)e->gid) + 1;
+	len += strlcpy_v(k + len, j->req.service, cap - len) + 1;
+	for (int i = 0; i < e->argc; i++)
+		len += strlcpy_v(k + len, e->argv[i], cap - len) + 1;
+	j->key = k;
+	j->keylen = len;
+}
+
+static struct run_job *
+find_same(struct run_job *list, const struct run_job *j)
+{
+	for (; list != NULL; list = list->next)
+		if (list->keylen == j->keylen && memcmp(list->key, j->key, j->keylen) == 0)
+			return list;
+	return NULL;
+}
+
 void
 run_request(struct privd *pd, const struct msg_run *m)
 {
-	struct run_job *j;
+	struct action_entry *e = table_find(&pd->table, m->id);
+	struct run_job *j, *same;
 	char why[64];
 
-	if (table_find(&pd->table, m->id) == NULL) {
+	if (e == NULL) {
 		snprintf(why, sizeof(why), "unknown entry id %u", m->id);
 		child_violation(&pd->child[CHILD_MONITOR], "RUN", why);
 		return;
 	}
-	if (pd->nrunning >= PRIVD_RUN_MAX_RUNNING && pd->nqueued >= PRIVD_RUN_MAX_QUEUED) {
+	if (pd->state == PD_STOPPING) {
+		reply(pd, pd->mon_gen, m, false, false, ESHUTDOWN, 0, "vigild is stopping");
+		return;
+	}
+	if ((pd->nrunning >= PRIVD_RUN_MAX_RUNNING && pd->nqueued >= PRIVD_RUN_MAX_QUEUED) ||
+	    pd->njoined >= PRIVD_RUN_MAX_QUEUED) {
 		log_warn("RUN %u refused: %d running and %d queued", m->id,
 		    PRIVD_RUN_MAX_RUNNING, PRIVD_RUN_MAX_QUEUED);
 		reply(pd, pd->mon_gen, m, false, false, EAGAIN, 0, "too many programs running");
@@ -422,6 +590,24 @@ run_request(struct privd *pd, const struct msg_run *m)
 	j->req = *m;
 	j->gen = pd->mon_gen;
 	j->pidfd = j->outfd = j->errfd = j->tfd = -1;
+	job_key(j, e);
+	if (answer_unseen(pd, j)) {
+		job_free(j);
+		return;
+	}
+	/* Never two instances of one service's program: a fresh monitor
+	 * after a reload asks again for what the old one asked, and a start
+	 * program still running must not be started a second time. */
+	if ((same = find_same(pd->running, j)) != NULL ||
+	    (same = find_same(pd->queue_head, j)) != NULL) {
+		log_info("RUN %u for '%s': the same program is still %s (pid %d): "
+		    "not starting another, its result answers both", m->id, m->service,
+		    same->pid > 0 ? "running" : "waiting", (int)same->pid);
+		j->next = same->joined;
+		same->joined = j;
+		pd->njoined++;
+		return;
+	}
 	if (pd->nrunning < PRIVD_RUN_MAX_RUNNING) {
 		job_start(pd, j);
 		return;
@@ -434,15 +620,46 @@ run_request(struct privd *pd, const struct msg_run *m)
 	pd->nqueued++;
 }
 
+static void
+drop_joined(struct run_job *j)
+{
+	while (j->joined != NULL) {
+		struct run_job *w = j->joined;
+
+		j->joined = w->next;
+		j->pd->njoined--;
+		job_free(w);
+	}
+}
+
 void
 run_forget_monitor(struct privd *pd)
 {
+	/* Running programs go on (a fresh monitor's RUN of the same one
+	 * joins them); whoever waited for them is gone. */
+	for (struct run_job *j = pd->running; j != NULL; j = j->next)
+		drop_joined(j);
 	while (pd->queue_head != NULL) {
 		struct run_job *j = pd->queue_head;
 
 		pd->queue_head = j->next;
-		free(j);
+		drop_joined(j);
+		job_free(j);
 	}
 	pd->queue_tail = NULL;
 	pd->nqueued = 0;
+	/* kept for this monitor only */
+	while (pd->unseen != NULL) {
+		struct run_unseen *u = pd->unseen;
+
+		pd->unseen = u->next;
+		unseen_free(u);
+	}
+	pd->nunseen = 0;
+}
+
+size_t
+run_count(const struct privd *pd)
+{
+	return pd->nrunning;
 }

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/pathcheck.h"
 #include "common/util.h"
 #include "privd/privd.h"
 
@@ -53,77 +55,15 @@ action_msg_valid(const struct msg_action_add *m, const struct action_table *t,
 	return true;
 }
 
-static bool
-owner_ok(const struct stat *st, bool has_uid, uid_t uid)
-{
-	return st->st_uid == 0 || (has_uid && st->st_uid == uid);
-}
-
 bool
 action_path_ok(const char *path, bool has_uid, uid_t uid, char *resolved,
     size_t rlen, char *why, size_t whylen)
 {
-	char real[PATH_MAX], dir[PATH_MAX];
-	struct stat st;
-	char *slash;
+	int fd = path_open_program(path, has_uid, uid, resolved, rlen, why, whylen);
 
-	if (path[0] != '/') {
-		snprintf(why, whylen, "%.300s: not an absolute path", path);
+	if (fd < 0)
 		return false;
-	}
-	if (realpath(path, real) == NULL) {
-		snprintf(why, whylen, "%.300s: %s", path, strerror(errno));
-		return false;
-	}
-	if (stat(real, &st) < 0) {
-		snprintf(why, whylen, "%.300s: %s", real, strerror(errno));
-		return false;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "%.300s: not a regular file", real);
-		return false;
-	}
-	if ((st.st_mode & 0111) == 0) {
-		snprintf(why, whylen, "%.300s: not executable", real);
-		return false;
-	}
-	if (st.st_mode & 022) {
-		snprintf(why, whylen, "%.300s: writable by group or others (mode %04o)", real,
-		    (unsigned)(st.st_mode & 07777));
-		return false;
-	}
-	if (!owner_ok(&st, has_uid, uid)) {
-		snprintf(why, whylen, "%.300s: owned by uid %u, not root%s", real,
-		    (unsigned)st.st_uid, has_uid ? " or the entry's uid" : "");
-		return false;
-	}
-	/* Every directory above it: whoever can write there can swap the
-	 * program.  A root-owned sticky directory (/tmp) is safe: others cannot
-	 * rename or remove what they do not own. */
-	strlcpy_v(dir, real, sizeof(dir));
-	while ((slash = strrchr(dir, '/')) != NULL) {
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(dir, &st) < 0) {
-			snprintf(why, whylen, "%.300s: %s", dir, strerror(errno));
-			return false;
-		}
-		if (!owner_ok(&st, has_uid, uid)) {
-			snprintf(why, whylen, "%.300s: directory %.300s owned by uid %u", real, dir,
-			    (unsigned)st.st_uid);
-			return false;
-		}
-		if ((st.st_mode & 022) && !((st.st_mode & S_ISVTX) && st.st_uid == 0)) {
-			snprintf(why, whylen, "%.300s: directory %.300s writable by group or "
-			    "others (mode %04o)", real, dir, (unsigned)(st.st_mode & 07777));
-			return false;
-		}
-		if (strcmp(dir, "/") == 0)
-			break;
-	}
-	strlcpy_v(resolved, real, rlen);
+	close(fd);
 	return true;
 }
 

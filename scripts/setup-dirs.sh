@@ -7,7 +7,7 @@
 #                                           renaming what it does not own
 #   /var/lib/vigil/empty  root:root   0755  the web interface's chroot: empty,
 #                                           root-owned
-#   /run/vigil            root:_vigil 1775  vigild's pidfile (root) and the
+#   /run/vigil            root:_vigil 1775  the
 #                                           control socket (monitor); others
 #                                           may reach the socket, which checks
 #                                           who connects

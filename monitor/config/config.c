@@ -70,7 +70,7 @@ config_new(void)
 	cf->poll_s = 30;
 	cf->syslog_facility = LOG_FAC(LOG_USER);
 	cf->statefile = xstrdup("/var/lib/vigil/vigil.state");
-	cf->pidfile = xstrdup("/run/vigil/vigild.pid");
+	cf->pidfile = xstrdup("/run/vigild.pid");
 	cf->monitor_user = xstrdup("_vigil");
 	cf->webui_user = xstrdup("_vigilweb");
 	cf->auth_user = xstrdup("_vigilauth");
@@ -121,6 +121,7 @@ command_free(struct command *c)
 	free(c->argv);
 	free(c->user);
 	free(c->group);
+	free(c->refused);
 	free(c);
 }
 

@@ -63,6 +63,8 @@ struct command {
 	char *group;
 	int timeout_s;		/* 0: the default (30 s) */
 	uint32_t table_id;	/* assigned when the sealed table is built */
+	char *refused;		/* why vigild will refuse to run it (common/pathcheck.h),
+				 * set when the table is built; NULL: runs */
 	struct srcpos pos;
 };
 

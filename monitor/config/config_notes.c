@@ -12,7 +12,7 @@
 #include "common/util.h"
 #include "monitor/config/parse_int.h"
 
-#define VIGIL_PIDFILE	"/run/vigil/vigild.pid"
+#define VIGIL_PIDFILE	"/run/vigild.pid"
 
 /* "set WORD ...": global statements read and not acted on. */
 static const struct {

@@ -19,7 +19,7 @@
 #define VIGIL_STATE_DIR		"/var/lib/vigil"
 #define DEFAULT_STATEFILE	VIGIL_STATE_DIR "/vigil.state"
 #define DEFAULT_CONTROL_SOCKET	"/run/vigil/control.sock"
-#define DEFAULT_PIDFILE		"/run/vigil/vigild.pid"
+#define DEFAULT_PIDFILE		"/run/vigild.pid"
 #define DEFAULT_MONITOR_USER	"_vigil"
 #define DEFAULT_WEBUI_USER	"_vigilweb"
 #define DEFAULT_AUTH_USER	"_vigilauth"
@@ -167,6 +167,9 @@ size_t core_collect_commands(struct config *cf, struct command ***list);
 /* False (said on errout) when the control file names more programs than
  * one sealed table holds (ACTION_TABLE_MAX): vigil -t and the daemon agree. */
 bool core_table_fits(struct config *cf, const char *file, FILE *errout);
+/* Why vigild will refuse to run cmd (the same common/pathcheck.h check
+ * privd makes), malloc'd; NULL when it will run it. */
+char *core_program_refused(const struct command *cmd);
 /* CONFIG from the parsed file; false (logged) when a value does not fit. */
 bool core_build_config(const struct config *cf, struct msg_config *out);
 /* ACTION_ADD for one command; false (logged with its position) when it does

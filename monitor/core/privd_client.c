@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/pathcheck.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
 
@@ -200,6 +201,20 @@ core_build_action(const struct command *cmd, struct msg_action_add *out)
 	return true;
 }
 
+char *
+core_program_refused(const struct command *cmd)
+{
+	char why[MSG_LOGLINE_LEN / 2];
+	int fd = path_open_program(cmd->argv[0], cmd->has_uid, cmd->uid, NULL, 0, why,
+	    sizeof(why));
+
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	return xstrdup(why);
+}
+
 /* ---- the handshake (blocking: nothing else exists yet) ---- */
 
 static void
@@ -269,6 +284,10 @@ privd_handshake(struct core *c)
 		if (!core_build_action(cmds[i], a))
 			fatalx("%s: a program does not fit the action table",
 			    c->m->control_path);
+		/* privd runs the same check and disables the entry: know it
+		 * here too, so a user's action on it fails with the reason */
+		free(cmds[i]->refused);
+		cmds[i]->refused = core_program_refused(cmds[i]);
 		send_or_die(ch, MSG_ACTION_ADD, a, deadline);
 		free(a);
 	}

@@ -709,6 +709,40 @@ engine_start(struct engine *e)
 	engine_cycle(e);
 }
 
+/* A person's start, stop or restart that would need a program vigild
+ * refuses to run (cmd->refused, set when the table was sealed) fails at
+ * once with the reason, instead of "requested" and a line in the log. */
+static bool
+refused_program(const struct svc *s, enum svc_action a, char *msg, size_t msglen)
+{
+	const struct service *cf = s->cf;
+	const struct command *need[2] = { NULL, NULL };
+	const char *what[2] = { "", "" };
+
+	if (a == SVC_ACTION_START && cf->type == SVC_PROCESS && s->pid <= 0) {
+		need[0] = cf->start;
+		what[0] = "start";
+	} else if (a == SVC_ACTION_STOP) {
+		need[0] = cf->stop;
+		what[0] = "stop";
+	} else if (a == SVC_ACTION_RESTART && cf->restart != NULL) {
+		need[0] = cf->restart;
+		what[0] = "restart";
+	} else if (a == SVC_ACTION_RESTART) {
+		need[0] = cf->stop;
+		what[0] = "stop";
+		need[1] = cf->start;
+		what[1] = "start";
+	}
+	for (int i = 0; i < 2; i++)
+		if (need[i] != NULL && need[i]->refused != NULL) {
+			snprintf(msg, msglen, "the %s program of '%s' is refused by vigild: "
+			    "%s", what[i], cf->name, need[i]->refused);
+			return true;
+		}
+	return false;
+}
+
 int
 engine_action(struct engine *e, const char *service, enum svc_action a,
     char *msg, size_t msglen)
@@ -735,6 +769,8 @@ engine_action(struct engine *e, const char *service, enum svc_action a,
 		    s->cf->name);
 		return 409;
 	}
+	if (refused_program(s, a, msg, msglen))
+		return 403;
 	svc_retry_reset(s);	/* a person asked: no back-off */
 	switch (a) {
 	case SVC_ACTION_START:

@@ -15,7 +15,8 @@
  *
  * Scenarios: normal, run_unknown_id, run_before_seal, action_add_after_seal,
  * bad_magic, seal_mismatch, relative_path, duplicate_id, reload, quit,
- * crash (exits 3 after SEALED), sigsys, flood (1060 RUNs), web (httpd on:
+ * crash (exits 3 after SEALED), rerun (RUN 1, reload; the next monitor
+ * RUNs 1 again once DIR/finished exists), sigsys, flood (1060 RUNs), web (httpd on:
  * expects two CHANNEL messages), logflood (2000 LOG lines at once), garbage
  * (random bytes after CONFIG), ping6 (::1). */
 #include <errno.h>
@@ -182,11 +183,9 @@ seal(uint32_t n)
 }
 
 static void
-run(uint32_t id, const char *name)
+send_run(uint32_t id)
 {
 	static struct msg_run r;
-	struct ipc_msg *m;
-	char text[MSG_OUTPUT_LEN + 128];
 
 	memset(&r, 0, sizeof(r));
 	r.req = id + 100;
@@ -202,6 +201,15 @@ run(uint32_t id, const char *name)
 	r.process_children = 2;
 	r.process_cpu_permille = 125;
 	send_or_die(MSG_RUN, &r);
+}
+
+static void
+run(uint32_t id, const char *name)
+{
+	struct ipc_msg *m;
+	char text[MSG_OUTPUT_LEN + 128];
+
+	send_run(id);
 	m = wait_for(MSG_RUN_RESULT);
 	snprintf(text, sizeof(text), "req=%u id=%u spawned=%u timed_out=%u status=%d "
 	    "duration_ms=%u\n%s", m->body.run_result.req, m->body.run_result.id,
@@ -286,6 +294,9 @@ flood(void)
 	r.id = 1;
 	for (unsigned i = 0; i < 1060; i++) {
 		r.req = i;
+		/* one service each: RUNs of one program for one service join
+		 * instead of running twice */
+		snprintf(r.service, sizeof(r.service), "svc%u", i);
 		if (i == 1000)
 			usleep(400 * 1000);
 		send_or_die(MSG_RUN, &r);
@@ -434,6 +445,28 @@ main(int argc, char *argv[])
 			put_result("reloaded", "yes\n");
 			send_or_die(MSG_CONTROL, &c);
 		}
+		idle();
+	}
+	if (strcmp(scenario, "rerun") == 0) {
+		struct msg_control c = { .op = CONTROL_RELOAD };
+		char path[700];
+
+		/* The first monitor asks for entry 1 and is replaced at once;
+		 * the second finds the service down just before that program
+		 * ends ($dir/finished) and asks for it just after. */
+		snprintf(path, sizeof(path), "%s/reloaded", dir);
+		if (access(path, F_OK) != 0) {
+			send_run(1);
+			put_result("reloaded", "yes\n");
+			send_or_die(MSG_CONTROL, &c);
+			idle();
+		}
+		snprintf(path, sizeof(path), "%s/finished", dir);
+		for (int i = 0; i < 300 && access(path, F_OK) != 0; i++)
+			usleep(100 * 1000);
+		usleep(500 * 1000);
+		run(1, "run1");
+		put_result("done", "yes\n");
 		idle();
 	}
 	if (strcmp(scenario, "crash") == 0)

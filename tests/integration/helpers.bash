@@ -56,7 +56,7 @@ it_write_rc() {
 	cat > "$IT/rc" <<RC
 set daemon 30
 set statefile $IT/run/vigil.state
-set pidfile $IT/run/vigild.pid
+set pidfile $IT/vigild.pid
 set control socket $IT_SOCK ${IT_CTL_ALLOW:-}
 set privsep chroot $IT/empty
 

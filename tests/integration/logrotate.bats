@@ -47,10 +47,10 @@ log_something() {
 
 @test "logrotate: the package's logrotate file rotates and vigild follows" {
 	conf="$IT/logrotate.conf"
-	sed -e "s|/var/log/vigil.log|$LOG|" -e "s|/run/vigil/vigild.pid|$IT/run/vigild.pid|g" \
+	sed -e "s|/var/log/vigil.log|$LOG|" -e "s|/run/vigild.pid|$IT/vigild.pid|g" \
 		"$IT_REPO/debian/vigil.logrotate" > "$conf"
-	grep -q "$IT/run/vigild.pid" "$conf"
-	it_wait 15 test -s "$IT/run/vigild.pid"
+	grep -q "$IT/vigild.pid" "$conf"
+	it_wait 15 test -s "$IT/vigild.pid"
 	logrotate -f -s "$IT/logrotate.state" "$conf"
 	[ -s "$LOG.1" ]
 	it_wait 15 grep -q 'reopened' "$LOG"

@@ -50,7 +50,7 @@ teardown() {
 	[[ "$output" == *"monitrc:3:1: note: set idfile is ignored"* ]]
 	[ -s "$D/monit.id" ]	# Monit wrote its id there (its -t is not free of side effects)
 	[[ "$output" == *"note: set statefile /var/lib/monit/state: _vigil may not write there"*"vigil keeps its state in /var/lib/vigil/state"* ]]
-	[[ "$output" == *"monitrc:5:1: note: set pidfile /run/monit.pid: the package's logrotate file signals the vigild named by /run/vigil/vigild.pid"* ]]
+	[[ "$output" == *"monitrc:5:1: note: set pidfile /run/monit.pid: the package's logrotate file signals the vigild named by /run/vigild.pid"* ]]
 	[[ "$output" != *"set eventqueue is not acted on"* ]]
 	[[ "$output" != *"mail alerts"* ]]
 	[[ "$output" == *"monitrc:9:"*"note: the vigil command does not use set httpd"* ]]

@@ -63,8 +63,8 @@ teardown_file() {
 	# logrotate's postrotate finds vigild by its default pidfile
 	printf 'check system s\n' > "$IT/plain.rc"
 	chmod 600 "$IT/plain.rc"
-	"$VIGIL_BUILD/vigil" -t -v -c "$IT/plain.rc" | grep -qx 'set pidfile "/run/vigil/vigild.pid"'
-	grep -q /run/vigil/vigild.pid "$IT_REPO/debian/vigil.logrotate"
+	"$VIGIL_BUILD/vigil" -t -v -c "$IT/plain.rc" | grep -qx 'set pidfile "/run/vigild.pid"'
+	grep -q /run/vigild.pid "$IT_REPO/debian/vigil.logrotate"
 }
 
 @test "unit: ExecStartPre refuses a broken control file" {

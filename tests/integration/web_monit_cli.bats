@@ -53,7 +53,7 @@ cli_rc() {
 	cat <<RC
 set idfile $IT/monit.id
 set statefile $IT/monit.state
-set pidfile $IT/run/vigild.pid
+set pidfile $IT/vigild.pid
 set httpd port $IT_PORT address 127.0.0.1
     allow $1:$2
 check system vigilhost

@@ -17,7 +17,7 @@ setup_file() {
 	cat > "$IT/cli.monitrc" <<RC
 set idfile $IT/monit.id
 set statefile $IT/monit.state
-set pidfile $IT/run/vigild.pid
+set pidfile $IT/vigild.pid
 set httpd port $IT_PORT address 127.0.0.1
     allow localhost
 check process demo with pidfile $IT_PIDFILE

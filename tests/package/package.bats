@@ -92,7 +92,7 @@ unit_start() {
 	kill "$(cat "$PKG_OVL/notify.pid")"
 	alive "$MAIN"
 	test -S /run/vigil/control.sock
-	[ "$(cat /run/vigil/vigild.pid)" = "$MAIN" ]
+	[ "$(cat /run/vigild.pid)" = "$MAIN" ]
 }
 
 # What systemd does for stop with KillMode=process: SIGTERM to the main pid.

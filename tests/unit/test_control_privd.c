@@ -78,7 +78,7 @@ test_collect_and_build(void **st)
 	cf.httpd.allow = &host;
 	assert_true(core_build_config(&cf, &mc));
 	assert_string_equal(mc.monitor_user, "_vigil");
-	assert_string_equal(mc.pidfile, "/run/vigil/vigild.pid");
+	assert_string_equal(mc.pidfile, "/run/vigild.pid");
 	assert_int_equal(mc.httpd_enabled, 1);
 	assert_int_equal(mc.httpd_port, 2812);
 	assert_int_equal(mc.nallow_net, 1);

@@ -71,7 +71,7 @@ test_normalised_form(void **state)
 
 	assert_non_null(strstr(out, "set daemon 60\n"));
 	assert_non_null(strstr(out, "set logfile syslog facility log_local5\n"));
-	assert_non_null(strstr(out, "set pidfile \"/run/vigil/vigild.pid\"\n"));
+	assert_non_null(strstr(out, "set pidfile \"/run/vigild.pid\"\n"));
 	assert_non_null(strstr(out, "\ncheck process \"web\" pidfile \"/run/web.pid\"\n"));
 	assert_non_null(strstr(out, "    start program \"/usr/sbin/web -c '/etc/web conf'\" as uid 0 "
 	    "timeout 10 seconds\n"));

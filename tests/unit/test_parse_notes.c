@@ -117,7 +117,7 @@ test_vigil_file_has_nothing_to_note(void **state)
 	struct config *cf = parse_notes(
 		"set daemon 30\n"
 		"set logfile /var/log/vigil.log\n"
-		"set pidfile /run/vigil/vigild.pid\n"
+		"set pidfile /run/vigild.pid\n"
 		"set statefile /var/lib/vigil/vigil.state\n"
 		"check process a with pidfile /run/a.pid\n"
 		"    if failed port 80 protocol http then restart\n"

@@ -24,7 +24,7 @@ test_defaults(void **state)
 	assert_non_null(cf);
 	assert_int_equal(cf->poll_s, 30);
 	assert_string_equal(cf->statefile, "/var/lib/vigil/vigil.state");
-	assert_string_equal(cf->pidfile, "/run/vigil/vigild.pid");
+	assert_string_equal(cf->pidfile, "/run/vigild.pid");
 	assert_string_equal(cf->monitor_user, "_vigil");
 	assert_string_equal(cf->webui_user, "_vigilweb");
 	assert_string_equal(cf->auth_user, "_vigilauth");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/pathcheck.h"
 #include "privd/privd.h"
 
 static char dir[PATH_MAX];	/* root-owned 0755 temp dir under /tmp */
@@ -182,6 +183,187 @@ test_path_symlink(void **state)
 	assert_int_equal(chmod(prog, 0777), 0);
 	assert_false(check(link, false, 0, why));
 	unlink(link);
+}
+
+/* Finding 2 (issue 10): the links on the way are checked, not only the
+ * file they lead to. */
+static void
+test_finding02_symlink_owned_by_other_user(void **state)
+{
+	char why[512], link[PATH_MAX + 16];
+
+	(void)state;
+	skip_unless_root();
+	make_prog(0755);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	unlink(link);
+	assert_int_equal(symlink(prog, link), 0);
+	assert_int_equal(lchown(link, 12345, 12345), 0);
+	assert_false(check(link, false, 0, why));
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_non_null(strstr(why, "owned by uid 12345"));
+	/* the entry's own uid may own it */
+	assert_true(check(link, true, 12345, why));
+	unlink(link);
+}
+
+static void
+test_finding02_link_in_directory_of_other_user(void **state)
+{
+	char why[512], sub[PATH_MAX + 16], link[PATH_MAX + 32];
+
+	(void)state;
+	skip_unless_root();
+	make_prog(0755);
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(link, sizeof(link), "%s/sub/link", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	/* root's link to a root-owned /bin/true, but in a directory another
+	 * user owns: that user could repoint it */
+	assert_int_equal(symlink("/bin/true", link), 0);
+	assert_int_equal(chown(sub, 12345, 12345), 0);
+	assert_false(check(link, false, 0, why));
+	assert_non_null(strstr(why, "owned by uid 12345"));
+	assert_non_null(strstr(why, "/sub"));
+	/* a directory link to it, in a root directory: still refused */
+	unlink(link);
+	rmdir(sub);
+}
+
+static void
+test_finding02_links_followed_by_hand(void **state)
+{
+	char why[512], a[PATH_MAX + 16], b[PATH_MAX + 16], rel[PATH_MAX + 16], res[PATH_MAX];
+	int fd;
+
+	(void)state;
+	skip_unless_root();
+	make_prog(0755);
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	/* a -> "." is dir itself, so a/.. is dir's parent */
+	snprintf(rel, sizeof(rel), "%s/./a/../%s/prog", dir, strrchr(dir, '/') + 1);
+	unlink(a);
+	unlink(b);
+	/* a loop */
+	assert_int_equal(symlink(b, a), 0);
+	assert_int_equal(symlink(a, b), 0);
+	assert_false(check(a, false, 0, why));
+	assert_non_null(strstr(why, "symbolic links"));
+	unlink(a);
+	unlink(b);
+	/* relative links, "." and ".." */
+	assert_int_equal(symlink(".", a), 0);
+	fd = path_open_program(rel, false, 0, res, sizeof(res), why, sizeof(why));
+	assert_true(fd >= 0);
+	close(fd);
+	assert_string_equal(res, prog);
+	unlink(a);
+	/* the descriptor is of the file checked */
+	fd = path_open_program(prog, false, 0, NULL, 0, why, sizeof(why));
+	assert_true(fd >= 0);
+	{
+		struct stat s1, s2;
+
+		assert_int_equal(fstat(fd, &s1), 0);
+		assert_int_equal(stat(prog, &s2), 0);
+		assert_true(s1.st_ino == s2.st_ino && s1.st_dev == s2.st_dev);
+	}
+	close(fd);
+}
+
+/* Finding 8: the ICMP reply parser, on real replies captured from the
+ * loopback (the fuzzer's seeds) and on damaged copies of them. */
+static size_t
+read_seed(const char *name, uint8_t *buf, size_t cap)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "tests/fuzz/corpus/privd_icmp/%s", name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+static void
+test_icmp_parse(void **state)
+{
+	uint8_t b[2048];
+	struct icmp_echo e;
+	size_t n;
+
+	(void)state;
+	n = read_seed("v4_echo_reply_56", b, sizeof(b));
+	assert_int_equal(b[0], 0);
+	assert_true(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	assert_int_equal(e.ident, 0x1234);
+	assert_int_equal(e.payload_len, 56);
+	/* shorter than the IP header says, or longer */
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 2, &e));
+	b[n] = 0;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n, &e));
+	/* a flipped payload byte: the checksum catches it */
+	b[n - 1] ^= 1;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[n - 1] ^= 1;
+	/* header length beyond the datagram; not ICMP; a fragment */
+	b[1] = 0x4f;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[1] = 0x45;
+	b[10] = 6;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[10] = 1;
+	b[7] |= 0x20;
+	assert_false(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	b[7] &= (uint8_t)~0x20;
+	assert_true(icmp_parse_echo_reply(4, b + 1, n - 1, &e));
+	/* too short for anything */
+	assert_false(icmp_parse_echo_reply(4, b + 1, 19, &e));
+
+	n = read_seed("v6_echo_reply_56", b, sizeof(b));
+	assert_true(icmp_parse_echo_reply(6, b + 1, n - 1, &e));
+	assert_int_equal(e.ident, 0x4321);
+	assert_int_equal(e.payload_len, 56);
+	assert_false(icmp_parse_echo_reply(6, b + 1, 7, &e));
+	b[1] = 128;	/* a request, not a reply */
+	assert_false(icmp_parse_echo_reply(6, b + 1, n - 1, &e));
+}
+
+static void
+collect_line(const char *line, void *arg)
+{
+	char *all = arg;
+
+	strcat(all, line);
+	strcat(all, "|");
+}
+
+static void
+test_output_lines(void **state)
+{
+	static struct line_splitter ls;
+	static char all[3 * MSG_LOGLINE_LEN];
+	static char big[MSG_LOGLINE_LEN + 10];
+
+	(void)state;
+	memset(&ls, 0, sizeof(ls));
+	all[0] = '\0';
+	lines_feed(&ls, "a\nb", 3, collect_line, all);
+	lines_feed(&ls, "c\0d\n\ne", 6, collect_line, all);
+	assert_string_equal(all, "a|bc?d|");
+	lines_flush(&ls, collect_line, all);
+	assert_string_equal(all, "a|bc?d|e|");
+	/* a line longer than the buffer is cut, never overflows */
+	all[0] = '\0';
+	memset(big, 'x', sizeof(big));
+	lines_feed(&ls, big, sizeof(big), collect_line, all);
+	lines_flush(&ls, collect_line, all);
+	assert_int_equal(strlen(all), sizeof(big) + 2);
+	assert_int_equal(strcspn(all, "|"), MSG_LOGLINE_LEN - 1);
 }
 
 static void
@@ -443,6 +625,11 @@ main(void)
 		cmocka_unit_test(test_path_owner),
 		cmocka_unit_test(test_path_parent_dirs),
 		cmocka_unit_test(test_path_symlink),
+		cmocka_unit_test(test_finding02_symlink_owned_by_other_user),
+		cmocka_unit_test(test_finding02_link_in_directory_of_other_user),
+		cmocka_unit_test(test_finding02_links_followed_by_hand),
+		cmocka_unit_test(test_icmp_parse),
+		cmocka_unit_test(test_output_lines),
 		cmocka_unit_test(test_msg_valid),
 		cmocka_unit_test(test_table_disabled_entry),
 		cmocka_unit_test(test_env),
