@@ -267,6 +267,8 @@ check_file(struct svc *s, bool scheduled)
 		exists = false;
 		err = EINVAL;
 	}
+	if (exists && S_ISREG(st.st_mode))
+		check_content(s, &st, scheduled);
 	for (size_t i = 0; i < s->nts; i++) {
 		struct test_state *ts = &s->ts[i];
 		const struct test *t = ts->t;
@@ -288,10 +290,6 @@ check_file(struct svc *s, bool scheduled)
 		case TEST_CHECKSUM:
 			if (S_ISREG(st.st_mode))
 				checksum_test(s, ts, &st, scheduled);
-			break;
-		case TEST_MATCH:
-			if (S_ISREG(st.st_mode) && ts->t->regex != NULL)
-				check_content(s, ts, &st, scheduled);
 			break;
 		case TEST_SPACE:
 		case TEST_INODE:

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "monitor/config/match_file.h"
+
 struct srcpos {
 	const char *file;	/* interned in struct config.files */
 	int line;
@@ -173,8 +175,9 @@ struct connection {
  *                   on the first cycle), op OP_CHANGED "changed checksum".
  *  TEST_TIMESTAMP / TEST_SIZE / TEST_UPTIME   op + value (seconds / bytes), or
  *                   op OP_CHANGED; subkind: see below.
- *  TEST_MATCH       regex, or match_path (a file of patterns); match_not; subkind 1 =
- *                   "ignore [not] match" (no action: act.failed.kind == ACTION_IGNORE).
+ *  TEST_MATCH       regex, or match_path (a file of patterns) with its lines in
+ *                   patterns; match_not; subkind 1 = "ignore [not] match" or
+ *                   "ignore content =|!=" (no action: act.failed.kind == ACTION_IGNORE).
  *  TEST_PERMISSION  perm (octal bits, <= 07777), op OP_NE.
  *  TEST_UID/GID     owner as written, value = the resolved uid/gid.
  *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
@@ -230,6 +233,7 @@ struct test {
 	bool match_not;
 	bool match_ignore;	/* "ignore match" */
 	char *match_path;	/* "match" with a file of patterns */
+	struct match_patterns patterns;	/* match_path's lines, read by the parser */
 	/* icmp */
 	int icmp_count;		/* 1..20, default 3 */
 	int icmp_timeout_s;

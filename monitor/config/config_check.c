@@ -361,8 +361,16 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 	    strcmp(t->conn->protocol, "generic") != 0 && strcmp(t->conn->protocol, "default") != 0)
 		diag_error(d, &t->pos, "send/expect cannot be combined with protocol %s",
 		    t->conn->protocol);
-	if (t->kind == TEST_MATCH)
+	if (t->kind == TEST_MATCH) {
 		check_regex(d, &t->pos, "match pattern", t->regex);
+		for (size_t i = 0; i < t->patterns.n; i++) {
+			char what[1200];
+
+			snprintf(what, sizeof(what), "pattern of %s:%d", t->match_path,
+			    t->patterns.line[i]);
+			check_regex(d, &t->pos, what, t->patterns.pattern[i]);
+		}
+	}
 	if (t->kind == TEST_CONNECTION && t->conn) {
 		check_regex(d, &t->pos, "content pattern", t->conn->content_regex);
 		check_host(d, &t->pos, "host", t->conn->host);

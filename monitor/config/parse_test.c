@@ -439,27 +439,45 @@ parse_checksum(struct parser *p, struct test *t, bool changed)
 	return true;
 }
 
+/* "[not] match REGEX|PATH" or "content =|!= REGEX|PATH".  As in Monit, a
+ * value starting with '/' (quoted or not) names a file of patterns, read
+ * now: a missing or malformed file is an error of the control file. */
 static bool
 parse_match(struct parser *p, struct test *t)
 {
+	char err[512];
 	struct token *tk;
 
 	t->kind = TEST_MATCH;
-	if (p_accept(p, "not"))
-		t->match_not = true;
-	if (!p_expect(p, "match", "'match'"))
-		return false;
+	if (p_accept(p, "content")) {
+		enum cmp_op op = parse_op(p);
+
+		if (op != OP_EQ && op != OP_NE) {
+			p_unexpected(p, "'=' or '!=' after 'content'");
+			return false;
+		}
+		t->match_not = (op == OP_NE);
+	} else {
+		if (p_accept(p, "not"))
+			t->match_not = true;
+		if (!p_expect(p, "match", "'match'"))
+			return false;
+	}
 	tk = p_peek(p);
 	if (tk->kind != TK_STRING && tk->kind != TK_WORD) {
 		p_unexpected(p, "a quoted regular expression or a file of patterns");
 		return false;
 	}
-	if (tk->text[0] == '/' && tk->kind == TK_WORD)
-		t->match_path = xstrdup(tk->text);
-	else if (tk->text[0] == '/' && !strpbrk(tk->text, " *+?()[]^$|\\"))
-		t->match_path = xstrdup(tk->text);	/* "/etc/monit/whitelist" */
-	else
+	if (tk->text[0] != '/') {
 		t->regex = xstrdup(tk->text);
+		p_next(p);
+		return true;
+	}
+	t->match_path = xstrdup(tk->text);
+	if (!match_patterns_read(t->match_path, &t->patterns, err, sizeof(err))) {
+		p_error_at(p, tk, "%s", err);
+		return false;
+	}
 	p_next(p);
 	return true;
 }
@@ -618,17 +636,8 @@ parse_test_body(struct parser *p, struct test *t)
 		t->op = OP_EQ;
 		return true;
 	}
-	if (tok_is(tk, "match"))
+	if (tok_is(tk, "match") || tok_is(tk, "content"))
 		return parse_match(p, t);
-	if (p_accept(p, "content")) {
-		enum cmp_op op = parse_op(p);
-		t->kind = TEST_MATCH;
-		t->match_not = (op == OP_NE);
-		tk = p_peek(p);
-		if (!(t->regex = p_value(p, "a quoted regular expression after 'content'")))
-			return false;
-		return true;
-	}
 	if (tok_is(tk, "icmp") || tok_is(tk, "ping"))
 		return parse_icmp(p, t);
 	if (tok_is(tk, "cpu") || tok_is(tk, "totalcpu") || tok_is(tk, "total") ||

@@ -124,10 +124,8 @@ struct test_state {
 	socklen_t addrlen;
 	bool have_addr;
 	int64_t owner_id;	/* uid/gid test: resolved owner, -1 unknown */
-	uint64_t offset;	/* content match: bytes already read */
-	uint64_t inode;		/* content match: a rotated file starts over */
-	bool have_offset;
-	void *re;		/* content match: compiled pattern (pcre2_code *) */
+	void **re;		/* content match: compiled patterns (pcre2_code *) */
+	size_t nre;
 	struct svc *svc;
 };
 
@@ -184,6 +182,9 @@ struct svc {
 	uint64_t net_rx, net_tx, net_speed, net_ms;
 	/* file */
 	int inotify_wd;
+	uint64_t content_offset;	/* content tests: bytes already read */
+	uint64_t content_inode;	/* a rotated file starts over */
+	bool content_have_offset;
 	/* status */
 	bool exec_failed;
 	char status[MSG_NAME_LEN];
@@ -263,11 +264,20 @@ bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
 /* check_content.c */
 struct stat;
-void check_content(struct svc *s, struct test_state *ts, const struct stat *st,
-    bool scheduled);
+/* All content tests of a file service at once, on what was appended. */
+void check_content(struct svc *s, const struct stat *st, bool scheduled);
 void content_free(struct test_state *ts);
-size_t content_scan(const void *code, bool match_not, const char *buf,
-    size_t len, char *hit, size_t hitlen, bool *failed);
+/* One content test as content_scan sees it. */
+struct content_rule {
+	void *const *re;	/* pcre2_code *: a line matches when any does */
+	size_t nre;
+	bool match_not;
+	bool ignore;		/* "ignore [not] match": selected lines are skipped */
+	unsigned hits;		/* out: lines selected */
+	char hit[256];		/* out: the first of them (if rules only) */
+};
+size_t content_scan(struct content_rule *rules, size_t nrules, const char *buf,
+    size_t len);
 void check_space(struct svc *s, struct test_state *ts, bool scheduled);
 
 /* check_net.c */

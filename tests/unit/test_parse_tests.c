@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "monitor/config/config.h"
 #include "monitor/config/parse.h"
@@ -156,9 +157,76 @@ test_file_tests(void **state)
 	assert_int_equal(t->act.failed.kind, ACTION_IGNORE);
 	t = one_test(FILEC, "if not match \"^ok\" then alert");
 	assert_true(t->match_not);
-	t = one_test(FILEC, "if match /etc/vigil/patterns then alert");
+	t = one_test(FILEC, "ignore content = \"sshd\"");
+	assert_int_equal(t->kind, TEST_MATCH);
+	assert_int_equal(t->subkind, 1);
+	assert_false(t->match_not);
+	assert_string_equal(t->regex, "sshd");
+	assert_int_equal(t->act.failed.kind, ACTION_IGNORE);
+	t = one_test(FILEC, "ignore content != \"sshd\"");
+	assert_true(t->match_not);
+	assert_int_equal(t->subkind, 1);
+	t = one_test(FILEC, "ignore not match \"x\"");
+	assert_true(t->match_not);
+	assert_int_equal(t->subkind, 1);
+	t = one_test(FILEC, "if content != \"^ok\" then alert");
+	assert_true(t->match_not);
+	assert_int_equal(t->subkind, 0);
+}
+
+/* A pattern file is read while parsing (as Monit does): its lines become the
+ * test's patterns; a missing file or a bad pattern is an error naming the
+ * file and its line. */
+static void
+test_match_pattern_files(void **state)
+{
+	char dir[] = "/tmp/vigil-pat.XXXXXX", path[64], rc[256];
+	struct test *t;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/white", dir);
+	f = fopen(path, "w");
+	fputs("10\\.0\\.0\\.1\r\n\n   \n192\\.168\\.\n", f);
+	fclose(f);
+	snprintf(rc, sizeof(rc), "ignore match \"%s\"", path);
+	t = one_test(FILEC, rc);
 	assert_null(t->regex);
-	assert_string_equal(t->match_path, "/etc/vigil/patterns");
+	assert_string_equal(t->match_path, path);
+	assert_int_equal(t->patterns.n, 2);
+	assert_string_equal(t->patterns.pattern[0], "10\\.0\\.0\\.1");
+	assert_int_equal(t->patterns.line[1], 4);
+	snprintf(rc, sizeof(rc), "if content = %s then alert", path);
+	t = one_test(FILEC, rc);
+	assert_int_equal(t->patterns.n, 2);
+	assert_int_equal(t->subkind, 0);
+
+	/* a bad pattern: the file and line in the message */
+	f = fopen(path, "w");
+	fputs("fine\nbro(ken\n", f);
+	fclose(f);
+	config_free(cf);
+	snprintf(rc, sizeof(rc), FILEC "\n  if match %s then alert\n", path);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "white:2"));
+	/* missing, empty, a directory */
+	unlink(path);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "cannot read the pattern file"));
+	f = fopen(path, "w");
+	fclose(f);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "no pattern"));
+	unlink(path);
+	snprintf(rc, sizeof(rc), FILEC "\n  if match %s then alert\n", dir);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "not a regular file"));
+	rmdir(dir);
 }
 
 static void
@@ -356,6 +424,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_resources_and_units, teardown),
 		cmocka_unit_test_teardown(test_file_tests, teardown),
+		cmocka_unit_test_teardown(test_match_pattern_files, teardown),
 		cmocka_unit_test_teardown(test_filesystem_tests, teardown),
 		cmocka_unit_test_teardown(test_else_if_succeeded_and_actions, teardown),
 		cmocka_unit_test_teardown(test_connections, teardown),
