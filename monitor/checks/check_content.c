@@ -1,5 +1,5 @@
 /* Content match ("if [not] match REGEX", "if content = REGEX") on what was
- * appended since the last check, and filesystem space/inode tests. */
+ * appended since the last check. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -219,67 +218,4 @@ check_content(struct svc *s, const struct stat *st, bool scheduled)
 	}
 	free(owner);
 	free(rules);
-}
-
-/* A device path ("/dev/sda1") is looked up in /proc/self/mounts. */
-static bool
-mount_point(const char *path, char *out, size_t outlen)
-{
-	FILE *f;
-	char line[4096];
-	bool found = false;
-
-	if (strncmp(path, "/dev/", 5) != 0) {
-		strlcpy_v(out, path, outlen);
-		return true;
-	}
-	f = fopen("/proc/self/mounts", "re");
-	if (f == NULL)
-		return false;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		char *dev = strtok(line, " "), *mp = strtok(NULL, " ");
-
-		if (dev != NULL && mp != NULL && strcmp(dev, path) == 0) {
-			strlcpy_v(out, mp, outlen);
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-void
-check_space(struct svc *s, struct test_state *ts, bool scheduled)
-{
-	const struct test *t = ts->t;
-	char mp[1024];
-	struct statvfs v;
-	uint64_t total, avail, used;
-	int64_t have;
-
-	if (!mount_point(s->cf->path, mp, sizeof(mp)) || statvfs(mp, &v) < 0) {
-		svc_test_result(s, ts, true, scheduled, "cannot read filesystem usage of %s",
-		    s->cf->path);
-		return;
-	}
-	if (t->kind == TEST_SPACE) {
-		total = (uint64_t)v.f_blocks * v.f_frsize;
-		avail = (uint64_t)v.f_bavail * v.f_frsize;
-		used = total - (uint64_t)v.f_bfree * v.f_frsize;
-	} else {
-		total = v.f_files;
-		avail = v.f_favail;
-		used = v.f_files - v.f_ffree;
-	}
-	if (t->unit == UNIT_PERCENT)
-		have = total ? (int64_t)((t->subkind ? avail : used) * 10000 / total) : 0;
-	else
-		have = (int64_t)(t->subkind ? avail : used);
-	svc_test_result(s, ts, cmp_check(t->op, have, t->value), scheduled,
-	    "%s %s %lld%s (limit %s %lld%s)", t->kind == TEST_SPACE ? "space" : "inodes",
-	    t->subkind ? "free" : "used",
-	    (long long)(t->unit == UNIT_PERCENT ? have / 100 : have),
-	    t->unit == UNIT_PERCENT ? "%" : "", cmp_op_str(t->op),
-	    (long long)(t->unit == UNIT_PERCENT ? t->value / 100 : t->value),
-	    t->unit == UNIT_PERCENT ? "%" : "");
 }

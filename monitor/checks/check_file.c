@@ -269,6 +269,8 @@ check_file(struct svc *s, bool scheduled)
 	}
 	if (exists && S_ISREG(st.st_mode))
 		check_content(s, &st, scheduled);
+	if (exists && s->cf->type == SVC_FILESYSTEM)
+		check_filesystem(s, scheduled);
 	for (size_t i = 0; i < s->nts; i++) {
 		struct test_state *ts = &s->ts[i];
 		const struct test *t = ts->t;
@@ -290,11 +292,6 @@ check_file(struct svc *s, bool scheduled)
 		case TEST_CHECKSUM:
 			if (S_ISREG(st.st_mode))
 				checksum_test(s, ts, &st, scheduled);
-			break;
-		case TEST_SPACE:
-		case TEST_INODE:
-			if (s->cf->type == SVC_FILESYSTEM)
-				check_space(s, ts, scheduled);
 			break;
 		case TEST_PERMISSION:
 			have = st.st_mode & 07777;

@@ -195,9 +195,35 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 
 		s->cpu_permille = (uint32_t)(pct * 10.0);
 		s->total_cpu_permille = s->cpu_permille;
+		if (pe->total_ticks >= s->last_total_ticks && s->last_total_ticks > 0)
+			s->total_cpu_permille = (uint32_t)(1000.0 *
+			    (double)(pe->total_ticks - s->last_total_ticks) / (double)hz /
+			    secs / (double)ncpu);
 	}
 	s->last_ticks = pe->ticks;
+	s->last_total_ticks = pe->total_ticks;
 	s->last_ms = now;
+	s->have_ids = proc_read_ids(s->pid, &s->ids);
+	s->fds = proc_count_fds(s->pid);
+	{
+		uint64_t rb, wb;
+
+		if (proc_read_io(s->pid, &rb, &wb)) {
+			if (s->have_io && s->io_ms != 0 && now > s->io_ms &&
+			    rb >= s->io_read && wb >= s->io_write) {
+				double secs = (double)(now - s->io_ms) / 1000.0;
+
+				s->io_read_bps = (double)(rb - s->io_read) / secs;
+				s->io_write_bps = (double)(wb - s->io_write) / secs;
+			}
+			s->io_read = rb;
+			s->io_write = wb;
+			s->io_ms = now;
+			s->have_io = true;
+		} else {
+			s->have_io = false;
+		}
+	}
 	if (e->sys.boot_time > 0) {
 		uint64_t started = e->sys.boot_time + pe->start_ticks / (uint64_t)hz;
 		uint64_t t = (uint64_t)time(NULL);
@@ -236,6 +262,25 @@ process_resource(struct svc *s, const struct test *t)
 	default:
 		return -1;
 	}
+}
+
+/* "if failed uid|euid|gid": the real uid, the effective uid, the real gid,
+ * as Monit compares them. */
+static void
+owner_test(struct svc *s, struct test_state *ts, bool scheduled)
+{
+	const struct test *t = ts->t;
+	const char *what = t->kind == TEST_GID ? "gid" : t->subkind == 1 ? "euid" : "uid";
+	int64_t have = t->kind == TEST_GID ? (int64_t)s->ids.gid :
+	    t->subkind == 1 ? (int64_t)s->ids.euid : (int64_t)s->ids.uid;
+
+	if (ts->owner_id < 0) {
+		svc_test_result(s, ts, true, scheduled, "unknown %s '%s'",
+		    t->kind == TEST_GID ? "group" : "user", t->owner ? t->owner : "");
+		return;
+	}
+	svc_test_result(s, ts, have != ts->owner_id, scheduled, "%s is %lld (expected %lld)",
+	    what, (long long)have, (long long)ts->owner_id);
 }
 
 void
@@ -317,6 +362,12 @@ check_process(struct svc *s, bool scheduled)
 			}
 			ts->learned_num = have;
 			ts->have_learned_num = true;
+			break;
+		case TEST_UID:
+		case TEST_GID:
+			if (s->pid <= 0 || !s->have_ids)
+				break;
+			owner_test(s, ts, scheduled);
 			break;
 		case TEST_UPTIME:
 			if (s->pid <= 0 || !scheduled)

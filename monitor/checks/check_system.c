@@ -48,6 +48,16 @@ check_system(struct svc *s, bool scheduled)
 		struct test_state *ts = &s->ts[i];
 		int64_t have;
 
+		if (ts->t->kind == TEST_UPTIME) {
+			uint64_t up = sys_uptime_s();
+
+			if (up == 0)
+				continue;
+			svc_test_result(s, ts, cmp_check(ts->t->op, (int64_t)up, ts->t->value),
+			    true, "uptime is %llu s (limit %s %lld s)", (unsigned long long)up,
+			    cmp_op_str(ts->t->op), (long long)ts->t->value);
+			continue;
+		}
 		if (ts->t->kind != TEST_RESOURCE)
 			continue;
 		have = system_resource(s->e, ts->t);

@@ -329,3 +329,80 @@ sys_stat_read(struct sys_stat *s)
 	}
 	return true;
 }
+
+bool
+proc_status_ids(const char *buf, struct proc_ids *ids)
+{
+	const char *u = strstr(buf, "\nUid:"), *g = strstr(buf, "\nGid:");
+	unsigned long ru, eu, rg, eg;
+
+	if (u == NULL || g == NULL || sscanf(u + 5, "%lu %lu", &ru, &eu) != 2 ||
+	    sscanf(g + 5, "%lu %lu", &rg, &eg) != 2)
+		return false;
+	ids->uid = (uid_t)ru;
+	ids->euid = (uid_t)eu;
+	ids->gid = (gid_t)rg;
+	ids->egid = (gid_t)eg;
+	return true;
+}
+
+bool
+proc_read_ids(pid_t pid, struct proc_ids *ids)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0 &&
+	    proc_status_ids(buf, ids);
+}
+
+long
+proc_count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	long n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (dir == NULL)
+		return -1;	/* another user's process: ptrace rights needed */
+	while ((d = readdir(dir)) != NULL)
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+bool
+proc_read_io(pid_t pid, uint64_t *read_bytes, uint64_t *write_bytes)
+{
+	char path[64], buf[1024];
+	const char *r, *w;
+	unsigned long long rb, wb;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	if (read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return false;
+	r = strstr(buf, "read_bytes:");
+	w = strstr(buf, "\nwrite_bytes:");
+	if (r == NULL || w == NULL || sscanf(r + 11, "%llu", &rb) != 1 ||
+	    sscanf(w + 13, "%llu", &wb) != 1)
+		return false;
+	*read_bytes = rb;
+	*write_bytes = wb;
+	return true;
+}
+
+uint64_t
+sys_uptime_s(void)
+{
+	char buf[128];
+	double up;
+
+	if (read_small(AT_FDCWD, "/proc/uptime", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%lf", &up) != 1 || up < 0)
+		return 0;
+	return (uint64_t)up;
+}

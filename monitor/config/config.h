@@ -179,7 +179,11 @@ struct connection {
  *                   patterns; match_not; subkind 1 = "ignore [not] match" or
  *                   "ignore content =|!=" (no action: act.failed.kind == ACTION_IGNORE).
  *  TEST_PERMISSION  perm (octal bits, <= 07777), op OP_NE.
- *  TEST_UID/GID     owner as written, value = the resolved uid/gid.
+ *  TEST_UID/GID     owner as written, value = the resolved uid/gid; TEST_UID
+ *                   subkind 1: "failed euid" (a process's effective uid).
+ *  TEST_DISKIO      subkind 0 read, 1 write: value per second in UNIT_BYTES or
+ *                   UNIT_COUNT (operations); subkind 2 service time: value in
+ *                   milliseconds (UNIT_COUNT) per operation.
  *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
  *  TEST_CONNECTION  conn; conn->host NULL = the host service's address, or
  *                   localhost for other types; port 0 with unix_path for sockets.
@@ -191,6 +195,8 @@ struct connection {
  *  TEST_RESOURCE    loadavg "per core": subkind 1.
  *  TEST_LINK        subkind 5/6: "total upload|download > N in last M hours":
  *                   value bytes, window_s the window in seconds.
+ *  TEST_LINK        subkind 3..6 with UNIT_COUNT: packets (per second) instead
+ *                   of bytes.
  * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {
@@ -214,6 +220,7 @@ struct test {
 		TEST_STATUS,		/* program exit status */
 		TEST_RESTARTS,		/* "if N restarts within M cycles" */
 		TEST_LINK,		/* network: link, speed, saturation, up/download */
+		TEST_DISKIO,		/* filesystem: read/write rate, service time */
 		TEST_KIND_COUNT,
 	} kind;
 	struct srcpos pos;

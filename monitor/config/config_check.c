@@ -176,7 +176,7 @@ test_kind_name(const struct test *t)
 	case TEST_SPACE: return "space";
 	case TEST_INODE: return "inode";
 	case TEST_PERMISSION: return "permission";
-	case TEST_UID: return "uid";
+	case TEST_UID: return t->subkind == 1 ? "euid" : "uid";
 	case TEST_GID: return "gid";
 	case TEST_PID: return "pid";
 	case TEST_PPID: return "ppid";
@@ -186,6 +186,7 @@ test_kind_name(const struct test *t)
 	case TEST_STATUS: return "status";
 	case TEST_RESTARTS: return "restarts";
 	case TEST_LINK: return "link";
+	case TEST_DISKIO: return t->subkind == 2 ? "service time" : "read/write rate";
 	case TEST_KIND_COUNT: break;
 	}
 	return "unknown";
@@ -195,13 +196,13 @@ test_kind_name(const struct test *t)
 
 static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 	[SVC_PROCESS] = B(TEST_EXIST) | B(TEST_RESOURCE) | B(TEST_CONNECTION) | B(TEST_PID) |
-	    B(TEST_PPID) | B(TEST_UPTIME) | B(TEST_RESTARTS),
+	    B(TEST_PPID) | B(TEST_UPTIME) | B(TEST_RESTARTS) | B(TEST_UID) | B(TEST_GID),
 	[SVC_FILE] = B(TEST_EXIST) | B(TEST_CHECKSUM) | B(TEST_TIMESTAMP) | B(TEST_SIZE) |
 	    B(TEST_MATCH) | B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_FIFO] = B(TEST_EXIST) | B(TEST_TIMESTAMP) | B(TEST_PERMISSION) | B(TEST_UID) |
 	    B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_FILESYSTEM] = B(TEST_EXIST) | B(TEST_FSFLAGS) | B(TEST_SPACE) | B(TEST_INODE) |
-	    B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS),
+	    B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS) | B(TEST_DISKIO),
 	[SVC_DIRECTORY] = B(TEST_EXIST) | B(TEST_TIMESTAMP) | B(TEST_PERMISSION) | B(TEST_UID) |
 	    B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_HOST] = B(TEST_CONNECTION) | B(TEST_ICMP) | B(TEST_RESTARTS),
@@ -212,10 +213,11 @@ static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 
 static const char *const tests_hint[SVC_TYPE_COUNT] = {
 	[SVC_PROCESS] = ("exist, cpu, totalcpu, memory, totalmem, children, threads, loadavg, "
-	    "connection, pid, ppid, uptime, restarts"),
+	    "connection, pid, ppid, uptime, restarts, uid, euid, gid"),
 	[SVC_FILE] = "exist, checksum, timestamp, size, match, permission, uid, gid",
 	[SVC_FIFO] = "exist, timestamp, permission, uid, gid",
-	[SVC_FILESYSTEM] = "exist, fsflags, space, inode, permission, uid, gid",
+	[SVC_FILESYSTEM] = ("exist, fsflags, space, inode, permission, uid, gid, read rate, "
+	    "write rate, service time"),
 	[SVC_DIRECTORY] = "exist, timestamp, permission, uid, gid",
 	[SVC_HOST] = "connection (port, unixsocket, url), icmp",
 	[SVC_SYSTEM] = "cpu, cpu(user), cpu(system), cpu(wait), memory, swap, loadavg, uptime",
@@ -348,6 +350,10 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 			    "0..%lld%%)", (long long)(t->value / 100), (long long)(t->value % 100),
 			    (long long)(max / 100));
 	}
+	if (t->kind == TEST_UID && t->subkind == 1 && s->type != SVC_PROCESS)
+		diag_error(d, &t->pos, "euid test is valid only for check process (check %s %s "
+		    "has files, which have one owner: use 'failed uid')",
+		    service_type_name(s->type), s->name);
 	if (t->kind == TEST_RESTARTS && t->restarts > t->restart_cycles)
 		diag_error(d, &t->pos, "%d restarts within %d cycles can never happen "
 		    "(at most one restart per cycle)", t->restarts, t->restart_cycles);

@@ -41,6 +41,9 @@ enum {
 	U_TIME = 1 << 2,
 	U_COUNT = 1 << 3,	/* a plain number */
 	U_RATE = 1 << 4,	/* bytes per second */
+	U_PACKETS = 1 << 5,	/* packets (per second) */
+	U_OPS = 1 << 6,		/* operations per second */
+	U_MSEC = 1 << 7,	/* milliseconds */
 };
 
 static const struct {
@@ -67,6 +70,10 @@ static const struct {
 	{ "d", U_TIME, 86400 }, { "day", U_TIME, 86400 }, { "days", U_TIME, 86400 },
 	{ "b/s", U_RATE, 1 }, { "kb/s", U_RATE, 1024 }, { "mb/s", U_RATE, 1024 * 1024 },
 	{ "gb/s", U_RATE, 1024LL * 1024 * 1024 },
+	{ "packet", U_PACKETS, 1 }, { "packets", U_PACKETS, 1 },
+	{ "packet/s", U_PACKETS, 1 }, { "packets/s", U_PACKETS, 1 },
+	{ "operation/s", U_OPS, 1 }, { "operations/s", U_OPS, 1 },
+	{ "ms", U_MSEC, 1 }, { "millisecond", U_MSEC, 1 }, { "milliseconds", U_MSEC, 1 },
 };
 
 static int
@@ -96,6 +103,12 @@ units_expected(int allowed)
 		strcat(buf, "seconds, minutes, hours, days, ");
 	if (allowed & U_RATE)
 		strcat(buf, "B/s, KB/s, MB/s, GB/s, ");
+	if (allowed & U_PACKETS)
+		strcat(buf, "packets/s, ");
+	if (allowed & U_OPS)
+		strcat(buf, "operations/s, ");
+	if (allowed & U_MSEC)
+		strcat(buf, "milliseconds, ");
 	if (buf[0])
 		buf[strlen(buf) - 2] = '\0';
 	return buf;
@@ -150,6 +163,8 @@ parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
 			mul = 1;
 		}
 	}
+	if ((kind == U_PACKETS || kind == U_RATE) && p_accept(p, "per"))
+		p_expect(p, "second", "'second' after 'per'");
 	if (v * (double)mul > 9.0e18 || v * 100.0 > 9.0e18) {
 		p_error_at(p, tk, "%s out of range: %s", what, tk->text);
 		return false;
@@ -169,6 +184,9 @@ parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
 		t->value = (int64_t)round_i64(v * (double)mul);
 		break;
 	case U_COUNT:
+	case U_PACKETS:
+	case U_OPS:
+	case U_MSEC:
 		t->unit = UNIT_COUNT;
 		t->value = (int64_t)round_i64(v);
 		break;
@@ -191,7 +209,7 @@ parse_link_total(struct parser *p, struct test *t)
 	p_next(p);
 	p_accept(p, "bytes");
 	t->op = parse_op(p);
-	if (!parse_amount(p, "total transfer", U_BYTES, U_BYTES, t))
+	if (!parse_amount(p, "total transfer", U_BYTES | U_PACKETS, U_BYTES, t))
 		return false;
 	if (!p_accept(p, "in")) {
 		p_unexpected(p, "'in last N minutes|hours|days'");
@@ -564,6 +582,10 @@ parse_test_body(struct parser *p, struct test *t)
 			return parse_perm(p, t);
 		if (p_accept(p, "uid"))
 			return parse_owner(p, t, true);
+		if (p_accept(p, "euid")) {
+			t->subkind = 1;
+			return parse_owner(p, t, true);
+		}
 		if (p_accept(p, "gid"))
 			return parse_owner(p, t, false);
 		if (p_accept(p, "link")) {
@@ -572,7 +594,7 @@ parse_test_body(struct parser *p, struct test *t)
 			return true;
 		}
 		p_error_at(p, tk, "unexpected %s after 'failed' (expected host, port, unixsocket, "
-		    "url, icmp, checksum, permission, uid, gid or link)",
+		    "url, icmp, checksum, permission, uid, euid, gid or link)",
 		    tok_describe(tk, buf, sizeof(buf)));
 		return false;
 	}
@@ -720,6 +742,34 @@ parse_test_body(struct parser *p, struct test *t)
 		}
 		return true;
 	}
+	if ((tok_is(tk, "read") || tok_is(tk, "write")) &&
+	    tok_is(p_peek_n(p, 1), "rate")) {
+		t->kind = TEST_DISKIO;
+		t->subkind = tok_is(tk, "read") ? 0 : 1;
+		p_next(p);
+		p_next(p);
+		t->op = parse_op(p);
+		return parse_amount(p, t->subkind ? "write rate" : "read rate",
+		    U_RATE | U_OPS, 0, t);
+	}
+	if (tok_is(tk, "service") && tok_is(p_peek_n(p, 1), "time")) {
+		t->kind = TEST_DISKIO;
+		t->subkind = 2;
+		p_next(p);
+		p_next(p);
+		t->op = parse_op(p);
+		if (!parse_amount(p, "service time", U_MSEC | U_TIME, 0, t))
+			return false;
+		if (t->unit == UNIT_SECONDS) {
+			if (t->value > INT64_MAX / 1000) {
+				p_error_at(p, tk, "service time out of range");
+				return false;
+			}
+			t->value *= 1000;
+			t->unit = UNIT_COUNT;
+		}
+		return true;
+	}
 	if (p_accept(p, "saturation")) {
 		t->kind = TEST_LINK;
 		t->subkind = 2;
@@ -731,7 +781,7 @@ parse_test_body(struct parser *p, struct test *t)
 		t->subkind = tok_is(tk, "upload") ? 3 : 4;
 		p_next(p);
 		t->op = parse_op(p);
-		return parse_amount(p, tk->text, U_RATE | U_BYTES, 0, t);
+		return parse_amount(p, tk->text, U_RATE | U_BYTES | U_PACKETS, 0, t);
 	}
 	if (p_accept(p, "pid") || p_accept(p, "ppid")) {
 		p_error_at(p, tk, "expected 'if changed %s'", tk->text);
@@ -756,7 +806,8 @@ parse_test_body(struct parser *p, struct test *t)
 	}
 	p_error_at(p, tk, "unknown test %s (expected failed, changed, [does] not exist, match, "
 	    "content, cpu, memory, swap, loadavg, children, timestamp, size, space, inode, uptime, "
-	    "status, icmp, saturation, upload, download or N restarts within M cycles)",
+	    "status, icmp, saturation, upload, download, read rate, write rate, service time "
+	    "or N restarts within M cycles)",
 	    tok_describe(tk, buf, sizeof(buf)));
 	return false;
 }

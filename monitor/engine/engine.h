@@ -85,6 +85,20 @@ struct sys_stat {
 };
 bool sys_stat_read(struct sys_stat *s);
 long proc_clk_tck(void);
+/* Seconds since boot (/proc/uptime), 0 when unknown. */
+uint64_t sys_uptime_s(void);
+/* A process's real and effective ids (/proc/PID/status "Uid:", "Gid:"). */
+struct proc_ids {
+	uid_t uid, euid;
+	gid_t gid, egid;
+};
+bool proc_status_ids(const char *buf, struct proc_ids *ids);
+bool proc_read_ids(pid_t pid, struct proc_ids *ids);
+/* Open descriptors of a process; -1 when not allowed (another user's
+ * process needs ptrace rights the monitor does not have). */
+long proc_count_fds(pid_t pid);
+/* Bytes a process read and wrote from storage (/proc/PID/io), same rule. */
+bool proc_read_io(pid_t pid, uint64_t *read_bytes, uint64_t *write_bytes);
 
 /* ---- requests to privd that outlive nothing ----
  * A RUN or PING answer may come after the engine was freed (reload,
@@ -106,6 +120,49 @@ enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 
 struct netcheck;
 struct hashjob;
+struct net_history;
+
+/* ---- check_filesystem.c: mounts and block device statistics ---- */
+
+/* One line of /proc/self/mountinfo, pointing into the line it was parsed
+ * from (escapes undone). */
+struct mount_entry {
+	dev_t dev;
+	char *mountpoint, *options, *fstype, *source;
+	const char *super;
+};
+struct fs_mount {
+	char mountpoint[1024];
+	char fstype[64];
+	char source[256];
+	char options[256];	/* per-mount options: "rw,nosuid,relatime" */
+	dev_t dev;
+};
+/* Counters of /sys/dev/block/MAJ:MIN/stat. */
+struct disk_io {
+	uint64_t read_ops, read_bytes, read_ms;
+	uint64_t write_ops, write_bytes, write_ms;
+};
+/* What a filesystem service last saw (allocated for filesystems only). */
+struct fs_status {
+	struct fs_mount mount;
+	char flags_learned[256];	/* "changed fsflags": the options seen first */
+	bool have_mount, have_usage;
+	uint64_t block_size;
+	uint64_t space_total, space_free, space_avail;	/* bytes */
+	uint64_t inodes_total, inodes_free, inodes_avail;
+	bool have_io;		/* rates below are from two samples */
+	double read_bps, read_ops, write_bps, write_ops, service_ms;
+	struct disk_io prev;
+	uint64_t prev_ms;
+	bool have_prev;
+};
+/* Parse one mountinfo line in place; false when malformed. */
+bool mountinfo_parse_line(char *line, struct mount_entry *m);
+/* The mount a filesystem path names (mount point, directory or device). */
+bool fs_lookup(const char *path, struct fs_mount *out);
+/* Parse the counters of a block device's stat file. */
+bool diskstat_parse(const char *buf, struct disk_io *io);
 
 struct test_state {
 	const struct test *t;	/* config, or engine-owned implicit test */
@@ -152,6 +209,14 @@ struct svc {
 	uint64_t mem_bytes, total_mem_bytes;
 	uint32_t children, threads;
 	uint64_t uptime_s;
+	uint64_t last_total_ticks;
+	struct proc_ids ids;
+	bool have_ids;
+	long fds;		/* -1 unknown */
+	bool have_io;
+	uint64_t io_read, io_write;	/* totals of /proc/PID/io */
+	double io_read_bps, io_write_bps;
+	uint64_t io_ms;
 	/* an action in flight */
 	enum svc_busy busy;
 	uint64_t busy_deadline_ms;
@@ -180,6 +245,12 @@ struct svc {
 	bool have_addr;
 	/* network */
 	uint64_t net_rx, net_tx, net_speed, net_ms;
+	uint64_t net_rx_packets, net_tx_packets;
+	struct net_history *net_hist;	/* only with "total" tests */
+	bool net_up;
+	double net_rx_bps, net_tx_bps, net_rx_pps, net_tx_pps;
+	/* filesystem */
+	struct fs_status *fs;
 	/* file */
 	int inotify_wd;
 	uint64_t content_offset;	/* content tests: bytes already read */
@@ -278,7 +349,9 @@ struct content_rule {
 };
 size_t content_scan(struct content_rule *rules, size_t nrules, const char *buf,
     size_t len);
-void check_space(struct svc *s, struct test_state *ts, bool scheduled);
+
+/* check_filesystem.c: space, inodes, flags, I/O rates of a filesystem */
+void check_filesystem(struct svc *s, bool scheduled);
 
 /* check_net.c */
 void check_connection(struct svc *s, struct test_state *ts,

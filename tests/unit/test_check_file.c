@@ -216,11 +216,11 @@ test_content_match_reads_only_appended(void **state)
 	assert_string_equal(status_of(m), "OK");
 	append(path, "x FATAL: disk on fire\npartial ERR");
 	engine_run_cycle(m->engine);
-	assert_string_equal(status_of(m), "Content failed");
+	assert_string_equal(status_of(m), "Content match");
 	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "disk on fire"));
 	append(path, "OR completed\n");	/* the partial line, now whole */
 	engine_run_cycle(m->engine);
-	assert_string_equal(status_of(m), "Content failed");
+	assert_string_equal(status_of(m), "Content match");
 	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "partial ERROR"));
 	append(path, "quiet\n");
 	engine_run_cycle(m->engine);
@@ -229,7 +229,7 @@ test_content_match_reads_only_appended(void **state)
 	unlink(path);
 	write_file(path, "ERROR\n");
 	engine_run_cycle(m->engine);
-	assert_string_equal(status_of(m), "Content failed");
+	assert_string_equal(status_of(m), "Content match");
 	fx_monitor_free(m);
 }
 

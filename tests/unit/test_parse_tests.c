@@ -409,6 +409,60 @@ test_network(void **state)
 	assert_int_equal(t->value, 10 * 1024 * 1024);
 }
 
+/* Forms Monit 5.33 accepts that vigil refused: process owners, filesystem
+ * I/O, packets of network rates. */
+static void
+test_533_owner_io_packets(void **state)
+{
+	struct test *t;
+	(void)state;
+
+	t = one_test(PROC, "if failed uid root then alert");
+	assert_int_equal(t->kind, TEST_UID);
+	assert_int_equal(t->subkind, 0);
+	t = one_test(PROC, "if failed euid 0 then alert");
+	assert_int_equal(t->kind, TEST_UID);
+	assert_int_equal(t->subkind, 1);
+	assert_int_equal(t->value, 0);
+	t = one_test(PROC, "if failed gid root then alert");
+	assert_int_equal(t->kind, TEST_GID);
+
+	t = one_test(FS, "if read rate > 1 MB/s for 5 cycles then alert");
+	assert_int_equal(t->kind, TEST_DISKIO);
+	assert_int_equal(t->subkind, 0);
+	assert_int_equal(t->unit, UNIT_BYTES);
+	assert_int_equal(t->value, 1024 * 1024);
+	assert_int_equal(t->act.failed_cycles.count, 5);
+	t = one_test(FS, "if write rate > 500 operations/s then alert");
+	assert_int_equal(t->subkind, 1);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_int_equal(t->value, 500);
+	t = one_test(FS, "if service time > 10 milliseconds for 3 cycles then alert");
+	assert_int_equal(t->subkind, 2);
+	assert_int_equal(t->value, 10);
+	t = one_test(FS, "if service time > 2 seconds then alert");
+	assert_int_equal(t->value, 2000);
+
+	t = one_test("check network n with interface lo", "if upload > 1000 packets/s then alert");
+	assert_int_equal(t->kind, TEST_LINK);
+	assert_int_equal(t->subkind, 3);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_int_equal(t->value, 1000);
+	t = one_test("check network n with interface lo",
+	    "if download > 10 packets per second then alert");
+	assert_int_equal(t->subkind, 4);
+	assert_int_equal(t->unit, UNIT_COUNT);
+
+	/* an euid on a file makes no sense: a clear error */
+	config_free(cf);
+	cf = parse(FILEC "\n  if failed euid root then alert\n");
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "euid test is valid only for check process"));
+	/* a rate needs a unit of rates */
+	cf = parse(FS "\n  if read rate > 10 seconds then alert\n");
+	assert_null(cf);
+}
+
 static int
 teardown(void **state)
 {
@@ -425,6 +479,7 @@ main(void)
 		cmocka_unit_test_teardown(test_resources_and_units, teardown),
 		cmocka_unit_test_teardown(test_file_tests, teardown),
 		cmocka_unit_test_teardown(test_match_pattern_files, teardown),
+		cmocka_unit_test_teardown(test_533_owner_io_packets, teardown),
 		cmocka_unit_test_teardown(test_filesystem_tests, teardown),
 		cmocka_unit_test_teardown(test_else_if_succeeded_and_actions, teardown),
 		cmocka_unit_test_teardown(test_connections, teardown),
