@@ -267,6 +267,16 @@ check_file(struct svc *s, bool scheduled)
 		exists = false;
 		err = EINVAL;
 	}
+	s->fi.have = exists;
+	if (exists) {
+		s->fi.mode = st.st_mode & 07777;
+		s->fi.uid = st.st_uid;
+		s->fi.gid = st.st_gid;
+		s->fi.size = (uint64_t)st.st_size;
+		s->fi.atime = (int64_t)st.st_atime;
+		s->fi.ctime = (int64_t)st.st_ctime;
+		s->fi.mtime = (int64_t)st.st_mtime;
+	}
 	if (exists && S_ISREG(st.st_mode))
 		check_content(s, &st, scheduled);
 	if (exists && s->cf->type == SVC_FILESYSTEM)

@@ -197,6 +197,12 @@ fs_io_update(struct fs_status *fs, dev_t dev)
 		fs->read_ops = (double)(io.read_ops - fs->prev.read_ops) / secs;
 		fs->write_ops = (double)(io.write_ops - fs->prev.write_ops) / secs;
 		fs->service_ms = ops ? (double)ms / (double)ops : 0.0;
+		fs->read_ms_per_op = io.read_ops > fs->prev.read_ops ?
+		    (double)(io.read_ms - fs->prev.read_ms) /
+		    (double)(io.read_ops - fs->prev.read_ops) : 0.0;
+		fs->write_ms_per_op = io.write_ops > fs->prev.write_ops ?
+		    (double)(io.write_ms - fs->prev.write_ms) /
+		    (double)(io.write_ops - fs->prev.write_ops) : 0.0;
 		fs->have_io = true;
 	}
 	fs->prev = io;

@@ -327,6 +327,15 @@ sys_stat_read(struct sys_stat *s)
 		if (b != NULL && sscanf(b + 7, "%llu", &bt) == 1)
 			s->boot_time = bt;
 	}
+	{
+		unsigned long long used, unused, max;
+
+		if (read_small(AT_FDCWD, "/proc/sys/fs/file-nr", buf, sizeof(buf)) > 0 &&
+		    sscanf(buf, "%llu %llu %llu", &used, &unused, &max) == 3) {
+			s->fd_used = used;
+			s->fd_max = max;
+		}
+	}
 	return true;
 }
 

@@ -686,6 +686,7 @@ engine_free(struct engine *e)
 		}
 		process_match_free(s);
 		free(s->fs);
+		free(s->last_output);
 		free(s->net_hist);
 		free(s->ts);
 	}

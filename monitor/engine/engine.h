@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -82,6 +83,7 @@ struct sys_stat {
 	double load[3];
 	uint64_t cpu_user, cpu_system, cpu_wait, cpu_total;	/* jiffies */
 	uint64_t boot_time;	/* unix seconds */
+	uint64_t fd_used, fd_max;	/* /proc/sys/fs/file-nr, 0 unknown */
 };
 bool sys_stat_read(struct sys_stat *s);
 long proc_clk_tck(void);
@@ -153,6 +155,7 @@ struct fs_status {
 	uint64_t inodes_total, inodes_free, inodes_avail;
 	bool have_io;		/* rates below are from two samples */
 	double read_bps, read_ops, write_bps, write_ops, service_ms;
+	double read_ms_per_op, write_ms_per_op;
 	struct disk_io prev;
 	uint64_t prev_ms;
 	bool have_prev;
@@ -249,8 +252,18 @@ struct svc {
 	struct net_history *net_hist;	/* only with "total" tests */
 	bool net_up;
 	double net_rx_bps, net_tx_bps, net_rx_pps, net_tx_pps;
+	/* file, fifo, directory, filesystem: what the last stat() saw */
+	struct file_info {
+		bool have;
+		uint32_t mode;	/* permission bits */
+		uint32_t uid, gid;
+		uint64_t size;
+		int64_t atime, ctime, mtime;
+	} fi;
 	/* filesystem */
 	struct fs_status *fs;
+	/* program: the last run's output (first line, bounded), or NULL */
+	char *last_output;
 	/* file */
 	int inotify_wd;
 	uint64_t content_offset;	/* content tests: bytes already read */
