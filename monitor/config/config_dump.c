@@ -205,8 +205,21 @@ put_connection(FILE *out, const struct connection *c, const char *service_host)
 		if (any_ssl)
 			fputs(" }", out);
 	}
+	{
+		bool any_header = false;
+
+		for (o = c->options; o; o = o->next) {
+			if (strcmp(o->name, "header") != 0)
+				continue;
+			fputs(any_header ? ", " : " http headers [", out);
+			put_quoted(out, o->value);
+			any_header = true;
+		}
+		if (any_header)
+			fputs("]", out);
+	}
 	for (o = c->options; o; o = o->next) {
-		if (!strncmp(o->name, "ssl.", 4))
+		if (!strncmp(o->name, "ssl.", 4) || !strcmp(o->name, "header"))
 			continue;
 		if (!strcmp(o->name, "certificate valid")) {
 			fprintf(out, " certificate valid %s", o->value);

@@ -463,6 +463,60 @@ test_533_owner_io_packets(void **state)
 	assert_null(cf);
 }
 
+/* Token classes Monit's lexer accepts: <addr>, http headers [...], and
+ * "key : value" in ssl blocks. */
+static void
+test_monit_token_classes(void **state)
+{
+	struct test *t;
+	struct config_option *o;
+	(void)state;
+
+	config_free(cf);
+	cf = parse("set alert <ops@example.com>\nset alert <b@example.com> not on { instance }\n"
+	    FILEC "\n  alert <c@example.com>\n");
+	if (!cf)
+		fail_msg("%s", errtext);
+	assert_string_equal(cf->alerts->address, "ops@example.com");
+	assert_string_equal(cf->alerts->next->address, "b@example.com");
+	assert_true(cf->alerts->next->events_not);
+	assert_string_equal(cf->services->alerts->address, "c@example.com");
+	config_free(cf);
+	cf = parse("set alert <ops@example.com\n");
+	assert_null(cf);
+
+	t = one_test(HOST, "if failed port 80 protocol http request \"/\" http headers "
+	    "[Host: www.example.com, Referer: www.foo.com, X-Two: a b] then alert");
+	assert_string_equal(t->conn->hostheader, "www.example.com");
+	assert_string_equal(t->conn->request, "/");
+	o = t->conn->options;
+	assert_string_equal(o->name, "header");
+	assert_string_equal(o->value, "Referer: www.foo.com");
+	assert_string_equal(o->next->value, "X-Two: a b");
+	assert_non_null(strstr(errtext, "not sent yet"));
+	t = one_test(HOST, "if failed port 80 protocol http with http headers "
+	    "[\"Host: a.example\", \"Accept: text/html\"] and request /x then alert");
+	assert_string_equal(t->conn->hostheader, "a.example");
+	assert_string_equal(t->conn->options->value, "Accept: text/html");
+	assert_string_equal(t->conn->request, "/x");
+	/* a header that is not "Name: value", an unclosed list */
+	config_free(cf);
+	cf = parse(HOST "\n  if failed port 80 protocol http http headers [nocolon] then alert\n");
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "is not 'Name: value'"));
+	cf = parse(HOST "\n  if failed port 80 protocol http http headers [Host: a\n");
+	assert_null(cf);
+
+	config_free(cf);
+	cf = parse("set ssl { verify : enable, selfsigned : allow }\n");
+	if (!cf)
+		fail_msg("%s", errtext);
+	assert_string_equal(cf->ssl_options->name, "verify");
+	assert_string_equal(cf->ssl_options->value, "enable");
+	assert_string_equal(cf->ssl_options->next->name, "selfsigned");
+	assert_string_equal(cf->ssl_options->next->value, "allow");
+}
+
 static int
 teardown(void **state)
 {
@@ -480,6 +534,7 @@ main(void)
 		cmocka_unit_test_teardown(test_file_tests, teardown),
 		cmocka_unit_test_teardown(test_match_pattern_files, teardown),
 		cmocka_unit_test_teardown(test_533_owner_io_packets, teardown),
+		cmocka_unit_test_teardown(test_monit_token_classes, teardown),
 		cmocka_unit_test_teardown(test_filesystem_tests, teardown),
 		cmocka_unit_test_teardown(test_else_if_succeeded_and_actions, teardown),
 		cmocka_unit_test_teardown(test_connections, teardown),
