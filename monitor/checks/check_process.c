@@ -232,6 +232,42 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 	}
 }
 
+/* Descriptors of the process (and with total, of every descendant); -1
+ * when one of them cannot be read (another user's process: the monitor
+ * holds no ptrace right). */
+static int64_t
+process_fds(const struct svc *s, bool total)
+{
+	const struct proc_table *pt = &s->e->procs;
+	int64_t sum;
+
+	if (s->fds < 0)
+		return -1;
+	sum = s->fds;
+	for (size_t i = 0; total && i < pt->n; i++) {
+		const struct proc_entry *p = &pt->p[i];
+		int depth = 0;
+		long n;
+
+		for (pid_t up = p->ppid; up > 0 && depth < 64; depth++) {
+			const struct proc_entry *q;
+
+			if (up == s->pid)
+				break;
+			q = proc_table_find(pt, up);
+			up = q != NULL ? q->ppid : 0;
+			if (up <= 0)
+				depth = 64;
+		}
+		if (depth >= 64 || p->pid == s->pid)
+			continue;	/* not a descendant */
+		if ((n = proc_count_fds(p->pid)) < 0)
+			return -1;
+		sum += n;
+	}
+	return sum;
+}
+
 static int64_t
 process_resource(struct svc *s, const struct test *t)
 {
@@ -253,6 +289,16 @@ process_resource(struct svc *s, const struct test *t)
 		return s->children;
 	case RES_THREADS:
 		return s->threads;
+	case RES_FDS:
+	case RES_TOTAL_FDS: {
+		int64_t n = process_fds(s, t->resource == RES_TOTAL_FDS);
+		long limit;
+
+		if (n < 0 || t->unit != UNIT_PERCENT)
+			return n;
+		limit = proc_fd_limit(s->pid);
+		return limit > 0 ? n * 10000 / limit : -1;
+	}
 	case RES_LOADAVG_1:	/* Monit allows the system load in a process check */
 		return (int64_t)(s->e->sys.load[0] * 100.0 + 0.5);
 	case RES_LOADAVG_5:
@@ -337,6 +383,12 @@ check_process(struct svc *s, bool scheduled)
 			if (s->pid <= 0 || !scheduled)
 				break;
 			have = process_resource(s, t);
+			if (have < 0 && (t->resource == RES_FDS || t->resource == RES_TOTAL_FDS)) {
+				/* said, not alerted: a check without data is no failure */
+				svc_test_result(s, ts, false, true, "descriptors of pid %d cannot "
+				    "be read by the monitor (another user's process)", (int)s->pid);
+				break;
+			}
 			if (have < 0)
 				break;
 			{

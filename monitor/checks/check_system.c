@@ -34,6 +34,12 @@ system_resource(const struct engine *e, const struct test *t)
 	case RES_CPU:
 	case RES_TOTAL_CPU:
 		return (int64_t)((e->sys_cpu_user + e->sys_cpu_system) * 100.0);
+	case RES_FDS:
+		if (st->fd_max == 0)
+			return -1;
+		if (t->unit == UNIT_PERCENT)
+			return (int64_t)(st->fd_used * 10000 / st->fd_max);
+		return (int64_t)st->fd_used;
 	default:
 		return -1;
 	}

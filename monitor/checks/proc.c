@@ -415,3 +415,19 @@ sys_uptime_s(void)
 		return 0;
 	return (uint64_t)up;
 }
+
+long
+proc_fd_limit(pid_t pid)
+{
+	char path[64], buf[4096];
+	const char *l;
+	long soft;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	if (read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0 ||
+	    (l = strstr(buf, "Max open files")) == NULL)
+		return -1;
+	if (sscanf(l + 14, " %ld", &soft) != 1)
+		return -1;	/* "unlimited" */
+	return soft;
+}

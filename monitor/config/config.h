@@ -112,6 +112,8 @@ enum resource {
 	RES_LOADAVG_5,
 	RES_LOADAVG_15,
 	RES_THREADS,
+	RES_FDS,		/* process: open descriptors; system: the machine's */
+	RES_TOTAL_FDS,		/* process and its descendants */
 	RES_TYPE_COUNT,
 };
 

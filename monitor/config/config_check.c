@@ -231,7 +231,7 @@ resource_name(enum resource r)
 	static const char *const names[RES_TYPE_COUNT] = {
 		"cpu", "totalcpu", "cpu(user)", "cpu(system)", "cpu(wait)", "memory",
 		"totalmemory", "swap", "children", "loadavg(1min)", "loadavg(5min)",
-		"loadavg(15min)", "threads",
+		"loadavg(15min)", "threads", "filedescriptors", "total filedescriptors",
 	};
 	return (unsigned)r < RES_TYPE_COUNT ? names[r] : "?";
 }
@@ -243,11 +243,13 @@ resource_allowed(enum service_type type, enum resource r)
 		return r == RES_CPU || r == RES_TOTAL_CPU || r == RES_MEMORY ||
 		    r == RES_TOTAL_MEMORY || r == RES_CHILDREN || r == RES_THREADS ||
 		    r == RES_SWAP || r == RES_LOADAVG_1 || r == RES_LOADAVG_5 ||
-		    r == RES_LOADAVG_15;	/* the manual's own example */
+		    r == RES_LOADAVG_15 ||	/* the manual's own example */
+		    r == RES_FDS || r == RES_TOTAL_FDS;
 	if (type == SVC_SYSTEM)
 		return r == RES_CPU || r == RES_CPU_USER || r == RES_CPU_SYSTEM ||
 		    r == RES_CPU_WAIT || r == RES_MEMORY || r == RES_SWAP ||
-		    r == RES_LOADAVG_1 || r == RES_LOADAVG_5 || r == RES_LOADAVG_15;
+		    r == RES_LOADAVG_1 || r == RES_LOADAVG_5 || r == RES_LOADAVG_15 ||
+		    r == RES_FDS;
 	return false;
 }
 

@@ -129,7 +129,7 @@ put_value(FILE *out, const struct test *t)
 static const char *const res_names[RES_TYPE_COUNT] = {
 	"cpu", "totalcpu", "cpu(user)", "cpu(system)", "cpu(wait)", "memory",
 	"totalmemory", "swap", "children", "loadavg(1min)", "loadavg(5min)",
-	"loadavg(15min)", "threads",
+	"loadavg(15min)", "threads", "filedescriptors", "total filedescriptors",
 };
 
 static const char *const hash_names[] = { "md5", "sha1", "sha256" };

@@ -335,6 +335,12 @@ parse_resource(struct parser *p, struct test *t)
 		t->resource = RES_CHILDREN;
 		allowed = U_COUNT;
 		deflt = U_COUNT;
+	} else if (tok_is(tk, "filedescriptors")) {
+		p_next(p);
+		t->resource = total ? RES_TOTAL_FDS : RES_FDS;
+		/* a tree has no one limit to be a percentage of (Monit: count) */
+		allowed = total ? U_COUNT : U_PERCENT | U_COUNT;
+		deflt = U_COUNT;
 	} else if (tok_is(tk, "threads")) {
 		p_next(p);
 		t->resource = RES_THREADS;
@@ -666,6 +672,7 @@ parse_test_body(struct parser *p, struct test *t)
 	    tok_is(tk, "memory") || tok_is(tk, "mem") || tok_is(tk, "totalmem") ||
 	    tok_is(tk, "totalmemory") || tok_is(tk, "swap") || tok_is(tk, "children") ||
 	    tok_is(tk, "threads") || tok_is(tk, "loadavg") || tok_is(tk, "cpuusage") ||
+	    tok_is(tk, "filedescriptors") ||
 	    tok_is(tk, "cpuuser"))
 		return parse_resource(p, t);
 	if (tok_is(tk, "timestamp") || tok_is(tk, "access") || tok_is(tk, "change") ||

@@ -107,7 +107,8 @@ resource_describe(const struct test *t, int64_t have, char *buf, size_t len)
 	static const char *const names[RES_TYPE_COUNT] = {
 		"cpu", "total cpu", "cpu user", "cpu system", "cpu wait", "memory",
 		"total memory", "swap", "children", "loadavg (1min)",
-		"loadavg (5min)", "loadavg (15min)", "threads",
+		"loadavg (5min)", "loadavg (15min)", "threads", "filedescriptors",
+		"total filedescriptors",
 	};
 	const char *name = (unsigned)t->resource < RES_TYPE_COUNT ?
 	    names[t->resource] : "resource";

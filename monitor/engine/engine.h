@@ -99,6 +99,8 @@ bool proc_read_ids(pid_t pid, struct proc_ids *ids);
 /* Open descriptors of a process; -1 when not allowed (another user's
  * process needs ptrace rights the monitor does not have). */
 long proc_count_fds(pid_t pid);
+/* A process's soft limit of open files (/proc/PID/limits), -1 unknown. */
+long proc_fd_limit(pid_t pid);
 /* Bytes a process read and wrote from storage (/proc/PID/io), same rule. */
 bool proc_read_io(pid_t pid, uint64_t *read_bytes, uint64_t *write_bytes);
 

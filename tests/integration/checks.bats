@@ -213,3 +213,29 @@ check network veth_n with interface $host
 	! marked "Link down"
 	! marked "Upload packets exceeded"
 }
+
+@test "filedescriptors: process (own and total) and system" {
+	# run as the monitor's user: another user's /proc/PID/fd is closed to it
+	setpriv --reuid=_vigil --regid=_vigil --clear-groups \
+	    sh -c 'sleep 600 3</dev/null 4</dev/null & wait' </dev/null >/dev/null 2>&1 &
+	local pid=$!
+	echo "$pid" > "$IT/fdproc.pid"
+	ck_start "check process fdproc with pidfile $IT/fdproc.pid
+  if filedescriptors > 100 then $MARK
+check process fdtotal with pidfile $IT/fdproc.pid
+  if total filedescriptors > 5 then $MARK
+check process fdpct with pidfile $IT/fdproc.pid
+  if filedescriptors > 0.0001 % then $MARK
+check system fdsys
+  if filedescriptors > 1 then $MARK"
+	wait_mark "fdtotal|Resource limit matched|total filedescriptors"
+	wait_mark "fdpct|Resource limit matched|filedescriptors"
+	wait_mark "fdsys|Resource limit matched|filedescriptors"
+	sleep 2
+	! marked "fdproc|"
+	local kid
+	for kid in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+		kill "$kid" 2>/dev/null || true
+	done
+	kill "$pid" 2>/dev/null || true
+}

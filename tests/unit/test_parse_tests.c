@@ -453,6 +453,19 @@ test_533_owner_io_packets(void **state)
 	assert_int_equal(t->subkind, 4);
 	assert_int_equal(t->unit, UNIT_COUNT);
 
+	t = one_test(PROC, "if filedescriptors > 800 then alert");
+	assert_int_equal(t->kind, TEST_RESOURCE);
+	assert_int_equal(t->resource, RES_FDS);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_int_equal(t->value, 800);
+	t = one_test(PROC, "if total filedescriptors > 2000 then alert");
+	assert_int_equal(t->resource, RES_TOTAL_FDS);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	t = one_test(PROC, "if filedescriptors > 80% then alert");
+	assert_int_equal(t->unit, UNIT_PERCENT);
+	t = one_test(SYS, "if filedescriptors > 80% then alert");
+	assert_int_equal(t->resource, RES_FDS);
+
 	/* an euid on a file makes no sense: a clear error */
 	config_free(cf);
 	cf = parse(FILEC "\n  if failed euid root then alert\n");
