@@ -206,22 +206,30 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 	s->have_ids = proc_read_ids(s->pid, &s->ids);
 	s->fds = proc_count_fds(s->pid);
 	{
-		uint64_t rb, wb;
+		struct proc_io io;
 
-		if (proc_read_io(s->pid, &rb, &wb)) {
-			if (s->have_io && s->io_ms != 0 && now > s->io_ms &&
-			    rb >= s->io_read && wb >= s->io_write) {
+		if (proc_read_io(s->pid, &io)) {
+			const struct proc_io *o = &s->io;
+
+			s->have_io_rate = s->have_io && s->io_ms != 0 && now > s->io_ms &&
+			    io.read_bytes >= o->read_bytes && io.write_bytes >= o->write_bytes &&
+			    io.rchar >= o->rchar && io.wchar >= o->wchar &&
+			    io.syscr >= o->syscr && io.syscw >= o->syscw;
+			if (s->have_io_rate) {
 				double secs = (double)(now - s->io_ms) / 1000.0;
 
-				s->io_read_bps = (double)(rb - s->io_read) / secs;
-				s->io_write_bps = (double)(wb - s->io_write) / secs;
+				s->io_read_bps = (double)(io.read_bytes - o->read_bytes) / secs;
+				s->io_write_bps = (double)(io.write_bytes - o->write_bytes) / secs;
+				s->io_rchar_bps = (double)(io.rchar - o->rchar) / secs;
+				s->io_wchar_bps = (double)(io.wchar - o->wchar) / secs;
+				s->io_syscr_ps = (double)(io.syscr - o->syscr) / secs;
+				s->io_syscw_ps = (double)(io.syscw - o->syscw) / secs;
 			}
-			s->io_read = rb;
-			s->io_write = wb;
+			s->io = io;
 			s->io_ms = now;
 			s->have_io = true;
 		} else {
-			s->have_io = false;
+			s->have_io = s->have_io_rate = false;
 		}
 	}
 	if (e->sys.boot_time > 0) {
@@ -308,6 +316,34 @@ process_resource(struct svc *s, const struct test *t)
 	default:
 		return -1;
 	}
+}
+
+/* "[disk] read|write [rate]" of a process: subkind 0/1 the storage bytes
+ * (or read/write calls with operations/s), 3/4 every byte read or written. */
+static void
+io_test(struct svc *s, struct test_state *ts)
+{
+	const struct test *t = ts->t;
+	bool ops = t->unit == UNIT_COUNT, write = t->subkind == 1 || t->subkind == 4;
+	double have;
+
+	if (!s->have_io) {
+		svc_test_result(s, ts, false, true, "I/O of pid %d cannot be read by the "
+		    "monitor (another user's process)", (int)s->pid);
+		return;
+	}
+	if (!s->have_io_rate)
+		return;		/* the first sample */
+	if (t->subkind >= 3)
+		have = write ? s->io_wchar_bps : s->io_rchar_bps;
+	else if (ops)
+		have = write ? s->io_syscw_ps : s->io_syscr_ps;
+	else
+		have = write ? s->io_write_bps : s->io_read_bps;
+	svc_test_result(s, ts, cmp_check(t->op, (int64_t)have, t->value), true,
+	    "%s%s rate %.0f %s (limit %s %lld %s)", t->subkind >= 3 ? "" : "disk ",
+	    write ? "write" : "read", have, ops ? "operations/s" : "B/s", cmp_op_str(t->op),
+	    (long long)t->value, ops ? "operations/s" : "B/s");
 }
 
 /* "if failed uid|euid|gid": the real uid, the effective uid, the real gid,
@@ -420,6 +456,11 @@ check_process(struct svc *s, bool scheduled)
 			if (s->pid <= 0 || !s->have_ids)
 				break;
 			owner_test(s, ts, scheduled);
+			break;
+		case TEST_DISKIO:
+			if (s->pid <= 0 || !scheduled)
+				break;
+			io_test(s, ts);
 			break;
 		case TEST_UPTIME:
 			if (s->pid <= 0 || !scheduled)

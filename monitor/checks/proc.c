@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,23 +386,43 @@ proc_count_fds(pid_t pid)
 }
 
 bool
-proc_read_io(pid_t pid, uint64_t *read_bytes, uint64_t *write_bytes)
+proc_io_parse(const char *buf, struct proc_io *io)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} f[] = {
+		{ "rchar:", offsetof(struct proc_io, rchar) },
+		{ "wchar:", offsetof(struct proc_io, wchar) },
+		{ "syscr:", offsetof(struct proc_io, syscr) },
+		{ "syscw:", offsetof(struct proc_io, syscw) },
+		{ "read_bytes:", offsetof(struct proc_io, read_bytes) },
+		{ "write_bytes:", offsetof(struct proc_io, write_bytes) },
+	};
+
+	memset(io, 0, sizeof(*io));
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		const char *l = buf;
+		unsigned long long v;
+
+		/* the name at the start of a line ("read_bytes:" is not
+		 * "cancelled_write_bytes:") */
+		while ((l = strstr(l, f[i].name)) != NULL && l != buf && l[-1] != '\n')
+			l++;
+		if (l == NULL || sscanf(l + strlen(f[i].name), " %llu", &v) != 1)
+			return false;
+		*(uint64_t *)(void *)((char *)io + f[i].off) = v;
+	}
+	return true;
+}
+
+bool
+proc_read_io(pid_t pid, struct proc_io *io)
 {
 	char path[64], buf[1024];
-	const char *r, *w;
-	unsigned long long rb, wb;
 
 	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
-	if (read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return false;
-	r = strstr(buf, "read_bytes:");
-	w = strstr(buf, "\nwrite_bytes:");
-	if (r == NULL || w == NULL || sscanf(r + 11, "%llu", &rb) != 1 ||
-	    sscanf(w + 13, "%llu", &wb) != 1)
-		return false;
-	*read_bytes = rb;
-	*write_bytes = wb;
-	return true;
+	return read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0 && proc_io_parse(buf, io);
 }
 
 uint64_t

@@ -184,8 +184,10 @@ struct connection {
  *  TEST_UID/GID     owner as written, value = the resolved uid/gid; TEST_UID
  *                   subkind 1: "failed euid" (a process's effective uid).
  *  TEST_DISKIO      subkind 0 read, 1 write: value per second in UNIT_BYTES or
- *                   UNIT_COUNT (operations); subkind 2 service time: value in
- *                   milliseconds (UNIT_COUNT) per operation.
+ *                   UNIT_COUNT (operations) (a process: "disk read|write", its
+ *                   storage I/O); subkind 2 service time: value in milliseconds
+ *                   (UNIT_COUNT) per operation; subkind 3 read, 4 write: a
+ *                   process's "read|write rate" (every byte through read/write).
  *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
  *  TEST_CONNECTION  conn; conn->host NULL = the host service's address, or
  *                   localhost for other types; port 0 with unix_path for sockets.

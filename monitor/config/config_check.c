@@ -196,7 +196,8 @@ test_kind_name(const struct test *t)
 
 static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 	[SVC_PROCESS] = B(TEST_EXIST) | B(TEST_RESOURCE) | B(TEST_CONNECTION) | B(TEST_PID) |
-	    B(TEST_PPID) | B(TEST_UPTIME) | B(TEST_RESTARTS) | B(TEST_UID) | B(TEST_GID),
+	    B(TEST_PPID) | B(TEST_UPTIME) | B(TEST_RESTARTS) | B(TEST_UID) | B(TEST_GID) |
+	    B(TEST_DISKIO),
 	[SVC_FILE] = B(TEST_EXIST) | B(TEST_CHECKSUM) | B(TEST_TIMESTAMP) | B(TEST_SIZE) |
 	    B(TEST_MATCH) | B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_FIFO] = B(TEST_EXIST) | B(TEST_TIMESTAMP) | B(TEST_PERMISSION) | B(TEST_UID) |
@@ -213,7 +214,8 @@ static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 
 static const char *const tests_hint[SVC_TYPE_COUNT] = {
 	[SVC_PROCESS] = ("exist, cpu, totalcpu, memory, totalmem, children, threads, loadavg, "
-	    "connection, pid, ppid, uptime, restarts, uid, euid, gid"),
+	    "connection, pid, ppid, uptime, restarts, uid, euid, gid, filedescriptors, "
+	    "read rate, write rate, disk read rate, disk write rate"),
 	[SVC_FILE] = "exist, checksum, timestamp, size, match, permission, uid, gid",
 	[SVC_FIFO] = "exist, timestamp, permission, uid, gid",
 	[SVC_FILESYSTEM] = ("exist, fsflags, space, inode, permission, uid, gid, read rate, "
@@ -356,6 +358,13 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 		diag_error(d, &t->pos, "euid test is valid only for check process (check %s %s "
 		    "has files, which have one owner: use 'failed uid')",
 		    service_type_name(s->type), s->name);
+	if (t->kind == TEST_DISKIO && s->type == SVC_PROCESS && t->subkind == 2)
+		diag_error(d, &t->pos, "service time is a filesystem test (check process %s)",
+		    s->name);
+	else if (t->kind == TEST_DISKIO && s->type == SVC_PROCESS)
+		diag_warn(d, &t->pos, "check process %s: read/write rate tests are accepted but "
+		    "not evaluated: the kernel lets no sandboxed process read another's "
+		    "/proc/PID/io (the test stays silent)", s->name);
 	if (t->kind == TEST_RESTARTS && t->restarts > t->restart_cycles)
 		diag_error(d, &t->pos, "%d restarts within %d cycles can never happen "
 		    "(at most one restart per cycle)", t->restarts, t->restart_cycles);

@@ -370,7 +370,9 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 			fprintf(out, "service time %s %lld milliseconds", cmp_op_name(t->op),
 			    (long long)t->value);
 		else
-			fprintf(out, "%s rate %s %lld %s", t->subkind ? "write" : "read",
+			fprintf(out, "%s%s rate %s %lld %s",
+			    s->type == SVC_PROCESS && t->subkind < 2 ? "disk " : "",
+			    t->subkind == 1 || t->subkind == 4 ? "write" : "read",
 			    cmp_op_name(t->op), (long long)t->value,
 			    t->unit == UNIT_COUNT ? "operations/s" : "B/s");
 		break;

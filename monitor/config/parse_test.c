@@ -698,6 +698,19 @@ parse_test_body(struct parser *p, struct test *t)
 			return true;
 		return parse_amount(p, "size", U_BYTES, U_BYTES, t);
 	}
+	if (tok_is(tk, "disk") && (tok_is(p_peek_n(p, 1), "read") ||
+	    tok_is(p_peek_n(p, 1), "write"))) {
+		/* a process's storage I/O: "disk read|write [rate]" */
+		p_next(p);
+		tk = p_peek(p);
+		t->kind = TEST_DISKIO;
+		t->subkind = tok_is(tk, "read") ? 0 : 1;
+		p_next(p);
+		p_accept(p, "rate");
+		t->op = parse_op(p);
+		return parse_amount(p, t->subkind ? "disk write rate" : "disk read rate",
+		    U_RATE | U_OPS, 0, t);
+	}
 	if (p_accept(p, "space") || p_accept(p, "disk")) {
 		t->kind = TEST_SPACE;
 		if (p_accept(p, "free"))
@@ -751,13 +764,16 @@ parse_test_body(struct parser *p, struct test *t)
 	}
 	if ((tok_is(tk, "read") || tok_is(tk, "write")) &&
 	    tok_is(p_peek_n(p, 1), "rate")) {
+		/* a filesystem's device I/O; a process's bytes through read/write */
+		bool process = p->svc != NULL && p->svc->type == SVC_PROCESS;
+
 		t->kind = TEST_DISKIO;
-		t->subkind = tok_is(tk, "read") ? 0 : 1;
+		t->subkind = (tok_is(tk, "read") ? 0 : 1) + (process ? 3 : 0);
 		p_next(p);
 		p_next(p);
 		t->op = parse_op(p);
-		return parse_amount(p, t->subkind ? "write rate" : "read rate",
-		    U_RATE | U_OPS, 0, t);
+		return parse_amount(p, tok_is(tk, "read") ? "read rate" : "write rate",
+		    process ? U_RATE : U_RATE | U_OPS, 0, t);
 	}
 	if (tok_is(tk, "service") && tok_is(p_peek_n(p, 1), "time")) {
 		t->kind = TEST_DISKIO;

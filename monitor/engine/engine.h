@@ -101,8 +101,14 @@ bool proc_read_ids(pid_t pid, struct proc_ids *ids);
 long proc_count_fds(pid_t pid);
 /* A process's soft limit of open files (/proc/PID/limits), -1 unknown. */
 long proc_fd_limit(pid_t pid);
-/* Bytes a process read and wrote from storage (/proc/PID/io), same rule. */
-bool proc_read_io(pid_t pid, uint64_t *read_bytes, uint64_t *write_bytes);
+/* A process's I/O counters (/proc/PID/io), same rule as the descriptors. */
+struct proc_io {
+	uint64_t rchar, wchar;		/* bytes through read/write calls */
+	uint64_t syscr, syscw;		/* read/write calls */
+	uint64_t read_bytes, write_bytes;	/* bytes from/to storage */
+};
+bool proc_io_parse(const char *buf, struct proc_io *io);
+bool proc_read_io(pid_t pid, struct proc_io *io);
 
 /* ---- requests to privd that outlive nothing ----
  * A RUN or PING answer may come after the engine was freed (reload,
@@ -218,9 +224,11 @@ struct svc {
 	struct proc_ids ids;
 	bool have_ids;
 	long fds;		/* -1 unknown */
-	bool have_io;
-	uint64_t io_read, io_write;	/* totals of /proc/PID/io */
-	double io_read_bps, io_write_bps;
+	bool have_io;		/* io is this cycle's; rates need two */
+	bool have_io_rate;
+	struct proc_io io;	/* totals of /proc/PID/io */
+	double io_read_bps, io_write_bps;	/* storage */
+	double io_rchar_bps, io_wchar_bps, io_syscr_ps, io_syscw_ps;
 	uint64_t io_ms;
 	/* an action in flight */
 	enum svc_busy busy;

@@ -162,16 +162,34 @@ process_fields(const struct svc *s, struct field_sink *k)
 	if (s->last_ms != 0 && s->fds >= 0)
 		field_int(k, "filedescriptors", "fds", s->fds);
 	if (s->have_io) {
+		fmt_bytes((uint64_t)s->io_rchar_bps, a, sizeof(a));
+		fmt_bytes(s->io.rchar, b, sizeof(b));
+		field_str(k, "read bytes", NULL, "%s/s [%s total]", a, b);
+		field_json_num(k, "read_bytes_per_s", s->io_rchar_bps);
+		field_uint(k, NULL, "read_bytes_total", s->io.rchar);
 		fmt_bytes((uint64_t)s->io_read_bps, a, sizeof(a));
-		fmt_bytes(s->io_read, b, sizeof(b));
+		fmt_bytes(s->io.read_bytes, b, sizeof(b));
 		field_str(k, "disk read bytes", NULL, "%s/s [%s total]", a, b);
 		field_json_num(k, "disk_read_bytes_per_s", s->io_read_bps);
-		field_uint(k, NULL, "disk_read_bytes_total", s->io_read);
+		field_uint(k, NULL, "disk_read_bytes_total", s->io.read_bytes);
+		field_str(k, "disk read operations", NULL, "%.1f reads/s [%llu reads total]",
+		    s->io_syscr_ps, (unsigned long long)s->io.syscr);
+		field_json_num(k, "read_ops_per_s", s->io_syscr_ps);
+		field_uint(k, NULL, "read_ops_total", s->io.syscr);
+		fmt_bytes((uint64_t)s->io_wchar_bps, a, sizeof(a));
+		fmt_bytes(s->io.wchar, b, sizeof(b));
+		field_str(k, "write bytes", NULL, "%s/s [%s total]", a, b);
+		field_json_num(k, "write_bytes_per_s", s->io_wchar_bps);
+		field_uint(k, NULL, "write_bytes_total", s->io.wchar);
 		fmt_bytes((uint64_t)s->io_write_bps, a, sizeof(a));
-		fmt_bytes(s->io_write, b, sizeof(b));
+		fmt_bytes(s->io.write_bytes, b, sizeof(b));
 		field_str(k, "disk write bytes", NULL, "%s/s [%s total]", a, b);
 		field_json_num(k, "disk_write_bytes_per_s", s->io_write_bps);
-		field_uint(k, NULL, "disk_write_bytes_total", s->io_write);
+		field_uint(k, NULL, "disk_write_bytes_total", s->io.write_bytes);
+		field_str(k, "disk write operations", NULL, "%.1f writes/s [%llu writes total]",
+		    s->io_syscw_ps, (unsigned long long)s->io.syscw);
+		field_json_num(k, "write_ops_per_s", s->io_syscw_ps);
+		field_uint(k, NULL, "write_ops_total", s->io.syscw);
 	}
 }
 

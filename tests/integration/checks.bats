@@ -239,3 +239,12 @@ check system fdsys
 	done
 	kill "$pid" 2>/dev/null || true
 }
+
+@test "process: read/write rate tests are accepted, and -t says they are not evaluated" {
+	printf 'set daemon 1\ncheck process p with pidfile /run/p.pid\n  if disk write rate > 1 MB/s then alert\n  if read rate > 1 MB/s then alert\n' > "$IT/iorc"
+	chmod 0600 "$IT/iorc"
+	run "$VIGIL_BUILD/vigil" -t -c "$IT/iorc"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"read/write rate tests are accepted but not evaluated"* ]]
+}

@@ -466,6 +466,18 @@ test_533_owner_io_packets(void **state)
 	t = one_test(SYS, "if filedescriptors > 80% then alert");
 	assert_int_equal(t->resource, RES_FDS);
 
+	/* a process's I/O: "read rate" is every byte (subkind 3), "disk read" storage */
+	t = one_test(PROC, "if read rate > 10 MB/s then alert");
+	assert_int_equal(t->kind, TEST_DISKIO);
+	assert_int_equal(t->subkind, 3);
+	t = one_test(PROC, "if disk write > 1 MB/s then alert");
+	assert_int_equal(t->subkind, 1);
+	assert_int_equal(t->unit, UNIT_BYTES);
+	t = one_test(PROC, "if disk read rate > 100 operations/s then alert");
+	assert_int_equal(t->subkind, 0);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_non_null(strstr(errtext, "not evaluated"));
+
 	/* an euid on a file makes no sense: a clear error */
 	config_free(cf);
 	cf = parse(FILEC "\n  if failed euid root then alert\n");
