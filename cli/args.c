@@ -21,7 +21,23 @@ static const struct {
 	{ "reload", CTL_RELOAD, ARG_NONE },
 	{ "quit", CTL_QUIT, ARG_NONE },
 	{ "validate", CTL_VALIDATE, ARG_NONE },
+	{ "report", CTL_REPORT, ARG_OPTIONAL },
+	{ "status --json", CTL_STATUS_JSON, ARG_OPTIONAL },	/* the name of the action */
+	{ "procmatch", CTL_ACTION_MAX + 1, ARG_NAME },	/* local: CLI_MODE_PROCMATCH */
 };
+
+/* `report` takes one of Monit's words. */
+static bool
+report_word_ok(const char *w)
+{
+	static const char *const words[] = { "up", "down", "initializing", "initialising",
+	    "unmonitored", "total" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(w, words[i]) == 0)
+			return true;
+	return false;
+}
 
 int
 cli_action_parse(const char *word)
@@ -72,6 +88,10 @@ cli_usage(FILE *out)
 "  reload                 the daemon rereads its control file\n"
 "  quit                   stop the daemon\n"
 "  validate               check every service now\n"
+"  report [up|down|initializing|unmonitored|total]\n"
+"                         Monit's report: counts of services by state\n"
+"  procmatch REGEX        list the processes a 'matching REGEX' would see\n"
+"  status --json [NAME]   the status as JSON (docs/status.schema.json)\n"
 "\n"
 "Only root, the monitor's user and users allowed by `set control socket`\n"
 "may talk to the daemon.\n", out);
@@ -101,9 +121,10 @@ int
 cli_parse_args(int argc, char **argv, struct cli_opts *o, char *err,
     size_t errlen)
 {
-	enum { OPT_SOCKET = 0x100 };
+	enum { OPT_SOCKET = 0x100, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -148,6 +169,9 @@ cli_parse_args(int argc, char **argv, struct cli_opts *o, char *err,
 			break;
 		case 'h':
 			help = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
 			break;
 		case OPT_SOCKET:
 			if (optarg[0] == '\0') {
@@ -195,12 +219,31 @@ cli_parse_args(int argc, char **argv, struct cli_opts *o, char *err,
 	if (a < 0) {
 		snprintf(err, errlen, "unknown action '%.64s' (expected status, "
 		    "summary, start, stop, restart, monitor, unmonitor, reload, "
-		    "quit, validate)", argv[optind]);
+		    "quit, validate, report, procmatch)", argv[optind]);
 		return -1;
 	}
 	o->mode = CLI_MODE_ACTION;
 	o->action = (enum ctl_action)a;
 	nargs--;
+	/* "status --json [NAME]" or "status NAME --json": Monit's users put
+	 * options after the action too */
+	for (int k = optind + 1; k < argc; k++) {
+		if (strcmp(argv[k], "--json") != 0)
+			continue;
+		o->json = true;
+		for (int m = k; m + 1 < argc; m++)
+			argv[m] = argv[m + 1];
+		argc--;
+		nargs--;
+		k--;
+	}
+	if (o->json) {
+		if (o->action != CTL_STATUS) {
+			snprintf(err, errlen, "--json goes with 'status' only");
+			return -1;
+		}
+		o->action = CTL_STATUS_JSON;
+	}
 	switch (actions[ai].arg) {
 	case ARG_NONE:
 		if (nargs != 0) {
@@ -233,6 +276,24 @@ cli_parse_args(int argc, char **argv, struct cli_opts *o, char *err,
 			return -1;
 		}
 		break;
+	}
+	if (a == CTL_ACTION_MAX + 1) {
+		/* procmatch: a regular expression, not a service name */
+		if (nargs != 1 || o->group != NULL) {
+			snprintf(err, errlen, "'procmatch' takes one regular expression");
+			return -1;
+		}
+		if (!name_ok(argv[optind + 1], err, errlen, "the pattern"))
+			return -1;
+		o->mode = CLI_MODE_PROCMATCH;
+		o->name = argv[optind + 1];
+		return 0;
+	}
+	if (a == CTL_REPORT && (o->group != NULL ||
+	    (nargs == 1 && !report_word_ok(argv[optind + 1])))) {
+		snprintf(err, errlen, "'report' takes up, down, initializing, unmonitored "
+		    "or total");
+		return -1;
 	}
 	if (nargs == 1) {
 		if (!name_ok(argv[optind + 1], err, errlen, "the service name"))

@@ -24,6 +24,7 @@ enum cli_mode {
 	CLI_MODE_HELP,		/* -h */
 	CLI_MODE_VERSION,	/* -V */
 	CLI_MODE_ACTION,	/* talk to the running daemon */
+	CLI_MODE_PROCMATCH,	/* procmatch REGEX: vigil-monitor lists matches */
 };
 
 struct cli_opts {
@@ -34,7 +35,9 @@ struct cli_opts {
 	bool foreground;		/* -I */
 	int verbose;			/* -v, repeatable */
 	enum ctl_action action;
-	const char *name;		/* service, "all", or NULL */
+	const char *name;		/* service, "all", or NULL; the regex of
+					 * procmatch; the word of report */
+	bool json;			/* status --json */
 };
 
 /* args.c: parse argv.  Returns 0, or -1 with a sentence in err. */

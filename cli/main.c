@@ -47,6 +47,24 @@ monitor_path(char *out, size_t outlen)
 		    "in %s)", LIBEXECDIR);
 }
 
+/* procmatch: the monitor's own matcher (PCRE2, as "matching" uses it) lists
+ * the processes, with its privileges dropped; no daemon needed. */
+static void __attribute__((noreturn))
+exec_procmatch(const char *regex)
+{
+	char mon[PATH_MAX], re[MSG_NAME_LEN];
+	char *argv[4];
+
+	monitor_path(mon, sizeof(mon));
+	strlcpy_v(re, regex, sizeof(re));
+	argv[0] = mon;
+	argv[1] = (char *)"--procmatch";
+	argv[2] = re;
+	argv[3] = NULL;
+	execve(mon, argv, environ);
+	die("cannot run %s: %s", mon, strerror(errno));
+}
+
 /* -t: the monitor prints "Control file syntax OK" or every error. */
 static void __attribute__((noreturn))
 exec_syntax_check(const struct cli_opts *o, const char *rc)
@@ -219,7 +237,7 @@ main(int argc, char **argv)
 	if (rc == NULL && cli_find_control_file(getenv("HOME"), rcbuf,
 	    sizeof(rcbuf), tried, sizeof(tried)))
 		rc = rcbuf;
-	if (rc == NULL && o.mode != CLI_MODE_ACTION)
+	if (rc == NULL && o.mode != CLI_MODE_ACTION && o.mode != CLI_MODE_PROCMATCH)
 		die("no control file found (tried %s); use -c FILE", tried);
 	switch (o.mode) {
 	case CLI_MODE_TEST:
@@ -228,6 +246,8 @@ main(int argc, char **argv)
 		exec_daemon(&o, argv[0], rc);
 	case CLI_MODE_ACTION:
 		return run_action(&o, rc);
+	case CLI_MODE_PROCMATCH:
+		exec_procmatch(o.name);
 	default:
 		return 1;
 	}

@@ -113,7 +113,9 @@ enum ctl_action {
 	CTL_RELOAD = 7,
 	CTL_QUIT = 8,
 	CTL_VALIDATE = 9,
-	CTL_ACTION_MAX = CTL_VALIDATE,
+	CTL_REPORT = 10,	/* name: "", up, down, initializing, unmonitored, total */
+	CTL_STATUS_JSON = 11,	/* status --json */
+	CTL_ACTION_MAX = CTL_STATUS_JSON,
 };
 
 struct msg_hello {

@@ -81,12 +81,14 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "query", required_argument, NULL, 'q' },
+		{ "procmatch", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct monitor m;
 	static struct core core;
 	const char *file = DEFAULT_CONTROL_FILE, *user = NULL, *query = NULL;
+	const char *procmatch = NULL;
 	bool test = false;
 	int verbose = 0, ch, nerrors = 0;
 	struct parse_opts po;
@@ -110,6 +112,9 @@ main(int argc, char **argv)
 		case 'q':
 			query = optarg;
 			break;
+		case 'p':
+			procmatch = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -124,6 +129,8 @@ main(int argc, char **argv)
 	log_init("monitor", verbose);
 
 	drop(user);
+	if (procmatch != NULL)	/* no control file needed, privileges dropped */
+		exit(procmatch_print(procmatch, stdout));
 
 	memset(&po, 0, sizeof(po));
 	po.check_perms = true;

@@ -131,6 +131,20 @@ char *const *engine_groups(const struct engine *e, size_t i, size_t *n);
  * bytes plus NUL, returns the length it wanted (like snprintf). */
 size_t engine_format_status(const struct engine *e, const char *name,
     bool summary, char *buf, size_t cap);
+/* `vigil procmatch REGEX` (monitor/checks/procmatch.c): the processes a
+ * "matching REGEX" sees, Monit's layout; 0, or 1 for a bad pattern. */
+int procmatch_print(const char *regex, FILE *out);
+
+/* `vigil status --json`: the same fields as JSON (docs/status.schema.json),
+ * for one service (name) or all; same buffer contract. */
+size_t engine_format_status_json(const struct engine *e, const char *name,
+    char *buf, size_t cap);
+/* `vigil report [up|down|initializing|unmonitored|total]`: Monit's counts.
+ * engine_report_kind: 0 for the whole report (NULL or ""), 1..5 for a word,
+ * -1 for an unknown word. */
+int engine_report_kind(const char *word);
+size_t engine_format_report(const struct engine *e, const char *which, char *buf,
+    size_t cap);
 
 /* Persistent state: the engine serialises what must survive a restart
  * (monitoring mode, learned checksums, counters) into an opaque record; the

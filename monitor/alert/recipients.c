@@ -12,7 +12,8 @@ alert_kind_of_test(const struct test *t)
 	case TEST_EXIST: return t->op == OP_EQ ? "exist" : "nonexist";
 	case TEST_RESOURCE:
 	case TEST_SPACE:
-	case TEST_INODE: return "resource";
+	case TEST_INODE:
+	case TEST_DISKIO: return "resource";
 	case TEST_CHECKSUM: return "checksum";
 	case TEST_TIMESTAMP: return "timestamp";
 	case TEST_SIZE: return "size";

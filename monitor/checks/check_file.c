@@ -267,6 +267,20 @@ check_file(struct svc *s, bool scheduled)
 		exists = false;
 		err = EINVAL;
 	}
+	s->fi.have = exists;
+	if (exists) {
+		s->fi.mode = st.st_mode & 07777;
+		s->fi.uid = st.st_uid;
+		s->fi.gid = st.st_gid;
+		s->fi.size = (uint64_t)st.st_size;
+		s->fi.atime = (int64_t)st.st_atime;
+		s->fi.ctime = (int64_t)st.st_ctime;
+		s->fi.mtime = (int64_t)st.st_mtime;
+	}
+	if (exists && S_ISREG(st.st_mode))
+		check_content(s, &st, scheduled);
+	if (exists && s->cf->type == SVC_FILESYSTEM)
+		check_filesystem(s, scheduled);
 	for (size_t i = 0; i < s->nts; i++) {
 		struct test_state *ts = &s->ts[i];
 		const struct test *t = ts->t;
@@ -288,15 +302,6 @@ check_file(struct svc *s, bool scheduled)
 		case TEST_CHECKSUM:
 			if (S_ISREG(st.st_mode))
 				checksum_test(s, ts, &st, scheduled);
-			break;
-		case TEST_MATCH:
-			if (S_ISREG(st.st_mode) && ts->t->regex != NULL)
-				check_content(s, ts, &st, scheduled);
-			break;
-		case TEST_SPACE:
-		case TEST_INODE:
-			if (s->cf->type == SVC_FILESYSTEM)
-				check_space(s, ts, scheduled);
 			break;
 		case TEST_PERMISSION:
 			have = st.st_mode & 07777;

@@ -195,15 +195,85 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 
 		s->cpu_permille = (uint32_t)(pct * 10.0);
 		s->total_cpu_permille = s->cpu_permille;
+		if (pe->total_ticks >= s->last_total_ticks && s->last_total_ticks > 0)
+			s->total_cpu_permille = (uint32_t)(1000.0 *
+			    (double)(pe->total_ticks - s->last_total_ticks) / (double)hz /
+			    secs / (double)ncpu);
 	}
 	s->last_ticks = pe->ticks;
+	s->last_total_ticks = pe->total_ticks;
 	s->last_ms = now;
+	s->have_ids = proc_read_ids(s->pid, &s->ids);
+	s->fds = proc_count_fds(s->pid);
+	{
+		struct proc_io io;
+
+		if (proc_read_io(s->pid, &io)) {
+			const struct proc_io *o = &s->io;
+
+			s->have_io_rate = s->have_io && s->io_ms != 0 && now > s->io_ms &&
+			    io.read_bytes >= o->read_bytes && io.write_bytes >= o->write_bytes &&
+			    io.rchar >= o->rchar && io.wchar >= o->wchar &&
+			    io.syscr >= o->syscr && io.syscw >= o->syscw;
+			if (s->have_io_rate) {
+				double secs = (double)(now - s->io_ms) / 1000.0;
+
+				s->io_read_bps = (double)(io.read_bytes - o->read_bytes) / secs;
+				s->io_write_bps = (double)(io.write_bytes - o->write_bytes) / secs;
+				s->io_rchar_bps = (double)(io.rchar - o->rchar) / secs;
+				s->io_wchar_bps = (double)(io.wchar - o->wchar) / secs;
+				s->io_syscr_ps = (double)(io.syscr - o->syscr) / secs;
+				s->io_syscw_ps = (double)(io.syscw - o->syscw) / secs;
+			}
+			s->io = io;
+			s->io_ms = now;
+			s->have_io = true;
+		} else {
+			s->have_io = s->have_io_rate = false;
+		}
+	}
 	if (e->sys.boot_time > 0) {
 		uint64_t started = e->sys.boot_time + pe->start_ticks / (uint64_t)hz;
 		uint64_t t = (uint64_t)time(NULL);
 
 		s->uptime_s = t > started ? t - started : 0;
 	}
+}
+
+/* Descriptors of the process (and with total, of every descendant); -1
+ * when one of them cannot be read (another user's process: the monitor
+ * holds no ptrace right). */
+static int64_t
+process_fds(const struct svc *s, bool total)
+{
+	const struct proc_table *pt = &s->e->procs;
+	int64_t sum;
+
+	if (s->fds < 0)
+		return -1;
+	sum = s->fds;
+	for (size_t i = 0; total && i < pt->n; i++) {
+		const struct proc_entry *p = &pt->p[i];
+		int depth = 0;
+		long n;
+
+		for (pid_t up = p->ppid; up > 0 && depth < 64; depth++) {
+			const struct proc_entry *q;
+
+			if (up == s->pid)
+				break;
+			q = proc_table_find(pt, up);
+			up = q != NULL ? q->ppid : 0;
+			if (up <= 0)
+				depth = 64;
+		}
+		if (depth >= 64 || p->pid == s->pid)
+			continue;	/* not a descendant */
+		if ((n = proc_count_fds(p->pid)) < 0)
+			return -1;
+		sum += n;
+	}
+	return sum;
 }
 
 static int64_t
@@ -227,6 +297,16 @@ process_resource(struct svc *s, const struct test *t)
 		return s->children;
 	case RES_THREADS:
 		return s->threads;
+	case RES_FDS:
+	case RES_TOTAL_FDS: {
+		int64_t n = process_fds(s, t->resource == RES_TOTAL_FDS);
+		long limit;
+
+		if (n < 0 || t->unit != UNIT_PERCENT)
+			return n;
+		limit = proc_fd_limit(s->pid);
+		return limit > 0 ? n * 10000 / limit : -1;
+	}
 	case RES_LOADAVG_1:	/* Monit allows the system load in a process check */
 		return (int64_t)(s->e->sys.load[0] * 100.0 + 0.5);
 	case RES_LOADAVG_5:
@@ -236,6 +316,53 @@ process_resource(struct svc *s, const struct test *t)
 	default:
 		return -1;
 	}
+}
+
+/* "[disk] read|write [rate]" of a process: subkind 0/1 the storage bytes
+ * (or read/write calls with operations/s), 3/4 every byte read or written. */
+static void
+io_test(struct svc *s, struct test_state *ts)
+{
+	const struct test *t = ts->t;
+	bool ops = t->unit == UNIT_COUNT, write = t->subkind == 1 || t->subkind == 4;
+	double have;
+
+	if (!s->have_io) {
+		svc_test_result(s, ts, false, true, "I/O of pid %d cannot be read by the "
+		    "monitor (another user's process)", (int)s->pid);
+		return;
+	}
+	if (!s->have_io_rate)
+		return;		/* the first sample */
+	if (t->subkind >= 3)
+		have = write ? s->io_wchar_bps : s->io_rchar_bps;
+	else if (ops)
+		have = write ? s->io_syscw_ps : s->io_syscr_ps;
+	else
+		have = write ? s->io_write_bps : s->io_read_bps;
+	svc_test_result(s, ts, cmp_check(t->op, (int64_t)have, t->value), true,
+	    "%s%s rate %.0f %s (limit %s %lld %s)", t->subkind >= 3 ? "" : "disk ",
+	    write ? "write" : "read", have, ops ? "operations/s" : "B/s", cmp_op_str(t->op),
+	    (long long)t->value, ops ? "operations/s" : "B/s");
+}
+
+/* "if failed uid|euid|gid": the real uid, the effective uid, the real gid,
+ * as Monit compares them. */
+static void
+owner_test(struct svc *s, struct test_state *ts, bool scheduled)
+{
+	const struct test *t = ts->t;
+	const char *what = t->kind == TEST_GID ? "gid" : t->subkind == 1 ? "euid" : "uid";
+	int64_t have = t->kind == TEST_GID ? (int64_t)s->ids.gid :
+	    t->subkind == 1 ? (int64_t)s->ids.euid : (int64_t)s->ids.uid;
+
+	if (ts->owner_id < 0) {
+		svc_test_result(s, ts, true, scheduled, "unknown %s '%s'",
+		    t->kind == TEST_GID ? "group" : "user", t->owner ? t->owner : "");
+		return;
+	}
+	svc_test_result(s, ts, have != ts->owner_id, scheduled, "%s is %lld (expected %lld)",
+	    what, (long long)have, (long long)ts->owner_id);
 }
 
 void
@@ -292,6 +419,12 @@ check_process(struct svc *s, bool scheduled)
 			if (s->pid <= 0 || !scheduled)
 				break;
 			have = process_resource(s, t);
+			if (have < 0 && (t->resource == RES_FDS || t->resource == RES_TOTAL_FDS)) {
+				/* said, not alerted: a check without data is no failure */
+				svc_test_result(s, ts, false, true, "descriptors of pid %d cannot "
+				    "be read by the monitor (another user's process)", (int)s->pid);
+				break;
+			}
 			if (have < 0)
 				break;
 			{
@@ -317,6 +450,17 @@ check_process(struct svc *s, bool scheduled)
 			}
 			ts->learned_num = have;
 			ts->have_learned_num = true;
+			break;
+		case TEST_UID:
+		case TEST_GID:
+			if (s->pid <= 0 || !s->have_ids)
+				break;
+			owner_test(s, ts, scheduled);
+			break;
+		case TEST_DISKIO:
+			if (s->pid <= 0 || !scheduled)
+				break;
+			io_test(s, ts);
 			break;
 		case TEST_UPTIME:
 			if (s->pid <= 0 || !scheduled)

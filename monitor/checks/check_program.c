@@ -55,6 +55,11 @@ program_done(const struct msg_run_result *r, void *arg)
 			n--;
 		out_len = (int)(n > 200 ? 200 : n);
 	}
+	free(s->last_output);
+	s->last_output = xstrndup(r->output, (size_t)out_len);
+	for (char *c = s->last_output; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';	/* one line for the status */
 	for (size_t i = 0; i < s->nts; i++) {
 		struct test_state *ts = &s->ts[i];
 		const struct test *t = ts->t;

@@ -34,6 +34,12 @@ system_resource(const struct engine *e, const struct test *t)
 	case RES_CPU:
 	case RES_TOTAL_CPU:
 		return (int64_t)((e->sys_cpu_user + e->sys_cpu_system) * 100.0);
+	case RES_FDS:
+		if (st->fd_max == 0)
+			return -1;
+		if (t->unit == UNIT_PERCENT)
+			return (int64_t)(st->fd_used * 10000 / st->fd_max);
+		return (int64_t)st->fd_used;
 	default:
 		return -1;
 	}
@@ -48,6 +54,16 @@ check_system(struct svc *s, bool scheduled)
 		struct test_state *ts = &s->ts[i];
 		int64_t have;
 
+		if (ts->t->kind == TEST_UPTIME) {
+			uint64_t up = sys_uptime_s();
+
+			if (up == 0)
+				continue;
+			svc_test_result(s, ts, cmp_check(ts->t->op, (int64_t)up, ts->t->value),
+			    true, "uptime is %llu s (limit %s %lld s)", (unsigned long long)up,
+			    cmp_op_str(ts->t->op), (long long)ts->t->value);
+			continue;
+		}
 		if (ts->t->kind != TEST_RESOURCE)
 			continue;
 		have = system_resource(s->e, ts->t);

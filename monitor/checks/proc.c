@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,5 +328,127 @@ sys_stat_read(struct sys_stat *s)
 		if (b != NULL && sscanf(b + 7, "%llu", &bt) == 1)
 			s->boot_time = bt;
 	}
+	{
+		unsigned long long used, unused, max;
+
+		if (read_small(AT_FDCWD, "/proc/sys/fs/file-nr", buf, sizeof(buf)) > 0 &&
+		    sscanf(buf, "%llu %llu %llu", &used, &unused, &max) == 3) {
+			s->fd_used = used;
+			s->fd_max = max;
+		}
+	}
 	return true;
+}
+
+bool
+proc_status_ids(const char *buf, struct proc_ids *ids)
+{
+	const char *u = strstr(buf, "\nUid:"), *g = strstr(buf, "\nGid:");
+	unsigned long ru, eu, rg, eg;
+
+	if (u == NULL || g == NULL || sscanf(u + 5, "%lu %lu", &ru, &eu) != 2 ||
+	    sscanf(g + 5, "%lu %lu", &rg, &eg) != 2)
+		return false;
+	ids->uid = (uid_t)ru;
+	ids->euid = (uid_t)eu;
+	ids->gid = (gid_t)rg;
+	ids->egid = (gid_t)eg;
+	return true;
+}
+
+bool
+proc_read_ids(pid_t pid, struct proc_ids *ids)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0 &&
+	    proc_status_ids(buf, ids);
+}
+
+long
+proc_count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	long n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (dir == NULL)
+		return -1;	/* another user's process: ptrace rights needed */
+	while ((d = readdir(dir)) != NULL)
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+bool
+proc_io_parse(const char *buf, struct proc_io *io)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} f[] = {
+		{ "rchar:", offsetof(struct proc_io, rchar) },
+		{ "wchar:", offsetof(struct proc_io, wchar) },
+		{ "syscr:", offsetof(struct proc_io, syscr) },
+		{ "syscw:", offsetof(struct proc_io, syscw) },
+		{ "read_bytes:", offsetof(struct proc_io, read_bytes) },
+		{ "write_bytes:", offsetof(struct proc_io, write_bytes) },
+	};
+
+	memset(io, 0, sizeof(*io));
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		const char *l = buf;
+		unsigned long long v;
+
+		/* the name at the start of a line ("read_bytes:" is not
+		 * "cancelled_write_bytes:") */
+		while ((l = strstr(l, f[i].name)) != NULL && l != buf && l[-1] != '\n')
+			l++;
+		if (l == NULL || sscanf(l + strlen(f[i].name), " %llu", &v) != 1)
+			return false;
+		*(uint64_t *)(void *)((char *)io + f[i].off) = v;
+	}
+	return true;
+}
+
+bool
+proc_read_io(pid_t pid, struct proc_io *io)
+{
+	char path[64], buf[1024];
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	return read_small(AT_FDCWD, path, buf, sizeof(buf)) > 0 && proc_io_parse(buf, io);
+}
+
+uint64_t
+sys_uptime_s(void)
+{
+	char buf[128];
+	double up;
+
+	if (read_small(AT_FDCWD, "/proc/uptime", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%lf", &up) != 1 || up < 0)
+		return 0;
+	return (uint64_t)up;
+}
+
+long
+proc_fd_limit(pid_t pid)
+{
+	char path[64], buf[4096];
+	const char *l;
+	long soft;
+
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	if (read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0 ||
+	    (l = strstr(buf, "Max open files")) == NULL)
+		return -1;
+	if (sscanf(l + 14, " %ld", &soft) != 1)
+		return -1;	/* "unlimited" */
+	return soft;
 }

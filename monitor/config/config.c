@@ -162,6 +162,7 @@ test_free(struct test *t)
 	free(t->owner);
 	free(t->regex);
 	free(t->match_path);
+	match_patterns_free(&t->patterns);
 	connection_free(t->conn);
 	free(t);
 }

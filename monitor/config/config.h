@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "monitor/config/match_file.h"
+
 struct srcpos {
 	const char *file;	/* interned in struct config.files */
 	int line;
@@ -112,6 +114,8 @@ enum resource {
 	RES_LOADAVG_5,
 	RES_LOADAVG_15,
 	RES_THREADS,
+	RES_FDS,		/* process: open descriptors; system: the machine's */
+	RES_TOTAL_FDS,		/* process and its descendants */
 	RES_TYPE_COUNT,
 };
 
@@ -175,10 +179,17 @@ struct connection {
  *                   on the first cycle), op OP_CHANGED "changed checksum".
  *  TEST_TIMESTAMP / TEST_SIZE / TEST_UPTIME   op + value (seconds / bytes), or
  *                   op OP_CHANGED; subkind: see below.
- *  TEST_MATCH       regex, or match_path (a file of patterns); match_not; subkind 1 =
- *                   "ignore [not] match" (no action: act.failed.kind == ACTION_IGNORE).
+ *  TEST_MATCH       regex, or match_path (a file of patterns) with its lines in
+ *                   patterns; match_not; subkind 1 = "ignore [not] match" or
+ *                   "ignore content =|!=" (no action: act.failed.kind == ACTION_IGNORE).
  *  TEST_PERMISSION  perm (octal bits, <= 07777), op OP_NE.
- *  TEST_UID/GID     owner as written, value = the resolved uid/gid.
+ *  TEST_UID/GID     owner as written, value = the resolved uid/gid; TEST_UID
+ *                   subkind 1: "failed euid" (a process's effective uid).
+ *  TEST_DISKIO      subkind 0 read, 1 write: value per second in UNIT_BYTES or
+ *                   UNIT_COUNT (operations) (a process: "disk read|write", its
+ *                   storage I/O); subkind 2 service time: value in milliseconds
+ *                   (UNIT_COUNT) per operation; subkind 3 read, 4 write: a
+ *                   process's "read|write rate" (every byte through read/write).
  *  TEST_PID/PPID/FSFLAGS   op OP_CHANGED.
  *  TEST_CONNECTION  conn; conn->host NULL = the host service's address, or
  *                   localhost for other types; port 0 with unix_path for sockets.
@@ -190,6 +201,8 @@ struct connection {
  *  TEST_RESOURCE    loadavg "per core": subkind 1.
  *  TEST_LINK        subkind 5/6: "total upload|download > N in last M hours":
  *                   value bytes, window_s the window in seconds.
+ *  TEST_LINK        subkind 3..6 with UNIT_COUNT: packets (per second) instead
+ *                   of bytes.
  * act.failed_cycles / succeeded_cycles default to 1 within 1. */
 struct test {
 	enum {
@@ -213,6 +226,7 @@ struct test {
 		TEST_STATUS,		/* program exit status */
 		TEST_RESTARTS,		/* "if N restarts within M cycles" */
 		TEST_LINK,		/* network: link, speed, saturation, up/download */
+		TEST_DISKIO,		/* filesystem: read/write rate, service time */
 		TEST_KIND_COUNT,
 	} kind;
 	struct srcpos pos;
@@ -232,6 +246,7 @@ struct test {
 	bool match_not;
 	bool match_ignore;	/* "ignore match" */
 	char *match_path;	/* "match" with a file of patterns */
+	struct match_patterns patterns;	/* match_path's lines, read by the parser */
 	/* icmp */
 	int icmp_count;		/* 1..20, default 3 */
 	int icmp_timeout_s;

@@ -176,7 +176,7 @@ test_kind_name(const struct test *t)
 	case TEST_SPACE: return "space";
 	case TEST_INODE: return "inode";
 	case TEST_PERMISSION: return "permission";
-	case TEST_UID: return "uid";
+	case TEST_UID: return t->subkind == 1 ? "euid" : "uid";
 	case TEST_GID: return "gid";
 	case TEST_PID: return "pid";
 	case TEST_PPID: return "ppid";
@@ -186,6 +186,7 @@ test_kind_name(const struct test *t)
 	case TEST_STATUS: return "status";
 	case TEST_RESTARTS: return "restarts";
 	case TEST_LINK: return "link";
+	case TEST_DISKIO: return t->subkind == 2 ? "service time" : "read/write rate";
 	case TEST_KIND_COUNT: break;
 	}
 	return "unknown";
@@ -195,13 +196,14 @@ test_kind_name(const struct test *t)
 
 static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 	[SVC_PROCESS] = B(TEST_EXIST) | B(TEST_RESOURCE) | B(TEST_CONNECTION) | B(TEST_PID) |
-	    B(TEST_PPID) | B(TEST_UPTIME) | B(TEST_RESTARTS),
+	    B(TEST_PPID) | B(TEST_UPTIME) | B(TEST_RESTARTS) | B(TEST_UID) | B(TEST_GID) |
+	    B(TEST_DISKIO),
 	[SVC_FILE] = B(TEST_EXIST) | B(TEST_CHECKSUM) | B(TEST_TIMESTAMP) | B(TEST_SIZE) |
 	    B(TEST_MATCH) | B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_FIFO] = B(TEST_EXIST) | B(TEST_TIMESTAMP) | B(TEST_PERMISSION) | B(TEST_UID) |
 	    B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_FILESYSTEM] = B(TEST_EXIST) | B(TEST_FSFLAGS) | B(TEST_SPACE) | B(TEST_INODE) |
-	    B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS),
+	    B(TEST_PERMISSION) | B(TEST_UID) | B(TEST_GID) | B(TEST_RESTARTS) | B(TEST_DISKIO),
 	[SVC_DIRECTORY] = B(TEST_EXIST) | B(TEST_TIMESTAMP) | B(TEST_PERMISSION) | B(TEST_UID) |
 	    B(TEST_GID) | B(TEST_RESTARTS),
 	[SVC_HOST] = B(TEST_CONNECTION) | B(TEST_ICMP) | B(TEST_RESTARTS),
@@ -212,10 +214,12 @@ static const uint32_t tests_allowed[SVC_TYPE_COUNT] = {
 
 static const char *const tests_hint[SVC_TYPE_COUNT] = {
 	[SVC_PROCESS] = ("exist, cpu, totalcpu, memory, totalmem, children, threads, loadavg, "
-	    "connection, pid, ppid, uptime, restarts"),
+	    "connection, pid, ppid, uptime, restarts, uid, euid, gid, filedescriptors, "
+	    "read rate, write rate, disk read rate, disk write rate"),
 	[SVC_FILE] = "exist, checksum, timestamp, size, match, permission, uid, gid",
 	[SVC_FIFO] = "exist, timestamp, permission, uid, gid",
-	[SVC_FILESYSTEM] = "exist, fsflags, space, inode, permission, uid, gid",
+	[SVC_FILESYSTEM] = ("exist, fsflags, space, inode, permission, uid, gid, read rate, "
+	    "write rate, service time"),
 	[SVC_DIRECTORY] = "exist, timestamp, permission, uid, gid",
 	[SVC_HOST] = "connection (port, unixsocket, url), icmp",
 	[SVC_SYSTEM] = "cpu, cpu(user), cpu(system), cpu(wait), memory, swap, loadavg, uptime",
@@ -229,7 +233,7 @@ resource_name(enum resource r)
 	static const char *const names[RES_TYPE_COUNT] = {
 		"cpu", "totalcpu", "cpu(user)", "cpu(system)", "cpu(wait)", "memory",
 		"totalmemory", "swap", "children", "loadavg(1min)", "loadavg(5min)",
-		"loadavg(15min)", "threads",
+		"loadavg(15min)", "threads", "filedescriptors", "total filedescriptors",
 	};
 	return (unsigned)r < RES_TYPE_COUNT ? names[r] : "?";
 }
@@ -241,11 +245,13 @@ resource_allowed(enum service_type type, enum resource r)
 		return r == RES_CPU || r == RES_TOTAL_CPU || r == RES_MEMORY ||
 		    r == RES_TOTAL_MEMORY || r == RES_CHILDREN || r == RES_THREADS ||
 		    r == RES_SWAP || r == RES_LOADAVG_1 || r == RES_LOADAVG_5 ||
-		    r == RES_LOADAVG_15;	/* the manual's own example */
+		    r == RES_LOADAVG_15 ||	/* the manual's own example */
+		    r == RES_FDS || r == RES_TOTAL_FDS;
 	if (type == SVC_SYSTEM)
 		return r == RES_CPU || r == RES_CPU_USER || r == RES_CPU_SYSTEM ||
 		    r == RES_CPU_WAIT || r == RES_MEMORY || r == RES_SWAP ||
-		    r == RES_LOADAVG_1 || r == RES_LOADAVG_5 || r == RES_LOADAVG_15;
+		    r == RES_LOADAVG_1 || r == RES_LOADAVG_5 || r == RES_LOADAVG_15 ||
+		    r == RES_FDS;
 	return false;
 }
 
@@ -348,6 +354,17 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 			    "0..%lld%%)", (long long)(t->value / 100), (long long)(t->value % 100),
 			    (long long)(max / 100));
 	}
+	if (t->kind == TEST_UID && t->subkind == 1 && s->type != SVC_PROCESS)
+		diag_error(d, &t->pos, "euid test is valid only for check process (check %s %s "
+		    "has files, which have one owner: use 'failed uid')",
+		    service_type_name(s->type), s->name);
+	if (t->kind == TEST_DISKIO && s->type == SVC_PROCESS && t->subkind == 2)
+		diag_error(d, &t->pos, "service time is a filesystem test (check process %s)",
+		    s->name);
+	else if (t->kind == TEST_DISKIO && s->type == SVC_PROCESS)
+		diag_warn(d, &t->pos, "check process %s: read/write rate tests are accepted but "
+		    "not evaluated: the kernel lets no sandboxed process read another's "
+		    "/proc/PID/io (the test stays silent)", s->name);
 	if (t->kind == TEST_RESTARTS && t->restarts > t->restart_cycles)
 		diag_error(d, &t->pos, "%d restarts within %d cycles can never happen "
 		    "(at most one restart per cycle)", t->restarts, t->restart_cycles);
@@ -361,8 +378,16 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 	    strcmp(t->conn->protocol, "generic") != 0 && strcmp(t->conn->protocol, "default") != 0)
 		diag_error(d, &t->pos, "send/expect cannot be combined with protocol %s",
 		    t->conn->protocol);
-	if (t->kind == TEST_MATCH)
+	if (t->kind == TEST_MATCH) {
 		check_regex(d, &t->pos, "match pattern", t->regex);
+		for (size_t i = 0; i < t->patterns.n; i++) {
+			char what[1200];
+
+			snprintf(what, sizeof(what), "pattern of %s:%d", t->match_path,
+			    t->patterns.line[i]);
+			check_regex(d, &t->pos, what, t->patterns.pattern[i]);
+		}
+	}
 	if (t->kind == TEST_CONNECTION && t->conn) {
 		check_regex(d, &t->pos, "content pattern", t->conn->content_regex);
 		check_host(d, &t->pos, "host", t->conn->host);

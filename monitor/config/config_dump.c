@@ -129,7 +129,7 @@ put_value(FILE *out, const struct test *t)
 static const char *const res_names[RES_TYPE_COUNT] = {
 	"cpu", "totalcpu", "cpu(user)", "cpu(system)", "cpu(wait)", "memory",
 	"totalmemory", "swap", "children", "loadavg(1min)", "loadavg(5min)",
-	"loadavg(15min)", "threads",
+	"loadavg(15min)", "threads", "filedescriptors", "total filedescriptors",
 };
 
 static const char *const hash_names[] = { "md5", "sha1", "sha256" };
@@ -205,8 +205,21 @@ put_connection(FILE *out, const struct connection *c, const char *service_host)
 		if (any_ssl)
 			fputs(" }", out);
 	}
+	{
+		bool any_header = false;
+
+		for (o = c->options; o; o = o->next) {
+			if (strcmp(o->name, "header") != 0)
+				continue;
+			fputs(any_header ? ", " : " http headers [", out);
+			put_quoted(out, o->value);
+			any_header = true;
+		}
+		if (any_header)
+			fputs("]", out);
+	}
 	for (o = c->options; o; o = o->next) {
-		if (!strncmp(o->name, "ssl.", 4))
+		if (!strncmp(o->name, "ssl.", 4) || !strcmp(o->name, "header"))
 			continue;
 		if (!strcmp(o->name, "certificate valid")) {
 			fprintf(out, " certificate valid %s", o->value);
@@ -297,7 +310,8 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		fprintf(out, "failed permission %04o", t->perm);
 		break;
 	case TEST_UID:
-		fprintf(out, "failed uid %lld", (long long)t->value);
+		fprintf(out, "failed %s %lld", t->subkind == 1 ? "euid" : "uid",
+		    (long long)t->value);
 		break;
 	case TEST_GID:
 		fprintf(out, "failed gid %lld", (long long)t->value);
@@ -335,17 +349,32 @@ put_test(FILE *out, const struct service *s, const struct test *t)
 		case 0: fprintf(out, t->op == OP_EQ ? "link up" : "failed link"); break;
 		case 1: fprintf(out, "changed link capacity"); break;
 		case 2: fprintf(out, "saturation %s ", cmp_op_name(t->op)); put_value(out, t); break;
-		case 3: fprintf(out, "upload %s ", cmp_op_name(t->op)); put_value(out, t);
-			fputs("/s", out); break;
-		case 4: fprintf(out, "download %s ", cmp_op_name(t->op)); put_value(out, t);
-			fputs("/s", out); break;
+		case 3:
+		case 4:
+			fprintf(out, "%s %s ", t->subkind == 3 ? "upload" : "download",
+			    cmp_op_name(t->op));
+			put_value(out, t);
+			fputs(t->unit == UNIT_COUNT ? " packets/s" : "/s", out);
+			break;
 		default:
 			fprintf(out, "total %s %s ", t->subkind == 5 ? "upload" : "download",
 			    cmp_op_name(t->op));
 			put_value(out, t);
-			fprintf(out, " in last %lld seconds", (long long)t->window_s);
+			fprintf(out, "%s in last %lld seconds", t->unit == UNIT_COUNT ?
+			    " packets" : "", (long long)t->window_s);
 			break;
 		}
+		break;
+	case TEST_DISKIO:
+		if (t->subkind == 2)
+			fprintf(out, "service time %s %lld milliseconds", cmp_op_name(t->op),
+			    (long long)t->value);
+		else
+			fprintf(out, "%s%s rate %s %lld %s",
+			    s->type == SVC_PROCESS && t->subkind < 2 ? "disk " : "",
+			    t->subkind == 1 || t->subkind == 4 ? "write" : "read",
+			    cmp_op_name(t->op), (long long)t->value,
+			    t->unit == UNIT_COUNT ? "operations/s" : "B/s");
 		break;
 	case TEST_KIND_COUNT:
 		break;

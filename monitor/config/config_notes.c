@@ -96,9 +96,6 @@ note_services(const struct config *cf, struct diag *d)
 
 	for (s = cf->services; s; s = s->next) {
 		for (t = s->tests; t; t = t->next) {
-			if (t->kind == TEST_FSFLAGS)
-				diag_note(d, &t->pos, "if changed fsflags is not tested yet (check %s)",
-				    s->name);
 			if (t->kind == TEST_CONNECTION && t->conn && t->conn->protocol &&
 			    !protocol_spoken(t->conn->protocol))
 				diag_note(d, &t->pos, "protocol %s is not spoken yet: check %s only "

@@ -187,6 +187,121 @@ parse_url_value(struct parser *p, struct connection *c)
 	return true;
 }
 
+#define HTTP_HEADERS_MAX 16
+#define HTTP_HEADER_LEN 1024
+
+/* "Name:" at the start of s (a token of RFC 9110 characters, then ':'). */
+static bool
+header_starts(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789!#$%&'*+.^_`|~-");
+
+	return n > 0 && s[n] == ':';
+}
+
+/* One "Name: value" of an http headers list: a Host header is the request's
+ * host header; the others are kept (and -t says they are not sent yet). */
+static bool
+add_http_header(struct parser *p, const struct token *at, struct connection *c,
+    const char *h, size_t *count)
+{
+	const char *colon = strchr(h, ':'), *v;
+	char name[128];
+
+	if (!header_starts(h) || colon == NULL || (size_t)(colon - h) >= sizeof(name)) {
+		p_error_at(p, at, "http header '%.60s' is not 'Name: value'", h);
+		return false;
+	}
+	for (const char *q = h; *q != '\0'; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+			p_error_at(p, at, "http header '%.60s' holds a control character", h);
+			return false;
+		}
+	if (++*count > HTTP_HEADERS_MAX) {
+		p_error_at(p, at, "more than %d http headers", HTTP_HEADERS_MAX);
+		return false;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(colon - h), h);
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	if (strcasecmp(name, "host") == 0) {
+		replace(&c->hostheader, xstrdup(v));
+		return true;
+	}
+	add_option(c, "header", h);
+	p_warn_at(p, at, "http header '%s' is accepted but not sent yet (vigil sends Host, "
+	    "from 'http headers' or 'hostheader', and its own User-Agent)", name);
+	return true;
+}
+
+/* Monit 5.3x: http headers [Name: value, Name: value] (or quoted items).
+ * The lexer drops the commas, so a header starts at each "Name:" word. */
+static bool
+parse_http_headers(struct parser *p, struct connection *c)
+{
+	char cur[HTTP_HEADER_LEN];
+	struct token *tk = p_peek(p), *at = tk;
+	size_t count = 0;
+	bool first = true, done = false;
+
+	cur[0] = '\0';
+	if (tk->kind != TK_WORD || tk->text[0] != '[') {
+		p_unexpected(p, "'[' after 'http headers'");
+		return false;
+	}
+	while (!done) {
+		char piece[HTTP_HEADER_LEN], *s = piece;
+		size_t len;
+		bool quoted;
+
+		tk = p_peek(p);
+		if (tk->kind != TK_WORD && tk->kind != TK_STRING) {
+			p_unexpected(p, "']' to end the http headers");
+			return false;
+		}
+		quoted = tk->kind == TK_STRING;
+		if (strlen(tk->text) >= sizeof(piece)) {
+			p_error_at(p, tk, "http header longer than %d bytes", HTTP_HEADER_LEN - 1);
+			return false;
+		}
+		strcpy(piece, tk->text);
+		p_next(p);
+		if (!quoted && first && *s == '[')
+			s++;
+		first = false;
+		len = strlen(s);
+		if (!quoted && len > 0 && s[len - 1] == ']') {
+			s[--len] = '\0';
+			done = true;
+		}
+		if ((quoted || header_starts(s)) && cur[0] != '\0') {
+			if (!add_http_header(p, at, c, cur, &count))
+				return false;
+			cur[0] = '\0';
+		}
+		if (*s != '\0') {
+			if (strlen(cur) + len + 2 > sizeof(cur)) {
+				p_error_at(p, tk, "http header longer than %d bytes",
+				    HTTP_HEADER_LEN - 1);
+				return false;
+			}
+			if (cur[0] != '\0')
+				strcat(cur, " ");
+			strcat(cur, s);
+			at = tk;
+		}
+		if (quoted && cur[0] != '\0') {
+			if (!add_http_header(p, tk, c, cur, &count))
+				return false;
+			cur[0] = '\0';
+		}
+	}
+	if (cur[0] != '\0' && !add_http_header(p, at, c, cur, &count))
+		return false;
+	return true;
+}
+
 bool
 parse_connection(struct parser *p, struct test *t)
 {
@@ -321,6 +436,11 @@ parse_connection(struct parser *p, struct test *t)
 		} else if (p_accept(p, "request")) {
 			replace(&c->request, p_value(p, "a request path after 'request'"));
 			if (!c->request)
+				return false;
+		} else if (tok_is(tk, "http") && tok_is(p_peek_n(p, 1), "headers")) {
+			p_next(p);
+			p_next(p);
+			if (!parse_http_headers(p, c))
 				return false;
 		} else if (p_accept(p, "hostheader")) {
 			replace(&c->hostheader, p_value(p, "a host name after 'hostheader'"));

@@ -28,6 +28,24 @@ struct parser {
 					 * end of file is no news) */
 };
 
+/* ---- amounts (parse_amount.c) ---- */
+
+/* Units an amount may be written in (bit set). */
+enum {
+	U_PERCENT = 1 << 0,
+	U_BYTES = 1 << 1,
+	U_TIME = 1 << 2,
+	U_COUNT = 1 << 3,	/* a plain number */
+	U_RATE = 1 << 4,	/* bytes per second */
+	U_PACKETS = 1 << 5,	/* packets (per second) */
+	U_OPS = 1 << 6,		/* operations per second */
+	U_MSEC = 1 << 7,	/* milliseconds */
+};
+/* NUMBER [UNIT]: sets t->value (normalised: bytes, seconds, hundredths of a
+ * percent, counts) and t->unit; default_kind when no unit is written. */
+bool parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
+    struct test *t);
+
 /* ---- token access (parse.c) ---- */
 
 /* The current token, skipping noise words. */

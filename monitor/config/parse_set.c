@@ -260,9 +260,24 @@ parse_alert_recipient(struct parser *p, struct alert_recipient **list, bool noal
 {
 	struct alert_recipient *a, **tail;
 	struct token *t = p_peek(p);
+	bool need_close = false;
 	char buf[96];
 	int64_t v;
 
+	if (t->kind == TK_OP && strcmp(t->text, "<") == 0) {
+		/* Monit's <user@host>: the lexer keeps a '>' inside an address
+		 * ("user@host>"), or gives it apart after a plain word */
+		p_next(p);
+		t = p_peek(p);
+		if (t->kind != TK_WORD) {
+			p_unexpected(p, "an e-mail address after '<'");
+			return false;
+		}
+		if (t->len > 1 && t->text[t->len - 1] == '>')
+			t->text[--t->len] = '\0';
+		else
+			need_close = true;
+	}
 	if (t->kind != TK_WORD && t->kind != TK_STRING) {
 		p_unexpected(p, "an e-mail address");
 		return false;
@@ -277,6 +292,14 @@ parse_alert_recipient(struct parser *p, struct alert_recipient **list, bool noal
 	if (!strchr(a->address, '@'))
 		p_warn_at(p, t, "alert address '%s' has no '@'", a->address);
 	p_next(p);
+	if (need_close) {
+		t = p_peek(p);
+		if (t->kind != TK_OP || strcmp(t->text, ">") != 0) {
+			p_unexpected(p, "'>' after the e-mail address");
+			return false;
+		}
+		p_next(p);
+	}
 	for (;;) {
 		bool not = false;
 
@@ -510,6 +533,11 @@ parse_option_block(struct parser *p, struct config_option **list, const char *wh
 		tail = &o->next;
 		p_next(p);
 		t = p_peek(p);
+		/* "key : value", with blanks around the colon (Monit accepts it) */
+		if (t->kind == TK_WORD && strcmp(t->text, ":") == 0) {
+			p_next(p);
+			t = p_peek(p);
+		}
 		if ((t->kind != TK_WORD && t->kind != TK_STRING) ||
 		    (t->kind == TK_WORD && t->text[t->len - 1] == ':')) {
 			char exp[96];

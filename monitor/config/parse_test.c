@@ -1,7 +1,5 @@
 /* Service tests: "if ... then ACTION [else if succeeded then ACTION]". */
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>	/* isfinite (a macro) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,151 +32,6 @@ test_new(struct parser *p, const struct token *at)
 	return t;
 }
 
-/* Units an amount may be written in. */
-enum {
-	U_PERCENT = 1 << 0,
-	U_BYTES = 1 << 1,
-	U_TIME = 1 << 2,
-	U_COUNT = 1 << 3,	/* a plain number */
-	U_RATE = 1 << 4,	/* bytes per second */
-};
-
-static const struct {
-	const char *name;
-	int kind;
-	int64_t mul;
-} unit_table[] = {
-	{ "%", U_PERCENT, 1 }, { "percent", U_PERCENT, 1 },
-	{ "b", U_BYTES, 1 }, { "byte", U_BYTES, 1 }, { "bytes", U_BYTES, 1 },
-	{ "kb", U_BYTES, 1024 }, { "k", U_BYTES, 1024 }, { "kilobyte", U_BYTES, 1024 },
-	{ "kilobytes", U_BYTES, 1024 },
-	{ "mb", U_BYTES, 1024 * 1024 }, { "m", U_BYTES, 1024 * 1024 },
-	{ "megabyte", U_BYTES, 1024 * 1024 }, { "megabytes", U_BYTES, 1024 * 1024 },
-	{ "gb", U_BYTES, 1024LL * 1024 * 1024 }, { "g", U_BYTES, 1024LL * 1024 * 1024 },
-	{ "gigabyte", U_BYTES, 1024LL * 1024 * 1024 },
-	{ "gigabytes", U_BYTES, 1024LL * 1024 * 1024 },
-	{ "tb", U_BYTES, 1024LL * 1024 * 1024 * 1024 },
-	{ "terabyte", U_BYTES, 1024LL * 1024 * 1024 * 1024 },
-	{ "terabytes", U_BYTES, 1024LL * 1024 * 1024 * 1024 },
-	{ "s", U_TIME, 1 }, { "sec", U_TIME, 1 }, { "second", U_TIME, 1 },
-	{ "seconds", U_TIME, 1 },
-	{ "min", U_TIME, 60 }, { "minute", U_TIME, 60 }, { "minutes", U_TIME, 60 },
-	{ "h", U_TIME, 3600 }, { "hour", U_TIME, 3600 }, { "hours", U_TIME, 3600 },
-	{ "d", U_TIME, 86400 }, { "day", U_TIME, 86400 }, { "days", U_TIME, 86400 },
-	{ "b/s", U_RATE, 1 }, { "kb/s", U_RATE, 1024 }, { "mb/s", U_RATE, 1024 * 1024 },
-	{ "gb/s", U_RATE, 1024LL * 1024 * 1024 },
-};
-
-static int
-find_unit(const char *s, int allowed, int64_t *mul)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(unit_table); i++)
-		if ((unit_table[i].kind & allowed) && strcasecmp(s, unit_table[i].name) == 0) {
-			*mul = unit_table[i].mul;
-			return unit_table[i].kind;
-		}
-	return 0;
-}
-
-static const char *
-units_expected(int allowed)
-{
-	static char buf[160];
-
-	buf[0] = '\0';
-	if (allowed & U_PERCENT)
-		strcat(buf, "%, ");
-	if (allowed & U_BYTES)
-		strcat(buf, "B, KB, MB, GB, ");
-	if (allowed & U_TIME)
-		strcat(buf, "seconds, minutes, hours, days, ");
-	if (allowed & U_RATE)
-		strcat(buf, "B/s, KB/s, MB/s, GB/s, ");
-	if (buf[0])
-		buf[strlen(buf) - 2] = '\0';
-	return buf;
-}
-
-/* NUMBER [UNIT]: sets value (normalised: bytes, seconds, hundredths of a
- * percent, counts) and unit.  default_kind is used when no unit is written. */
-static bool
-parse_amount(struct parser *p, const char *what, int allowed, int default_kind,
-    struct test *t)
-{
-	struct token *tk = p_peek(p);
-	char buf[96];
-	const char *suffix;
-	char *end;
-	double v;
-	int64_t mul = 1;
-	int kind = 0;
-
-	if (tk->kind != TK_WORD || !(isdigit((unsigned char)tk->text[0]) ||
-	    (tk->text[0] == '.' && isdigit((unsigned char)tk->text[1])))) {
-		char exp[128];
-		snprintf(exp, sizeof(exp), "a number for %s", what);
-		p_unexpected(p, exp);
-		return false;
-	}
-	errno = 0;
-	v = strtod(tk->text, &end);
-	if (errno == ERANGE || !isfinite(v) || v > 1e15) {
-		p_error_at(p, tk, "%s out of range: %s", what, tk->text);
-		return false;
-	}
-	suffix = end;
-	p_next(p);
-	if (*suffix) {
-		if (!(kind = find_unit(suffix, allowed, &mul))) {
-			p_error_at(p, tk, "unknown unit '%s' for %s (expected %s)", suffix, what,
-			    units_expected(allowed));
-			return false;
-		}
-	} else {
-		struct token *u = p_peek(p);
-		if (u->kind == TK_WORD && (kind = find_unit(u->text, allowed, &mul)))
-			p_next(p);
-		else if (u->kind == TK_WORD && find_unit(u->text, ~0, &mul) &&
-		    !tok_is(u, "m") && !tok_is(u, "s")) {
-			p_error_at(p, u, "unit %s is not valid for %s (expected %s)",
-			    tok_describe(u, buf, sizeof(buf)), what, units_expected(allowed));
-			return false;
-		} else {
-			kind = default_kind;
-			mul = 1;
-		}
-	}
-	if (v * (double)mul > 9.0e18 || v * 100.0 > 9.0e18) {
-		p_error_at(p, tk, "%s out of range: %s", what, tk->text);
-		return false;
-	}
-	switch (kind) {
-	case U_PERCENT:
-		t->unit = UNIT_PERCENT;
-		t->value = (int64_t)round_i64(v * 100.0);
-		break;
-	case U_BYTES:
-	case U_RATE:
-		t->unit = UNIT_BYTES;
-		t->value = (int64_t)round_i64(v * (double)mul);
-		break;
-	case U_TIME:
-		t->unit = UNIT_SECONDS;
-		t->value = (int64_t)round_i64(v * (double)mul);
-		break;
-	case U_COUNT:
-		t->unit = UNIT_COUNT;
-		t->value = (int64_t)round_i64(v);
-		break;
-	default:
-		p_error_at(p, tk, "missing unit for %s (expected %s)", what, units_expected(allowed));
-		return false;
-	}
-	return true;
-}
-
 /* 5.3x network totals: total upload|download > N UNIT in last [N] UNIT */
 static bool
 parse_link_total(struct parser *p, struct test *t)
@@ -191,7 +44,7 @@ parse_link_total(struct parser *p, struct test *t)
 	p_next(p);
 	p_accept(p, "bytes");
 	t->op = parse_op(p);
-	if (!parse_amount(p, "total transfer", U_BYTES, U_BYTES, t))
+	if (!parse_amount(p, "total transfer", U_BYTES | U_PACKETS, U_BYTES, t))
 		return false;
 	if (!p_accept(p, "in")) {
 		p_unexpected(p, "'in last N minutes|hours|days'");
@@ -317,6 +170,12 @@ parse_resource(struct parser *p, struct test *t)
 		t->resource = RES_CHILDREN;
 		allowed = U_COUNT;
 		deflt = U_COUNT;
+	} else if (tok_is(tk, "filedescriptors")) {
+		p_next(p);
+		t->resource = total ? RES_TOTAL_FDS : RES_FDS;
+		/* a tree has no one limit to be a percentage of (Monit: count) */
+		allowed = total ? U_COUNT : U_PERCENT | U_COUNT;
+		deflt = U_COUNT;
 	} else if (tok_is(tk, "threads")) {
 		p_next(p);
 		t->resource = RES_THREADS;
@@ -439,27 +298,45 @@ parse_checksum(struct parser *p, struct test *t, bool changed)
 	return true;
 }
 
+/* "[not] match REGEX|PATH" or "content =|!= REGEX|PATH".  As in Monit, a
+ * value starting with '/' (quoted or not) names a file of patterns, read
+ * now: a missing or malformed file is an error of the control file. */
 static bool
 parse_match(struct parser *p, struct test *t)
 {
+	char err[512];
 	struct token *tk;
 
 	t->kind = TEST_MATCH;
-	if (p_accept(p, "not"))
-		t->match_not = true;
-	if (!p_expect(p, "match", "'match'"))
-		return false;
+	if (p_accept(p, "content")) {
+		enum cmp_op op = parse_op(p);
+
+		if (op != OP_EQ && op != OP_NE) {
+			p_unexpected(p, "'=' or '!=' after 'content'");
+			return false;
+		}
+		t->match_not = (op == OP_NE);
+	} else {
+		if (p_accept(p, "not"))
+			t->match_not = true;
+		if (!p_expect(p, "match", "'match'"))
+			return false;
+	}
 	tk = p_peek(p);
 	if (tk->kind != TK_STRING && tk->kind != TK_WORD) {
 		p_unexpected(p, "a quoted regular expression or a file of patterns");
 		return false;
 	}
-	if (tk->text[0] == '/' && tk->kind == TK_WORD)
-		t->match_path = xstrdup(tk->text);
-	else if (tk->text[0] == '/' && !strpbrk(tk->text, " *+?()[]^$|\\"))
-		t->match_path = xstrdup(tk->text);	/* "/etc/monit/whitelist" */
-	else
+	if (tk->text[0] != '/') {
 		t->regex = xstrdup(tk->text);
+		p_next(p);
+		return true;
+	}
+	t->match_path = xstrdup(tk->text);
+	if (!match_patterns_read(t->match_path, &t->patterns, err, sizeof(err))) {
+		p_error_at(p, tk, "%s", err);
+		return false;
+	}
 	p_next(p);
 	return true;
 }
@@ -546,6 +423,10 @@ parse_test_body(struct parser *p, struct test *t)
 			return parse_perm(p, t);
 		if (p_accept(p, "uid"))
 			return parse_owner(p, t, true);
+		if (p_accept(p, "euid")) {
+			t->subkind = 1;
+			return parse_owner(p, t, true);
+		}
 		if (p_accept(p, "gid"))
 			return parse_owner(p, t, false);
 		if (p_accept(p, "link")) {
@@ -554,7 +435,7 @@ parse_test_body(struct parser *p, struct test *t)
 			return true;
 		}
 		p_error_at(p, tk, "unexpected %s after 'failed' (expected host, port, unixsocket, "
-		    "url, icmp, checksum, permission, uid, gid or link)",
+		    "url, icmp, checksum, permission, uid, euid, gid or link)",
 		    tok_describe(tk, buf, sizeof(buf)));
 		return false;
 	}
@@ -618,23 +499,15 @@ parse_test_body(struct parser *p, struct test *t)
 		t->op = OP_EQ;
 		return true;
 	}
-	if (tok_is(tk, "match"))
+	if (tok_is(tk, "match") || tok_is(tk, "content"))
 		return parse_match(p, t);
-	if (p_accept(p, "content")) {
-		enum cmp_op op = parse_op(p);
-		t->kind = TEST_MATCH;
-		t->match_not = (op == OP_NE);
-		tk = p_peek(p);
-		if (!(t->regex = p_value(p, "a quoted regular expression after 'content'")))
-			return false;
-		return true;
-	}
 	if (tok_is(tk, "icmp") || tok_is(tk, "ping"))
 		return parse_icmp(p, t);
 	if (tok_is(tk, "cpu") || tok_is(tk, "totalcpu") || tok_is(tk, "total") ||
 	    tok_is(tk, "memory") || tok_is(tk, "mem") || tok_is(tk, "totalmem") ||
 	    tok_is(tk, "totalmemory") || tok_is(tk, "swap") || tok_is(tk, "children") ||
 	    tok_is(tk, "threads") || tok_is(tk, "loadavg") || tok_is(tk, "cpuusage") ||
+	    tok_is(tk, "filedescriptors") ||
 	    tok_is(tk, "cpuuser"))
 		return parse_resource(p, t);
 	if (tok_is(tk, "timestamp") || tok_is(tk, "access") || tok_is(tk, "change") ||
@@ -659,6 +532,19 @@ parse_test_body(struct parser *p, struct test *t)
 		if (t->op == OP_CHANGED)
 			return true;
 		return parse_amount(p, "size", U_BYTES, U_BYTES, t);
+	}
+	if (tok_is(tk, "disk") && (tok_is(p_peek_n(p, 1), "read") ||
+	    tok_is(p_peek_n(p, 1), "write"))) {
+		/* a process's storage I/O: "disk read|write [rate]" */
+		p_next(p);
+		tk = p_peek(p);
+		t->kind = TEST_DISKIO;
+		t->subkind = tok_is(tk, "read") ? 0 : 1;
+		p_next(p);
+		p_accept(p, "rate");
+		t->op = parse_op(p);
+		return parse_amount(p, t->subkind ? "disk write rate" : "disk read rate",
+		    U_RATE | U_OPS, 0, t);
 	}
 	if (p_accept(p, "space") || p_accept(p, "disk")) {
 		t->kind = TEST_SPACE;
@@ -711,6 +597,37 @@ parse_test_body(struct parser *p, struct test *t)
 		}
 		return true;
 	}
+	if ((tok_is(tk, "read") || tok_is(tk, "write")) &&
+	    tok_is(p_peek_n(p, 1), "rate")) {
+		/* a filesystem's device I/O; a process's bytes through read/write */
+		bool process = p->svc != NULL && p->svc->type == SVC_PROCESS;
+
+		t->kind = TEST_DISKIO;
+		t->subkind = (tok_is(tk, "read") ? 0 : 1) + (process ? 3 : 0);
+		p_next(p);
+		p_next(p);
+		t->op = parse_op(p);
+		return parse_amount(p, tok_is(tk, "read") ? "read rate" : "write rate",
+		    process ? U_RATE : U_RATE | U_OPS, 0, t);
+	}
+	if (tok_is(tk, "service") && tok_is(p_peek_n(p, 1), "time")) {
+		t->kind = TEST_DISKIO;
+		t->subkind = 2;
+		p_next(p);
+		p_next(p);
+		t->op = parse_op(p);
+		if (!parse_amount(p, "service time", U_MSEC | U_TIME, 0, t))
+			return false;
+		if (t->unit == UNIT_SECONDS) {
+			if (t->value > INT64_MAX / 1000) {
+				p_error_at(p, tk, "service time out of range");
+				return false;
+			}
+			t->value *= 1000;
+			t->unit = UNIT_COUNT;
+		}
+		return true;
+	}
 	if (p_accept(p, "saturation")) {
 		t->kind = TEST_LINK;
 		t->subkind = 2;
@@ -722,7 +639,7 @@ parse_test_body(struct parser *p, struct test *t)
 		t->subkind = tok_is(tk, "upload") ? 3 : 4;
 		p_next(p);
 		t->op = parse_op(p);
-		return parse_amount(p, tk->text, U_RATE | U_BYTES, 0, t);
+		return parse_amount(p, tk->text, U_RATE | U_BYTES | U_PACKETS, 0, t);
 	}
 	if (p_accept(p, "pid") || p_accept(p, "ppid")) {
 		p_error_at(p, tk, "expected 'if changed %s'", tk->text);
@@ -747,7 +664,8 @@ parse_test_body(struct parser *p, struct test *t)
 	}
 	p_error_at(p, tk, "unknown test %s (expected failed, changed, [does] not exist, match, "
 	    "content, cpu, memory, swap, loadavg, children, timestamp, size, space, inode, uptime, "
-	    "status, icmp, saturation, upload, download or N restarts within M cycles)",
+	    "status, icmp, saturation, upload, download, read rate, write rate, service time "
+	    "or N restarts within M cycles)",
 	    tok_describe(tk, buf, sizeof(buf)));
 	return false;
 }

@@ -24,7 +24,8 @@
 bool
 control_action_readonly(enum ctl_action a)
 {
-	return a == CTL_STATUS || a == CTL_SUMMARY;
+	return a == CTL_STATUS || a == CTL_SUMMARY || a == CTL_REPORT ||
+	    a == CTL_STATUS_JSON;
 }
 
 static bool
@@ -166,17 +167,34 @@ client_text(struct core *c, struct ctl_client *cl, const char *text, size_t len)
 	}
 }
 
+enum status_form { FORM_STATUS, FORM_SUMMARY, FORM_JSON, FORM_REPORT };
+
+/* One formatter call, whatever the form: all take (buf, cap) like snprintf. */
+static size_t
+format_any(const struct engine *e, const char *name, enum status_form f, char *buf,
+    size_t cap)
+{
+	switch (f) {
+	case FORM_JSON:
+		return engine_format_status_json(e, name, buf, cap);
+	case FORM_REPORT:
+		return engine_format_report(e, name, buf, cap);
+	default:
+		return engine_format_status(e, name, f == FORM_SUMMARY, buf, cap);
+	}
+}
+
 static char *
-format_status(const struct engine *e, const char *name, bool summary, size_t *len)
+format_status(const struct engine *e, const char *name, enum status_form f, size_t *len)
 {
 	char small[1];
-	size_t want = engine_format_status(e, name, summary, small, sizeof(small));
+	size_t want = format_any(e, name, f, small, sizeof(small));
 	char *buf;
 
 	if (want > 64u * 1024u * 1024u)
 		want = 64u * 1024u * 1024u;
 	buf = xmalloc(want + 1);
-	*len = engine_format_status(e, name, summary, buf, want + 1);
+	*len = format_any(e, name, f, buf, want + 1);
 	if (*len > want)
 		*len = want;
 	buf[*len] = '\0';
@@ -210,7 +228,8 @@ static void
 do_status(struct core *c, struct ctl_client *cl, const struct msg_ctl_request *rq)
 {
 	const struct engine *e = c->m->engine;
-	bool summary = rq->action == CTL_SUMMARY;
+	enum status_form summary = rq->action == CTL_SUMMARY ? FORM_SUMMARY :
+	    rq->action == CTL_STATUS_JSON ? FORM_JSON : FORM_STATUS;
 	char msg[MSG_NAME_LEN + 64];
 	size_t len, count = 0;
 	char *text;
@@ -242,6 +261,23 @@ do_status(struct core *c, struct ctl_client *cl, const struct msg_ctl_request *r
 		return;
 	}
 	text = format_status(e, rq->name[0] != '\0' ? rq->name : NULL, summary, &len);
+	client_text(c, cl, text, len);
+	free(text);
+	client_done(c, cl, 0, "");
+}
+
+static void
+do_report(struct core *c, struct ctl_client *cl, const struct msg_ctl_request *rq)
+{
+	size_t len;
+	char *text;
+
+	if (engine_report_kind(rq->name) < 0) {
+		client_done(c, cl, 1, "report takes up, down, initializing, unmonitored "
+		    "or total");
+		return;
+	}
+	text = format_status(c->m->engine, rq->name, FORM_REPORT, &len);
 	client_text(c, cl, text, len);
 	free(text);
 	client_done(c, cl, 0, "");
@@ -324,7 +360,11 @@ execute(struct core *c, struct ctl_client *cl, const struct msg_ctl_request *rq)
 	switch (a) {
 	case CTL_STATUS:
 	case CTL_SUMMARY:
+	case CTL_STATUS_JSON:
 		do_status(c, cl, rq);
+		break;
+	case CTL_REPORT:
+		do_report(c, cl, rq);
 		break;
 	case CTL_START:
 	case CTL_STOP:

@@ -36,6 +36,15 @@ static const struct test implicit_exist_alert = {
 	},
 };
 
+/* Filesystems: the manual's implicit "if changed fsflags then alert". */
+static const struct test implicit_fsflags_alert = {
+	.kind = TEST_FSFLAGS,
+	.op = OP_CHANGED,
+	.act = {
+		.failed = { .kind = ACTION_ALERT },
+		.failed_cycles = { 1, 1 },
+	},
+};
 
 static void engine_cycle(struct engine *e);
 
@@ -98,7 +107,8 @@ resource_describe(const struct test *t, int64_t have, char *buf, size_t len)
 	static const char *const names[RES_TYPE_COUNT] = {
 		"cpu", "total cpu", "cpu user", "cpu system", "cpu wait", "memory",
 		"total memory", "swap", "children", "loadavg (1min)",
-		"loadavg (5min)", "loadavg (15min)", "threads",
+		"loadavg (5min)", "loadavg (15min)", "threads", "filedescriptors",
+		"total filedescriptors",
 	};
 	const char *name = (unsigned)t->resource < RES_TYPE_COUNT ?
 	    names[t->resource] : "resource";
@@ -139,12 +149,17 @@ test_event_name(const struct test *t, bool failed)
 		if (chg)
 			return failed ? "Size changed" : "Size not changed";
 		return failed ? "Size failed" : "Size succeeded";
-	case TEST_MATCH: return failed ? "Content failed" : "Content succeeded";
-	case TEST_FSFLAGS: return failed ? "Fsflags changed" : "Fsflags not changed";
+	/* Monit posts a content match as a change ("Content match"). */
+	case TEST_MATCH: return failed ? "Content match" : "Content doesn't match";
+	case TEST_FSFLAGS:
+		return failed ? "Filesystem flags changed" : "Filesystem flags not changed";
 	case TEST_SPACE: return failed ? "Resource limit matched" : "Resource limit succeeded";
 	case TEST_INODE: return failed ? "Resource limit matched" : "Resource limit succeeded";
 	case TEST_PERMISSION: return failed ? "Permission failed" : "Permission succeeded";
-	case TEST_UID: return failed ? "UID failed" : "UID succeeded";
+	case TEST_UID:
+		if (t->subkind == 1)
+			return failed ? "EUID failed" : "EUID succeeded";
+		return failed ? "UID failed" : "UID succeeded";
 	case TEST_GID: return failed ? "GID failed" : "GID succeeded";
 	case TEST_PID: return failed ? "PID changed" : "PID not changed";
 	case TEST_PPID: return failed ? "PPID changed" : "PPID not changed";
@@ -153,7 +168,26 @@ test_event_name(const struct test *t, bool failed)
 	case TEST_ICMP: return failed ? "ICMP failed" : "ICMP succeeded";
 	case TEST_STATUS: return failed ? "Status failed" : "Status succeeded";
 	case TEST_RESTARTS: return failed ? "Timeout" : "Timeout recovery";
-	case TEST_LINK: return failed ? "Link down" : "Link up";
+	case TEST_LINK:
+		/* Monit 5.33's names: one event per kind of link test. */
+		switch (t->subkind) {
+		case 1: return failed ? "Speed changed" : "Speed not changed";
+		case 2: return failed ? "Saturation exceeded" : "Saturation ok";
+		case 3:
+		case 5:
+			if (t->unit == UNIT_COUNT)
+				return failed ? "Upload packets exceeded" : "Upload packets ok";
+			return failed ? "Upload bytes exceeded" : "Upload bytes ok";
+		case 4:
+		case 6:
+			if (t->unit == UNIT_COUNT)
+				return failed ? "Download packets exceeded" : "Download packets ok";
+			return failed ? "Download bytes exceeded" : "Download bytes ok";
+		default:
+			return failed ? "Link down" : "Link up";
+		}
+	case TEST_DISKIO:
+		return failed ? "Resource limit matched" : "Resource limit succeeded";
 	case TEST_KIND_COUNT: break;
 	}
 	return failed ? "Failed" : "Succeeded";
@@ -544,7 +578,7 @@ engine_new(struct monitor *m)
 	for (sv = m->cf ? m->cf->services : NULL; sv != NULL; sv = sv->next, i++) {
 		struct svc *s = &e->s[i];
 		const struct test *implicit;
-		bool has_exist = false;
+		bool has_exist = false, has_fsflags;
 		size_t k = 0;
 
 		s->e = e;
@@ -560,10 +594,13 @@ engine_new(struct monitor *m)
 		 * start then, and only a saved "not monitored" (vigil stop,
 		 * unmonitor) keeps it down (engine_state_decode). */
 		s->monitor = sv->onreboot == ONREBOOT_NOSTART ? MON_NOT : MON_INIT;
+		has_fsflags = sv->type != SVC_FILESYSTEM;
 		for (const struct test *t = sv->tests; t != NULL; t = t->next) {
 			s->nts++;
 			if (t->kind == TEST_EXIST)
 				has_exist = true;
+			if (t->kind == TEST_FSFLAGS)
+				has_fsflags = true;
 		}
 		implicit = NULL;
 		if (!has_exist && sv->type == SVC_PROCESS)
@@ -573,11 +610,15 @@ engine_new(struct monitor *m)
 			implicit = &implicit_exist_alert;
 		if (implicit != NULL)
 			s->nts++;
+		if (!has_fsflags)
+			s->nts++;
 		s->ts = xcalloc(s->nts ? s->nts : 1, sizeof(*s->ts));
 		if (implicit != NULL)
 			s->ts[k++].t = implicit;
 		for (const struct test *t = sv->tests; t != NULL; t = t->next)
 			s->ts[k++].t = t;
+		if (!has_fsflags)
+			s->ts[k++].t = &implicit_fsflags_alert;
 		for (k = 0; k < s->nts; k++) {
 			struct test_state *ts = &s->ts[k];
 
@@ -667,6 +708,9 @@ engine_free(struct engine *e)
 		}
 		process_match_free(s);
 		action_queue_free(s);
+		free(s->fs);
+		free(s->last_output);
+		free(s->net_hist);
 		free(s->ts);
 	}
 	if (e->cycle_tfd >= 0) {

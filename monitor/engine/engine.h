@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -82,9 +83,32 @@ struct sys_stat {
 	double load[3];
 	uint64_t cpu_user, cpu_system, cpu_wait, cpu_total;	/* jiffies */
 	uint64_t boot_time;	/* unix seconds */
+	uint64_t fd_used, fd_max;	/* /proc/sys/fs/file-nr, 0 unknown */
 };
 bool sys_stat_read(struct sys_stat *s);
 long proc_clk_tck(void);
+/* Seconds since boot (/proc/uptime), 0 when unknown. */
+uint64_t sys_uptime_s(void);
+/* A process's real and effective ids (/proc/PID/status "Uid:", "Gid:"). */
+struct proc_ids {
+	uid_t uid, euid;
+	gid_t gid, egid;
+};
+bool proc_status_ids(const char *buf, struct proc_ids *ids);
+bool proc_read_ids(pid_t pid, struct proc_ids *ids);
+/* Open descriptors of a process; -1 when not allowed (another user's
+ * process needs ptrace rights the monitor does not have). */
+long proc_count_fds(pid_t pid);
+/* A process's soft limit of open files (/proc/PID/limits), -1 unknown. */
+long proc_fd_limit(pid_t pid);
+/* A process's I/O counters (/proc/PID/io), same rule as the descriptors. */
+struct proc_io {
+	uint64_t rchar, wchar;		/* bytes through read/write calls */
+	uint64_t syscr, syscw;		/* read/write calls */
+	uint64_t read_bytes, write_bytes;	/* bytes from/to storage */
+};
+bool proc_io_parse(const char *buf, struct proc_io *io);
+bool proc_read_io(pid_t pid, struct proc_io *io);
 
 /* ---- requests to privd that outlive nothing ----
  * A RUN or PING answer may come after the engine was freed (reload,
@@ -106,6 +130,50 @@ enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 
 struct netcheck;
 struct hashjob;
+struct net_history;
+
+/* ---- check_filesystem.c: mounts and block device statistics ---- */
+
+/* One line of /proc/self/mountinfo, pointing into the line it was parsed
+ * from (escapes undone). */
+struct mount_entry {
+	dev_t dev;
+	char *mountpoint, *options, *fstype, *source;
+	const char *super;
+};
+struct fs_mount {
+	char mountpoint[1024];
+	char fstype[64];
+	char source[256];
+	char options[256];	/* per-mount options: "rw,nosuid,relatime" */
+	dev_t dev;
+};
+/* Counters of /sys/dev/block/MAJ:MIN/stat. */
+struct disk_io {
+	uint64_t read_ops, read_bytes, read_ms;
+	uint64_t write_ops, write_bytes, write_ms;
+};
+/* What a filesystem service last saw (allocated for filesystems only). */
+struct fs_status {
+	struct fs_mount mount;
+	char flags_learned[256];	/* "changed fsflags": the options seen first */
+	bool have_mount, have_usage;
+	uint64_t block_size;
+	uint64_t space_total, space_free, space_avail;	/* bytes */
+	uint64_t inodes_total, inodes_free, inodes_avail;
+	bool have_io;		/* rates below are from two samples */
+	double read_bps, read_ops, write_bps, write_ops, service_ms;
+	double read_ms_per_op, write_ms_per_op;
+	struct disk_io prev;
+	uint64_t prev_ms;
+	bool have_prev;
+};
+/* Parse one mountinfo line in place; false when malformed. */
+bool mountinfo_parse_line(char *line, struct mount_entry *m);
+/* The mount a filesystem path names (mount point, directory or device). */
+bool fs_lookup(const char *path, struct fs_mount *out);
+/* Parse the counters of a block device's stat file. */
+bool diskstat_parse(const char *buf, struct disk_io *io);
 
 struct test_state {
 	const struct test *t;	/* config, or engine-owned implicit test */
@@ -125,10 +193,8 @@ struct test_state {
 	socklen_t addrlen;
 	bool have_addr;
 	int64_t owner_id;	/* uid/gid test: resolved owner, -1 unknown */
-	uint64_t offset;	/* content match: bytes already read */
-	uint64_t inode;		/* content match: a rotated file starts over */
-	bool have_offset;
-	void *re;		/* content match: compiled pattern (pcre2_code *) */
+	void **re;		/* content match: compiled patterns (pcre2_code *) */
+	size_t nre;
 	struct svc *svc;
 };
 
@@ -159,6 +225,16 @@ struct svc {
 	uint64_t mem_bytes, total_mem_bytes;
 	uint32_t children, threads;
 	uint64_t uptime_s;
+	uint64_t last_total_ticks;
+	struct proc_ids ids;
+	bool have_ids;
+	long fds;		/* -1 unknown */
+	bool have_io;		/* io is this cycle's; rates need two */
+	bool have_io_rate;
+	struct proc_io io;	/* totals of /proc/PID/io */
+	double io_read_bps, io_write_bps;	/* storage */
+	double io_rchar_bps, io_wchar_bps, io_syscr_ps, io_syscw_ps;
+	uint64_t io_ms;
 	/* an action in flight */
 	enum svc_busy busy;
 	uint64_t busy_deadline_ms;
@@ -197,8 +273,27 @@ struct svc {
 	bool have_addr;
 	/* network */
 	uint64_t net_rx, net_tx, net_speed, net_ms;
+	uint64_t net_rx_packets, net_tx_packets;
+	struct net_history *net_hist;	/* only with "total" tests */
+	bool net_up;
+	double net_rx_bps, net_tx_bps, net_rx_pps, net_tx_pps;
+	/* file, fifo, directory, filesystem: what the last stat() saw */
+	struct file_info {
+		bool have;
+		uint32_t mode;	/* permission bits */
+		uint32_t uid, gid;
+		uint64_t size;
+		int64_t atime, ctime, mtime;
+	} fi;
+	/* filesystem */
+	struct fs_status *fs;
+	/* program: the last run's output (first line, bounded), or NULL */
+	char *last_output;
 	/* file */
 	int inotify_wd;
+	uint64_t content_offset;	/* content tests: bytes already read */
+	uint64_t content_inode;	/* a rotated file starts over */
+	bool content_have_offset;
 	/* status */
 	bool exec_failed;
 	bool exec_alerted;	/* "Execution failed" mailed, not yet recovered */
@@ -314,12 +409,23 @@ bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
 /* check_content.c */
 struct stat;
-void check_content(struct svc *s, struct test_state *ts, const struct stat *st,
-    bool scheduled);
+/* All content tests of a file service at once, on what was appended. */
+void check_content(struct svc *s, const struct stat *st, bool scheduled);
 void content_free(struct test_state *ts);
-size_t content_scan(const void *code, bool match_not, const char *buf,
-    size_t len, char *hit, size_t hitlen, bool *failed);
-void check_space(struct svc *s, struct test_state *ts, bool scheduled);
+/* One content test as content_scan sees it. */
+struct content_rule {
+	void *const *re;	/* pcre2_code *: a line matches when any does */
+	size_t nre;
+	bool match_not;
+	bool ignore;		/* "ignore [not] match": selected lines are skipped */
+	unsigned hits;		/* out: lines selected */
+	char hit[256];		/* out: the first of them (if rules only) */
+};
+size_t content_scan(struct content_rule *rules, size_t nrules, const char *buf,
+    size_t len);
+
+/* check_filesystem.c: space, inodes, flags, I/O rates of a filesystem */
+void check_filesystem(struct svc *s, bool scheduled);
 
 /* check_net.c */
 void check_connection(struct svc *s, struct test_state *ts,

@@ -6,7 +6,8 @@
 #include <time.h>
 
 #include "common/util.h"
-#include "monitor/engine/engine.h"
+#include "common/version.h"
+#include "monitor/engine/status_int.h"
 
 const char *
 svc_type_title(enum service_type t)
@@ -30,15 +31,7 @@ svc_monitor_name(enum mon_state m)
 	return "Unknown";
 }
 
-struct out {
-	char *buf;
-	size_t cap, len;
-};
-
-static void outf(struct out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 outf(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -53,7 +46,7 @@ outf(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
-static void
+void
 fmt_uptime(uint64_t s, char *buf, size_t len)
 {
 	uint64_t d = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60;
@@ -68,7 +61,7 @@ fmt_uptime(uint64_t s, char *buf, size_t len)
 		snprintf(buf, len, "%llum", (unsigned long long)m);
 }
 
-static void
+void
 fmt_bytes(uint64_t b, char *buf, size_t len)
 {
 	if (b >= (uint64_t)1 << 30)
@@ -81,81 +74,37 @@ fmt_bytes(uint64_t b, char *buf, size_t len)
 		snprintf(buf, len, "%llu B", (unsigned long long)b);
 }
 
-#define ROW(o, label, ...) do { \
-	outf(o, "  %-29s", label); outf(o, __VA_ARGS__); outf(o, "\n"); \
-} while (0)
+void
+fmt_date(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%a, %d %b %Y %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
 
 static void
 status_one(const struct svc *s, struct out *o)
 {
-	char tmp[64];
+	struct field_sink k = { o, false };
 
 	outf(o, "%s '%s'\n", svc_type_title(s->cf->type), s->cf->name);
-	ROW(o, "status", "%s", s->status);
-	ROW(o, "monitoring status", "%s", svc_monitor_name(s->monitor));
-	ROW(o, "monitoring mode", "%s", s->mode == MODE_PASSIVE ? "passive" :
-	    s->mode == MODE_MANUAL ? "manual" : "active");
-	if (s->cf->type == SVC_PROCESS && s->monitor != MON_NOT) {
-		if (s->pid > 0) {
-			ROW(o, "pid", "%d", (int)s->pid);
-			ROW(o, "parent pid", "%d", (int)s->ppid);
-			fmt_uptime(s->uptime_s, tmp, sizeof(tmp));
-			ROW(o, "uptime", "%s", tmp);
-			ROW(o, "threads", "%u", s->threads);
-			ROW(o, "children", "%u", s->children);
-			fmt_bytes(s->mem_bytes, tmp, sizeof(tmp));
-			ROW(o, "memory", "%s", tmp);
-			fmt_bytes(s->total_mem_bytes, tmp, sizeof(tmp));
-			ROW(o, "memory total", "%s", tmp);
-			ROW(o, "cpu", "%.1f%%", (double)s->cpu_permille / 10.0);
-		} else {
-			ROW(o, "pid", "%s", "-");
-		}
-		ROW(o, "restarts", "%llu", (unsigned long long)s->restart_count);
-	}
-	if (s->cf->type == SVC_FILE || s->cf->type == SVC_DIRECTORY ||
-	    s->cf->type == SVC_FIFO) {
-		ROW(o, "path", "%s", s->cf->path ? s->cf->path : "");
-		for (size_t i = 0; i < s->nts; i++)
-			if (s->ts[i].learned[0] != '\0')
-				ROW(o, "checksum", "%s", s->ts[i].learned);
-	}
-	if (s->cf->type == SVC_HOST && s->cf->address)
-		ROW(o, "address", "%s", s->cf->address);
-	/* what the last ping and port tests of a host found */
-	if (s->cf->type == SVC_HOST)
-		for (size_t i = 0; i < s->nts; i++) {
-			const struct test_state *ts = &s->ts[i];
-
-			if (ts->t == NULL || ts->desc[0] == '\0')
-				continue;
-			if (ts->t->kind == TEST_ICMP)
-				ROW(o, "ping response", "%s", ts->desc);
-			else if (ts->t->kind == TEST_CONNECTION)
-				ROW(o, "port response", "%s", ts->desc);
-		}
-	if (s->cf->type == SVC_SYSTEM && s->e->sys.mem_total > 0) {
-		const struct sys_stat *st = &s->e->sys;
-
-		ROW(o, "load average", "[%.2f] [%.2f] [%.2f]", st->load[0], st->load[1],
-		    st->load[2]);
-		ROW(o, "cpu", "%.1f%%us %.1f%%sy %.1f%%wa", s->e->sys_cpu_user,
-		    s->e->sys_cpu_system, s->e->sys_cpu_wait);
-		fmt_bytes(st->mem_total - st->mem_avail, tmp, sizeof(tmp));
-		ROW(o, "memory usage", "%s [%.1f%%]", tmp, 100.0 *
-		    (double)(st->mem_total - st->mem_avail) / (double)st->mem_total);
-	}
-	if (s->detail[0] != '\0')
-		ROW(o, "detail", "%s", s->detail);
-	if (s->last_checked > 0) {
-		time_t t = (time_t)s->last_checked;
-		struct tm tm;
-
-		if (localtime_r(&t, &tm) != NULL &&
-		    strftime(tmp, sizeof(tmp), "%a, %d %b %Y %H:%M:%S", &tm) > 0)
-			ROW(o, "data collected", "%s", tmp);
-	}
+	svc_fields(s, &k);
 	outf(o, "\n");
+}
+
+/* Monit's first line: "Monit 5.33.0 uptime: 0m", with vigil's name. */
+static void
+status_header(const struct engine *e, struct out *o)
+{
+	char up[32];
+	uint64_t now = now_ms();
+
+	fmt_uptime(e->m != NULL && now > e->m->started_ms ?
+	    (now - e->m->started_ms) / 1000 : 0, up, sizeof(up));
+	outf(o, "vigil %s uptime: %s\n", VIGIL_VERSION, up);
 }
 
 size_t
@@ -178,8 +127,11 @@ engine_format_status(const struct engine *e, const char *name, bool summary,
 		if (ls > ws && ls < 256)
 			ws = ls;
 	}
+	status_header(e, &o);
 	if (summary)
 		outf(&o, "%-*s %-*s %s\n", wn, "Service Name", ws, "Status", "Type");
+	else
+		outf(&o, "\n");
 	for (size_t i = 0; i < e->n; i++) {
 		const struct svc *s = &e->s[i];
 
@@ -277,6 +229,55 @@ snapshot_figures(const struct svc *s, struct msg_svc_figures *f)
 		f->swap_total = st->swap_total;
 		f->swap_used = st->swap_total > st->swap_free ? st->swap_total - st->swap_free : 0;
 	}
+}
+
+int
+engine_report_kind(const char *word)
+{
+	static const char *const kinds[] = { "", "up", "down", "initializing",
+	    "unmonitored", "total" };
+
+	if (word == NULL)
+		return 0;
+	if (strcmp(word, "initialising") == 0)	/* Monit's own spelling */
+		return 3;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(word, kinds[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t
+engine_format_report(const struct engine *e, const char *which, char *buf, size_t cap)
+{
+	struct out o = { buf, cap, 0 };
+	size_t n[4] = { 0 }, total = e->n;
+	int kind = engine_report_kind(which);
+
+	if (cap > 0)
+		buf[0] = '\0';
+	for (size_t i = 0; i < e->n; i++) {
+		const char *st = svc_report_state(&e->s[i]);
+
+		n[st[0] == 'u' && st[1] == 'p' ? 0 : st[0] == 'd' ? 1 : st[0] == 'i' ? 2 : 3]++;
+	}
+	if (kind >= 1 && kind <= 4) {
+		outf(&o, "%zu\n", n[kind - 1]);
+	} else if (kind == 5) {
+		outf(&o, "%zu\n", total);
+	} else {
+		/* Monit's layout, its spelling "initialising" included */
+		static const char *const label[] = { "up:", "down:", "initialising:",
+		    "unmonitored:" };
+
+		for (int i = 0; i < 4; i++)
+			outf(&o, "%-14s%3zu (%.1f%%)\n", label[i], n[i],
+			    total ? 100.0 * (double)n[i] / (double)total : 0.0);
+		outf(&o, "%-14s%3zu services\n", "total:", total);
+	}
+	if (cap > 0 && o.len >= cap)
+		buf[cap - 1] = '\0';
+	return o.len;
 }
 
 void

@@ -216,11 +216,11 @@ test_content_match_reads_only_appended(void **state)
 	assert_string_equal(status_of(m), "OK");
 	append(path, "x FATAL: disk on fire\npartial ERR");
 	engine_run_cycle(m->engine);
-	assert_string_equal(status_of(m), "Content failed");
+	assert_string_equal(status_of(m), "Content match");
 	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "disk on fire"));
 	append(path, "OR completed\n");	/* the partial line, now whole */
 	engine_run_cycle(m->engine);
-	assert_string_equal(status_of(m), "Content failed");
+	assert_string_equal(status_of(m), "Content match");
 	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "partial ERROR"));
 	append(path, "quiet\n");
 	engine_run_cycle(m->engine);
@@ -229,35 +229,72 @@ test_content_match_reads_only_appended(void **state)
 	unlink(path);
 	write_file(path, "ERROR\n");
 	engine_run_cycle(m->engine);
-	assert_string_equal(status_of(m), "Content failed");
+	assert_string_equal(status_of(m), "Content match");
 	fx_monitor_free(m);
+}
+
+static pcre2_code *
+re_of(const char *src)
+{
+	int err;
+	PCRE2_SIZE off;
+
+	return pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
 }
 
 static void
 test_content_scan_bounds(void **state)
 {
-	char hit[16], big[10000];
-	bool failed;
-	int err;
-	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)"b", PCRE2_ZERO_TERMINATED, 0,
-	    &err, &off, NULL);
+	char big[10000];
+	pcre2_code *re = re_of("b");
+	struct content_rule r = { .re = (void *const *)&re, .nre = 1 };
 
 	(void)state;
-	assert_int_equal(content_scan(re, false, "a\nb\nc", 5, hit, sizeof(hit),
-	    &failed), 4);				/* "c" waits for its newline */
-	assert_true(failed);
-	assert_string_equal(hit, "b");
-	assert_int_equal(content_scan(re, true, "b\nb\n", 4, hit, sizeof(hit),
-	    &failed), 4);
-	assert_false(failed);				/* "if not match" */
+	assert_int_equal(content_scan(&r, 1, "a\nb\nc", 5), 4);	/* "c" waits */
+	assert_int_equal(r.hits, 1);
+	assert_string_equal(r.hit, "b");
+	r.match_not = true;
+	assert_int_equal(content_scan(&r, 1, "b\nb\n", 4), 4);
+	assert_int_equal(r.hits, 0);				/* "if not match" */
 	/* an endless line is consumed in bounded pieces, hit truncated */
+	r.match_not = false;
 	memset(big, 'b', sizeof(big));
-	assert_int_equal(content_scan(re, false, big, sizeof(big), hit, sizeof(hit),
-	    &failed), 8192);
-	assert_true(failed);
-	assert_int_equal(strlen(hit), sizeof(hit) - 1);
+	assert_int_equal(content_scan(&r, 1, big, sizeof(big)), 8192);
+	assert_int_equal(r.hits, 2);
+	assert_int_equal(strlen(r.hit), 200);
 	pcre2_code_free(re);
+}
+
+/* The manual: every IGNORE is applied first; a line one of them selects is
+ * never offered to IF MATCH.  Patterns of a file: a line matches when any
+ * of them does. */
+static void
+test_content_scan_ignore(void **state)
+{
+	pcre2_code *accepted = re_of("Accepted"), *white[2] = { re_of("10\\.0\\.0\\.1 "),
+	    re_of("192\\.168\\.") }, *mark = re_of("MARK");
+	struct content_rule r[3] = {
+		{ .re = (void *const *)white, .nre = 2, .ignore = true },
+		{ .re = (void *const *)&mark, .nre = 1, .ignore = true, .match_not = true },
+		{ .re = (void *const *)&accepted, .nre = 1 },
+	};
+	const char *log =
+	    "MARK Accepted publickey for a from 10.0.0.1 port 1\n"
+	    "MARK Accepted publickey for b from 192.168.1.9 port 2\n"
+	    "Accepted publickey for c from 203.0.113.7 port 3\n"	/* no MARK: ignored */
+	    "MARK Accepted publickey for d from 203.0.113.8 port 4\n"
+	    "MARK Failed password for e from 203.0.113.9 port 5\n";
+
+	(void)state;
+	assert_int_equal(content_scan(r, 3, log, strlen(log)), strlen(log));
+	assert_int_equal(r[0].hits, 2);
+	assert_int_equal(r[1].hits, 1);
+	assert_int_equal(r[2].hits, 1);
+	assert_non_null(strstr(r[2].hit, "for d from 203.0.113.8"));
+	for (size_t i = 0; i < 2; i++)
+		pcre2_code_free(white[i]);
+	pcre2_code_free(accepted);
+	pcre2_code_free(mark);
 }
 
 static void
@@ -370,6 +407,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_content_match_reads_only_appended,
 		    setup, teardown),
 		cmocka_unit_test(test_content_scan_bounds),
+		cmocka_unit_test(test_content_scan_ignore),
 		cmocka_unit_test(test_filesystem_space),
 		cmocka_unit_test_setup_teardown(test_big_file_hashed_in_slices, setup,
 		    teardown),

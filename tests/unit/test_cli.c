@@ -95,6 +95,30 @@ test_args_actions(void **state)
 	assert_int_equal(o.action, CTL_VALIDATE);
 	for (int a = 0; a <= CTL_ACTION_MAX; a++)
 		assert_int_equal(cli_action_parse(cli_action_name((enum ctl_action)a)), a);
+
+	/* Monit's report and procmatch; status --json before or after a name */
+	assert_int_equal(parse(&o, err, "report", NULL), 0);
+	assert_int_equal(o.action, CTL_REPORT);
+	assert_null(o.name);
+	assert_int_equal(parse(&o, err, "report", "down", NULL), 0);
+	assert_string_equal(o.name, "down");
+	assert_int_equal(parse(&o, err, "report", "initialising", NULL), 0);
+	assert_int_equal(parse(&o, err, "report", "sideways", NULL), -1);
+	assert_non_null(strstr(err, "up, down, initializing"));
+	assert_int_equal(parse(&o, err, "procmatch", "ng.nx", NULL), 0);
+	assert_int_equal(o.mode, CLI_MODE_PROCMATCH);
+	assert_string_equal(o.name, "ng.nx");
+	assert_int_equal(parse(&o, err, "procmatch", NULL), -1);
+	assert_int_equal(parse(&o, err, "status", "--json", NULL), 0);
+	assert_int_equal(o.action, CTL_STATUS_JSON);
+	assert_null(o.name);
+	assert_int_equal(parse(&o, err, "status", "web", "--json", NULL), 0);
+	assert_int_equal(o.action, CTL_STATUS_JSON);
+	assert_string_equal(o.name, "web");
+	assert_int_equal(parse(&o, err, "--json", "status", "web", NULL), 0);
+	assert_int_equal(o.action, CTL_STATUS_JSON);
+	assert_int_equal(parse(&o, err, "summary", "--json", NULL), -1);
+	assert_non_null(strstr(err, "--json goes with 'status' only"));
 }
 
 static void

@@ -90,7 +90,7 @@ test_garbage_and_unknown_statements(void **state)
 	expect_errors("check process a with pidfile /a\n  if bogus > 3 then alert\n",
 	    "monitrc:2:6: error: unknown test 'bogus' (expected failed, changed, [does] not exist, "
 	    "match, content, cpu, memory, swap, loadavg, children, timestamp, size, space, inode, "
-	    "uptime, status, icmp, saturation, upload, download or N restarts within M cycles)\n", 1);
+	    "uptime, status, icmp, saturation, upload, download, read rate, write rate, service time or N restarts within M cycles)\n", 1);
 }
 
 static void

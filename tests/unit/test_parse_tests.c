@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "monitor/config/config.h"
 #include "monitor/config/parse.h"
@@ -156,9 +157,76 @@ test_file_tests(void **state)
 	assert_int_equal(t->act.failed.kind, ACTION_IGNORE);
 	t = one_test(FILEC, "if not match \"^ok\" then alert");
 	assert_true(t->match_not);
-	t = one_test(FILEC, "if match /etc/vigil/patterns then alert");
+	t = one_test(FILEC, "ignore content = \"sshd\"");
+	assert_int_equal(t->kind, TEST_MATCH);
+	assert_int_equal(t->subkind, 1);
+	assert_false(t->match_not);
+	assert_string_equal(t->regex, "sshd");
+	assert_int_equal(t->act.failed.kind, ACTION_IGNORE);
+	t = one_test(FILEC, "ignore content != \"sshd\"");
+	assert_true(t->match_not);
+	assert_int_equal(t->subkind, 1);
+	t = one_test(FILEC, "ignore not match \"x\"");
+	assert_true(t->match_not);
+	assert_int_equal(t->subkind, 1);
+	t = one_test(FILEC, "if content != \"^ok\" then alert");
+	assert_true(t->match_not);
+	assert_int_equal(t->subkind, 0);
+}
+
+/* A pattern file is read while parsing (as Monit does): its lines become the
+ * test's patterns; a missing file or a bad pattern is an error naming the
+ * file and its line. */
+static void
+test_match_pattern_files(void **state)
+{
+	char dir[] = "/tmp/vigil-pat.XXXXXX", path[64], rc[256];
+	struct test *t;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/white", dir);
+	f = fopen(path, "w");
+	fputs("10\\.0\\.0\\.1\r\n\n   \n192\\.168\\.\n", f);
+	fclose(f);
+	snprintf(rc, sizeof(rc), "ignore match \"%s\"", path);
+	t = one_test(FILEC, rc);
 	assert_null(t->regex);
-	assert_string_equal(t->match_path, "/etc/vigil/patterns");
+	assert_string_equal(t->match_path, path);
+	assert_int_equal(t->patterns.n, 2);
+	assert_string_equal(t->patterns.pattern[0], "10\\.0\\.0\\.1");
+	assert_int_equal(t->patterns.line[1], 4);
+	snprintf(rc, sizeof(rc), "if content = %s then alert", path);
+	t = one_test(FILEC, rc);
+	assert_int_equal(t->patterns.n, 2);
+	assert_int_equal(t->subkind, 0);
+
+	/* a bad pattern: the file and line in the message */
+	f = fopen(path, "w");
+	fputs("fine\nbro(ken\n", f);
+	fclose(f);
+	config_free(cf);
+	snprintf(rc, sizeof(rc), FILEC "\n  if match %s then alert\n", path);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "white:2"));
+	/* missing, empty, a directory */
+	unlink(path);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "cannot read the pattern file"));
+	f = fopen(path, "w");
+	fclose(f);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "no pattern"));
+	unlink(path);
+	snprintf(rc, sizeof(rc), FILEC "\n  if match %s then alert\n", dir);
+	cf = parse(rc);
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "not a regular file"));
+	rmdir(dir);
 }
 
 static void
@@ -341,6 +409,139 @@ test_network(void **state)
 	assert_int_equal(t->value, 10 * 1024 * 1024);
 }
 
+/* Forms Monit 5.33 accepts that vigil refused: process owners, filesystem
+ * I/O, packets of network rates. */
+static void
+test_533_owner_io_packets(void **state)
+{
+	struct test *t;
+	(void)state;
+
+	t = one_test(PROC, "if failed uid root then alert");
+	assert_int_equal(t->kind, TEST_UID);
+	assert_int_equal(t->subkind, 0);
+	t = one_test(PROC, "if failed euid 0 then alert");
+	assert_int_equal(t->kind, TEST_UID);
+	assert_int_equal(t->subkind, 1);
+	assert_int_equal(t->value, 0);
+	t = one_test(PROC, "if failed gid root then alert");
+	assert_int_equal(t->kind, TEST_GID);
+
+	t = one_test(FS, "if read rate > 1 MB/s for 5 cycles then alert");
+	assert_int_equal(t->kind, TEST_DISKIO);
+	assert_int_equal(t->subkind, 0);
+	assert_int_equal(t->unit, UNIT_BYTES);
+	assert_int_equal(t->value, 1024 * 1024);
+	assert_int_equal(t->act.failed_cycles.count, 5);
+	t = one_test(FS, "if write rate > 500 operations/s then alert");
+	assert_int_equal(t->subkind, 1);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_int_equal(t->value, 500);
+	t = one_test(FS, "if service time > 10 milliseconds for 3 cycles then alert");
+	assert_int_equal(t->subkind, 2);
+	assert_int_equal(t->value, 10);
+	t = one_test(FS, "if service time > 2 seconds then alert");
+	assert_int_equal(t->value, 2000);
+
+	t = one_test("check network n with interface lo", "if upload > 1000 packets/s then alert");
+	assert_int_equal(t->kind, TEST_LINK);
+	assert_int_equal(t->subkind, 3);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_int_equal(t->value, 1000);
+	t = one_test("check network n with interface lo",
+	    "if download > 10 packets per second then alert");
+	assert_int_equal(t->subkind, 4);
+	assert_int_equal(t->unit, UNIT_COUNT);
+
+	t = one_test(PROC, "if filedescriptors > 800 then alert");
+	assert_int_equal(t->kind, TEST_RESOURCE);
+	assert_int_equal(t->resource, RES_FDS);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_int_equal(t->value, 800);
+	t = one_test(PROC, "if total filedescriptors > 2000 then alert");
+	assert_int_equal(t->resource, RES_TOTAL_FDS);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	t = one_test(PROC, "if filedescriptors > 80% then alert");
+	assert_int_equal(t->unit, UNIT_PERCENT);
+	t = one_test(SYS, "if filedescriptors > 80% then alert");
+	assert_int_equal(t->resource, RES_FDS);
+
+	/* a process's I/O: "read rate" is every byte (subkind 3), "disk read" storage */
+	t = one_test(PROC, "if read rate > 10 MB/s then alert");
+	assert_int_equal(t->kind, TEST_DISKIO);
+	assert_int_equal(t->subkind, 3);
+	t = one_test(PROC, "if disk write > 1 MB/s then alert");
+	assert_int_equal(t->subkind, 1);
+	assert_int_equal(t->unit, UNIT_BYTES);
+	t = one_test(PROC, "if disk read rate > 100 operations/s then alert");
+	assert_int_equal(t->subkind, 0);
+	assert_int_equal(t->unit, UNIT_COUNT);
+	assert_non_null(strstr(errtext, "not evaluated"));
+
+	/* an euid on a file makes no sense: a clear error */
+	config_free(cf);
+	cf = parse(FILEC "\n  if failed euid root then alert\n");
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "euid test is valid only for check process"));
+	/* a rate needs a unit of rates */
+	cf = parse(FS "\n  if read rate > 10 seconds then alert\n");
+	assert_null(cf);
+}
+
+/* Token classes Monit's lexer accepts: <addr>, http headers [...], and
+ * "key : value" in ssl blocks. */
+static void
+test_monit_token_classes(void **state)
+{
+	struct test *t;
+	struct config_option *o;
+	(void)state;
+
+	config_free(cf);
+	cf = parse("set alert <ops@example.com>\nset alert <b@example.com> not on { instance }\n"
+	    FILEC "\n  alert <c@example.com>\n");
+	if (!cf)
+		fail_msg("%s", errtext);
+	assert_string_equal(cf->alerts->address, "ops@example.com");
+	assert_string_equal(cf->alerts->next->address, "b@example.com");
+	assert_true(cf->alerts->next->events_not);
+	assert_string_equal(cf->services->alerts->address, "c@example.com");
+	config_free(cf);
+	cf = parse("set alert <ops@example.com\n");
+	assert_null(cf);
+
+	t = one_test(HOST, "if failed port 80 protocol http request \"/\" http headers "
+	    "[Host: www.example.com, Referer: www.foo.com, X-Two: a b] then alert");
+	assert_string_equal(t->conn->hostheader, "www.example.com");
+	assert_string_equal(t->conn->request, "/");
+	o = t->conn->options;
+	assert_string_equal(o->name, "header");
+	assert_string_equal(o->value, "Referer: www.foo.com");
+	assert_string_equal(o->next->value, "X-Two: a b");
+	assert_non_null(strstr(errtext, "not sent yet"));
+	t = one_test(HOST, "if failed port 80 protocol http with http headers "
+	    "[\"Host: a.example\", \"Accept: text/html\"] and request /x then alert");
+	assert_string_equal(t->conn->hostheader, "a.example");
+	assert_string_equal(t->conn->options->value, "Accept: text/html");
+	assert_string_equal(t->conn->request, "/x");
+	/* a header that is not "Name: value", an unclosed list */
+	config_free(cf);
+	cf = parse(HOST "\n  if failed port 80 protocol http http headers [nocolon] then alert\n");
+	assert_null(cf);
+	assert_non_null(strstr(errtext, "is not 'Name: value'"));
+	cf = parse(HOST "\n  if failed port 80 protocol http http headers [Host: a\n");
+	assert_null(cf);
+
+	config_free(cf);
+	cf = parse("set ssl { verify : enable, selfsigned : allow }\n");
+	if (!cf)
+		fail_msg("%s", errtext);
+	assert_string_equal(cf->ssl_options->name, "verify");
+	assert_string_equal(cf->ssl_options->value, "enable");
+	assert_string_equal(cf->ssl_options->next->name, "selfsigned");
+	assert_string_equal(cf->ssl_options->next->value, "allow");
+}
+
 static int
 teardown(void **state)
 {
@@ -356,6 +557,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_resources_and_units, teardown),
 		cmocka_unit_test_teardown(test_file_tests, teardown),
+		cmocka_unit_test_teardown(test_match_pattern_files, teardown),
+		cmocka_unit_test_teardown(test_533_owner_io_packets, teardown),
+		cmocka_unit_test_teardown(test_monit_token_classes, teardown),
 		cmocka_unit_test_teardown(test_filesystem_tests, teardown),
 		cmocka_unit_test_teardown(test_else_if_succeeded_and_actions, teardown),
 		cmocka_unit_test_teardown(test_connections, teardown),
