@@ -119,7 +119,10 @@ main(int argc, char **argv)
 		fatalx("%s: %d error%s in the control file", file, nerrors,
 		    nerrors == 1 ? "" : "s");
 	if (query != NULL) {
-		printf("%s\n", core_control_socket(cf));
+		/* the socket, then the user the CLI expects to serve it */
+		printf("%s\n%s\n", core_control_socket(cf),
+		    cf->monitor_user != NULL && cf->monitor_user[0] != '\0' ?
+		    cf->monitor_user : DEFAULT_MONITOR_USER);
 		config_free(cf);
 		exit(0);
 	}
