@@ -29,6 +29,11 @@
 #define PENDING_MAX		1024	/* RUN/PING requests in flight */
 #define CTL_MAX_CLIENTS		16
 #define CTL_IDLE_MS		10000
+/* Finding 3: refused peers never hold a slot; of the 16, the last
+ * CTL_ROOT_RESERVED are for root and the monitor's own user only, and any
+ * other allowed uid holds at most CTL_PER_UID_MAX at once. */
+#define CTL_ROOT_RESERVED	4
+#define CTL_PER_UID_MAX		4
 #define SESSION_MAX		256
 #define SNAPSHOT_MIN_GAP_MS	200
 #define PRIVD_SEAL_TIMEOUT_MS	60000
@@ -165,6 +170,9 @@ void control_close(struct core *c);
 int control_access(const struct config *cf, uid_t self, uid_t peer_uid,
     gid_t peer_gid, const gid_t *groups, size_t ngroups);
 bool control_action_readonly(enum ctl_action a);
+/* A free client slot for an allowed peer uid (privileged: root or the
+ * monitor's user), or NULL when its share is used up. */
+struct ctl_client *control_slot(struct core *c, uid_t uid, bool privileged);
 
 /* webpeer.c */
 void webpeer_channel(struct core *c, enum proc_role peer, int fd);

@@ -149,6 +149,70 @@ stop_fake() {
 	done
 }
 
+# hold_idle USER N SECONDS: as USER, keep N idle connections to the control
+# socket open, reopening any the daemon closes; count the closes in $IT/held.
+hold_idle() {
+	: > "$IT/held"
+	chown "$1" "$IT/held"
+	setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 - "$IT_SOCK" "$2" "$3" "$IT/held" <<'PY' &
+import socket, sys, time
+path, n, secs, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+conns, closed = [], 0
+def dial():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.setblocking(False)
+    try:
+        s.connect(path)
+    except (BlockingIOError, InterruptedError):
+        pass
+    except OSError:
+        s.close()
+        return None
+    return s
+end = time.time() + secs
+while time.time() < end:
+    conns = [c for c in conns if c is not None]
+    for c in list(conns):
+        try:
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    raise ConnectionResetError
+        except BlockingIOError:
+            continue
+        except OSError:
+            closed += 1
+            c.close()
+            conns.remove(c)
+    while len(conns) < n:
+        conns.append(dial())
+        if conns[-1] is None:
+            conns.pop()
+            break
+    with open(out, "w") as f:
+        f.write("%d\n" % closed)
+    time.sleep(0.05)
+PY
+	HOLD_PID=$!
+}
+
+@test "finding 3: 40 idle connections of a user who is not allowed do not lock root out" {
+	hold_idle "$ATK" 40 40
+	it_wait 10 test -s "$IT/held"
+	sleep 1
+	run timeout 30 "$VIGIL_BUILD/vigil" -c "$IT/rc" status demo
+	local held
+	held=$(cat "$IT/held")
+	kill "$HOLD_PID" 2>/dev/null || true
+	wait "$HOLD_PID" 2>/dev/null || true
+	echo "$output"
+	echo "attacker connections closed by the daemon: $held"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *demo* ]]
+	# refused at once, not after the 10 s idle timeout
+	[ "$held" -ge 40 ]
+}
+
 @test "finding 4: the real monitor's socket is accepted" {
 	run it_vigil status demo
 	echo "$output"
