@@ -267,6 +267,7 @@ do_service_action(struct core *c, struct ctl_client *cl,
 		    svc_action_name(a), rq->name, rc == 0 ? "done" : msg);
 		if (rc == 404)
 			snprintf(msg, sizeof(msg), "service '%s' not found", rq->name);
+		core_state_commit(c);
 		client_done(c, cl, rc == 0 ? 0 : 1, msg);
 		return;
 	}
@@ -287,6 +288,7 @@ do_service_action(struct core *c, struct ctl_client *cl,
 	log_info("control: uid %u asked to %s %s%s: %zu services, %zu failed",
 	    (unsigned)cl->uid, svc_action_name(a), rq->group[0] ? "group " : "",
 	    rq->group[0] ? rq->group : "all", count, failed);
+	core_state_commit(c);
 	if (rq->group[0] != '\0' && count == 0) {
 		snprintf(msg, sizeof(msg), "group '%s' not found", rq->group);
 		client_done(c, cl, 1, msg);

@@ -143,6 +143,10 @@ const char *core_statefile(const struct config *cf);
 const char *core_control_socket(const struct config *cf);
 void core_state_load(struct core *c);
 void core_state_save(struct core *c);
+/* Save now if anything changed: called before a state change is
+ * acknowledged to the CLI or the web (finding 9: an acknowledged unmonitor
+ * was lost when the monitor died before the next periodic save). */
+void core_state_commit(struct core *c);
 /* Save now if anything changed, close channels, exit(code). */
 void core_shutdown(struct core *c, int code) __attribute__((noreturn));
 void core_signals(struct core *c);

@@ -421,6 +421,7 @@ handle(struct core *c, struct webpeer *w, struct ipc_msg *in)
 		struct msg_action_result res;
 
 		webpeer_action(c, &in->body.action_request, &res);
+		core_state_commit(c);	/* saved before it is acknowledged */
 		peer_send(c, w, MSG_ACTION_RESULT, &res);
 		break;
 	}
