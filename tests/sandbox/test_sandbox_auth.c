@@ -112,6 +112,15 @@ do_execve(void)
 }
 
 static int
+do_execveat(void)
+{
+	char *argv[] = { (char *)"/bin/true", NULL };
+
+	syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0);
+	return 3;
+}
+
+static int
 do_ptrace(void)
 {
 	syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
@@ -222,6 +231,7 @@ do_groups(void)
 static void test_socket_inet_refused(void **s) { (void)s; assert_exit0(in_sandbox(do_socket_inet)); }
 static void test_socket_unix_refused(void **s) { (void)s; assert_exit0(in_sandbox(do_socket_unix)); }
 static void test_execve_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_execve)); }
+static void test_finding14_execveat_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_execveat)); }
 static void test_ptrace_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_ptrace)); }
 static void test_setuid_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_setuid)); }
 static void test_prctl_set_kills(void **s) { (void)s; assert_sigsys(in_sandbox(do_prctl_set)); }
@@ -604,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_socket_inet_refused),
 		cmocka_unit_test(test_socket_unix_refused),
 		cmocka_unit_test(test_execve_kills),
+		cmocka_unit_test(test_finding14_execveat_kills),
 		cmocka_unit_test(test_ptrace_kills),
 		cmocka_unit_test(test_setuid_kills),
 		cmocka_unit_test(test_prctl_set_kills),

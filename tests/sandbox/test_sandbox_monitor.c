@@ -104,6 +104,16 @@ do_execve(void)
 	return 1;
 }
 
+/* Finding 14: a policy allowing execveat passed every test. */
+static int
+do_execveat(void)
+{
+	char *argv[] = { "/bin/true", NULL };
+
+	syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0);
+	return 1;
+}
+
 static int
 do_raw_icmp(void)
 {
@@ -166,6 +176,7 @@ do_prctl(void)
 }
 
 static void test_execve(void **st) { (void)st; expect_sigsys(do_execve); }
+static void test_finding14_execveat(void **st) { (void)st; expect_sigsys(do_execveat); }
 static void test_raw_icmp(void **st) { (void)st; expect_sigsys(do_raw_icmp); }
 static void test_raw_icmp_flags(void **st) { (void)st; expect_sigsys(do_raw_icmp_flags); }
 static void test_packet(void **st) { (void)st; expect_sigsys(do_packet); }
@@ -424,6 +435,7 @@ test_policy_table(void **st)
 		if (i > 0)
 			assert_true(strcmp(p->allow[i - 1].name, p->allow[i].name) <= 0);
 		assert_true(strcmp(p->allow[i].name, "execve") != 0);
+		assert_true(strcmp(p->allow[i].name, "execveat") != 0);
 		assert_true(strcmp(p->allow[i].name, "ptrace") != 0);
 		assert_true(strncmp(p->allow[i].name, "setres", 6) != 0);
 	}
@@ -479,6 +491,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_table),
 		cmocka_unit_test(test_execve),
+		cmocka_unit_test(test_finding14_execveat),
 		cmocka_unit_test(test_raw_icmp),
 		cmocka_unit_test(test_raw_icmp_flags),
 		cmocka_unit_test(test_packet),
