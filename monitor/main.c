@@ -95,6 +95,9 @@ main(int argc, char **argv)
 		exit(1);
 	}
 	log_init("monitor", verbose);
+	/* The daemon's stderr is read by vigild, which names the line. */
+	if (!test && query == NULL)
+		log_set_stderr_bare(true);
 
 	drop(user);
 
