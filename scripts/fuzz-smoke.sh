@@ -38,7 +38,7 @@ for f in "$@"; do
 	"$f" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$crashdir/$n/" "$work" >"$out" 2>&1
 	rc=$?
-	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$out" | tail -n 3
+	grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$out" | tail -n 3
 	if [ $rc -ne 0 ]; then
 		failed+=("$n")
 		echo "fuzz-smoke: $n FAILED (exit $rc); its output:" >&2

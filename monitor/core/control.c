@@ -449,8 +449,8 @@ answer_and_close(int fd, const char *message)
 	ipc_channel_close(&ch);
 }
 
-static void
-accept_one(struct core *c, int fd)
+void
+control_accept_fd(struct core *c, int fd)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -524,7 +524,7 @@ accept_cb(int fd, uint32_t events, void *arg)
 				log_warn("control: accept: %s", strerror(errno));
 			return;
 		}
-		accept_one(c, cfd);
+		control_accept_fd(c, cfd);
 	}
 }
 

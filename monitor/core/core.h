@@ -177,6 +177,17 @@ bool control_action_readonly(enum ctl_action a);
 /* A free client slot for an allowed peer uid (privileged: root or the
  * monitor's user), or NULL when its share is used up. */
 struct ctl_client *control_slot(struct core *c, uid_t uid, bool privileged);
+/* Serve one accepted connection (the fuzzer hands it a socketpair). */
+void control_accept_fd(struct core *c, int fd);
+
+/* htpasswd_lines.c */
+/* The rule's scope from an allow statement; false when it does not fit. */
+bool auth_rule_scope(struct msg_auth_rule *r, const struct httpd_allow *a);
+/* Each "user:hash" line of buf (NUL-terminated, modified) that a allows
+ * becomes a user rule in r, passed to emit; bad lines are logged and
+ * skipped.  False when emit said stop. */
+bool htpasswd_rules(char *buf, const struct httpd_allow *a, struct msg_auth_rule *r,
+    bool (*emit)(struct msg_auth_rule *r, void *arg), void *arg);
 
 /* webpeer.c */
 void webpeer_channel(struct core *c, enum proc_role peer, int fd);
