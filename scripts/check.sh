@@ -7,7 +7,7 @@ make=${MAKE:-make}
 log=$(mktemp /tmp/vigil-check.XXXXXX)
 trap 'rm -f "$log"' EXIT
 failed_suites=()
-for suite in unit sandbox integration differential asan fuzz-smoke; do
+for suite in unit sandbox integration differential asan asan-sandbox fuzz-smoke; do
 	echo "==== make $suite"
 	if ! $make --no-print-directory "$suite" 2>&1 | tee -a "$log"; then
 		failed_suites+=("$suite")
