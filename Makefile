@@ -155,8 +155,10 @@ asan:
 
 # The sandbox proofs under ASan/UBSan: what does not need seccomp (the
 # sanitizer build loads no policy; each test file says what it leaves out).
+# LeakSanitizer reads /proc at exit, which Landlock hides from a sandboxed
+# process: leaks are checked by `make asan`, not here.
 asan-sandbox:
-	$(MAKE) B=build-asan SAN="$(ASAN_SAN)" CFLAGS="-O1 -g" sandbox
+	ASAN_OPTIONS=detect_leaks=0 $(MAKE) B=build-asan SAN="$(ASAN_SAN)" CFLAGS="-O1 -g" sandbox
 
 # The parser against Monit 5.33's `monit -t` on the same files.
 differential: all
