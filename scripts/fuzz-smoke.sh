@@ -35,6 +35,9 @@ for f in "$@"; do
 	mkdir -p "$crashdir/$n"
 	echo "== $f ($seconds s)"
 	# -timeout: one input running longer than 10 s is a hang, a failure.
+	# Leak detection on, whatever the caller's ASAN_OPTIONS say (a later
+	# option wins).
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1" \
 	"$f" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$crashdir/$n/" "$work" >"$out" 2>&1
 	rc=$?
