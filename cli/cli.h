@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common/msg.h"
 
@@ -17,6 +18,8 @@
 /* Longest a CLI waits for the daemon's answer: a restart may run a stop and
  * a start program, each with up to the default 30 s timeout, and more. */
 #define CLI_ANSWER_TIMEOUT_MS	(300 * 1000)
+/* The monitor's user when the control file does not name one. */
+#define CLI_DEFAULT_MONITOR_USER	"_vigil"
 
 enum cli_mode {
 	CLI_MODE_DAEMON,	/* no action: start vigild */
@@ -75,5 +78,24 @@ int cli_ctl_converse(int fd, const struct msg_ctl_request *req, FILE *out,
     FILE *err, int timeout_ms);
 /* Write text with terminal control bytes made harmless. */
 void cli_print_sanitized(FILE *out, const char *text);
+
+/* peer.c: whom the CLI may talk to. */
+struct cli_trust {
+	uid_t self_uid;		/* the caller (euid) */
+	bool have_monitor;	/* the monitor's user exists */
+	uid_t monitor_uid;
+	gid_t monitor_gid;
+	char monitor_user[MSG_USER_LEN];
+};
+/* The uid and primary gid of USER; false when there is no such user. */
+bool cli_monitor_ids(const char *user, uid_t *uid, gid_t *gid);
+/* Every directory from the socket's up to / is owned by root, the monitor's
+ * user or the caller, and nobody else can write it (above the socket's own
+ * directory a sticky one may be world-writable).  False with a sentence. */
+bool cli_socket_path_ok(const char *path, const struct cli_trust *t, char *err,
+    size_t errlen);
+/* The connected peer (SO_PEERCRED) runs as root, the monitor's user or the
+ * caller.  False with a sentence. */
+bool cli_peer_ok(int fd, const struct cli_trust *t, char *err, size_t errlen);
 
 #endif

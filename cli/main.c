@@ -135,26 +135,33 @@ exec_daemon(const struct cli_opts *o, const char *argv0, const char *rc)
 	die("cannot run %s: %s", vigild, strerror(errno));
 }
 
-/* The control socket's path as the control file sets it, asked from the
- * monitor (it parses with dropped privileges; the CLI never does).  When the
- * file cannot be read (an ordinary user and a 0600 file) the default is
- * used. */
+/* The control socket's path and the monitor's user as the control file
+ * sets them, asked from the monitor (it parses with dropped privileges; the
+ * CLI never does).  A file named with -c must answer: when it cannot be read
+ * or has errors, the CLI shows why and stops rather than act on the default
+ * daemon (finding 5).  A file found by the search that the caller cannot
+ * read (an ordinary user and a 0600 /etc/vigilrc) gives the defaults. */
 static void
-find_socket(const struct cli_opts *o, const char *rc, char *out, size_t outlen)
+find_socket(const struct cli_opts *o, const char *rc, char *out, size_t outlen,
+    char *user, size_t userlen)
 {
 	char mon[PATH_MAX], file[PATH_MAX];
 	static char qout[4096], qerr[8192];
 	char *argv[8];
 	int status;
+	bool explicit = o->control_file != NULL;
 
-	if (o->socket_path != NULL) {
-		strlcpy_v(out, o->socket_path, outlen);
+	strlcpy_v(out, o->socket_path != NULL ? o->socket_path : CLI_DEFAULT_SOCKET, outlen);
+	strlcpy_v(user, CLI_DEFAULT_MONITOR_USER, userlen);
+	if (rc == NULL || (o->socket_path != NULL && !explicit))
+		return;
+	if (strlen(rc) >= sizeof(file))
+		die("control file name too long: %s", rc);
+	if (!cli_find_monitor(mon, sizeof(mon))) {
+		if (explicit)
+			monitor_path(mon, sizeof(mon));	/* dies naming where it looked */
 		return;
 	}
-	strlcpy_v(out, CLI_DEFAULT_SOCKET, outlen);
-	if (rc == NULL || strlen(rc) >= sizeof(file) ||
-	    !cli_find_monitor(mon, sizeof(mon)))
-		return;
 	strlcpy_v(file, rc, sizeof(file));
 	argv[0] = mon;
 	argv[1] = (char *)"-c";
@@ -164,13 +171,30 @@ find_socket(const struct cli_opts *o, const char *rc, char *out, size_t outlen)
 	argv[5] = NULL;
 	status = cli_run_capture(argv, qout, sizeof(qout), qerr, sizeof(qerr));
 	if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		/* line 1: the socket; line 2: the monitor's user */
+		char *line2 = strchr(qout, '\n');
 		size_t n = strcspn(qout, "\n");
 
+		if (line2 != NULL) {
+			line2++;
+			line2[strcspn(line2, "\n")] = '\0';
+			if (line2[0] != '\0' && strlen(line2) < userlen)
+				strlcpy_v(user, line2, userlen);
+		}
 		qout[n] = '\0';
+		if (o->socket_path != NULL)
+			return;
 		if (qout[0] == '/' && n < outlen) {
 			memcpy(out, qout, n + 1);
 			return;
 		}
+	}
+	if (explicit) {
+		cli_print_sanitized(stderr, qerr);
+		if (status >= 0 && WIFSIGNALED(status))
+			fprintf(stderr, "vigil: %s died of signal %d\n", mon, WTERMSIG(status));
+		die("cannot use the control file %s (see above); nothing was sent to any "
+		    "daemon", rc);
 	}
 	if (o->verbose > 0) {
 		fprintf(stderr, "vigil: could not ask %s for the control socket of "
@@ -183,12 +207,26 @@ static int
 run_action(const struct cli_opts *o, const char *rc)
 {
 	struct msg_ctl_request req;
-	char path[PATH_MAX];
+	struct cli_trust trust;
+	char path[PATH_MAX], why[1024];
 	int fd;
 
-	find_socket(o, rc, path, sizeof(path));
+	memset(&trust, 0, sizeof(trust));
+	find_socket(o, rc, path, sizeof(path), trust.monitor_user, sizeof(trust.monitor_user));
+	trust.self_uid = geteuid();
+	trust.have_monitor = cli_monitor_ids(trust.monitor_user, &trust.monitor_uid,
+	    &trust.monitor_gid);
 	if (o->verbose > 0)
-		fprintf(stderr, "vigil: using the control socket %s\n", path);
+		fprintf(stderr, "vigil: using the control socket %s (monitor user %s)\n", path,
+		    trust.monitor_user);
+	/* Finding 4: check where the socket lives and who serves it before a
+	 * byte of the request goes out. */
+	if (!cli_socket_path_ok(path, &trust, why, sizeof(why))) {
+		if (errno == ENOENT)
+			die("cannot connect to the vigil daemon at %s: %s (is it running?)",
+			    path, strerror(ENOENT));
+		die("%s", why);
+	}
 	fd = cli_ctl_connect(path);
 	if (fd < 0) {
 		int e = errno;
@@ -199,6 +237,8 @@ run_action(const struct cli_opts *o, const char *rc)
 		die("cannot connect to the vigil daemon at %s: %s", path,
 		    strerror(e));
 	}
+	if (!cli_peer_ok(fd, &trust, why, sizeof(why)))
+		die("%s", why);
 	memset(&req, 0, sizeof(req));
 	req.action = (uint8_t)o->action;
 	req.verbose = (uint8_t)(o->verbose > 0 ? 1 : 0);

@@ -11,6 +11,7 @@ static int log_verbosity;
 static log_sink_fn log_sink;
 static void *log_sink_arg;
 static bool log_in_sink;
+static bool log_stderr_bare;
 
 void
 log_init(const char *procname, int verbose)
@@ -24,6 +25,12 @@ log_set_sink(log_sink_fn sink, void *arg)
 {
 	log_sink = sink;
 	log_sink_arg = arg;
+}
+
+void
+log_set_stderr_bare(bool bare)
+{
+	log_stderr_bare = bare;
 }
 
 void
@@ -85,6 +92,10 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		log_in_sink = false;
 		if (ok)
 			return;
+	}
+	if (log_stderr_bare) {
+		fprintf(stderr, "%s\n", line);
+		return;
 	}
 	fprintf(stderr, "%s: %s%s%s\n", log_name,
 	    level <= LOG_LVL_WARN ? log_level_name(level) : "",

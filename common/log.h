@@ -23,6 +23,10 @@ typedef bool (*log_sink_fn)(enum log_level level, const char *line, void *arg);
 
 void log_init(const char *procname, int verbose);
 void log_set_sink(log_sink_fn sink, void *arg);
+/* Lines that fall back to stderr carry only their text: for a child whose
+ * stderr privd reads, which adds the child's name and a level itself (the
+ * log showed "monitor: warning: monitor: error: ..."). */
+void log_set_stderr_bare(bool bare);
 void log_set_verbose(int verbose);
 int log_verbose(void);
 const char *log_procname(void);

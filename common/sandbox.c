@@ -59,6 +59,36 @@ sandbox_no_new_privs(void)
 		fatalx("no-new-privs did not stick");
 }
 
+/* Every capability out of the bounding set, so nothing this process or a
+ * program it could exec ever gains one back (the monitor's drop through
+ * libcap-ng did this; webui's and auth's plain setresuid did not). */
+static void
+clear_bounding_set(void)
+{
+	for (int cap = 0; cap < 64; cap++) {
+		int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (in < 0)
+			break;	/* past the kernel's last capability */
+		if (in == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			fatal("prctl(PR_CAPBSET_DROP, %d)", cap);
+	}
+}
+
+static bool
+bounding_set_empty(void)
+{
+	for (int cap = 0; cap < 64; cap++) {
+		int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (in < 0)
+			return true;
+		if (in == 1)
+			return false;
+	}
+	return true;
+}
+
 bool
 sandbox_drop(const struct drop_spec *spec)
 {
@@ -112,6 +142,7 @@ sandbox_drop(const struct drop_spec *spec)
 			fatalx("capng_change_id(%s) failed", spec->user);
 		want_caps = 1ull << CAP_DAC_READ_SEARCH;
 	} else {
+		clear_bounding_set();
 		if (setresgid(gid, gid, gid) < 0)
 			fatal("setresgid");
 		if (setresuid(uid, uid, uid) < 0)
@@ -129,6 +160,9 @@ sandbox_drop(const struct drop_spec *spec)
 			fatalx("gid switch to %s did not take", spec->user);
 		if (setuid(0) == 0 || seteuid(0) == 0)
 			fatalx("could regain root after dropping to %s", spec->user);
+		if (!bounding_set_empty())
+			fatalx("capabilities left in the bounding set after dropping to %s",
+			    spec->user);
 		if (sandbox_cap_eff() != want_caps)
 			fatalx("unexpected capabilities after drop: CapEff %llx, want %llx",
 			    (unsigned long long)sandbox_cap_eff(),

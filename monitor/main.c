@@ -127,6 +127,9 @@ main(int argc, char **argv)
 		exit(1);
 	}
 	log_init("monitor", verbose);
+	/* The daemon's stderr is read by vigild, which names the line. */
+	if (!test && query == NULL)
+		log_set_stderr_bare(true);
 
 	drop(user);
 	if (procmatch != NULL)	/* no control file needed, privileges dropped */
@@ -159,7 +162,10 @@ main(int argc, char **argv)
 		fatalx("%s: %d error%s in the control file", file, nerrors,
 		    nerrors == 1 ? "" : "s");
 	if (query != NULL) {
-		printf("%s\n", core_control_socket(cf));
+		/* the socket, then the user the CLI expects to serve it */
+		printf("%s\n%s\n", core_control_socket(cf),
+		    cf->monitor_user != NULL && cf->monitor_user[0] != '\0' ?
+		    cf->monitor_user : DEFAULT_MONITOR_USER);
 		config_free(cf);
 		exit(0);
 	}

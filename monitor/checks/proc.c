@@ -97,8 +97,8 @@ pidfile_read(const char *path)
 
 /* Parse /proc/PID/stat: the comm field may hold anything, so the fields
  * after it are found from the last ')'. */
-static bool
-parse_stat(const char *buf, struct proc_entry *pe)
+bool
+proc_parse_stat(const char *buf, struct proc_entry *pe)
 {
 	const char *p = strrchr(buf, ')');
 	unsigned long long f[50];
@@ -152,7 +152,7 @@ proc_read_one(pid_t pid, struct proc_entry *out)
 	if (read_small(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return false;
 	out->pid = pid;
-	return parse_stat(buf, out);
+	return proc_parse_stat(buf, out);
 }
 
 bool
@@ -198,6 +198,24 @@ proc_table_find(const struct proc_table *t, pid_t pid)
 	return bsearch(&key, t->p, t->n, sizeof(key), cmp_pid);
 }
 
+char *
+proc_cmdline_text(const char *raw, size_t n)
+{
+	char *out;
+
+	if (n == 0)
+		return NULL;
+	out = xmalloc(n + 1);
+	memcpy(out, raw, n);
+	out[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (out[i] == '\0')
+			out[i] = ' ';
+	while (n > 0 && out[n - 1] == ' ')
+		out[--n] = '\0';
+	return out;
+}
+
 static char *
 read_cmdline(int pdir)
 {
@@ -206,12 +224,7 @@ read_cmdline(int pdir)
 
 	if (n <= 0)
 		return NULL;
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return xstrndup(buf, (size_t)n);
+	return proc_cmdline_text(buf, (size_t)n);
 }
 
 void
@@ -240,7 +253,7 @@ proc_table_read(struct proc_table *t, bool want_cmdline)
 		memset(&pe, 0, sizeof(pe));
 		pe.pid = pid;
 		if (read_small(pdir, "stat", buf, sizeof(buf)) <= 0 ||
-		    !parse_stat(buf, &pe) || pe.state == 'Z' || pe.state == 'X') {
+		    !proc_parse_stat(buf, &pe) || pe.state == 'Z' || pe.state == 'X') {
 			close(pdir);
 			continue;
 		}
@@ -295,26 +308,21 @@ meminfo_field(const char *buf, const char *name, uint64_t *out)
 }
 
 bool
-sys_stat_read(struct sys_stat *s)
+sys_stat_parse(const char *loadavg, const char *meminfo, const char *stat,
+    struct sys_stat *s)
 {
-	char buf[8192];
 	unsigned long long u, n, sy, id, io, irq, sirq, st;
 
 	memset(s, 0, sizeof(*s));
-	if (read_small(AT_FDCWD, "/proc/loadavg", buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "%lf %lf %lf", &s->load[0], &s->load[1], &s->load[2]) != 3)
+	if (sscanf(loadavg, "%lf %lf %lf", &s->load[0], &s->load[1], &s->load[2]) != 3)
 		return false;
-	if (read_small(AT_FDCWD, "/proc/meminfo", buf, sizeof(buf)) <= 0)
+	if (!meminfo_field(meminfo, "MemTotal:", &s->mem_total) ||
+	    !meminfo_field(meminfo, "MemAvailable:", &s->mem_avail))
 		return false;
-	if (!meminfo_field(buf, "MemTotal:", &s->mem_total) ||
-	    !meminfo_field(buf, "MemAvailable:", &s->mem_avail))
-		return false;
-	meminfo_field(buf, "SwapTotal:", &s->swap_total);
-	meminfo_field(buf, "SwapFree:", &s->swap_free);
-	if (read_small(AT_FDCWD, "/proc/stat", buf, sizeof(buf)) <= 0)
-		return false;
+	meminfo_field(meminfo, "SwapTotal:", &s->swap_total);
+	meminfo_field(meminfo, "SwapFree:", &s->swap_free);
 	st = 0;
-	if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+	if (sscanf(stat, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
 	    &u, &n, &sy, &id, &io, &irq, &sirq, &st) < 7)
 		return false;
 	s->cpu_user = u + n;
@@ -322,20 +330,11 @@ sys_stat_read(struct sys_stat *s)
 	s->cpu_wait = io;
 	s->cpu_total = u + n + sy + id + io + irq + sirq + st;
 	{
-		const char *b = strstr(buf, "\nbtime ");
+		const char *b = strstr(stat, "\nbtime ");
 		unsigned long long bt;
 
 		if (b != NULL && sscanf(b + 7, "%llu", &bt) == 1)
 			s->boot_time = bt;
-	}
-	{
-		unsigned long long used, unused, max;
-
-		if (read_small(AT_FDCWD, "/proc/sys/fs/file-nr", buf, sizeof(buf)) > 0 &&
-		    sscanf(buf, "%llu %llu %llu", &used, &unused, &max) == 3) {
-			s->fd_used = used;
-			s->fd_max = max;
-		}
 	}
 	return true;
 }
@@ -451,4 +450,28 @@ proc_fd_limit(pid_t pid)
 	if (sscanf(l + 14, " %ld", &soft) != 1)
 		return -1;	/* "unlimited" */
 	return soft;
+}
+
+bool
+sys_stat_read(struct sys_stat *s)
+{
+	char la[256], mi[8192], st[8192];
+
+	memset(s, 0, sizeof(*s));
+	if (read_small(AT_FDCWD, "/proc/loadavg", la, sizeof(la)) <= 0 ||
+	    read_small(AT_FDCWD, "/proc/meminfo", mi, sizeof(mi)) <= 0 ||
+	    read_small(AT_FDCWD, "/proc/stat", st, sizeof(st)) <= 0)
+		return false;
+	if (!sys_stat_parse(la, mi, st, s))
+		return false;
+	{
+		unsigned long long used, unused, max;
+
+		if (read_small(AT_FDCWD, "/proc/sys/fs/file-nr", la, sizeof(la)) > 0 &&
+		    sscanf(la, "%llu %llu %llu", &used, &unused, &max) == 3) {
+			s->fd_used = used;
+			s->fd_max = max;
+		}
+	}
+	return true;
 }

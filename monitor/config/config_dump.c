@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/msg.h"
 #include "monitor/config/config.h"
@@ -43,6 +44,29 @@ put_option_value(FILE *out, const char *v)
 		fputs(v, out);
 	else
 		put_quoted(out, v);
+}
+
+/* A name in a list ("users a, b", "depends on x"): bare when the lexer reads
+ * it back as one word that does not end the list, quoted otherwise. */
+static void
+put_name(FILE *out, const char *name)
+{
+	static const char *const list_enders[] = { "read-only", "readonly", "readwrite",
+		"restart", "allow", "then", "if", "with", "users", "user", NULL };
+	bool plain = *name != '\0';
+	const char *c;
+	int i;
+
+	for (c = name; *c && plain; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-@", *c))
+			plain = false;
+	for (i = 0; plain && list_enders[i]; i++)
+		if (strcasecmp(name, list_enders[i]) == 0)
+			plain = false;
+	if (plain)
+		fputs(name, out);
+	else
+		put_quoted(out, name);
 }
 
 static void
@@ -637,9 +661,13 @@ config_dump(const struct config *cf, FILE *out)
 			fprintf(out, "set mmonit %s\n", cf->mmonit);
 	}
 	for (g = cf->user_groups; g; g = g->next) {
-		fprintf(out, "set group %s users", g->name);
-		for (i = 0; i < g->nusers; i++)
-			fprintf(out, "%s%s", i ? ", " : " ", g->users[i]);
+		fputs("set group ", out);
+		put_name(out, g->name);
+		fputs(" users", out);
+		for (i = 0; i < g->nusers; i++) {
+			fputs(i ? ", " : " ", out);
+			put_name(out, g->users[i]);
+		}
 		fputc('\n', out);
 	}
 	if (cf->httpd.enabled) {

@@ -16,6 +16,7 @@
 
 #include "common/util.h"
 #include "monitor/config/lexer.h"
+#include "monitor/config/trust_path.h"
 
 #define LEX_MAX_FILE_SIZE	(16u * 1024 * 1024)
 #define LEX_MAX_DEPTH		16
@@ -473,6 +474,17 @@ lex_one_file(struct lexer *lx, const char *path, const struct srcpos *incpos)
 	if (lx->cf->nfiles > LEX_MAX_FILES) {
 		diag_error(lx->d, &fpos, "too many included files (more than %d)", LEX_MAX_FILES);
 		return;
+	}
+	if (lx->o->check_perms && lstat(path, &st) == 0) {
+		char why[PATH_MAX + 256];
+
+		if (!config_path_trusted(path, lx->o->owner_uid, why, sizeof(why))) {
+			if (incpos)
+				diag_error(lx->d, &fpos, "include %s: %s", path, why);
+			else
+				diag_error(lx->d, &fpos, "control file %s: %s", path, why);
+			return;
+		}
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

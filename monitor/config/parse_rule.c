@@ -464,6 +464,15 @@ parse_name_list(struct parser *p, size_t *n, const char *what)
 		 * a comma says the list goes on ("depends on a,\n b"). */
 		if (*n > 0 && t->bol && !t->comma)
 			break;
+		/* "" names nothing; the dump could not write it back either
+		 * (finding 13: `users a,"",b` broke the round trip). */
+		if (t->text[0] == '\0') {
+			p_error_at(p, t, "empty name in the %s", what);
+			while (*n > 0)
+				free(v[--*n]);
+			free(v);
+			return NULL;
+		}
 		v = xreallocarray(v, *n + 2, sizeof(*v));
 		v[(*n)++] = xstrdup(t->text);
 		v[*n] = NULL;

@@ -358,6 +358,10 @@ parse_user_group(struct parser *p)
 		p_unexpected(p, "a group name after 'set group'");
 		return false;
 	}
+	if (t->text[0] == '\0') {
+		p_error_at(p, t, "empty group name after 'set group'");
+		return false;
+	}
 	g = xcalloc(1, sizeof(*g));
 	g->name = xstrdup(t->text);
 	g->pos = t->pos;

@@ -306,6 +306,7 @@ do_service_action(struct core *c, struct ctl_client *cl,
 		    svc_action_name(a), rq->name, rc == 0 ? "done" : msg);
 		if (rc == 404)
 			snprintf(msg, sizeof(msg), "service '%s' not found", rq->name);
+		core_state_commit(c);
 		client_done(c, cl, rc == 0 ? 0 : 1, msg);
 		return;
 	}
@@ -330,6 +331,7 @@ do_service_action(struct core *c, struct ctl_client *cl,
 	    "uid %u asked (vigil %s %s%s): %zu services, %zu failed",
 	    (unsigned)cl->uid, svc_action_name(a), rq->group[0] ? "-g " : "",
 	    rq->group[0] ? rq->group : "all", count, failed);
+	core_state_commit(c);
 	if (rq->group[0] != '\0' && count == 0) {
 		snprintf(msg, sizeof(msg), "group '%s' not found", rq->group);
 		client_done(c, cl, 1, msg);
@@ -450,26 +452,65 @@ client_cb(int fd, uint32_t events, void *arg)
 		client_events(c, cl);
 }
 
+struct ctl_client *
+control_slot(struct core *c, uid_t uid, bool privileged)
+{
+	struct ctl_client *free_slot = NULL;
+	size_t used = 0, mine = 0;
+
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+		if (!c->ctl[i].used) {
+			if (free_slot == NULL)
+				free_slot = &c->ctl[i];
+			continue;
+		}
+		used++;
+		if (c->ctl[i].uid == uid)
+			mine++;
+	}
+	if (privileged || free_slot == NULL)
+		return free_slot;
+	if (mine >= CTL_PER_UID_MAX || used >= CTL_MAX_CLIENTS - CTL_ROOT_RESERVED)
+		return NULL;
+	return free_slot;
+}
+
+/* Answer and hang up at once, holding no slot (finding 3: refused peers
+ * used to keep one for 10 s).  Their queued datagrams are discarded
+ * unread first: closing over unread data would reset the connection
+ * before they read the answer. */
 static void
-accept_one(struct core *c, int fd)
+answer_and_close(int fd, const char *message)
+{
+	struct ipc_channel ch;
+	struct msg_ctl_done d;
+	char sink[64];
+
+	ipc_channel_init(&ch, fd, PROC_MONITOR, PROC_CLI);
+	memset(&d, 0, sizeof(d));
+	d.code = 1;
+	strlcpy_v(d.message, message, sizeof(d.message));
+	if (ipc_send_hello(&ch) == 0 && ipc_send(&ch, MSG_CTL_DONE, &d, -1) == 0)
+		(void)ipc_flush(&ch);
+	(void)shutdown(fd, SHUT_WR);
+	for (int i = 0; i < 16; i++)
+		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT | MSG_TRUNC) <= 0)
+			break;
+	ipc_channel_close(&ch);
+}
+
+void
+control_accept_fd(struct core *c, int fd)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	gid_t groups[PEER_GROUPS_MAX];
 	socklen_t glen = sizeof(groups);
 	size_t ngroups = 0;
-	struct ctl_client *cl = NULL;
+	struct ctl_client *cl;
 	int access_level;
+	bool privileged;
 
-	for (size_t i = 0; i < CTL_MAX_CLIENTS && cl == NULL; i++)
-		if (!c->ctl[i].used)
-			cl = &c->ctl[i];
-	if (cl == NULL) {
-		log_warn("control: %d clients already connected: refusing another",
-		    CTL_MAX_CLIENTS);
-		close(fd);
-		return;
-	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    len != sizeof(cred)) {
 		log_warn("control: SO_PEERCRED: %s", strerror(errno));
@@ -480,12 +521,31 @@ accept_one(struct core *c, int fd)
 		ngroups = glen / sizeof(gid_t);
 	access_level = control_access(c->m->cf, geteuid(), cred.uid, cred.gid,
 	    groups, ngroups);
+	if (access_level == 0) {
+		/* Nothing of theirs is read. */
+		log_warn("control: uid %u (pid %d) refused: not allowed by "
+		    "'set control socket'", (unsigned)cred.uid, (int)cred.pid);
+		monitor_access(c->m, NULL, "refused", true, "uid %u (pid %d) "
+		    "refused on the control socket: not allowed by 'set control "
+		    "socket'", (unsigned)cred.uid, (int)cred.pid);
+		answer_and_close(fd, "permission denied");
+		return;
+	}
+	privileged = cred.uid == 0 || cred.uid == geteuid();
+	cl = control_slot(c, cred.uid, privileged);
+	if (cl == NULL) {
+		log_warn("control: uid %u (pid %d) refused: too many connections (at most "
+		    "%d per user, %d for all but root)", (unsigned)cred.uid, (int)cred.pid,
+		    CTL_PER_UID_MAX, CTL_MAX_CLIENTS - CTL_ROOT_RESERVED);
+		answer_and_close(fd, "too many connections to the control socket; try again");
+		return;
+	}
 	memset(cl, 0, sizeof(*cl));
 	cl->used = true;
 	cl->core = c;
 	cl->uid = cred.uid;
 	cl->pid = cred.pid;
-	cl->allowed = access_level > 0;
+	cl->allowed = true;
 	cl->readonly = access_level == 1;
 	cl->last_ms = now_ms();
 	ipc_channel_init(&cl->ch, fd, PROC_MONITOR, PROC_CLI);
@@ -497,16 +557,6 @@ accept_one(struct core *c, int fd)
 	}
 	if (ipc_send_hello(&cl->ch) < 0) {
 		client_close(c, cl);
-		return;
-	}
-	if (!cl->allowed) {
-		/* Nothing of theirs is read. */
-		log_warn("control: uid %u (pid %d) refused: not allowed by "
-		    "'set control socket'", (unsigned)cred.uid, (int)cred.pid);
-		monitor_access(c->m, NULL, "refused", true, "uid %u (pid %d) "
-		    "refused on the control socket: not allowed by 'set control "
-		    "socket'", (unsigned)cred.uid, (int)cred.pid);
-		client_done(c, cl, 1, "permission denied");
 		return;
 	}
 	client_events(c, cl);
@@ -527,7 +577,7 @@ accept_cb(int fd, uint32_t events, void *arg)
 				log_warn("control: accept: %s", strerror(errno));
 			return;
 		}
-		accept_one(c, cfd);
+		control_accept_fd(c, cfd);
 	}
 }
 

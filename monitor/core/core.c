@@ -126,6 +126,13 @@ core_state_save(struct core *c)
 	free(buf);
 }
 
+void
+core_state_commit(struct core *c)
+{
+	if (c->state_dirty)
+		core_state_save(c);
+}
+
 static void
 state_timer_cb(int fd, uint32_t events, void *arg)
 {

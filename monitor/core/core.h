@@ -31,6 +31,11 @@
 #define PENDING_MAX		1024	/* RUN/PING requests in flight */
 #define CTL_MAX_CLIENTS		16
 #define CTL_IDLE_MS		10000
+/* Finding 3: refused peers never hold a slot; of the 16, the last
+ * CTL_ROOT_RESERVED are for root and the monitor's own user only, and any
+ * other allowed uid holds at most CTL_PER_UID_MAX at once. */
+#define CTL_ROOT_RESERVED	4
+#define CTL_PER_UID_MAX		4
 #define SESSION_MAX		256
 #define SESSION_PER_USER	16	/* a user's 17th session ends its oldest */
 #define SNAPSHOT_MIN_GAP_MS	200
@@ -156,6 +161,10 @@ bool core_paths_check(const struct config *cf, const char *file, FILE *out,
     bool daemon);
 void core_state_load(struct core *c);
 void core_state_save(struct core *c);
+/* Save now if anything changed: called before a state change is
+ * acknowledged to the CLI or the web (finding 9: an acknowledged unmonitor
+ * was lost when the monitor died before the next periodic save). */
+void core_state_commit(struct core *c);
 /* Save now if anything changed, close channels, exit(code). */
 void core_shutdown(struct core *c, int code) __attribute__((noreturn));
 void core_signals(struct core *c);
@@ -190,6 +199,20 @@ void control_close(struct core *c);
 int control_access(const struct config *cf, uid_t self, uid_t peer_uid,
     gid_t peer_gid, const gid_t *groups, size_t ngroups);
 bool control_action_readonly(enum ctl_action a);
+/* A free client slot for an allowed peer uid (privileged: root or the
+ * monitor's user), or NULL when its share is used up. */
+struct ctl_client *control_slot(struct core *c, uid_t uid, bool privileged);
+/* Serve one accepted connection (the fuzzer hands it a socketpair). */
+void control_accept_fd(struct core *c, int fd);
+
+/* htpasswd_lines.c */
+/* The rule's scope from an allow statement; false when it does not fit. */
+bool auth_rule_scope(struct msg_auth_rule *r, const struct httpd_allow *a);
+/* Each "user:hash" line of buf (NUL-terminated, modified) that a allows
+ * becomes a user rule in r, passed to emit; bad lines are logged and
+ * skipped.  False when emit said stop. */
+bool htpasswd_rules(char *buf, const struct httpd_allow *a, struct msg_auth_rule *r,
+    bool (*emit)(struct msg_auth_rule *r, void *arg), void *arg);
 
 /* webpeer.c */
 void webpeer_channel(struct core *c, enum proc_role peer, int fd);

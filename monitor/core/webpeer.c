@@ -71,18 +71,6 @@ peer_send(struct core *c, struct webpeer *w, enum msg_type type, const void *m)
 /* ---- auth: the rules ---- */
 
 static bool
-rule_scope(struct msg_auth_rule *r, const struct httpd_allow *a)
-{
-	if (a->nscope > MSG_SCOPE_MAX)
-		return false;
-	r->nscope = (uint16_t)a->nscope;
-	for (size_t i = 0; i < a->nscope; i++)
-		if (strlcpy_v(r->scope[i], a->scope[i], MSG_SCOPE_LEN) >= MSG_SCOPE_LEN)
-			return false;
-	return true;
-}
-
-static bool
 send_rule(struct core *c, struct msg_auth_rule *r, uint32_t *n)
 {
 	if (!peer_send(c, &c->auth, MSG_AUTH_RULE, r))
@@ -91,29 +79,17 @@ send_rule(struct core *c, struct msg_auth_rule *r, uint32_t *n)
 	return true;
 }
 
+struct emit_ctx {
+	struct core *c;
+	uint32_t *n;
+};
+
 static bool
-user_listed(const struct httpd_allow *a, const char *user)
+emit_rule(struct msg_auth_rule *r, void *arg)
 {
-	if (a->nusers == 0)
-		return true;
-	for (size_t i = 0; i < a->nusers; i++)
-		if (strcmp(a->users[i], user) == 0)
-			return true;
-	return false;
-}
+	struct emit_ctx *e = arg;
 
-/* How auth checks an htpasswd entry.  Monit reads cleartext unless the
- * allow line says md5 or crypt; an entry shaped like a crypt(3) or apr1
- * hash ("$id$...$...") is checked as one whatever the line says, so files
- * of hashes keep working without the keyword. */
-static uint8_t
-htpasswd_secret_type(int declared, const char *secret)
-{
-	bool hashed = secret[0] == '$' && strchr(secret + 1, '$') != NULL;
-
-	if (hashed || declared != SECRET_CLEARTEXT)
-		return strncmp(secret, "$apr1$", 6) == 0 ? SECRET_MD5 : SECRET_CRYPT;
-	return SECRET_CLEARTEXT;
+	return send_rule(e->c, r, e->n);
 }
 
 /* `allow htpasswd FILE`: each "user:hash" line becomes a user rule; auth
@@ -122,10 +98,12 @@ static bool
 send_htpasswd(struct core *c, const struct httpd_allow *a, struct msg_auth_rule *r,
     uint32_t *n)
 {
-	char *buf, *line, *next;
+	struct emit_ctx ctx = { c, n };
+	char *buf;
 	struct stat st;
 	ssize_t got;
-	int fd, lineno = 0;
+	bool ok;
+	int fd;
 
 	fd = open(a->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
@@ -143,52 +121,10 @@ send_htpasswd(struct core *c, const struct httpd_allow *a, struct msg_auth_rule 
 	if (got < 0)
 		got = 0;
 	buf[got] = '\0';
-	/* Line by line, blank lines included, so warnings name the right line. */
-	for (line = buf; line != NULL; line = next) {
-		char *colon;
-		size_t len;
-
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		colon = strchr(line, ':');
-		lineno++;
-		len = strlen(line);
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if (line[0] == '\0' || line[0] == '#')
-			continue;
-		if (colon == NULL || colon == line) {
-			log_warn("%s:%d: not a user:hash line: skipped", a->name, lineno);
-			continue;
-		}
-		*colon = '\0';
-		if (!user_listed(a, line))
-			continue;
-		if (strncmp(colon + 1, "{SHA}", 5) == 0 || colon[1] == '\0') {
-			log_warn("%s:%d: unsupported hash for user '%s': skipped",
-			    a->name, lineno, line);
-			continue;
-		}
-		memset(r, 0, sizeof(*r));
-		r->kind = AUTH_RULE_USER;
-		r->role = (uint8_t)a->role;
-		r->secret_type = htpasswd_secret_type(a->secret_type, colon + 1);
-		if (strlcpy_v(r->name, line, sizeof(r->name)) >= sizeof(r->name) ||
-		    strlcpy_v(r->secret, colon + 1, sizeof(r->secret)) >= sizeof(r->secret) ||
-		    !rule_scope(r, a)) {
-			log_warn("%s:%d: entry too long: skipped", a->name, lineno);
-			continue;
-		}
-		if (!send_rule(c, r, n)) {
-			explicit_bzero(buf, (size_t)st.st_size + 1);
-			free(buf);
-			return false;
-		}
-	}
+	ok = htpasswd_rules(buf, a, r, emit_rule, &ctx);
 	explicit_bzero(buf, (size_t)st.st_size + 1);
 	free(buf);
-	return true;
+	return ok;
 }
 
 /* Monit: "allow HOST|NET" rules alone let those clients in without a
@@ -249,7 +185,7 @@ auth_send_rules(struct core *c)
 		}
 		if (name[0] == '\0' ||
 		    strlcpy_v(r->name, name, sizeof(r->name)) >= sizeof(r->name) ||
-		    !rule_scope(r, a)) {
+		    !auth_rule_scope(r, a)) {
 			log_err("%s:%d: name or service list too long: rule skipped",
 			    file, a->pos.line);
 			continue;
@@ -460,6 +396,7 @@ handle(struct core *c, struct webpeer *w, struct ipc_msg *in)
 		struct msg_action_result res;
 
 		webpeer_action(c, &in->body.action_request, &res);
+		core_state_commit(c);	/* saved before it is acknowledged */
 		peer_send(c, w, MSG_ACTION_RESULT, &res);
 		break;
 	}

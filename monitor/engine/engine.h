@@ -77,6 +77,12 @@ pid_t pidfile_read(const char *path);
 bool proc_alive(pid_t pid, uint64_t *start_ticks);
 /* Read one process's entry without the whole table. */
 bool proc_read_one(pid_t pid, struct proc_entry *out);
+/* The parsers behind them, from buffers (fuzzed: tests/fuzz/fuzz_proc.c).
+ * /proc/PID/stat text (NUL-terminated) into pe's pid-independent fields: */
+bool proc_parse_stat(const char *buf, struct proc_entry *pe);
+/* /proc/PID/cmdline's n raw bytes as one line (NULs become spaces,
+ * trailing spaces go); NULL when empty.  Caller frees. */
+char *proc_cmdline_text(const char *raw, size_t n);
 /* System-wide figures. */
 struct sys_stat {
 	uint64_t mem_total, mem_avail, swap_total, swap_free;	/* bytes */
@@ -86,6 +92,9 @@ struct sys_stat {
 	uint64_t fd_used, fd_max;	/* /proc/sys/fs/file-nr, 0 unknown */
 };
 bool sys_stat_read(struct sys_stat *s);
+/* The same from the NUL-terminated texts of /proc/loadavg, meminfo, stat. */
+bool sys_stat_parse(const char *loadavg, const char *meminfo, const char *stat,
+    struct sys_stat *s);
 long proc_clk_tck(void);
 /* Seconds since boot (/proc/uptime), 0 when unknown. */
 uint64_t sys_uptime_s(void);

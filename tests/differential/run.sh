@@ -6,7 +6,8 @@
 #
 #   tests/differential/run.sh [-v]      (-v: show both outputs on a disagreement)
 #
-# Exit status: 0 all agree or are listed, 1 an unlisted disagreement, 2 setup.
+# Exit status: 0 all agree or are listed, 1 an unlisted disagreement or a
+# listed config that agrees now (or no longer exists), 2 setup.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -25,9 +26,10 @@ tmp=$(mktemp -d /tmp/vigil-diff.XXXXXX) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 listed="$tmp/listed"
 # Listed configs: lines of DISAGREEMENTS.md that start with "- `NAME`".
-sed -n 's/^- `\([^`]*\)`.*/\1/p' "$here/DISAGREEMENTS.md" > "$listed" 2>/dev/null || : > "$listed"
+# DISAGREEMENTS_FILE: another list (the test of this script uses it).
+sed -n 's/^- `\([^`]*\)`.*/\1/p' "${DISAGREEMENTS_FILE:-$here/DISAGREEMENTS.md}" > "$listed" 2>/dev/null || : > "$listed"
 
-agree=0 listed_n=0 bad=0 total=0
+agree=0 listed_n=0 bad=0 stale=0 total=0
 for cfg in "$here"/configs/*.rc; do
 	name=$(basename "$cfg")
 	total=$((total + 1))
@@ -44,6 +46,12 @@ for cfg in "$here"/configs/*.rc; do
 	[ $v -eq 0 ] && vv=ok || vv=error
 	if [ "$mv" = "$vv" ]; then
 		agree=$((agree + 1))
+		# Listed but agreeing: DISAGREEMENTS.md is no longer true
+		# (finding 14: a fixed disagreement stayed listed unnoticed).
+		if grep -qx "$name" "$listed"; then
+			stale=$((stale + 1))
+			echo "AGREES NOW $name (monit=$mv vigil=$vv): remove it from DISAGREEMENTS.md"
+		fi
 		continue
 	fi
 	if grep -qx "$name" "$listed"; then
@@ -57,5 +65,11 @@ for cfg in "$here"/configs/*.rc; do
 		sed 's/^/    vigil: /' "$work/vigil.out" | head -5
 	fi
 done
-echo "differential: $total configs, $agree agree, $listed_n listed in DISAGREEMENTS.md, $bad unlisted disagreements"
-[ $bad -eq 0 ]
+# A listed name with no config at all is as stale.
+while read -r name; do
+	[ -f "$here/configs/$name" ] && continue
+	stale=$((stale + 1))
+	echo "LISTED BUT MISSING $name: remove it from DISAGREEMENTS.md"
+done < "$listed"
+echo "differential: $total configs, $agree agree, $listed_n listed in DISAGREEMENTS.md, $bad unlisted disagreements, $stale listed that agree or are missing"
+[ $bad -eq 0 ] && [ $stale -eq 0 ]

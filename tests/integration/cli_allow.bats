@@ -8,14 +8,19 @@ setup_file() {
 	it_require_root
 	getent passwd nobody >/dev/null || it_need "no user nobody"
 	getent group nogroup >/dev/null || it_need "no group nogroup"
+	# a group that only reaches the socket as a supplementary group
+	CTL_GRP=vigilctl$$
+	groupadd --system "$CTL_GRP" || it_need "cannot create group $CTL_GRP"
+	export CTL_GRP
 	it_init
-	export IT_CTL_ALLOW="allow nobody read-only allow _vigilweb"
+	export IT_CTL_ALLOW="allow nobody read-only allow _vigilweb allow @$CTL_GRP"
 	it_write_rc
 	it_start
 }
 
 teardown_file() {
 	it_cleanup
+	groupdel "$CTL_GRP" 2>/dev/null || true
 }
 
 as_user() {
@@ -61,6 +66,22 @@ as_user() {
 
 @test "a user not named is refused even the status" {
 	run as_user _vigilauth _vigilauth status
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"permission denied"* ]]
+}
+
+@test "finding 14: a user allowed only through a supplementary group is let in" {
+	run setpriv --reuid=_vigilauth --regid=_vigilauth --groups="$CTL_GRP" \
+		"$VIGIL_BUILD/vigil" --socket "$IT_SOCK" status demo
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"'demo'"* ]]
+}
+
+@test "finding 14: the same user without that supplementary group is refused" {
+	run setpriv --reuid=_vigilauth --regid=_vigilauth --groups=nogroup \
+		"$VIGIL_BUILD/vigil" --socket "$IT_SOCK" status demo
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"permission denied"* ]]

@@ -82,7 +82,7 @@ child_apply(uint16_t port, bool ssl)
 }
 
 enum trial {
-	T_OPEN, T_OPENAT, T_OPEN_SYS, T_EXECVE, T_SOCKET, T_SETUID, T_PTRACE,
+	T_OPEN, T_OPENAT, T_OPEN_SYS, T_EXECVE, T_EXECVEAT, T_SOCKET, T_SETUID, T_PTRACE,
 	T_BIND_MORE, T_MMAP_EXEC,
 };
 
@@ -113,6 +113,12 @@ run_trial(enum trial t)
 			char *argv[] = { (char *)"/bin/true", NULL };
 
 			execve("/bin/true", argv, NULL);
+			break;
+		}
+		case T_EXECVEAT: {
+			char *argv[] = { (char *)"/bin/true", NULL };
+
+			(void)syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, NULL, 0);
 			break;
 		}
 		case T_SOCKET:
@@ -148,6 +154,7 @@ static void test_open_traps(void **s) { (void)s; assert_sigsys(run_trial(T_OPEN)
 static void test_openat_traps(void **s) { (void)s; assert_sigsys(run_trial(T_OPENAT), "openat"); }
 static void test_open_syscall_traps(void **s) { (void)s; assert_sigsys(run_trial(T_OPEN_SYS), "SYS_open"); }
 static void test_execve_traps(void **s) { (void)s; assert_sigsys(run_trial(T_EXECVE), "execve"); }
+static void test_finding14_execveat_traps(void **s) { (void)s; assert_sigsys(run_trial(T_EXECVEAT), "execveat"); }
 static void test_socket_traps(void **s) { (void)s; assert_sigsys(run_trial(T_SOCKET), "socket"); }
 static void test_setuid_traps(void **s) { (void)s; assert_sigsys(run_trial(T_SETUID), "setuid(0)"); }
 static void test_ptrace_traps(void **s) { (void)s; assert_sigsys(run_trial(T_PTRACE), "ptrace"); }
@@ -622,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_openat_traps),
 		cmocka_unit_test(test_open_syscall_traps),
 		cmocka_unit_test(test_execve_traps),
+		cmocka_unit_test(test_finding14_execveat_traps),
 		cmocka_unit_test(test_socket_traps),
 		cmocka_unit_test(test_setuid_traps),
 		cmocka_unit_test(test_ptrace_traps),

@@ -491,6 +491,59 @@ test_connect_errors(void **state)
 	assert_int_equal(cli_ctl_connect(longpath), -1);
 }
 
+/* Finding 4: the directories on the way to the socket.  Needs root (the
+ * directories are given to another owner and group). */
+static void
+test_finding4_socket_dirs(void **st)
+{
+	struct cli_trust t = { .self_uid = 0, .have_monitor = true, .monitor_uid = 4242,
+		.monitor_gid = 4243 };
+	char top[] = "/tmp/vigil-clitrust-XXXXXX", dir[64], sock[96], why[512];
+	int sv[2];
+
+	(void)st;
+	if (geteuid() != 0)
+		fail_msg("test_finding4_socket_dirs needs root");
+	assert_non_null(mkdtemp(top));
+	assert_int_equal(chmod(top, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/run", top);
+	snprintf(sock, sizeof(sock), "%s/ctl.sock", dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	/* root's, the monitor's, group-writable by the monitor's group: fine */
+	assert_true(cli_socket_path_ok(sock, &t, why, sizeof(why)));
+	assert_int_equal(chown(dir, 4242, 4243), 0);
+	assert_int_equal(chmod(dir, 01775), 0);
+	if (!cli_socket_path_ok(sock, &t, why, sizeof(why)))
+		fail_msg("%s", why);
+	/* group-writable by another group: refused */
+	assert_int_equal(chown(dir, 0, 4244), 0);
+	assert_false(cli_socket_path_ok(sock, &t, why, sizeof(why)));
+	assert_non_null(strstr(why, "writable by group 4244"));
+	/* owned by a stranger: refused */
+	assert_int_equal(chown(dir, 4245, 0), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_false(cli_socket_path_ok(sock, &t, why, sizeof(why)));
+	assert_non_null(strstr(why, "owned by uid 4245"));
+	/* a stranger's directory higher up: refused too */
+	assert_int_equal(chown(dir, 0, 0), 0);
+	assert_int_equal(chown(top, 4245, 0), 0);
+	assert_false(cli_socket_path_ok(sock, &t, why, sizeof(why)));
+	assert_int_equal(chown(top, 0, 0), 0);
+	/* a relative path is refused */
+	assert_false(cli_socket_path_ok("run/ctl.sock", &t, why, sizeof(why)));
+	/* SO_PEERCRED: this process (root) is trusted; a monitor-less trust of
+	 * another caller is not */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_true(cli_peer_ok(sv[0], &t, why, sizeof(why)));
+	t.self_uid = 4246;
+	t.have_monitor = false;
+	assert_true(cli_peer_ok(sv[0], &t, why, sizeof(why)));	/* root */
+	close(sv[0]);
+	close(sv[1]);
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(rmdir(top), 0);
+}
+
 int
 main(void)
 {
@@ -506,6 +559,7 @@ main(void)
 		cmocka_unit_test(test_run_capture),
 		cmocka_unit_test(test_find_binaries),
 		cmocka_unit_test(test_connect_errors),
+		cmocka_unit_test(test_finding4_socket_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -273,15 +274,146 @@ test_bounded_clients(void **st)
 	for (int i = 0; i < 10; i++)
 		ev_run_once(m.ev, 10);
 	assert_int_equal(clients_in_use(), CTL_MAX_CLIENTS);
-	/* The last one was closed at once; the first got a HELLO. */
+	/* The last one was answered (HELLO, "too many") and closed at once;
+	 * the first got a HELLO and waits for its request. */
+	assert_true(recv(fds[CTL_MAX_CLIENTS], buf, sizeof(buf), MSG_DONTWAIT) > 0);
+	assert_true(recv(fds[CTL_MAX_CLIENTS], buf, sizeof(buf), MSG_DONTWAIT) > 0);
 	assert_int_equal(recv(fds[CTL_MAX_CLIENTS], buf, sizeof(buf), MSG_DONTWAIT), 0);
 	assert_true(recv(fds[0], buf, sizeof(buf), MSG_DONTWAIT) > 0);
+	assert_true(recv(fds[0], buf, sizeof(buf), MSG_DONTWAIT) < 0);
 	for (int i = 0; i <= CTL_MAX_CLIENTS; i++)
 		close(fds[i]);
 	for (int i = 0; i < 10; i++)
 		ev_run_once(m.ev, 10);
 	assert_int_equal(clients_in_use(), 0);
 	core.ctl_idle_ms = 300;
+}
+
+/* A child that, as uid, opens n connections and keeps them open until it
+ * is killed; the parent serves the loop until the child says so.  Its pid
+ * stays in `holder` so teardown ends it when an assertion fails first. */
+static pid_t holder = -1;
+
+static pid_t
+hold_connections(uid_t uid, gid_t gid, int n)
+{
+	int p[2];
+	pid_t pid;
+	char c = 0;
+
+	assert_int_equal(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+		    setresuid(uid, uid, uid) < 0)
+			_exit(3);
+		for (int i = 0; i < n; i++)
+			if (connect_ctl() < 0)
+				_exit(4);
+		if (write(p[1], "r", 1) != 1)
+			_exit(5);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	holder = pid;
+	for (int i = 0; i < 400 && c != 'r'; i++) {
+		struct timeval tv = { 0, 0 };
+		fd_set rf;
+
+		ev_run_once(m.ev, 25);
+		FD_ZERO(&rf);
+		FD_SET(p[0], &rf);
+		if (select(p[0] + 1, &rf, NULL, NULL, &tv) == 1 && read(p[0], &c, 1) != 1)
+			break;
+	}
+	close(p[0]);
+	if (c != 'r') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("the holding child did not connect %d times", n);
+	}
+	for (int i = 0; i < 20; i++)
+		ev_run_once(m.ev, 10);
+	return pid;
+}
+
+static void
+end_holder(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	holder = -1;
+	for (int i = 0; i < 20; i++)
+		ev_run_once(m.ev, 10);
+}
+
+/* Finding 3: 40 idle connections of a user who is not allowed locked root
+ * out (each held one of 16 slots for 10 s).  Refused peers hold none. */
+static void
+test_finding3_refused_peers_hold_no_slot(void **st)
+{
+	struct passwd *pw = getpwnam("_vigilweb");
+	pid_t held;
+
+	(void)st;
+	core.ctl_idle_ms = 60000;
+	held = hold_connections(pw->pw_uid, pw->pw_gid, 40);
+	assert_int_equal(clients_in_use(), 0);
+	assert_int_equal(run_client(0, 0, CTL_STATUS, "", 0, ""), 0);
+	end_holder(held);
+	core.ctl_idle_ms = 300;
+}
+
+/* Finding 3: an allowed user holds at most CTL_PER_UID_MAX slots; root
+ * still gets in, and so does another allowed user. */
+static void
+test_finding3_per_uid_cap_and_root_reserve(void **st)
+{
+	struct passwd nobody = *getpwnam("nobody");
+	pid_t held;
+
+	(void)st;
+	core.ctl_idle_ms = 60000;
+	held = hold_connections(nobody.pw_uid, nobody.pw_gid, 40);
+	assert_int_equal(clients_in_use(), CTL_PER_UID_MAX);
+	assert_int_equal(run_client(0, 0, CTL_STATUS, "", 0, ""), 0);
+	end_holder(held);
+	core.ctl_idle_ms = 300;
+}
+
+static void
+test_finding3_slot_shares(void **st)
+{
+	(void)st;
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
+		assert_false(core.ctl[i].used);
+	/* users 1000..: one share each until only the root reserve is left */
+	for (size_t i = 0; i < CTL_MAX_CLIENTS - CTL_ROOT_RESERVED; i++) {
+		struct ctl_client *cl = control_slot(&core, (uid_t)(1000 + i / CTL_PER_UID_MAX),
+		    false);
+
+		assert_non_null(cl);
+		cl->used = true;
+		cl->uid = (uid_t)(1000 + i / CTL_PER_UID_MAX);
+	}
+	assert_null(control_slot(&core, 1000, false));
+	assert_null(control_slot(&core, 2000, false));
+	for (size_t i = 0; i < CTL_ROOT_RESERVED; i++) {
+		struct ctl_client *cl = control_slot(&core, 0, true);
+
+		assert_non_null(cl);
+		cl->used = true;
+		cl->uid = 0;
+	}
+	assert_null(control_slot(&core, 0, true));
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
+		core.ctl[i].used = false;
 }
 
 static void
@@ -339,6 +471,7 @@ static int
 teardown(void **st)
 {
 	(void)st;
+	end_holder(holder);
 	control_close(&core);
 	if (access(sockpath, F_OK) == 0)
 		return -1;	/* control_close removes the socket */
@@ -360,6 +493,9 @@ main(void)
 		cmocka_unit_test(test_garbage_closes_only_that_client),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_bounded_clients),
+		cmocka_unit_test(test_finding3_refused_peers_hold_no_slot),
+		cmocka_unit_test(test_finding3_per_uid_cap_and_root_reserve),
+		cmocka_unit_test(test_finding3_slot_shares),
 		cmocka_unit_test(test_access_matrix),
 	};
 

@@ -565,6 +565,162 @@ test_full_queue_keeps_the_sequence(void **state)
 	ipc_channel_close(&b);
 }
 
+/* ---- finding 14: length bounds of every message type ----
+ * A planted bug in the bounds of any type but LOG and SEAL went unnoticed.
+ * The bounds are pinned here (a layout change must update this table on
+ * purpose), and for every type a payload one byte shorter than the least or
+ * longer than the most closes the channel, as does a valid message with one
+ * byte added or taken away. */
+static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
+	{ MSG_HELLO, 8, 40 },
+	{ MSG_LOG, 4, 1027 },
+	{ MSG_CONFIG, 36, 9819 },
+	{ MSG_ACTION_ADD, 20, 32852 },
+	{ MSG_SEAL, 4, 4 },
+	{ MSG_SEALED, 4, 4 },
+	{ MSG_RUN, 40, 1699 },
+	{ MSG_RUN_RESULT, 21, 4116 },
+	{ MSG_PING, 29, 29 },
+	{ MSG_PING_RESULT, 24, 24 },
+	{ MSG_CHANNEL, 1, 1 },
+	{ MSG_CONTROL, 1, 1 },
+	{ MSG_SESSION_GRANT, 17, 8464 },
+	{ MSG_SESSION_ACK, 4, 68 },
+	{ MSG_LOGIN, 13, 394 },
+	{ MSG_LOGIN_RESULT, 14, 8461 },
+	{ MSG_AUTH_RULE, 11, 8649 },
+	{ MSG_AUTH_READY, 12, 75 },
+	{ MSG_SNAPSHOT_BEGIN, 28, 283 },
+	{ MSG_SNAPSHOT_SERVICE, 172, 1831 },
+	{ MSG_SNAPSHOT_END, 4, 4 },
+	{ MSG_ACTION_REQUEST, 11, 330 },
+	{ MSG_ACTION_RESULT, 9, 264 },
+	{ MSG_LOGOUT, 3, 67 },
+	{ MSG_CTL_REQUEST, 8, 518 },
+	{ MSG_CTL_OUTPUT, 3, 8194 },
+	{ MSG_CTL_DONE, 7, 262 },
+};
+
+/* A receiver and a sender the rule table lets exchange type. */
+static bool
+channel_for(enum msg_type type, struct ipc_channel *ch)
+{
+	for (int self = PROC_PRIVD; self <= PROC_ROLE_MAX; self++)
+		for (int peer = PROC_PRIVD; peer <= PROC_ROLE_MAX; peer++) {
+			ipc_channel_init(ch, -1, (enum proc_role)self, (enum proc_role)peer);
+			if (ch->rules[type].senders & PROC_BIT(peer)) {
+				ch->hello_received = type != MSG_HELLO;
+				ch->sealed = (ch->rules[type].flags & IPC_F_AFTER_SEAL) != 0;
+				return true;
+			}
+		}
+	return false;
+}
+
+/* Feed a payload of plen bytes (from payload, zero-padded) as type. */
+static enum ipc_result
+feed_payload(struct ipc_channel *ch, enum msg_type type, const uint8_t *payload, size_t plen)
+{
+	static uint8_t body[IPC_MAX_DGRAM];
+	int fds[1];
+	bool want_fd = (ch->rules[type].flags & IPC_F_FD) != 0;
+	enum ipc_result r;
+	size_t n;
+
+	memset(body, 0, sizeof(body));
+	if (payload != NULL)
+		memcpy(body, payload, plen);
+	n = ipc_frame(dgram, sizeof(dgram), IPC_MAGIC, IPC_VERSION, (uint16_t)type,
+	    ch->recv_seq + 1, body, plen);
+	assert_true(n == IPC_HDR_LEN + plen);
+	if (want_fd)
+		fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	r = ipc_validate(ch, dgram, n, want_fd ? fds : NULL, want_fd ? 1 : 0, false, false, &out);
+	if (r == IPC_MSG && out.fd >= 0)
+		close(out.fd);
+	return r;
+}
+
+static void
+test_finding14_bounds_of_every_type(void **state)
+{
+	size_t checked = 0;
+
+	(void)state;
+	for (unsigned t = 1; t <= MSG_TYPE_MAX; t++) {
+		bool pinned = false;
+
+		if (!msg_type_known(t))
+			continue;
+		for (size_t i = 0; i < sizeof(pinned_bounds) / sizeof(pinned_bounds[0]); i++)
+			if (pinned_bounds[i].type == t) {
+				if (msg_min_len(t) != pinned_bounds[i].min ||
+				    msg_max_len(t) != pinned_bounds[i].max)
+					fail_msg("%s: bounds %zu..%zu, pinned %zu..%zu", msg_type_name(t),
+					    msg_min_len(t), msg_max_len(t), pinned_bounds[i].min,
+					    pinned_bounds[i].max);
+				pinned = true;
+			}
+		if (!pinned)
+			fail_msg("%s has no pinned bounds in this test", msg_type_name(t));
+	}
+	for (unsigned t = 1; t <= MSG_TYPE_MAX; t++) {
+		struct ipc_channel ch;
+		size_t min = msg_min_len(t), max = msg_max_len(t);
+
+		if (!msg_type_known(t))
+			continue;
+		if (!channel_for(t, &ch))
+			fail_msg("%s: no receiver accepts it from anybody", msg_type_name(t));
+		if (min > 0) {
+			assert_int_equal(feed_payload(&ch, t, NULL, min - 1), IPC_VIOLATION);
+			if (out.violation != IPC_V_PAYLOAD_BOUNDS)
+				fail_msg("%s: %zu bytes (one too few): %s", msg_type_name(t), min - 1,
+				    ipc_violation_name(out.violation));
+		}
+		assert_true(max + 1 <= IPC_MAX_DGRAM - IPC_HDR_LEN);
+		assert_int_equal(feed_payload(&ch, t, NULL, max + 1), IPC_VIOLATION);
+		if (out.violation != IPC_V_PAYLOAD_BOUNDS)
+			fail_msg("%s: %zu bytes (one too many): %s", msg_type_name(t), max + 1,
+			    ipc_violation_name(out.violation));
+		checked++;
+	}
+	assert_int_equal(checked, sizeof(pinned_bounds) / sizeof(pinned_bounds[0]));
+}
+
+/* The least message of each type (every field zero or empty), when the
+ * decoder takes it, is exactly the least length; one byte more or less is a
+ * violation that closes the channel. */
+static void
+test_finding14_least_message_of_every_type(void **state)
+{
+	size_t accepted = 0;
+
+	(void)state;
+	for (unsigned t = 1; t <= MSG_TYPE_MAX; t++) {
+		struct ipc_channel ch;
+		static uint8_t zero[IPC_MAX_DGRAM];
+		size_t min = msg_min_len(t);
+
+		if (!msg_type_known(t) || t == MSG_HELLO || !channel_for(t, &ch))
+			continue;
+		if (feed_payload(&ch, t, zero, min) != IPC_MSG)
+			continue;	/* zero is out of range for some field: bounds test above */
+		accepted++;
+		channel_for(t, &ch);
+		if (feed_payload(&ch, t, zero, min + 1) != IPC_VIOLATION)
+			fail_msg("%s: the least message plus one byte was accepted", msg_type_name(t));
+		if (min > 0) {
+			channel_for(t, &ch);
+			if (feed_payload(&ch, t, zero, min - 1) != IPC_VIOLATION)
+				fail_msg("%s: the least message minus one byte was accepted",
+				    msg_type_name(t));
+		}
+	}
+	print_message("%zu types accept their all-zero least message\n", accepted);
+	assert_true(accepted >= 10);
+}
+
 int
 main(void)
 {
@@ -584,6 +740,8 @@ main(void)
 		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_enum_range),
 		cmocka_unit_test(test_payload_bounds),
+		cmocka_unit_test(test_finding14_bounds_of_every_type),
+		cmocka_unit_test(test_finding14_least_message_of_every_type),
 		cmocka_unit_test(test_state_rules),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_socketpair_roundtrip),

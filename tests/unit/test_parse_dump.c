@@ -158,6 +158,31 @@ test_dump_round_trip(void **state)
 	assert_true(checked > 100);
 }
 
+/* Finding 13: names the lexer would split or read as a keyword ("a b",
+ * "then") were dumped bare, so the dump parsed to another configuration. */
+static void
+test_finding13_group_names_round_trip(void **state)
+{
+	struct parse_opts o = { 0 };
+	struct config *cf;
+	char *first;
+	int nerr;
+	(void)state;
+
+	first = dump("set group \"ops team\" users alice, \"b c\", \"then\", \"users\"\n");
+	assert_non_null(strstr(first, "set group \"ops team\" users alice, \"b c\", \"then\", "
+	    "\"users\"\n"));
+	o.errout = stderr;
+	cf = config_parse_string(first, "dump", &o, &nerr);
+	assert_non_null(cf);
+	assert_string_equal(cf->user_groups->name, "ops team");
+	assert_int_equal(cf->user_groups->nusers, 4);
+	assert_string_equal(cf->user_groups->users[1], "b c");
+	assert_string_equal(cf->user_groups->users[2], "then");
+	config_free(cf);
+	free(first);
+}
+
 int
 main(void)
 {
@@ -165,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_passwords_hidden),
 		cmocka_unit_test(test_normalised_form),
 		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_finding13_group_names_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

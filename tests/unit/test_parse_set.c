@@ -310,6 +310,26 @@ test_privsep_and_control_users_resolve(void **state)
 	assert_non_null(strstr(errtext, "rc:1:38: error: unknown group 'no_such_group_x'"));
 }
 
+/* Finding 13: `users a,"",b` kept an empty name that the dump printed as
+ * nothing and the re-parse dropped (the round-trip fuzzer died on it). */
+static void
+test_finding13_empty_names_rejected(void **state)
+{
+	(void)state;
+	assert_null(parse("set group admins users a,\"\",b\n"));
+	assert_string_equal(errtext, "rc:1:26: error: empty name in the user names after "
+	    "'users'\n");
+	assert_null(parse("set group admins users ''\n"));
+	assert_string_equal(errtext, "rc:1:24: error: empty name in the user names after "
+	    "'users'\n");
+	assert_null(parse("set group \"\" users a\n"));
+	assert_string_equal(errtext, "rc:1:11: error: empty group name after 'set group'\n");
+	assert_null(parse("check process a matching x\n  depends on b, \"\"\n"
+	    "check process b matching y\n"));
+	assert_non_null(strstr(errtext, "rc:2:17: error: empty name in the service names after "
+	    "'depends on'\n"));
+}
+
 static void
 test_unknown_set(void **state)
 {
@@ -335,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_httpd_default_port_and_errors),
 		cmocka_unit_test(test_groups_privsep_control),
 		cmocka_unit_test(test_privsep_and_control_users_resolve),
+		cmocka_unit_test(test_finding13_empty_names_rejected),
 		cmocka_unit_test(test_unknown_set),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
