@@ -198,6 +198,13 @@ void table_clear(struct action_table *t);
 /* The environment of a program: PATH + MONIT_*, strings without control
  * bytes.  NULL-terminated; free with free_strv(). */
 char **run_build_env(const struct msg_run *ctx);
+/* shebang.c: a "#!" line (what the kernel reads of it: SHEBANG_MAX bytes)
+ * into the interpreter and its one optional argument.  1 for a script, 0
+ * for anything else, -1 for a "#!" line privd refuses (no newline within
+ * the bound, no absolute interpreter, a NUL, too long). */
+#define SHEBANG_MAX	256
+int shebang_parse(const char *buf, size_t n, char *interp, size_t ilen, char *arg,
+    size_t alen);
 void free_strv(char **v);
 /* Bounded output: at most MSG_OUTPUT_LEN-1 bytes kept, NUL bytes replaced. */
 struct outbuf {

@@ -241,11 +241,12 @@ child_fail(int errfd)
 }
 
 /* In the forked child: become the program.  progfd is the descriptor
- * path_open_program checked; it is what runs (fexecve), so nothing can swap
- * the file between the check and the exec. */
+ * path_open_program checked (the program, or a script's interpreter); it is
+ * what runs (fexecve), so nothing can swap the file between the check and
+ * the exec. */
 static void __attribute__((noreturn))
-run_child(const struct action_entry *e, int progfd, const char *user, gid_t gid,
-    char **env, int outw, int errw)
+run_child(const struct action_entry *e, int progfd, char **argv, const char *user,
+    gid_t gid, char **env, int outw, int errw)
 {
 	sigset_t none;
 	int nullfd, high_prog, high_err;
@@ -284,12 +285,56 @@ run_child(const struct action_entry *e, int progfd, const char *user, gid_t gid,
 	}
 	if (e->has_uid && setresuid(e->uid, e->uid, e->uid) < 0)
 		child_fail(errw);
-	fexecve(4, e->argv, env);
-	/* A #! script: its interpreter opens /dev/fd/4, which must then stay
-	 * open across the exec. */
+	fexecve(4, argv, env);
+	/* An interpreter that is itself a script: its own interpreter opens
+	 * /dev/fd/4, which must then stay open across the exec. */
 	if (errno == ENOENT && fcntl(4, F_SETFD, 0) == 0)
-		fexecve(4, e->argv, env);
+		fexecve(4, argv, env);
 	child_fail(errw);
+}
+
+/* A script's "#!" line, read through the checked descriptor: 1 with the
+ * interpreter, 0 for a binary, -1 (why set) for a line privd refuses. */
+static int
+program_shebang(int progfd, char *interp, size_t ilen, char *arg, size_t alen,
+    char *why, size_t whylen, const char *path)
+{
+	char p[64], buf[SHEBANG_MAX];
+	ssize_t n;
+	int fd, r;
+
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", progfd);
+	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(why, whylen, "%.300s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0) {
+		snprintf(why, whylen, "%.300s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	r = shebang_parse(buf, (size_t)n, interp, ilen, arg, alen);
+	if (r < 0)
+		snprintf(why, whylen, "%.300s: a #! line vigild does not run (at most %d "
+		    "bytes, an absolute interpreter)", path, SHEBANG_MAX - 1);
+	return r;
+}
+
+/* argv for a script: interpreter [arg] script-as-written args... */
+static char **
+script_argv(const struct action_entry *e, const char *interp, const char *arg)
+{
+	char **v = xcalloc((size_t)e->argc + 3, sizeof(char *));
+	int k = 0;
+
+	v[k++] = xstrdup(interp);
+	if (arg[0] != '\0')
+		v[k++] = xstrdup(arg);
+	for (int i = 0; i < e->argc; i++)
+		v[k++] = xstrdup(e->argv[i]);
+	return v;
 }
 
 static void job_finish(struct run_job *j);
@@ -427,7 +472,8 @@ job_start(struct privd *pd, struct run_job *j)
 {
 	struct action_entry *e = table_find(&pd->table, j->req.id);
 	char real[PATH_MAX], why[ACTION_REASON_LEN];
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err, progfd;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err, progfd, sh;
+	char interp[PATH_MAX], iarg[SHEBANG_MAX], **sargv = NULL;
 	const char *user = NULL;
 	gid_t gid = e != NULL && e->has_gid ? e->gid : 0;
 	char **env;
@@ -465,6 +511,26 @@ job_start(struct privd *pd, struct run_job *j)
 		if (!e->has_gid)
 			gid = pw != NULL ? pw->pw_gid : 0;
 	}
+	/* A script runs through its interpreter, checked as the program is, with
+	 * the script's path as written (its $0). */
+	sh = program_shebang(progfd, interp, sizeof(interp), iarg, sizeof(iarg), why,
+	    sizeof(why), e->argv[0]);
+	if (sh == 1) {
+		int ifd = path_open_program(interp, e->has_uid, e->uid, NULL, 0, why,
+		    sizeof(why));
+
+		close(progfd);
+		if (ifd < 0) {
+			refuse(pd, j, EACCES, why);
+			return;
+		}
+		progfd = ifd;
+		sargv = script_argv(e, interp, iarg);
+	} else if (sh < 0) {
+		close(progfd);
+		refuse(pd, j, ENOEXEC, why);
+		return;
+	}
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		err = errno;
 		for (int i = 0; i < 2; i++) {
@@ -474,6 +540,7 @@ job_start(struct privd *pd, struct run_job *j)
 				close(errp[i]);
 		}
 		close(progfd);
+		free_strv(sargv);
 		refuse(pd, j, err, "cannot create a pipe");
 		return;
 	}
@@ -481,10 +548,12 @@ job_start(struct privd *pd, struct run_job *j)
 	j->start_ms = now_ms();
 	j->pid = fork();
 	if (j->pid == 0)
-		run_child(e, progfd, user, gid, env, outp[1], errp[1]);
+		run_child(e, progfd, sargv != NULL ? sargv : e->argv, user, gid, env,
+		    outp[1], errp[1]);
 	err = errno;
 	close(progfd);
 	free_strv(env);
+	free_strv(sargv);
 	close(outp[1]);
 	close(errp[1]);
 	if (j->pid < 0) {

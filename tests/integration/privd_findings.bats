@@ -195,6 +195,41 @@ check process rel with pidfile $IT/out/good.pid
 	it_wait 15 test -s "$IT/out/good.pid" || { cat "$IT/vigild.log"; false; }
 }
 
+@test "finding 2: a #! script still sees its own path as \$0 (run through its checked interpreter)" {
+	# Debian's init scripts find their name through $0 (the systemctl
+	# redirect); executing the checked descriptor showed them /dev/fd/4
+	mkdir -p -m 1777 "$IT/out"
+	cat > "$IT/named" <<EOF2
+#!/bin/sh -e
+echo "\$0 \$1" > $IT/out/named.args
+EOF2
+	chmod 0755 "$IT/named"
+	it_write_rc "
+check program named with path \"$IT/named first\"
+    if status != 0 then alert
+"
+	start_vigild
+	it_wait 15 test -s "$IT/out/named.args" || { cat "$IT/vigild.log"; false; }
+	[ "$(cat "$IT/out/named.args")" = "$IT/named first" ]
+}
+
+@test "finding 2: a script whose interpreter another user may replace is refused" {
+	make_attacker
+	mkdir -m 0755 "$IT/ibin"
+	cp /bin/sh "$IT/ibin/sh"
+	chown "$ATTACKER" "$IT/ibin/sh"
+	mkdir -p -m 1777 "$IT/out"
+	printf '#!%s\necho ran > %s\n' "$IT/ibin/sh" "$IT/out/bad.ran" > "$IT/bad"
+	chmod 0755 "$IT/bad"
+	it_write_rc "
+check program bad with path \"$IT/bad\"
+    if status != 0 then alert
+"
+	start_vigild
+	it_wait 15 log_has "$IT/ibin/sh: owned by" || { cat "$IT/vigild.log"; false; }
+	[ ! -e "$IT/out/bad.ran" ]
+}
+
 @test "finding 14: a program made world-writable after the seal does not run" {
 	write_marker_program late
 	it_write_rc "
