@@ -18,12 +18,17 @@
 #include "webui/session.h"
 
 #define WEBUI_SESSION_COOKIE		"vigil_session"
-#define WEBUI_MAX_CLIENTS		64
+#define WEBUI_MAX_CLIENTS		256
 #define WEBUI_MAX_PER_ADDR		16	/* one address cannot take every slot */
-#define WEBUI_HEADER_TIMEOUT_MS		10000
+/* A whole request (TLS handshake included) within 5 s of the connect, and
+ * the first byte of it within 2 s: a slowloris client or an idle socket
+ * holds a slot for seconds, not minutes (server.c also ends the longest-idle
+ * unfinished connection of the largest crowd when a newcomer needs room). */
+#define WEBUI_HEADER_TIMEOUT_MS		5000
+#define WEBUI_FIRST_BYTE_MS		2000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
-#define WEBUI_MAX_RESPONSE		(8u << 20)	/* x 64 clients: bounded memory */
+#define WEBUI_MAX_RESPONSE		(8u << 20)	/* per client; a status page is 153 B a service */
 #define SNAPSHOT_MAX_SERVICES		100000u
 /* Below auth's and the monitor's IPC limits (200/s, burst 1000). */
 #define WEBUI_LOGIN_RATE		20	/* per second */
@@ -139,6 +144,7 @@ struct webui {
 	uint32_t ncpu;
 	uint64_t logins_ok, logins_failed, basic_ok, basic_failed;
 	uint64_t requests;
+	uint64_t evicted;		/* unfinished connections ended for room */
 };
 
 /* ---- options.c: the command line (0, or -1 with err set) ---- */

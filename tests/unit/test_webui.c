@@ -974,20 +974,62 @@ static void
 test_client_limits(void **state)
 {
 	struct client *cs[WEBUI_MAX_CLIENTS];
+	struct client *user, *busy, *c;
 	char addr[32];
 
 	(void)state;
-	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+	/* One address at its cap: a newcomer from it ends its own
+	 * longest-idle unfinished connection, nobody else's. */
+	user = webui_client_new(&w, -1, "192.0.2.7");
+	assert_non_null(user);
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++) {
 		assert_non_null(cs[i] = webui_client_new(&w, -1, "198.51.100.1"));
+		cs[i]->last_ms = 1000 + (uint64_t)i;
+	}
+	cs[3]->last_ms = 10;		/* idle longest */
+	cs[3]->status = 777;		/* a mark: the allocator may reuse the pointer */
+	assert_non_null(c = webui_client_new(&w, -1, "198.51.100.1"));
+	assert_int_equal(w.nclients, WEBUI_MAX_PER_ADDR + 1);
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		assert_false(w.clients[i] != NULL && w.clients[i]->status == 777);
+	cs[3] = c;
+	/* An address whose connections all carry whole requests keeps them:
+	 * its newcomer is refused. */
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+		cs[i]->state = CL_WAITING;
 	assert_null(webui_client_new(&w, -1, "198.51.100.1"));
-	for (int i = WEBUI_MAX_PER_ADDR; i < WEBUI_MAX_CLIENTS; i++) {
-		snprintf(addr, sizeof(addr), "198.51.100.%d", 2 + i);
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+		cs[i]->state = CL_READING;
+	/* Fill the table from a crowd of addresses, 4 each. */
+	for (int i = WEBUI_MAX_PER_ADDR; i < WEBUI_MAX_CLIENTS - 1; i++) {
+		snprintf(addr, sizeof(addr), "203.0.113.%d", i / 4);
 		assert_non_null(cs[i] = webui_client_new(&w, -1, addr));
 	}
 	assert_int_equal(w.nclients, WEBUI_MAX_CLIENTS);
-	assert_null(webui_client_new(&w, -1, "203.0.113.1"));
-	for (int i = 0; i < WEBUI_MAX_CLIENTS; i++)
-		done(cs[i]);
+	/* Full: a newcomer pushes out an unfinished connection of the
+	 * largest crowd (198.51.100.1, 16), never the lone user. */
+	user->last_ms = 0;
+	assert_non_null(c = webui_client_new(&w, -1, "192.0.2.8"));
+	assert_int_equal(w.nclients, WEBUI_MAX_CLIENTS);
+	{
+		bool user_there = false;
+		size_t crowd = 0;
+
+		for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++) {
+			user_there |= w.clients[i] == user;
+			crowd += w.clients[i] != NULL &&
+			    strcmp(w.clients[i]->addr, "198.51.100.1") == 0;
+		}
+		assert_true(user_there);
+		assert_int_equal(crowd, WEBUI_MAX_PER_ADDR - 1);
+	}
+	/* Nobody unfinished: refused. */
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		w.clients[i]->state = CL_WRITING;
+	assert_null(webui_client_new(&w, -1, "192.0.2.9"));
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		if ((busy = w.clients[i]) != NULL)
+			done(busy);
 	assert_int_equal(w.nclients, 0);
 	assert_non_null(cs[0] = webui_client_new(&w, -1, "198.51.100.1"));
 	done(cs[0]);
