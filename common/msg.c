@@ -65,7 +65,7 @@ static const struct field f_config[] = {
 	STR(S, pidfile), STR(S, monitor_user), STR(S, webui_user), STR(S, auth_user),
 	STR(S, chroot_dir), BOOL8(S, httpd_enabled), U16(S, httpd_port),
 	STR(S, httpd_address), BOOL8(S, httpd_ssl), STR(S, httpd_pemfile),
-	STR(S, httpd_clientpem), BOOL8(S, httpd_signature), STRV(S, allow_net, nallow_net),
+	STR(S, httpd_clientpem), BOOL8(S, httpd_allowselfcert), BOOL8(S, httpd_signature), STRV(S, allow_net, nallow_net),
 };
 #undef S
 #define S struct msg_action_add

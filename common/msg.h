@@ -138,6 +138,7 @@ struct msg_config {
 	uint8_t httpd_ssl;
 	char httpd_pemfile[MSG_PATH_LEN];
 	char httpd_clientpem[MSG_PATH_LEN];
+	uint8_t httpd_allowselfcert;	/* self-signed client certificates */
 	uint8_t httpd_signature;
 	uint16_t nallow_net;		/* "allow HOST|NET": webui refuses others */
 	char allow_net[MSG_SCOPE_MAX][MSG_SHORT_LEN];

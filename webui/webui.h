@@ -110,6 +110,7 @@ struct webui_options {
 	bool ssl;
 	const char *pemfile;
 	const char *clientpem;
+	bool allow_self_signed;		/* allowselfcertification */
 	bool signature;
 	const char *allow[MSG_SCOPE_MAX];
 	size_t nallow;
@@ -160,10 +161,12 @@ void webui_sandbox_apply(struct webui *w, const struct webui_options *o);
 /* ---- tls.c ---- */
 /* OpenSSL with its configuration, before the chroot. */
 void tls_init(void);
-/* A server context from pemfile (certificate chain and key), requiring
- * client certificates signed by clientpem when it is set.  NULL (err set)
- * on failure. */
-SSL_CTX *tls_server_ctx(const char *pemfile, const char *clientpem,
+/* A server context from pemfile (certificate chain and key; a regular file
+ * that neither group nor others may use, as Monit demands), requiring
+ * client certificates that verify against clientpem when it is set; a
+ * self-signed client certificate only with allow_self_signed (and then
+ * only one listed in clientpem).  NULL (err set) on failure. */
+SSL_CTX *tls_server_ctx(const char *pemfile, const char *clientpem, bool allow_self_signed,
     char *err, size_t errlen);
 enum tls_io {
 	TLS_IO_DONE,

@@ -21,6 +21,8 @@ struct parse_opts {
 	uid_t owner_uid;
 	FILE *errout;		/* NULL: stderr */
 	bool no_includes;	/* ignore every include (fuzzing) */
+	bool check_files;	/* -t: the web interface's key files and allow
+				 * names (config_files.c) */
 };
 
 /* Parse path (+ includes), run semantic checks.  Returns NULL if there was

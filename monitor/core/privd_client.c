@@ -128,6 +128,7 @@ core_build_config(const struct config *cf, struct msg_config *out)
 		    h->pemfile, "httpd pemfile path");
 		ok &= put_str(out->httpd_clientpem, sizeof(out->httpd_clientpem),
 		    h->clientpemfile, "httpd clientpemfile path");
+		out->httpd_allowselfcert = h->allowselfcert ? 1 : 0;
 		out->httpd_signature = h->signature ? 1 : 0;
 		for (const struct httpd_allow *a = h->allow; a != NULL; a = a->next) {
 			if (a->kind != ALLOW_HOST)

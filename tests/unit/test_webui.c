@@ -10,6 +10,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +262,10 @@ test_args(void **state)
 	assert_int_equal(o.nallow, 2);
 	assert_int_equal(o.verbose, 2);
 	assert_string_equal(o.clientpem, "/c.pem");
+	assert_false(o.allow_self_signed);
+	assert_int_equal(args("--user w --chroot /e --port 1 --ssl --pemfile /p.pem "
+	    "--clientpem /c.pem --allow-self-signed", &o), 0);
+	assert_true(o.allow_self_signed);
 
 	static const char *const bad[] = {
 		"",
@@ -282,6 +288,9 @@ test_args(void **state)
 		"--user w --chroot /e --port 1 --allow",
 		"--user w --chroot /e --port 1 extra",
 		"--user w --chroot /e --port 1 --no-signature --no-signature",
+		"--user w --chroot /e --port 1 --ssl --pemfile /p --allow-self-signed",
+		"--user w --chroot /e --port 1 --ssl --pemfile /p --clientpem /c "
+		    "--allow-self-signed --allow-self-signed",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (args(bad[i], &o) != -1)
@@ -970,6 +979,38 @@ test_bucket(void **state)
 	assert_false(bucket_take(&b, 50000));	/* clock going back adds nothing */
 }
 
+/* The key file's mode is checked before a byte of it is read: Monit
+ * refuses a pemfile that group or others may use. */
+static void
+test_tls_key_mode(void **state)
+{
+	char dir[] = "/tmp/vigil-tls.XXXXXX", path[64], err[512];
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/key.pem", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not a key\n", 10), 10);
+	close(fd);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "mode 0644"));
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "mode 0640"));
+	/* 0600: past the mode check, refused for its content. */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_null(strstr(err, "mode"));
+	assert_non_null(strstr(err, "certificate"));
+	unlink(path);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "No such file"));
+	rmdir(dir);
+}
+
 static void
 test_client_limits(void **state)
 {
@@ -1084,6 +1125,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_consistency),
 		cmocka_unit_test(test_flow_login_flood_429),
 		cmocka_unit_test(test_client_limits),
+		cmocka_unit_test(test_tls_key_mode),
 	};
 	int rc = cmocka_run_group_tests_name("units", unit, NULL, NULL);
 
