@@ -130,6 +130,16 @@ static const struct field f_login_result[] = {
 	STRV(S, scope, nscope),
 };
 #undef S
+#define S struct msg_session_check
+static const struct field f_session_check[] = {
+	U32(S, req), STR(S, user), STR(S, client),
+};
+#undef S
+#define S struct msg_session_check_result
+static const struct field f_session_check_result[] = {
+	U32(S, req), BOOL8(S, ok), ENUM8(S, role, ROLE_MAX), STRV(S, scope, nscope),
+};
+#undef S
 #define S struct msg_auth_rule
 static const struct field f_auth_rule[] = {
 	ENUM8(S, kind, AUTH_RULE_KIND_MAX), STR(S, name), ENUM8(S, secret_type, SECRET_TYPE_MAX),
@@ -223,6 +233,9 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_CTL_REQUEST, "CTL_REQUEST", struct msg_ctl_request, f_ctl_request),
 	CODEC(MSG_CTL_OUTPUT, "CTL_OUTPUT", struct msg_ctl_output, f_ctl_output),
 	CODEC(MSG_CTL_DONE, "CTL_DONE", struct msg_ctl_done, f_ctl_done),
+	CODEC(MSG_SESSION_CHECK, "SESSION_CHECK", struct msg_session_check, f_session_check),
+	CODEC(MSG_SESSION_CHECK_RESULT, "SESSION_CHECK_RESULT",
+	    struct msg_session_check_result, f_session_check_result),
 };
 
 static const struct codec *

@@ -58,7 +58,9 @@ enum msg_type {
 	MSG_CTL_REQUEST = 25,	/* cli -> monitor */
 	MSG_CTL_OUTPUT = 26,	/* monitor -> cli: a chunk of text */
 	MSG_CTL_DONE = 27,	/* monitor -> cli: final status */
-	MSG_TYPE_MAX = MSG_CTL_DONE,
+	MSG_SESSION_CHECK = 28,	/* webui -> auth: may this user still log in? */
+	MSG_SESSION_CHECK_RESULT = 29,	/* auth -> webui: the grant now, or none */
+	MSG_TYPE_MAX = MSG_SESSION_CHECK_RESULT,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -253,6 +255,22 @@ struct msg_login_result {
 	char scope[MSG_SCOPE_MAX][MSG_SCOPE_LEN];
 };
 
+/* A session's user checked again (revocation): auth decides as for a
+ * login but without the password (account still usable, groups, rules). */
+struct msg_session_check {
+	uint32_t req;
+	char user[MSG_USER_LEN];
+	char client[MSG_SHORT_LEN];	/* for the log */
+};
+
+struct msg_session_check_result {
+	uint32_t req;
+	uint8_t ok;			/* 0: the user may no longer log in */
+	uint8_t role;			/* the grant now (ok only) */
+	uint16_t nscope;
+	char scope[MSG_SCOPE_MAX][MSG_SCOPE_LEN];
+};
+
 enum auth_rule_kind {
 	AUTH_RULE_USER = 0,		/* name + secret from the control file */
 	AUTH_RULE_GROUP = 1,		/* @group (system or `set group`) */
@@ -400,6 +418,8 @@ union msg_body {
 	struct msg_ctl_request ctl_request;
 	struct msg_ctl_output ctl_output;
 	struct msg_ctl_done ctl_done;
+	struct msg_session_check session_check;
+	struct msg_session_check_result session_check_result;
 };
 
 /* Why a payload was refused. */

@@ -690,13 +690,13 @@ void
 webui_pending_expired(struct webui *w, struct client *c)
 {
 	bool api = c->pending == PEND_BASIC || c->pending == PEND_DOACTION;
-	const char *who = c->pending == PEND_LOGIN || c->pending == PEND_BASIC ?
-	    "authentication service" : "monitor";
+	const char *who = c->pending == PEND_LOGIN || c->pending == PEND_BASIC ||
+	    c->pending == PEND_RECHECK ? "authentication service" : "monitor";
 	char text[128];
 
 	log_warn("no reply from the %s for %s within %d ms", who, c->addr,
 	    WEBUI_PENDING_TIMEOUT_MS);
-	if (c->pending == PEND_BASIC) {
+	if (c->pending == PEND_BASIC || c->pending == PEND_RECHECK) {
 		explicit_bzero(c->in, sizeof(c->in));
 		c->inlen = 0;
 	}

@@ -280,7 +280,8 @@ webui_client_input(struct webui *w, struct client *c)
 	if (rc == HTTP_PARSE_DONE) {
 		w->requests++;
 		webui_handle_request(w, c, &req);
-		if (c->state == CL_WAITING && c->pending == PEND_BASIC) {
+		if (c->state == CL_WAITING &&
+		    (c->pending == PEND_BASIC || c->pending == PEND_RECHECK)) {
 			/* The request runs again once auth answers: keep its
 			 * bytes (at most WEBUI_PENDING_TIMEOUT_MS). */
 			explicit_bzero(&req, sizeof(req));
@@ -491,6 +492,9 @@ webui_ipc_message(struct webui *w, struct ipc_channel *ch, const struct ipc_msg 
 		break;
 	case MSG_ACTION_RESULT:
 		webui_on_action_result(w, &m->body.action_result);
+		break;
+	case MSG_SESSION_CHECK_RESULT:
+		webui_on_session_check(w, &m->body.session_check_result);
 		break;
 	default:
 		/* The rule table let it through, so this is our bug. */

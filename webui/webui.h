@@ -28,6 +28,9 @@
 #define WEBUI_FIRST_BYTE_MS		2000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
+/* A session's user is asked about at auth again (locked, removed from the
+ * group...) on a request at least this long after the last check. */
+#define WEBUI_RECHECK_MS		5000
 #define WEBUI_MAX_RESPONSE		(8u << 20)	/* per client; a status page is 153 B a service */
 #define SNAPSHOT_MAX_SERVICES		100000u
 /* Below auth's and the monitor's IPC limits (200/s, burst 1000). */
@@ -71,6 +74,7 @@ enum pending_kind {
 	PEND_ACTION,
 	PEND_BASIC,		/* Basic credentials at auth; c->in kept until then */
 	PEND_DOACTION,		/* Monit's /_doaction: one service after another */
+	PEND_RECHECK,		/* the session's user at auth again; c->in kept */
 };
 
 struct client {
@@ -96,6 +100,7 @@ struct client {
 	uint8_t pending_action;
 	uint8_t pending_key[BASIC_KEY_LEN];	/* PEND_BASIC: the cache key */
 	bool basic_granted;		/* the rerun after PEND_BASIC: pending_sid */
+	bool recheck_done;		/* the rerun after PEND_RECHECK: pending_sid */
 	/* PEND_DOACTION: a copy of the form (no credentials in it) and where
 	 * the next service= field starts */
 	uint8_t *job;
@@ -146,6 +151,7 @@ struct webui {
 	uint64_t logins_ok, logins_failed, basic_ok, basic_failed;
 	uint64_t requests;
 	uint64_t evicted;		/* unfinished connections ended for room */
+	uint64_t revoked;		/* sessions ended by a check at auth */
 };
 
 /* ---- options.c: the command line (0, or -1 with err set) ---- */
@@ -268,8 +274,17 @@ struct web_session *webui_session_open(struct webui *w, struct client *c,
  * c->state is CL_WRITING. */
 struct web_session *webui_client_session(struct webui *w, struct client *c,
     const struct http_request *req, bool api);
+/* End a session here and in the monitor. */
+void webui_session_end(struct webui *w, const char *sid);
 /* Sessions of expired Basic grants end (housekeeping). */
 void webui_api_tick(struct webui *w, uint64_t now);
+
+/* ---- recheck.c: revocation ---- */
+/* s, or NULL with c waiting for auth (PEND_RECHECK) when s was last checked
+ * WEBUI_RECHECK_MS ago or more (or NULL with a 503 sent without auth). */
+struct web_session *webui_session_recheck(struct webui *w, struct client *c,
+    struct web_session *s);
+void webui_on_session_check(struct webui *w, const struct msg_session_check_result *r);
 
 /* ---- monit_xml.c: the documents of /_status ---- */
 void monit_status_xml(const struct webui *w, struct obuf *b);

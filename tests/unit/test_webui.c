@@ -1100,6 +1100,77 @@ test_flow_login_flood_429(void **state)
 	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
 }
 
+/* answer_check OK ROLE: auth's reply to the SESSION_CHECK just sent. */
+static void
+answer_check(bool ok, uint8_t role)
+{
+	struct msg_session_check_result r;
+
+	expect(&tauth, MSG_SESSION_CHECK);
+	assert_string_equal(msg.body.session_check.user, "alice");
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.session_check.req;
+	r.ok = ok ? 1 : 0;
+	r.role = role;
+	assert_int_equal(ipc_send(&tauth, MSG_SESSION_CHECK_RESULT, &r, -1), 0);
+	pump(&w.auth);
+}
+
+/* Revocation: a session last checked WEBUI_RECHECK_MS ago holds its next
+ * request until auth has said the user may still log in; a no ends the
+ * session (here and in the monitor) and the request runs logged out. */
+static void
+test_flow_recheck(void **state)
+{
+	struct web_session *s;
+	struct client *c;
+
+	(void)state;
+	send_snapshot(9, "web", "OK");
+	login(SID1, ROLE_READONLY);
+	c = get("/", true);
+	assert_status(c, 200);		/* checked at login: no trip to auth */
+	assert_has(c, "web");
+	done(c);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+	/* Time passes: the next request asks auth, which says yes. */
+	s = session_find(&w.sessions, SID1, now_ms());
+	assert_non_null(s);
+	s->checked_ms -= WEBUI_RECHECK_MS;
+	c = get("/", true);
+	assert_int_equal(c->state, CL_WAITING);
+	assert_int_equal(c->pending, PEND_RECHECK);
+	answer_check(true, ROLE_READONLY);
+	assert_status(c, 200);
+	assert_has(c, "web");
+	done(c);
+	/* Again later, and now the account is locked: logged out. */
+	s = session_find(&w.sessions, SID1, now_ms());
+	assert_non_null(s);
+	s->checked_ms -= WEBUI_RECHECK_MS;
+	c = get("/", true);
+	assert_int_equal(c->pending, PEND_RECHECK);
+	answer_check(false, 0);
+	assert_status(c, 200);
+	assert_has(c, "name=\"password\"");	/* the login page */
+	done(c);
+	assert_null(session_find(&w.sessions, SID1, now_ms()));
+	expect(&tmon, MSG_LOGOUT);
+	assert_string_equal(msg.body.logout.sid, SID1);
+	/* A role that changed also ends the session. */
+	login(SID2, ROLE_READWRITE);
+	s = session_find(&w.sessions, SID2, now_ms());
+	s->checked_ms -= WEBUI_RECHECK_MS;
+	c = post("/action", "csrf=x&service=web&action=restart", true);
+	assert_int_equal(c->pending, PEND_RECHECK);
+	answer_check(true, ROLE_READONLY);
+	assert_status(c, 403);
+	done(c);
+	assert_null(session_find(&w.sessions, SID2, now_ms()));
+	expect(&tmon, MSG_LOGOUT);
+	assert_int_equal(ipc_recv_wait(&tmon, &msg, 50), IPC_AGAIN);
+}
+
 int
 main(void)
 {
@@ -1114,6 +1185,7 @@ main(void)
 	};
 	const struct CMUnitTest flow[] = {
 		cmocka_unit_test(test_flow_login_page_and_404),
+		cmocka_unit_test(test_flow_recheck),
 		cmocka_unit_test(test_flow_login_failure),
 		cmocka_unit_test(test_flow_login_timeout),
 		cmocka_unit_test(test_flow_status_escaped),
