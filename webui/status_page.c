@@ -378,6 +378,7 @@ webui_service_page(struct webui *w, struct client *c, struct web_session *s,
 	}
 	if (any)
 		obuf_adds(&b, "</p></form>\n");
+	history_svg(&b, history_find(&w->history, v->name));
 	obuf_adds(&b, "<p><a href=\"/\">All services</a></p>\n");
 	webui_page_end(&b);
 	webui_send_html(w, c, 200, NULL, &b);

@@ -12,6 +12,7 @@
 #include "common/ipc.h"
 #include "webui/allow.h"
 #include "webui/basic.h"
+#include "webui/history.h"
 #include "webui/html.h"
 #include "webui/http.h"
 #include "webui/ratelimit.h"
@@ -132,6 +133,7 @@ struct webui {
 	struct session_table sessions;
 	struct snapshot snap;		/* latest complete generation */
 	struct snapshot building;	/* generation being received */
+	struct history history;		/* graphs: recent figures per service */
 	struct client *clients[WEBUI_MAX_CLIENTS];
 	size_t nclients;
 	int listen_fd;

@@ -191,3 +191,17 @@ PY
 	login "$IT/jar.carol2" carol carol-pwX
 	[ "$(it_http_code)" = 401 ]
 }
+
+@test "the service page draws the demo's recent cpu and memory as inline SVG" {
+	login "$IT/jar.graph" guest guest-pw
+	logged_in_ok
+	it_wait 40 eval 'it_curl "$IT/jar.graph" "$IT_URL/service/demo" | grep -q "<svg"'
+	run it_curl "$IT/jar.graph" "$IT_URL/service/demo"
+	[ "$(it_http_code)" = 200 ]
+	[[ "$output" == *"<polyline"* ]]
+	[[ "$output" == *"CPU"* ]]
+	[[ "$output" == *"Memory"* ]]
+	# Made on the server: no script, no third-party asset.
+	[[ "$output" != *"<script"* ]]
+	[[ "$output" != *"http://"*".js"* ]]
+}
