@@ -130,6 +130,11 @@ static const struct field f_login_result[] = {
 	STRV(S, scope, nscope),
 };
 #undef S
+#define S struct msg_snapshot_log
+static const struct field f_snapshot_log[] = {
+	U64(S, seq), U64(S, time), ENUM8(S, level, LOG_LVL_MAX), STR(S, text),
+};
+#undef S
 #define S struct msg_session_check
 static const struct field f_session_check[] = {
 	U32(S, req), STR(S, user), STR(S, client),
@@ -233,6 +238,7 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_CTL_REQUEST, "CTL_REQUEST", struct msg_ctl_request, f_ctl_request),
 	CODEC(MSG_CTL_OUTPUT, "CTL_OUTPUT", struct msg_ctl_output, f_ctl_output),
 	CODEC(MSG_CTL_DONE, "CTL_DONE", struct msg_ctl_done, f_ctl_done),
+	CODEC(MSG_SNAPSHOT_LOG, "SNAPSHOT_LOG", struct msg_snapshot_log, f_snapshot_log),
 	CODEC(MSG_SESSION_CHECK, "SESSION_CHECK", struct msg_session_check, f_session_check),
 	CODEC(MSG_SESSION_CHECK_RESULT, "SESSION_CHECK_RESULT",
 	    struct msg_session_check_result, f_session_check_result),

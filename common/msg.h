@@ -60,7 +60,8 @@ enum msg_type {
 	MSG_CTL_DONE = 27,	/* monitor -> cli: final status */
 	MSG_SESSION_CHECK = 28,	/* webui -> auth: may this user still log in? */
 	MSG_SESSION_CHECK_RESULT = 29,	/* auth -> webui: the grant now, or none */
-	MSG_TYPE_MAX = MSG_SESSION_CHECK_RESULT,
+	MSG_SNAPSHOT_LOG = 30,	/* monitor -> webui: one recent log line */
+	MSG_TYPE_MAX = MSG_SNAPSHOT_LOG,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -357,6 +358,13 @@ struct msg_snapshot_end {
 	uint32_t gen;
 };
 
+struct msg_snapshot_log {
+	uint64_t seq;			/* increasing from 1 */
+	uint64_t time;			/* unix seconds */
+	uint8_t level;			/* enum log_level */
+	char text[MSG_LOGLINE_LEN];
+};
+
 struct msg_action_request {
 	uint32_t req;
 	char sid[MSG_SID_LEN];
@@ -420,6 +428,7 @@ union msg_body {
 	struct msg_ctl_done ctl_done;
 	struct msg_session_check session_check;
 	struct msg_session_check_result session_check_result;
+	struct msg_snapshot_log snapshot_log;
 };
 
 /* Why a payload was refused. */

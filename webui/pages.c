@@ -546,6 +546,18 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			webui_service_page(w, c, s, p + 9);
 		else if (c->state == CL_READING)
 			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
+	} else if (strcmp(p, "/log") == 0) {
+		struct web_session *s;
+
+		if (!get) {
+			method_not_allowed(w, c, "GET");
+			return;
+		}
+		s = webui_client_session(w, c, req, false);
+		if (s != NULL)
+			webui_log_page(w, c, s, req);
+		else if (c->state == CL_READING)
+			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
 	} else if (strcmp(p, "/login") == 0) {
 		if (get)
 			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);

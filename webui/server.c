@@ -493,6 +493,9 @@ webui_ipc_message(struct webui *w, struct ipc_channel *ch, const struct ipc_msg 
 	case MSG_ACTION_RESULT:
 		webui_on_action_result(w, &m->body.action_result);
 		break;
+	case MSG_SNAPSHOT_LOG:
+		logview_on_line(w, &m->body.snapshot_log);
+		break;
 	case MSG_SESSION_CHECK_RESULT:
 		webui_on_session_check(w, &m->body.session_check_result);
 		break;

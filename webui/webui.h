@@ -108,6 +108,20 @@ struct client {
 	size_t job_len, job_pos;
 };
 
+#define WEBUI_LOG_LINES		200	/* the log view's ring */
+
+struct logview_line {
+	char *text;			/* heap; NULL: empty slot */
+	uint64_t time;
+	uint8_t level;
+};
+
+struct logview {
+	struct logview_line line[WEBUI_LOG_LINES];
+	size_t next, n;
+	uint64_t last_seq;
+};
+
 struct webui_options {
 	const char *user;
 	const char *chroot_dir;
@@ -134,6 +148,7 @@ struct webui {
 	struct snapshot snap;		/* latest complete generation */
 	struct snapshot building;	/* generation being received */
 	struct history history;		/* graphs: recent figures per service */
+	struct logview logview;		/* the monitor's recent log lines */
 	struct client *clients[WEBUI_MAX_CLIENTS];
 	size_t nclients;
 	int listen_fd;
@@ -280,6 +295,16 @@ struct web_session *webui_client_session(struct webui *w, struct client *c,
 void webui_session_end(struct webui *w, const char *sid);
 /* Sessions of expired Basic grants end (housekeeping). */
 void webui_api_tick(struct webui *w, uint64_t now);
+
+/* ---- log_page.c: the log view ---- */
+void logview_on_line(struct webui *w, const struct msg_snapshot_log *m);
+void logview_free(struct logview *lv);
+void webui_log_page(struct webui *w, struct client *c, struct web_session *s,
+    const struct http_request *req);
+/* status_page.c: the head every logged-in page shares, and the refresh
+ * period (the poll cycle) */
+void webui_page_head(struct obuf *b, const struct webui *w, struct web_session *s);
+uint32_t webui_refresh_of(const struct webui *w);
 
 /* ---- recheck.c: revocation ---- */
 /* s, or NULL with c waiting for auth (PEND_RECHECK) when s was last checked

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
+#include "monitor/core/logring.h"
 
 /* ---- the sealed table ---- */
 
@@ -243,7 +244,7 @@ privd_handshake(struct core *c)
 	set_cloexec(ch->fd, true);
 	if (ipc_send_hello(ch) < 0)
 		fatal("sending HELLO to privd");
-	log_set_sink(ipc_log_sink, ch);
+	log_set_sink(logring_sink, ch);
 
 	if (!core_build_config(c->m->cf, &mc))
 		fatalx("%s: configuration does not fit the privd protocol",

@@ -205,3 +205,17 @@ PY
 	[[ "$output" != *"<script"* ]]
 	[[ "$output" != *"http://"*".js"* ]]
 }
+
+@test "the log view shows the monitor's recent lines about the demo, newest first" {
+	login "$IT/jar.log" guest guest-pw
+	logged_in_ok
+	it_wait 30 eval 'it_curl "$IT/jar.log" "$IT_URL/log?service=demo" | grep -q "&#39;demo&#39;\|'"'"'demo'"'"'"'
+	run it_curl "$IT/jar.log" "$IT_URL/log?service=demo"
+	echo "$output" | head -40
+	[ "$(it_http_code)" = 200 ]
+	# Filtered: nothing about the other services.
+	[[ "$output" != *"'rc'"* && "$output" != *"&#39;rc&#39;"* ]]
+	# The odd name is escaped in the unfiltered view, never raw.
+	run it_curl "$IT/jar.log" "$IT_URL/log"
+	[[ "$output" != *"<i>x&y"* ]]
+}

@@ -1179,6 +1179,81 @@ test_flow_login_flood_429(void **state)
 	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
 }
 
+static void
+send_log(uint64_t seq, uint8_t level, const char *text)
+{
+	struct msg_snapshot_log l;
+
+	memset(&l, 0, sizeof(l));
+	l.seq = seq;
+	l.time = 1700000000 + seq;
+	l.level = level;
+	strlcpy_v(l.text, text, sizeof(l.text));
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_LOG, &l, -1), 0);
+	pump(&w.monitor);
+}
+
+/* The log view: newest first, escaped, filtered by service; a scoped user
+ * sees only lines naming a service in the scope; a bounded ring. */
+static void
+test_flow_log_view(void **state)
+{
+	struct client *c;
+	const char *a, *b2;
+	char path[64];
+
+	(void)state;
+	send_snapshot(10, "web", "OK");
+	c = get("/log", false);
+	assert_status(c, 303);		/* logged out: to the login page */
+	done(c);
+	login(SID1, ROLE_READONLY);
+	send_log(1, LOG_LVL_INFO, "service 'web': started");
+	send_log(2, LOG_LVL_ERR, "service 'db': <script>alert(1)</script> failed");
+	send_log(3, LOG_LVL_WARN, "service 'web': restarted");
+	c = get("/log", true);
+	assert_status(c, 200);
+	assert_has(c, "&lt;script&gt;alert(1)&lt;/script&gt;");
+	assert_lacks(c, "<script>");
+	a = memmem(c->out.data, c->out.len, "restarted", 9);
+	b2 = memmem(c->out.data, c->out.len, "started</td>", 12);
+	assert_non_null(a);
+	assert_non_null(b2);
+	assert_true(a < b2);		/* newest first */
+	done(c);
+	c = get("/log?service=db", true);
+	assert_status(c, 200);
+	assert_has(c, "alert(1)");
+	assert_lacks(c, "restarted");
+	done(c);
+	c = get("/log?service=%zz", true);
+	assert_status(c, 400);
+	done(c);
+	/* A scoped user: lines of services outside the scope stay hidden. */
+	{
+		struct web_session *s = session_find(&w.sessions, SID1, now_ms());
+		const char scope[1][MSG_SCOPE_LEN] = { "web" };
+
+		assert_non_null(s);
+		session_set_scope(s, 1, scope);
+	}
+	c = get("/log", true);
+	assert_has(c, "restarted");
+	assert_lacks(c, "alert(1)");
+	done(c);
+	/* Bounded: the oldest lines go. */
+	for (uint64_t i = 4; i < 4 + WEBUI_LOG_LINES; i++) {
+		snprintf(path, sizeof(path), "service 'web': line %llu",
+		    (unsigned long long)i);
+		send_log(i, LOG_LVL_INFO, path);
+	}
+	assert_int_equal(w.logview.n, WEBUI_LOG_LINES);
+	c = get("/log", true);
+	assert_lacks(c, "restarted");
+	assert_has(c, "line 203");
+	done(c);
+}
+
 /* answer_check OK ROLE: auth's reply to the SESSION_CHECK just sent. */
 static void
 answer_check(bool ok, uint8_t role)
@@ -1266,6 +1341,7 @@ main(void)
 	const struct CMUnitTest flow[] = {
 		cmocka_unit_test(test_flow_login_page_and_404),
 		cmocka_unit_test(test_flow_recheck),
+		cmocka_unit_test(test_flow_log_view),
 		cmocka_unit_test(test_flow_login_failure),
 		cmocka_unit_test(test_flow_login_timeout),
 		cmocka_unit_test(test_flow_status_escaped),

@@ -78,6 +78,7 @@ flow_teardown(void **state)
 	snapshot_clear(&w.snap);
 	snapshot_clear(&w.building);
 	history_free(&w.history);
+	logview_free(&w.logview);
 	ev_free(w.ev);
 	return 0;
 }
