@@ -145,6 +145,7 @@ one_graph(struct obuf *b, const struct svc_hist *h, int series)
 	int k = h->type_code == TYPE_SYSTEM ? 1 : 0;
 	size_t first = (h->head + HIST_POINTS - h->n) % HIST_POINTS;
 	float lo = INFINITY, hi = -INFINITY, last = 0.0f;
+	double x = 0.0, y = 0.0;
 	uint32_t t0 = h->p[first].t, t1 = h->p[(h->head + HIST_POINTS - 1) % HIST_POINTS].t;
 
 	for (size_t i = 0; i < h->n; i++) {
@@ -170,14 +171,16 @@ one_graph(struct obuf *b, const struct svc_hist *h, int series)
 	obuf_adds(b, "<polyline fill=\"none\" stroke=\"#2a6ebb\" stroke-width=\"2\" points=\"");
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hist_point *p = &h->p[(first + i) % HIST_POINTS];
-		double x = h->n > 1 ? SVG_PAD + (double)(SVG_W - 2 * SVG_PAD) *
-		    (double)i / (double)(h->n - 1) : SVG_W / 2.0;
-		double y = SVG_H - SVG_PAD - (double)(SVG_H - 2 * SVG_PAD) *
-		    (double)(p->v[series] - lo) / (double)(hi - lo);
 
+		x = h->n > 1 ? SVG_PAD + (double)(SVG_W - 2 * SVG_PAD) *
+		    (double)i / (double)(h->n - 1) : SVG_W - SVG_PAD;
+		y = SVG_H - SVG_PAD - (double)(SVG_H - 2 * SVG_PAD) *
+		    (double)(p->v[series] - lo) / (double)(hi - lo);
 		obuf_addf(b, "%s%.1f,%.1f", i > 0 ? " " : "", x, y);
 	}
-	obuf_addf(b, "\"/><text x=\"%d\" y=\"14\" font-size=\"12\" fill=\"#555\">%.2f</text>"
+	/* The latest point as a dot: visible even when it is the only one. */
+	obuf_addf(b, "\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#2a6ebb\"/>", x, y);
+	obuf_addf(b, "<text x=\"%d\" y=\"14\" font-size=\"12\" fill=\"#555\">%.2f</text>"
 	    "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#555\">%.2f</text></svg>"
 	    "</figure>\n", SVG_PAD + 2, (double)hi, SVG_PAD + 2, SVG_H - SVG_PAD - 2,
 	    (double)lo);
