@@ -35,7 +35,8 @@ function fail(msg) {
 }
 
 async function shot(page, name) {
-	const f = path.join(shotdir, `${scenario}-${String(++shotn).padStart(2, '0')}-${name}.png`);
+	const f = path.join(shotdir, `${process.env.VIGIL_BROWSER || 'chromium'}-${scenario}-` +
+	    `${String(++shotn).padStart(2, '0')}-${name}.png`);
 	await page.screenshot({ path: f, fullPage: true });
 	console.log(`screenshot ${f}`);
 }
