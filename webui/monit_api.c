@@ -486,8 +486,8 @@ webui_handle_api(struct webui *w, struct client *c, const struct http_request *r
 		return;
 	}
 	if (strcmp(p, "/_viewlog") == 0) {
-		webui_api_error(w, c, 404, "the log is not served over HTTP: read the log "
-		    "file or syslog (set logfile)");
+		/* Monit's log page: here the monitor's recent lines (/log). */
+		webui_log_page(w, c, s, req);
 		return;
 	}
 	obuf_init(&b, WEBUI_MAX_RESPONSE);
