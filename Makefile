@@ -217,6 +217,7 @@ package-test: deb
 bench: all
 	bench/restart-latency
 	bench/parse
+	bench/web
 
 clean:
 	rm -rf build build-asan build-fuzz build-pkg

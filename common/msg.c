@@ -65,7 +65,7 @@ static const struct field f_config[] = {
 	STR(S, pidfile), STR(S, monitor_user), STR(S, webui_user), STR(S, auth_user),
 	STR(S, chroot_dir), BOOL8(S, httpd_enabled), U16(S, httpd_port),
 	STR(S, httpd_address), BOOL8(S, httpd_ssl), STR(S, httpd_pemfile),
-	STR(S, httpd_clientpem), BOOL8(S, httpd_signature), STRV(S, allow_net, nallow_net),
+	STR(S, httpd_clientpem), BOOL8(S, httpd_allowselfcert), BOOL8(S, httpd_signature), STRV(S, allow_net, nallow_net),
 };
 #undef S
 #define S struct msg_action_add
@@ -128,6 +128,21 @@ static const struct field f_login[] = {
 static const struct field f_login_result[] = {
 	U32(S, req), BOOL8(S, ok), STR(S, sid), ENUM8(S, role, ROLE_MAX), STR(S, user),
 	STRV(S, scope, nscope),
+};
+#undef S
+#define S struct msg_snapshot_log
+static const struct field f_snapshot_log[] = {
+	U64(S, seq), U64(S, time), ENUM8(S, level, LOG_LVL_MAX), STR(S, text),
+};
+#undef S
+#define S struct msg_session_check
+static const struct field f_session_check[] = {
+	U32(S, req), STR(S, user), STR(S, client),
+};
+#undef S
+#define S struct msg_session_check_result
+static const struct field f_session_check_result[] = {
+	U32(S, req), BOOL8(S, ok), ENUM8(S, role, ROLE_MAX), STRV(S, scope, nscope),
 };
 #undef S
 #define S struct msg_auth_rule
@@ -223,6 +238,10 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_CTL_REQUEST, "CTL_REQUEST", struct msg_ctl_request, f_ctl_request),
 	CODEC(MSG_CTL_OUTPUT, "CTL_OUTPUT", struct msg_ctl_output, f_ctl_output),
 	CODEC(MSG_CTL_DONE, "CTL_DONE", struct msg_ctl_done, f_ctl_done),
+	CODEC(MSG_SNAPSHOT_LOG, "SNAPSHOT_LOG", struct msg_snapshot_log, f_snapshot_log),
+	CODEC(MSG_SESSION_CHECK, "SESSION_CHECK", struct msg_session_check, f_session_check),
+	CODEC(MSG_SESSION_CHECK_RESULT, "SESSION_CHECK_RESULT",
+	    struct msg_session_check_result, f_session_check_result),
 };
 
 static const struct codec *

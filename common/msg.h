@@ -58,7 +58,10 @@ enum msg_type {
 	MSG_CTL_REQUEST = 25,	/* cli -> monitor */
 	MSG_CTL_OUTPUT = 26,	/* monitor -> cli: a chunk of text */
 	MSG_CTL_DONE = 27,	/* monitor -> cli: final status */
-	MSG_TYPE_MAX = MSG_CTL_DONE,
+	MSG_SESSION_CHECK = 28,	/* webui -> auth: may this user still log in? */
+	MSG_SESSION_CHECK_RESULT = 29,	/* auth -> webui: the grant now, or none */
+	MSG_SNAPSHOT_LOG = 30,	/* monitor -> webui: one recent log line */
+	MSG_TYPE_MAX = MSG_SNAPSHOT_LOG,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -144,6 +147,7 @@ struct msg_config {
 	uint8_t httpd_ssl;
 	char httpd_pemfile[MSG_PATH_LEN];
 	char httpd_clientpem[MSG_PATH_LEN];
+	uint8_t httpd_allowselfcert;	/* self-signed client certificates */
 	uint8_t httpd_signature;
 	uint16_t nallow_net;		/* "allow HOST|NET": webui refuses others */
 	char allow_net[MSG_SCOPE_MAX][MSG_SHORT_LEN];
@@ -259,6 +263,22 @@ struct msg_login_result {
 	char scope[MSG_SCOPE_MAX][MSG_SCOPE_LEN];
 };
 
+/* A session's user checked again (revocation): auth decides as for a
+ * login but without the password (account still usable, groups, rules). */
+struct msg_session_check {
+	uint32_t req;
+	char user[MSG_USER_LEN];
+	char client[MSG_SHORT_LEN];	/* for the log */
+};
+
+struct msg_session_check_result {
+	uint32_t req;
+	uint8_t ok;			/* 0: the user may no longer log in */
+	uint8_t role;			/* the grant now (ok only) */
+	uint16_t nscope;
+	char scope[MSG_SCOPE_MAX][MSG_SCOPE_LEN];
+};
+
 enum auth_rule_kind {
 	AUTH_RULE_USER = 0,		/* name + secret from the control file */
 	AUTH_RULE_GROUP = 1,		/* @group (system or `set group`) */
@@ -345,6 +365,13 @@ struct msg_snapshot_end {
 	uint32_t gen;
 };
 
+struct msg_snapshot_log {
+	uint64_t seq;			/* increasing from 1 */
+	uint64_t time;			/* unix seconds */
+	uint8_t level;			/* enum log_level */
+	char text[MSG_LOGLINE_LEN];
+};
+
 struct msg_action_request {
 	uint32_t req;
 	char sid[MSG_SID_LEN];
@@ -406,6 +433,9 @@ union msg_body {
 	struct msg_ctl_request ctl_request;
 	struct msg_ctl_output ctl_output;
 	struct msg_ctl_done ctl_done;
+	struct msg_session_check session_check;
+	struct msg_session_check_result session_check_result;
+	struct msg_snapshot_log snapshot_log;
 };
 
 /* Why a payload was refused. */

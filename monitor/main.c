@@ -137,6 +137,7 @@ main(int argc, char **argv)
 
 	memset(&po, 0, sizeof(po));
 	po.check_perms = true;
+	po.check_files = test;
 	po.owner_uid = owner;
 	po.errout = stderr;
 	po.notes = test;

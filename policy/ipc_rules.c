@@ -36,6 +36,8 @@ static const struct ipc_rule webui_rules[MSG_TYPE_MAX + 1] = {
 	[MSG_SNAPSHOT_SERVICE] = { P(MONITOR), 0 },
 	[MSG_SNAPSHOT_END]     = { P(MONITOR), 0 },
 	[MSG_ACTION_RESULT]    = { P(MONITOR), 0 },
+	[MSG_SESSION_CHECK_RESULT] = { P(AUTH), 0 },
+	[MSG_SNAPSHOT_LOG]     = { P(MONITOR), 0 },
 };
 
 static const struct ipc_rule auth_rules[MSG_TYPE_MAX + 1] = {
@@ -44,6 +46,7 @@ static const struct ipc_rule auth_rules[MSG_TYPE_MAX + 1] = {
 	[MSG_AUTH_RULE]   = { P(MONITOR), IPC_F_BEFORE_SEAL },
 	[MSG_AUTH_READY]  = { P(MONITOR), IPC_F_ONCE | IPC_F_BEFORE_SEAL },
 	[MSG_SESSION_ACK] = { P(MONITOR), 0 },
+	[MSG_SESSION_CHECK] = { P(WEBUI), IPC_F_RATE },
 };
 
 static const struct ipc_rule cli_rules[MSG_TYPE_MAX + 1] = {

@@ -93,7 +93,8 @@ web_spawn(struct privd *pd)
 	const struct msg_config *cf = &pd->cf;
 	struct child *web = &pd->child[CHILD_WEBUI], *auth = &pd->child[CHILD_AUTH];
 	char webbin[PATH_MAX], authbin[PATH_MAX], port[8], why[512];
-	char *wargv[16 + MSG_SCOPE_MAX * 2], *aargv[8];
+	/* 18 words at most besides the allow pairs, and the NULL */
+	char *wargv[20 + MSG_SCOPE_MAX * 2], *aargv[8];
 	int sp[5][2], wfds[3], afds[3];
 	int *mw = sp[0], *ma = sp[1], *wa = sp[2], *pw = sp[3], *pa = sp[4];
 	int n = 0, k = 0;
@@ -132,6 +133,8 @@ web_spawn(struct privd *pd)
 		if (cf->httpd_clientpem[0] != '\0') {
 			wargv[n++] = (char *)(uintptr_t)"--clientpem";
 			wargv[n++] = (char *)(uintptr_t)cf->httpd_clientpem;
+			if (cf->httpd_allowselfcert)
+				wargv[n++] = (char *)(uintptr_t)"--allow-self-signed";
 		}
 	}
 	if (!cf->httpd_signature)

@@ -130,7 +130,8 @@ webui_sandbox_apply(struct webui *w, const struct webui_options *o)
 		if (!allow_add(&w->allow, o->allow[i], true, err, sizeof(err)))
 			fatalx("%s", err);
 	if (o->ssl) {
-		w->ssl_ctx = tls_server_ctx(o->pemfile, o->clientpem, err, sizeof(err));
+		w->ssl_ctx = tls_server_ctx(o->pemfile, o->clientpem, o->allow_self_signed,
+		    err, sizeof(err));
 		if (w->ssl_ctx == NULL)
 			fatalx("%s", err);
 	}

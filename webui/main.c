@@ -1,6 +1,7 @@
 /* vigil-webui: the web interface.  Started by privd as
  *   vigil-webui --user U --chroot DIR --port N [--address A]
- *     [--ssl --pemfile F [--clientpem F]] [--no-signature] [--allow NET]... [-v]
+ *     [--ssl --pemfile F [--clientpem F [--allow-self-signed]]] [--no-signature]
+ *     [--allow NET]... [-v]
  * with fd 3 = privd, 4 = monitor, 5 = auth.  First job: the drop. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ main(int argc, char **argv)
 	log_init("webui", 0);
 	if (webui_parse_args(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vigil-webui: %s\nusage: vigil-webui --user U --chroot DIR "
-		    "--port N [--address A] [--ssl --pemfile F [--clientpem F]] "
+		    "--port N [--address A] [--ssl --pemfile F [--clientpem F [--allow-self-signed]]] "
 		    "[--no-signature] [--allow NET]... [-v]\n", err);
 		return 2;
 	}

@@ -110,6 +110,12 @@ end_session(const char *sid, void *arg)
 }
 
 void
+webui_session_end(struct webui *w, const char *sid)
+{
+	end_session(sid, w);
+}
+
+void
 webui_api_tick(struct webui *w, uint64_t now)
 {
 	basic_cache_expire(&w->basic, now, end_session, w);
@@ -173,13 +179,24 @@ webui_client_session(struct webui *w, struct client *c, const struct http_reques
 			webui_api_error(w, c, 503, "the session ended at once");
 		return s;
 	}
+	if (c->recheck_done) {
+		/* auth has just answered for this session: it goes on, or it
+		 * ended and the request is one without a session. */
+		c->recheck_done = false;
+		s = session_find(&w->sessions, c->pending_sid, now_ms());
+		if (s != NULL)
+			return s;
+		if (api)
+			unauthorized(w, c);
+		return NULL;
+	}
 	if (hdr == NULL) {
 		s = webui_request_session(w, req);
 		if (s != NULL)
-			return s;
+			return webui_session_recheck(w, c, s);
 		if (w->snap.valid && w->snap.open_access) {
 			pw[0] = '\0';
-			return grant_for(w, c, "", pw);
+			return webui_session_recheck(w, c, grant_for(w, c, "", pw));
 		}
 		if (api)
 			unauthorized(w, c);
@@ -191,7 +208,7 @@ webui_client_session(struct webui *w, struct client *c, const struct http_reques
 		unauthorized(w, c);
 		return NULL;
 	}
-	return grant_for(w, c, user, pw);
+	return webui_session_recheck(w, c, grant_for(w, c, user, pw));
 }
 
 void
@@ -469,8 +486,8 @@ webui_handle_api(struct webui *w, struct client *c, const struct http_request *r
 		return;
 	}
 	if (strcmp(p, "/_viewlog") == 0) {
-		webui_api_error(w, c, 404, "the log is not served over HTTP: read the log "
-		    "file or syslog (set logfile)");
+		/* Monit's log page: here the monitor's recent lines (/log). */
+		webui_log_page(w, c, s, req);
 		return;
 	}
 	obuf_init(&b, WEBUI_MAX_RESPONSE);

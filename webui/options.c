@@ -78,6 +78,12 @@ webui_parse_args(int argc, char **argv, struct webui_options *o, char *err,
 			o->ssl = true;
 			continue;
 		}
+		if (strcmp(a, "--allow-self-signed") == 0) {
+			if (o->allow_self_signed)
+				goto repeated;
+			o->allow_self_signed = true;
+			continue;
+		}
 		if (strcmp(a, "--no-signature") == 0) {
 			if (!o->signature)
 				goto repeated;
@@ -169,6 +175,10 @@ repeated:
 	}
 	if (!o->ssl && (o->pemfile != NULL || o->clientpem != NULL)) {
 		snprintf(err, errlen, "--pemfile and --clientpem need --ssl");
+		return -1;
+	}
+	if (o->allow_self_signed && o->clientpem == NULL) {
+		snprintf(err, errlen, "--allow-self-signed needs --clientpem");
 		return -1;
 	}
 	return 0;

@@ -546,6 +546,18 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			webui_service_page(w, c, s, p + 9);
 		else if (c->state == CL_READING)
 			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
+	} else if (strcmp(p, "/log") == 0) {
+		struct web_session *s;
+
+		if (!get) {
+			method_not_allowed(w, c, "GET");
+			return;
+		}
+		s = webui_client_session(w, c, req, false);
+		if (s != NULL)
+			webui_log_page(w, c, s, req);
+		else if (c->state == CL_READING)
+			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
 	} else if (strcmp(p, "/login") == 0) {
 		if (get)
 			webui_respond(w, c, 303, NULL, "Location: /\r\n", NULL);
@@ -690,13 +702,13 @@ void
 webui_pending_expired(struct webui *w, struct client *c)
 {
 	bool api = c->pending == PEND_BASIC || c->pending == PEND_DOACTION;
-	const char *who = c->pending == PEND_LOGIN || c->pending == PEND_BASIC ?
-	    "authentication service" : "monitor";
+	const char *who = c->pending == PEND_LOGIN || c->pending == PEND_BASIC ||
+	    c->pending == PEND_RECHECK ? "authentication service" : "monitor";
 	char text[128];
 
 	log_warn("no reply from the %s for %s within %d ms", who, c->addr,
 	    WEBUI_PENDING_TIMEOUT_MS);
-	if (c->pending == PEND_BASIC) {
+	if (c->pending == PEND_BASIC || c->pending == PEND_RECHECK) {
 		explicit_bzero(c->in, sizeof(c->in));
 		c->inlen = 0;
 	}

@@ -37,6 +37,73 @@ webui_init(struct webui *w)
 		    "goes to auth");
 }
 
+/* A connection that has not yet sent a whole request: the only kind a
+ * newcomer may push out.  One whose request is complete (a logged-in user's
+ * page, a login being checked, a response being written) is never ended
+ * for room, so people who get a request through are served. */
+static bool
+client_evictable(const struct client *c)
+{
+	return c->state == CL_HANDSHAKE || c->state == CL_READING;
+}
+
+/* How many connections come from each address, by a small open hash over
+ * the table (O(n) per accept, n <= WEBUI_MAX_CLIENTS). */
+struct addr_count {
+	const char *addr;
+	unsigned n;
+};
+
+static unsigned
+addr_slot(struct addr_count *t, size_t len, const char *addr)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = addr; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (size_t i = h % len;; i = (i + 1) % len)
+		if (t[i].addr == NULL || strcmp(t[i].addr, addr) == 0) {
+			t[i].addr = addr;
+			return (unsigned)i;
+		}
+}
+
+/* The connection to end for a newcomer from addr, or none:
+ *  - addr at its cap: its own longest-idle unfinished connection;
+ *  - table full: the longest-idle unfinished connection of the address
+ *    holding the most connections, so that one crowd (a slowloris client,
+ *    a flood of idle sockets) pays for its own excess and a user with one
+ *    connection is the last to go. */
+static size_t
+pick_victim(struct webui *w, const char *addr, bool own_address_only)
+{
+	static struct addr_count counts[WEBUI_MAX_CLIENTS * 2];
+	size_t victim = WEBUI_MAX_CLIENTS;
+	unsigned best_n = 0;
+	uint64_t best_idle = UINT64_MAX;
+
+	memset(counts, 0, sizeof(counts));
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		if (w->clients[i] != NULL)
+			counts[addr_slot(counts, ARRAY_SIZE(counts), w->clients[i]->addr)].n++;
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++) {
+		struct client *c = w->clients[i];
+		unsigned n;
+
+		if (c == NULL || !client_evictable(c))
+			continue;
+		if (own_address_only && strcmp(c->addr, addr) != 0)
+			continue;
+		n = counts[addr_slot(counts, ARRAY_SIZE(counts), c->addr)].n;
+		if (n > best_n || (n == best_n && c->last_ms < best_idle)) {
+			victim = i;
+			best_n = n;
+			best_idle = c->last_ms;
+		}
+	}
+	return victim;
+}
+
 struct client *
 webui_client_new(struct webui *w, int fd, const char *addr)
 {
@@ -51,8 +118,18 @@ webui_client_new(struct webui *w, int fd, const char *addr)
 			same++;
 		}
 	}
-	if (slot == WEBUI_MAX_CLIENTS || same >= WEBUI_MAX_PER_ADDR)
-		return NULL;
+	if (same >= WEBUI_MAX_PER_ADDR || slot == WEBUI_MAX_CLIENTS) {
+		size_t v = pick_victim(w, addr, same >= WEBUI_MAX_PER_ADDR);
+
+		if (v == WEBUI_MAX_CLIENTS)
+			return NULL;	/* every one is busy with a whole request */
+		if (bucket_take(&w->netlog_rate, now_ms()))
+			log_info("%s: unfinished request ended for room (%s connects; "
+			    "%zu connections)", w->clients[v]->addr, addr, w->nclients);
+		w->evicted++;
+		webui_client_free(w, w->clients[v]);
+		slot = v;
+	}
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
 	c->owner = w;
@@ -203,7 +280,8 @@ webui_client_input(struct webui *w, struct client *c)
 	if (rc == HTTP_PARSE_DONE) {
 		w->requests++;
 		webui_handle_request(w, c, &req);
-		if (c->state == CL_WAITING && c->pending == PEND_BASIC) {
+		if (c->state == CL_WAITING &&
+		    (c->pending == PEND_BASIC || c->pending == PEND_RECHECK)) {
 			/* The request runs again once auth answers: keep its
 			 * bytes (at most WEBUI_PENDING_TIMEOUT_MS). */
 			explicit_bzero(&req, sizeof(req));
@@ -415,6 +493,12 @@ webui_ipc_message(struct webui *w, struct ipc_channel *ch, const struct ipc_msg 
 	case MSG_ACTION_RESULT:
 		webui_on_action_result(w, &m->body.action_result);
 		break;
+	case MSG_SNAPSHOT_LOG:
+		logview_on_line(w, &m->body.snapshot_log);
+		break;
+	case MSG_SESSION_CHECK_RESULT:
+		webui_on_session_check(w, &m->body.session_check_result);
+		break;
 	default:
 		/* The rule table let it through, so this is our bug. */
 		log_err("no handler for %s from %s", msg_type_name(m->type),
@@ -509,7 +593,10 @@ webui_tick(struct webui *w, uint64_t now)
 				webui_client_free(w, c);
 			break;
 		case CL_READING:
-			if (now - c->accepted_ms >= WEBUI_HEADER_TIMEOUT_MS) {
+			if (c->inlen == 0 && now - c->last_ms >= WEBUI_FIRST_BYTE_MS) {
+				/* Connected (and through TLS) but silent. */
+				webui_client_free(w, c);
+			} else if (now - c->accepted_ms >= WEBUI_HEADER_TIMEOUT_MS) {
 				log_info("%s: request not complete within %d ms", c->addr,
 				    WEBUI_HEADER_TIMEOUT_MS);
 				webui_respond_error(w, c, 408, NULL);

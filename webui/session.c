@@ -104,6 +104,7 @@ session_add(struct session_table *t, const char *sid, const char *user,
 	strncpy(slot->user, user, sizeof(slot->user) - 1);
 	slot->role = role;
 	slot->expiry_ms = now + SESSION_TTL_MS;
+	slot->checked_ms = now;
 	return slot;
 }
 

@@ -27,6 +27,7 @@ struct web_session {
 	char (*scope)[MSG_SCOPE_LEN];	/* heap, nscope entries */
 	char addr[MSG_SHORT_LEN];	/* the client that logged in */
 	uint64_t seq;			/* order of arrival */
+	uint64_t checked_ms;		/* granted or last checked at auth */
 };
 
 struct session_table {

@@ -100,4 +100,5 @@ snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
 	w->snap = *b;
 	w->snap.valid = true;
 	memset(b, 0, sizeof(*b));
+	history_update(&w->history, &w->snap);
 }

@@ -42,8 +42,8 @@ static const struct section {
 	{ T_NETWORK, "Networks", "<th>Download</th><th>Upload</th>" },
 };
 
-static uint32_t
-refresh_of(const struct webui *w)
+uint32_t
+webui_refresh_of(const struct webui *w)
 {
 	uint32_t p = w->snap.valid ? w->snap.poll_s : 0;
 
@@ -157,15 +157,15 @@ figure_cells(struct obuf *b, const struct snap_service *v,
 
 /* Who is logged in, the log-out form (the page's one CSRF token), the
  * message of the last action. */
-static void
-page_head(struct obuf *b, const struct webui *w, struct web_session *s)
+void
+webui_page_head(struct obuf *b, const struct webui *w, struct web_session *s)
 {
 	obuf_adds(b, "<h1><a href=\"/\">vigil</a>");
 	if (w->snap.valid) {
 		obuf_adds(b, ": ");
 		obuf_html(b, w->snap.host);
 	}
-	obuf_adds(b, "</h1>\n<p>Logged in as ");
+	obuf_adds(b, " <small><a href=\"/log\">log</a></small></h1>\n<p>Logged in as ");
 	obuf_html(b, s->user);
 	obuf_addf(b, " (%s). <form class=\"a\" method=\"post\" action=\"/logout\">"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -187,8 +187,8 @@ webui_status_page(struct webui *w, struct client *c, struct web_session *s)
 	struct obuf b;
 
 	obuf_init(&b, WEBUI_MAX_RESPONSE);
-	webui_page_begin(&b, sn->valid ? sn->host : "status", refresh_of(w));
-	page_head(&b, w, s);
+	webui_page_begin(&b, sn->valid ? sn->host : "status", webui_refresh_of(w));
+	webui_page_head(&b, w, s);
 	if (!sn->valid)
 		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
 	for (size_t k = 0; sn->valid && k < ARRAY_SIZE(sections) && !b.failed; k++) {
@@ -353,8 +353,8 @@ webui_service_page(struct webui *w, struct client *c, struct web_session *s,
 		return;
 	}
 	obuf_init(&b, 256 * 1024);
-	webui_page_begin(&b, v->name, refresh_of(w));
-	page_head(&b, w, s);
+	webui_page_begin(&b, v->name, webui_refresh_of(w));
+	webui_page_head(&b, w, s);
 	obuf_adds(&b, "<h2>");
 	obuf_html(&b, snap_type_title(v));
 	obuf_adds(&b, " ");
@@ -378,6 +378,10 @@ webui_service_page(struct webui *w, struct client *c, struct web_session *s,
 	}
 	if (any)
 		obuf_adds(&b, "</p></form>\n");
+	history_svg(&b, history_find(&w->history, v->name));
+	obuf_adds(&b, "<p><a href=\"/log?service=");
+	obuf_url(&b, v->name);
+	obuf_adds(&b, "\">Recent log of this service</a></p>\n");
 	obuf_adds(&b, "<p><a href=\"/\">All services</a></p>\n");
 	webui_page_end(&b);
 	webui_send_html(w, c, 200, NULL, &b);

@@ -3,7 +3,11 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "common/log.h"
 #include "webui/webui.h"
@@ -33,10 +37,62 @@ ssl_error(char *err, size_t errlen, const char *what, const char *path)
 	ERR_clear_error();
 }
 
-SSL_CTX *
-tls_server_ctx(const char *pemfile, const char *clientpem, char *err, size_t errlen)
+/* The key file: a regular file only its owner may use (Monit refuses
+ * anything wider than 0700).  stat, not the open file: OpenSSL opens it by
+ * name right after, as root, before anyone else could swap it (the control
+ * file's directories are root's). */
+static bool
+key_file_ok(const char *path, char *err, size_t errlen)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "pemfile %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "pemfile %s is not a regular file", path);
+		return false;
+	}
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "pemfile %s holds the private key and group or others "
+		    "may use it, mode %04o (fix: chmod 0600 '%s')", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return false;
+	}
+	return true;
+}
+
+/* Monit's allowselfcertification: without it a self-signed client
+ * certificate is refused even when clientpemfile lists it (OpenSSL would
+ * take it as its own trust anchor). */
+static int
+verify_client(int ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	X509 *cert = X509_STORE_CTX_get_current_cert(store);
+	bool allow_self;
+
+	if (!ok || ssl == NULL || cert == NULL || X509_STORE_CTX_get_error_depth(store) != 0)
+		return ok;
+	allow_self = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)) != NULL;
+	if (!allow_self && X509_self_signed(cert, 0) == 1) {
+		X509_STORE_CTX_set_error(store, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+		return 0;
+	}
+	return ok;
+}
+
+SSL_CTX *
+tls_server_ctx(const char *pemfile, const char *clientpem, bool allow_self_signed,
+    char *err, size_t errlen)
+{
+	static int allow_mark;
+	SSL_CTX *ctx;
+
+	if (!key_file_ok(pemfile, err, errlen))
+		return NULL;
+	ctx = SSL_CTX_new(TLS_server_method());
 
 	if (ctx == NULL) {
 		ssl_error(err, errlen, "cannot create a TLS context", "");
@@ -78,8 +134,9 @@ tls_server_ctx(const char *pemfile, const char *clientpem, char *err, size_t err
 		names = SSL_load_client_CA_file(clientpem);
 		if (names != NULL)
 			SSL_CTX_set_client_CA_list(ctx, names);
+		SSL_CTX_set_app_data(ctx, allow_self_signed ? &allow_mark : NULL);
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-		    NULL);
+		    verify_client);
 	}
 	return ctx;
 fail_ctx:

@@ -12,18 +12,27 @@
 #include "common/ipc.h"
 #include "webui/allow.h"
 #include "webui/basic.h"
+#include "webui/history.h"
 #include "webui/html.h"
 #include "webui/http.h"
 #include "webui/ratelimit.h"
 #include "webui/session.h"
 
 #define WEBUI_SESSION_COOKIE		"vigil_session"
-#define WEBUI_MAX_CLIENTS		64
+#define WEBUI_MAX_CLIENTS		256
 #define WEBUI_MAX_PER_ADDR		16	/* one address cannot take every slot */
-#define WEBUI_HEADER_TIMEOUT_MS		10000
+/* A whole request (TLS handshake included) within 5 s of the connect, and
+ * the first byte of it within 2 s: a slowloris client or an idle socket
+ * holds a slot for seconds, not minutes (server.c also ends the longest-idle
+ * unfinished connection of the largest crowd when a newcomer needs room). */
+#define WEBUI_HEADER_TIMEOUT_MS		5000
+#define WEBUI_FIRST_BYTE_MS		2000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
-#define WEBUI_MAX_RESPONSE		(8u << 20)	/* x 64 clients: bounded memory */
+/* A session's user is asked about at auth again (locked, removed from the
+ * group...) on a request at least this long after the last check. */
+#define WEBUI_RECHECK_MS		5000
+#define WEBUI_MAX_RESPONSE		(8u << 20)	/* per client; a status page is 153 B a service */
 #define SNAPSHOT_MAX_SERVICES		100000u
 /* Below auth's and the monitor's IPC limits (200/s, burst 1000). */
 #define WEBUI_LOGIN_RATE		20	/* per second */
@@ -66,6 +75,7 @@ enum pending_kind {
 	PEND_ACTION,
 	PEND_BASIC,		/* Basic credentials at auth; c->in kept until then */
 	PEND_DOACTION,		/* Monit's /_doaction: one service after another */
+	PEND_RECHECK,		/* the session's user at auth again; c->in kept */
 };
 
 struct client {
@@ -91,10 +101,25 @@ struct client {
 	uint8_t pending_action;
 	uint8_t pending_key[BASIC_KEY_LEN];	/* PEND_BASIC: the cache key */
 	bool basic_granted;		/* the rerun after PEND_BASIC: pending_sid */
+	bool recheck_done;		/* the rerun after PEND_RECHECK: pending_sid */
 	/* PEND_DOACTION: a copy of the form (no credentials in it) and where
 	 * the next service= field starts */
 	uint8_t *job;
 	size_t job_len, job_pos;
+};
+
+#define WEBUI_LOG_LINES		200	/* the log view's ring */
+
+struct logview_line {
+	char *text;			/* heap; NULL: empty slot */
+	uint64_t time;
+	uint8_t level;
+};
+
+struct logview {
+	struct logview_line line[WEBUI_LOG_LINES];
+	size_t next, n;
+	uint64_t last_seq;
 };
 
 struct webui_options {
@@ -105,6 +130,7 @@ struct webui_options {
 	bool ssl;
 	const char *pemfile;
 	const char *clientpem;
+	bool allow_self_signed;		/* allowselfcertification */
 	bool signature;
 	const char *allow[MSG_SCOPE_MAX];
 	size_t nallow;
@@ -121,6 +147,8 @@ struct webui {
 	struct session_table sessions;
 	struct snapshot snap;		/* latest complete generation */
 	struct snapshot building;	/* generation being received */
+	struct history history;		/* graphs: recent figures per service */
+	struct logview logview;		/* the monitor's recent log lines */
 	struct client *clients[WEBUI_MAX_CLIENTS];
 	size_t nclients;
 	int listen_fd;
@@ -139,6 +167,8 @@ struct webui {
 	uint32_t ncpu;
 	uint64_t logins_ok, logins_failed, basic_ok, basic_failed;
 	uint64_t requests;
+	uint64_t evicted;		/* unfinished connections ended for room */
+	uint64_t revoked;		/* sessions ended by a check at auth */
 };
 
 /* ---- options.c: the command line (0, or -1 with err set) ---- */
@@ -154,10 +184,12 @@ void webui_sandbox_apply(struct webui *w, const struct webui_options *o);
 /* ---- tls.c ---- */
 /* OpenSSL with its configuration, before the chroot. */
 void tls_init(void);
-/* A server context from pemfile (certificate chain and key), requiring
- * client certificates signed by clientpem when it is set.  NULL (err set)
- * on failure. */
-SSL_CTX *tls_server_ctx(const char *pemfile, const char *clientpem,
+/* A server context from pemfile (certificate chain and key; a regular file
+ * that neither group nor others may use, as Monit demands), requiring
+ * client certificates that verify against clientpem when it is set; a
+ * self-signed client certificate only with allow_self_signed (and then
+ * only one listed in clientpem).  NULL (err set) on failure. */
+SSL_CTX *tls_server_ctx(const char *pemfile, const char *clientpem, bool allow_self_signed,
     char *err, size_t errlen);
 enum tls_io {
 	TLS_IO_DONE,
@@ -259,8 +291,27 @@ struct web_session *webui_session_open(struct webui *w, struct client *c,
  * c->state is CL_WRITING. */
 struct web_session *webui_client_session(struct webui *w, struct client *c,
     const struct http_request *req, bool api);
+/* End a session here and in the monitor. */
+void webui_session_end(struct webui *w, const char *sid);
 /* Sessions of expired Basic grants end (housekeeping). */
 void webui_api_tick(struct webui *w, uint64_t now);
+
+/* ---- log_page.c: the log view ---- */
+void logview_on_line(struct webui *w, const struct msg_snapshot_log *m);
+void logview_free(struct logview *lv);
+void webui_log_page(struct webui *w, struct client *c, struct web_session *s,
+    const struct http_request *req);
+/* status_page.c: the head every logged-in page shares, and the refresh
+ * period (the poll cycle) */
+void webui_page_head(struct obuf *b, const struct webui *w, struct web_session *s);
+uint32_t webui_refresh_of(const struct webui *w);
+
+/* ---- recheck.c: revocation ---- */
+/* s, or NULL with c waiting for auth (PEND_RECHECK) when s was last checked
+ * WEBUI_RECHECK_MS ago or more (or NULL with a 503 sent without auth). */
+struct web_session *webui_session_recheck(struct webui *w, struct client *c,
+    struct web_session *s);
+void webui_on_session_check(struct webui *w, const struct msg_session_check_result *r);
 
 /* ---- monit_xml.c: the documents of /_status ---- */
 void monit_status_xml(const struct webui *w, struct obuf *b);

@@ -510,6 +510,10 @@ check_httpd(const struct config *cf, struct diag *d)
 	check_host(d, &cf->httpd.pos, "httpd address", cf->httpd.address);
 	if (cf->httpd.ssl && !cf->httpd.pemfile)
 		diag_error(d, &cf->httpd.pos, "httpd: 'ssl enable' needs a 'pemfile'");
+	if (cf->httpd.allowselfcert && (!cf->httpd.ssl || !cf->httpd.clientpemfile))
+		diag_warn(d, &cf->httpd.pos, "httpd: 'allowselfcertification' has no effect "
+		    "without 'ssl' and a 'clientpemfile' (it lets in self-signed client "
+		    "certificates listed there)");
 	for (a = cf->httpd.allow; a; a = a->next) {
 		const char *why;
 

@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "monitor/config/parse_int.h"
+#include "monitor/config/config_files.h"
 
 /* ---- token access ---- */
 
@@ -367,7 +368,7 @@ check_secret_files(const struct config *cf, struct diag *d)
 
 static struct config *
 parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, bool check_perms,
-    bool notes, int *nerrors)
+    bool notes, bool check_files, int *nerrors)
 {
 	struct parser p = { .cf = cf, .d = d, .toks = *tl, .lex_errors = d->nerrors };
 
@@ -378,6 +379,8 @@ parse_tokens(struct config *cf, struct diag *d, struct token_list *tl, bool chec
 	config_check(cf, d);
 	if (check_perms)
 		check_secret_files(cf, d);
+	if (check_files)
+		config_check_files(cf, d);
 	diag_flush(d, cf);
 	if (nerrors)
 		*nerrors = d->nerrors;
@@ -405,7 +408,8 @@ config_parse(const char *path, const struct parse_opts *o, int *nerrors)
 	lo.owner_uid = o->owner_uid;
 	lo.no_includes = o->no_includes;
 	lex_file(cf, &d, &lo, path, &tl);
-	return parse_tokens(cf, &d, &tl, o->check_perms, o->notes, nerrors);
+	return parse_tokens(cf, &d, &tl, o->check_perms, o->notes, o->check_files,
+	    nerrors);
 }
 
 struct config *
@@ -426,5 +430,5 @@ config_parse_string(const char *text, const char *name, const struct parse_opts 
 	lo.owner_uid = o->owner_uid;
 	lo.no_includes = o->no_includes;
 	lex_string(cf, &d, &lo, name ? name : "(string)", text, strlen(text), &tl);
-	return parse_tokens(cf, &d, &tl, false, o->notes, nerrors);
+	return parse_tokens(cf, &d, &tl, false, o->notes, false, nerrors);
 }

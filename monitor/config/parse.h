@@ -22,6 +22,8 @@ struct parse_opts {
 	FILE *errout;		/* NULL: stderr */
 	bool no_includes;	/* ignore every include (fuzzing) */
 	bool notes;		/* also print migration notes (vigil -t) */
+	bool check_files;	/* -t: the web interface's key files and allow
+				 * names (config_files.c) */
 };
 
 /* Parse path (+ includes), run semantic checks.  Returns NULL if there was

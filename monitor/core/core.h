@@ -142,6 +142,7 @@ struct core {
 	uint64_t last_snap_ms;
 	bool snap_dirty;
 	bool snap_timer_armed;
+	uint64_t log_sent;		/* last log line handed to webui */
 };
 
 /* core.c */

@@ -15,6 +15,7 @@
 #include "common/pathcheck.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
+#include "monitor/core/logring.h"
 
 /* ---- the sealed table ---- */
 
@@ -143,6 +144,7 @@ core_build_config(const struct config *cf, struct msg_config *out)
 		    h->pemfile, "httpd pemfile path");
 		ok &= put_str(out->httpd_clientpem, sizeof(out->httpd_clientpem),
 		    h->clientpemfile, "httpd clientpemfile path");
+		out->httpd_allowselfcert = h->allowselfcert ? 1 : 0;
 		out->httpd_signature = h->signature ? 1 : 0;
 		for (const struct httpd_allow *a = h->allow; a != NULL; a = a->next) {
 			if (a->kind != ALLOW_HOST)
@@ -271,7 +273,7 @@ privd_handshake(struct core *c)
 	set_cloexec(ch->fd, true);
 	if (ipc_send_hello(ch) < 0)
 		fatal("sending HELLO to privd");
-	log_set_sink(ipc_log_sink, ch);
+	log_set_sink(logring_sink, ch);
 
 	if (!core_build_config(c->m->cf, &mc))
 		fatalx("%s: configuration does not fit the privd protocol",

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
+#include "monitor/core/logring.h"
 
 #define HTPASSWD_MAX	(1024 * 1024)
 
@@ -299,6 +300,25 @@ webpeer_action(struct core *c, const struct msg_action_request *rq,
 
 #define TERMINATE(f) ((f)[sizeof(f) - 1] = '\0')
 
+/* The log lines logged since the last snapshot (those the ring still
+ * holds), for the web interface's log view. */
+static void
+send_log_lines(struct core *c, struct webpeer *w)
+{
+	const struct logring *r = logring_global();
+	uint64_t seq = c->log_sent + 1;
+
+	if (r->next_seq > LOGRING_LINES && seq < r->next_seq - LOGRING_LINES)
+		seq = r->next_seq - LOGRING_LINES;
+	for (; seq < r->next_seq; seq++) {
+		const struct msg_snapshot_log *l = logring_get(r, seq);
+
+		if (l != NULL && !peer_send(c, w, MSG_SNAPSHOT_LOG, l))
+			return;
+		c->log_sent = seq;
+	}
+}
+
 static void
 push_snapshot(struct core *c)
 {
@@ -345,8 +365,10 @@ push_snapshot(struct core *c)
 	}
 	free(s);
 	e.gen = b.gen;
-	if (peer_send(c, w, MSG_SNAPSHOT_END, &e))
-		peer_events(c, w);
+	if (!peer_send(c, w, MSG_SNAPSHOT_END, &e))
+		return;
+	send_log_lines(c, w);
+	peer_events(c, w);
 }
 
 static void
@@ -488,9 +510,11 @@ webpeer_channel(struct core *c, enum proc_role peer, int fd)
 		return;
 	}
 	log_info("channel to %s open", proc_role_name(peer));
-	if (peer == PROC_AUTH)
+	if (peer == PROC_AUTH) {
 		auth_send_rules(c);
-	else
+	} else {
+		c->log_sent = 0;	/* a new webui gets the whole ring */
 		push_snapshot(c);
+	}
 	peer_events(c, w);
 }

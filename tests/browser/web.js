@@ -35,7 +35,8 @@ function fail(msg) {
 }
 
 async function shot(page, name) {
-	const f = path.join(shotdir, `${scenario}-${String(++shotn).padStart(2, '0')}-${name}.png`);
+	const f = path.join(shotdir, `${process.env.VIGIL_BROWSER || 'chromium'}-${scenario}-` +
+	    `${String(++shotn).padStart(2, '0')}-${name}.png`);
 	await page.screenshot({ path: f, fullPage: true });
 	console.log(`screenshot ${f}`);
 }
@@ -204,7 +205,20 @@ async function badlogin(page) {
 	let browser;
 	let code = 0;
 	try {
-		browser = await puppeteer.launch({
+		browser = await puppeteer.launch(process.env.VIGIL_BROWSER === 'firefox' ? {
+			// Debian's firefox-esr over WebDriver BiDi
+			browser: 'firefox',
+			executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
+			headless: true,
+			acceptInsecureCerts: true,
+			userDataDir: profile,
+			extraPrefsFirefox: {
+				'app.update.enabled': false,
+				'browser.shell.checkDefaultBrowser': false,
+				'network.captive-portal-service.enabled': false,
+				'network.connectivity-service.enabled': false,
+			},
+		} : {
 			executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 			headless: true,
 			acceptInsecureCerts: true,

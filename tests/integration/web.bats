@@ -191,3 +191,31 @@ PY
 	login "$IT/jar.carol2" carol carol-pwX
 	[ "$(it_http_code)" = 401 ]
 }
+
+@test "the service page draws the demo's recent cpu and memory as inline SVG" {
+	login "$IT/jar.graph" guest guest-pw
+	logged_in_ok
+	it_wait 40 eval 'it_curl "$IT/jar.graph" "$IT_URL/service/demo" | grep -q "<svg"'
+	run it_curl "$IT/jar.graph" "$IT_URL/service/demo"
+	[ "$(it_http_code)" = 200 ]
+	[[ "$output" == *"<polyline"* ]]
+	[[ "$output" == *"CPU"* ]]
+	[[ "$output" == *"Memory"* ]]
+	# Made on the server: no script, no third-party asset.
+	[[ "$output" != *"<script"* ]]
+	[[ "$output" != *"http://"*".js"* ]]
+}
+
+@test "the log view shows the monitor's recent lines about the demo, newest first" {
+	login "$IT/jar.log" guest guest-pw
+	logged_in_ok
+	it_wait 30 eval 'it_curl "$IT/jar.log" "$IT_URL/log?service=demo" | grep -q "&#39;demo&#39;\|'"'"'demo'"'"'"'
+	run it_curl "$IT/jar.log" "$IT_URL/log?service=demo"
+	echo "$output" | head -40
+	[ "$(it_http_code)" = 200 ]
+	# Filtered: nothing about the other services.
+	[[ "$output" != *"'rc'"* && "$output" != *"&#39;rc&#39;"* ]]
+	# The odd name is escaped in the unfiltered view, never raw.
+	run it_curl "$IT/jar.log" "$IT_URL/log"
+	[[ "$output" != *"<i>x&y"* ]]
+}

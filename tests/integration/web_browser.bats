@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The web interface in Chromium over plain HTTP, as a person uses it: type
+# The web interface in Chromium and Firefox over plain HTTP, as a person uses it: type
 # the user and password, press Enter, click the buttons, log out.  The
 # browser sends what curl does not (an Origin header on every form POST,
 # shaped by the page's Referrer-Policy), so this is where a form that only
@@ -27,27 +27,25 @@ teardown_file() {
 }
 
 @test "browser (HTTP): admin types, presses Enter, restarts the demo, logs out" {
-	local old
-	old=$(it_demo_pid)
-	run it_browser admin "$IT_URL" admin admin-pw demo
-	echo "$output"
-	[ "$status" -eq 0 ]
-	it_wait 20 eval '[ -n "$(it_demo_pid)" ] && [ "$(it_demo_pid)" != '"$old"' ]'
+	it_browser_admin chromium
 }
 
 @test "browser (HTTP): a read-only user sees no action button and is refused one" {
-	local old
-	it_wait 20 it_demo_running
-	old=$(it_demo_pid)
-	run it_browser readonly "$IT_URL" guest guest-pw demo
-	echo "$output"
-	[ "$status" -eq 0 ]
-	sleep 1
-	[ "$(it_demo_pid)" = "$old" ]
+	it_browser_readonly chromium
 }
 
 @test "browser (HTTP): a wrong password shows the login page again" {
-	run it_browser badlogin "$IT_URL" admin admin-pw demo
-	echo "$output"
-	[ "$status" -eq 0 ]
+	it_browser_badlogin chromium
+}
+
+@test "Firefox (HTTP): admin types, presses Enter, restarts the demo, logs out" {
+	it_browser_admin firefox
+}
+
+@test "Firefox (HTTP): a read-only user sees no action button and is refused one" {
+	it_browser_readonly firefox
+}
+
+@test "Firefox (HTTP): a wrong password shows the login page again" {
+	it_browser_badlogin firefox
 }

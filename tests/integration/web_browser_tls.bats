@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The web interface in Chromium over TLS (a self-signed certificate, which
+# The web interface in Chromium and Firefox over TLS (a self-signed certificate, which
 # the browser is told to accept), as a person uses it: type the user and
 # password, press Enter, click the buttons, log out; the session cookie is
 # Secure here, so this also shows the browser keeps and sends it.  Screenshots: build/browser-shots/tls/.
@@ -33,27 +33,25 @@ teardown_file() {
 }
 
 @test "browser (TLS): admin types, presses Enter, restarts the demo, logs out" {
-	local old
-	old=$(it_demo_pid)
-	run it_browser admin "$IT_URL" admin admin-pw demo
-	echo "$output"
-	[ "$status" -eq 0 ]
-	it_wait 20 eval '[ -n "$(it_demo_pid)" ] && [ "$(it_demo_pid)" != '"$old"' ]'
+	it_browser_admin chromium
 }
 
 @test "browser (TLS): a read-only user sees no action button and is refused one" {
-	local old
-	it_wait 20 it_demo_running
-	old=$(it_demo_pid)
-	run it_browser readonly "$IT_URL" guest guest-pw demo
-	echo "$output"
-	[ "$status" -eq 0 ]
-	sleep 1
-	[ "$(it_demo_pid)" = "$old" ]
+	it_browser_readonly chromium
 }
 
 @test "browser (TLS): a wrong password shows the login page again" {
-	run it_browser badlogin "$IT_URL" admin admin-pw demo
-	echo "$output"
-	[ "$status" -eq 0 ]
+	it_browser_badlogin chromium
+}
+
+@test "Firefox (TLS): admin types, presses Enter, restarts the demo, logs out" {
+	it_browser_admin firefox
+}
+
+@test "Firefox (TLS): a read-only user sees no action button and is refused one" {
+	it_browser_readonly firefox
+}
+
+@test "Firefox (TLS): a wrong password shows the login page again" {
+	it_browser_badlogin firefox
 }

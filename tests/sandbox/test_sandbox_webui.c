@@ -70,6 +70,7 @@ static struct webui child_w;
 static const char *live_allow;	/* one --allow entry for live_start, or NULL */
 static bool live_any_address;	/* listen on every address (dual stack) */
 static bool live_clientpem;	/* require client certificates (--clientpem) */
+static bool live_allow_self;	/* --allow-self-signed (allowselfcertification) */
 
 static void
 child_apply(uint16_t port, bool ssl)
@@ -281,6 +282,7 @@ live_start(struct live *lv, bool ssl)
 			o.address = NULL;
 		if (live_clientpem)
 			o.clientpem = pem_path;
+		o.allow_self_signed = live_allow_self;
 		if (live_allow != NULL) {
 			o.allow[0] = live_allow;
 			o.nallow = 1;
@@ -498,7 +500,9 @@ test_live_allow_list(void **state)
 
 /* --clientpem: a client without a certificate gets no HTTP answer; one
  * with a certificate the CA file vouches for is served.  Verification runs
- * inside the sandbox, from what was loaded before the chroot. */
+ * inside the sandbox, from what was loaded before the chroot.  The test's
+ * certificate is self-signed: refused without --allow-self-signed
+ * (Monit's allowselfcertification), served with it. */
 static void
 test_live_client_certificates(void **state)
 {
@@ -512,6 +516,12 @@ test_live_client_certificates(void **state)
 	assert_int_equal(SSL_CTX_use_PrivateKey_file(known, pem_path, SSL_FILETYPE_PEM), 1);
 	live_clientpem = true;
 	live_start(&lv, true);
+	r = exchange_tolerant(lv.port, known, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+	if (strstr(r, "HTTP/1.1") != NULL)
+		fail_msg("served a self-signed client without --allow-self-signed: %.100s", r);
+	live_stop(&lv);
+	live_allow_self = true;
+	live_start(&lv, true);
 	r = exchange_tolerant(lv.port, anon, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
 	if (strstr(r, "HTTP/1.1") != NULL)
 		fail_msg("served a client without a certificate: %.100s", r);
@@ -520,6 +530,7 @@ test_live_client_certificates(void **state)
 		fail_msg("client with a certificate: %.200s", r);
 	live_stop(&lv);
 	live_clientpem = false;
+	live_allow_self = false;
 	SSL_CTX_free(anon);
 	SSL_CTX_free(known);
 }

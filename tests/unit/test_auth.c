@@ -590,6 +590,8 @@ test_delay_queue(void **state)
 /* ---- the whole login decision, PAM and NSS stubbed ---- */
 
 static int pam_calls;
+static int account_rc = PAM_SUCCESS;	/* what the account check says */
+static bool groups_gone;		/* the user left every system group */
 static const char *pam_user_ok = "sysuser";
 static const char *pam_pass_ok = "syspass";
 
@@ -608,13 +610,21 @@ static size_t
 stub_groups(const char *user, char buf[][MSG_NAME_LEN], const char **names, size_t max)
 {
 	(void)max;
-	if (strcmp(user, pam_user_ok) != 0)
+	if (strcmp(user, pam_user_ok) != 0 || groups_gone)
 		return 0;
 	snprintf(buf[0], MSG_NAME_LEN, "users");
 	snprintf(buf[1], MSG_NAME_LEN, "operators");
 	names[0] = buf[0];
 	names[1] = buf[1];
 	return 2;
+}
+
+static int
+stub_account(const char *service, const char *user, const char *rhost)
+{
+	assert_string_equal(service, "vigil-svc");
+	assert_non_null(rhost);
+	return strcmp(user, pam_user_ok) == 0 ? account_rc : PAM_USER_UNKNOWN;
 }
 
 static struct auth_ctx lctx;
@@ -626,6 +636,9 @@ login_setup(void **state)
 	auth_ctx_init(&lctx);
 	lctx.pam_check = stub_pam;
 	lctx.system_groups = stub_groups;
+	lctx.pam_account = stub_account;
+	account_rc = PAM_SUCCESS;
+	groups_gone = false;
 	pam_calls = 0;
 	return 0;
 }
@@ -649,6 +662,66 @@ try_login(const char *user, const char *password, const char *client, uint64_t n
 	snprintf(m.password, sizeof(m.password), "%s", password);
 	snprintf(m.client, sizeof(m.client), "%s", client);
 	return auth_login(&lctx, &m, now, g);
+}
+
+static enum auth_verdict
+try_recheck(const char *user, struct auth_grant *g)
+{
+	struct msg_session_check m;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.user, sizeof(m.user), "%s", user);
+	snprintf(m.client, sizeof(m.client), "127.0.0.1");
+	return auth_recheck(&lctx, &m, g);
+}
+
+/* Revocation: a session's user decided again without the password. */
+static void
+test_recheck(void **state)
+{
+	struct auth_grant g;
+
+	(void)state;
+	add_ok(&lctx.rules, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "pw",
+	    ROLE_READWRITE, NULL));
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "operators", SECRET_NONE, NULL,
+	    ROLE_RESTART, "demo"));
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "leads", SECRET_NONE, NULL,
+	    ROLE_READWRITE, NULL));
+	/* set group leads users lead1 */
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP_MEMBER, "lead1", SECRET_NONE, "leads",
+	    ROLE_READONLY, NULL));
+	assert_int_equal(try_recheck("admin", &g), AUTH_NOT_READY);
+	ready(&lctx.rules, "vigil-svc");
+	assert_int_equal(try_recheck("admin", &g), AUTH_GRANTED);
+	assert_int_equal(g.role, ROLE_READWRITE);
+	assert_int_equal(try_recheck(pam_user_ok, &g), AUTH_GRANTED);
+	assert_int_equal(g.role, ROLE_RESTART);
+	assert_int_equal(g.nscope, 1);
+	assert_string_equal(g.scope[0], "demo");
+	/* locked or expired account */
+	account_rc = PAM_ACCT_EXPIRED;
+	assert_int_equal(try_recheck(pam_user_ok, &g), AUTH_DENIED);
+	assert_int_equal(g.role, 0);
+	account_rc = PAM_SUCCESS;
+	/* out of the group */
+	groups_gone = true;
+	assert_int_equal(try_recheck(pam_user_ok, &g), AUTH_DENIED);
+	groups_gone = false;
+	/* an account that is gone */
+	assert_int_equal(try_recheck("ghost", &g), AUTH_DENIED);
+	assert_int_equal(try_recheck("", &g), AUTH_BAD_INPUT);
+	assert_int_equal(pam_calls, 0);		/* no password was checked */
+	auth_ctx_free(&lctx);
+	login_setup(NULL);
+	/* `set group leads` without lead1 (after a reload): lead1 is out. */
+	add_ok(&lctx.rules, rule(AUTH_RULE_GROUP, "leads", SECRET_NONE, NULL,
+	    ROLE_READWRITE, NULL));
+	ready(&lctx.rules, "vigil-svc");
+	account_rc = PAM_SUCCESS;
+	pam_user_ok = "lead1";
+	assert_int_equal(try_recheck("lead1", &g), AUTH_DENIED);
+	pam_user_ok = "sysuser";
 }
 
 static void
@@ -950,6 +1023,7 @@ main(void)
 	};
 	const struct CMUnitTest logins[] = {
 		cmocka_unit_test_setup_teardown(test_login_not_ready, login_setup, login_teardown),
+		cmocka_unit_test_setup_teardown(test_recheck, login_setup, login_teardown),
 		cmocka_unit_test_setup_teardown(test_login_open_access, login_setup,
 		    login_teardown),
 		cmocka_unit_test_setup_teardown(test_login_user_rule_and_pam, login_setup,

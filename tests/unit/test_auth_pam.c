@@ -78,6 +78,32 @@ test_pam_no_failure_delay(void **state)
 	assert_true(ms < 1000);
 }
 
+/* Revocation: the account check without a password sees a locked
+ * password (usermod -L), an expired account (usermod -e) and a removed
+ * user. */
+static void
+test_pam_account(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	assert_int_equal(auth_pam_account(tu.service, tu.name, "127.0.0.1"), PAM_SUCCESS);
+	snprintf(cmd, sizeof(cmd), "usermod -L %s", tu.name);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(auth_pam_account(tu.service, tu.name, "127.0.0.1"), PAM_SUCCESS);
+	snprintf(cmd, sizeof(cmd), "usermod -U %s", tu.name);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(auth_pam_account(tu.service, tu.name, "127.0.0.1"), PAM_SUCCESS);
+	snprintf(cmd, sizeof(cmd), "usermod -e 1 %s", tu.name);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(auth_pam_account(tu.service, tu.name, "127.0.0.1"), PAM_SUCCESS);
+	snprintf(cmd, sizeof(cmd), "usermod -e '' %s", tu.name);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(auth_pam_account(tu.service, tu.name, "127.0.0.1"), PAM_SUCCESS);
+	assert_int_not_equal(auth_pam_account(tu.service, "vigiltest_nosuchuser", ""),
+	    PAM_SUCCESS);
+}
+
 static void
 test_system_groups(void **state)
 {
@@ -144,6 +170,7 @@ main(void)
 		cmocka_unit_test(test_pam_bad_passwords),
 		cmocka_unit_test(test_pam_unknown_user),
 		cmocka_unit_test(test_pam_no_failure_delay),
+		cmocka_unit_test(test_pam_account),
 		cmocka_unit_test(test_system_groups),
 		cmocka_unit_test(test_login_real_user),
 	};

@@ -574,7 +574,7 @@ test_full_queue_keeps_the_sequence(void **state)
 static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
 	{ MSG_HELLO, 8, 40 },
 	{ MSG_LOG, 4, 1027 },
-	{ MSG_CONFIG, 36, 9819 },
+	{ MSG_CONFIG, 37, 9820 },
 	{ MSG_ACTION_ADD, 20, 32852 },
 	{ MSG_SEAL, 4, 4 },
 	{ MSG_SEALED, 4, 4 },
@@ -599,6 +599,9 @@ static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
 	{ MSG_CTL_REQUEST, 8, 518 },
 	{ MSG_CTL_OUTPUT, 3, 8194 },
 	{ MSG_CTL_DONE, 7, 262 },
+	{ MSG_SESSION_CHECK, 10, 136 },
+	{ MSG_SESSION_CHECK_RESULT, 8, 8328 },
+	{ MSG_SNAPSHOT_LOG, 20, 1043 },
 };
 
 /* A receiver and a sender the rule table lets exchange type. */

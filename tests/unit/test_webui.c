@@ -10,6 +10,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +262,10 @@ test_args(void **state)
 	assert_int_equal(o.nallow, 2);
 	assert_int_equal(o.verbose, 2);
 	assert_string_equal(o.clientpem, "/c.pem");
+	assert_false(o.allow_self_signed);
+	assert_int_equal(args("--user w --chroot /e --port 1 --ssl --pemfile /p.pem "
+	    "--clientpem /c.pem --allow-self-signed", &o), 0);
+	assert_true(o.allow_self_signed);
 
 	static const char *const bad[] = {
 		"",
@@ -282,6 +288,9 @@ test_args(void **state)
 		"--user w --chroot /e --port 1 --allow",
 		"--user w --chroot /e --port 1 extra",
 		"--user w --chroot /e --port 1 --no-signature --no-signature",
+		"--user w --chroot /e --port 1 --ssl --pemfile /p --allow-self-signed",
+		"--user w --chroot /e --port 1 --ssl --pemfile /p --clientpem /c "
+		    "--allow-self-signed --allow-self-signed",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (args(bad[i], &o) != -1)
@@ -970,24 +979,177 @@ test_bucket(void **state)
 	assert_false(bucket_take(&b, 50000));	/* clock going back adds nothing */
 }
 
+/* hist_snap: a one-service snapshot of a process with these figures. */
+static void
+hist_snap(struct snapshot *sn, const char *name, uint8_t type, uint64_t collected,
+    uint32_t cpu_permille)
+{
+	static struct snap_service v;
+
+	memset(sn, 0, sizeof(*sn));
+	memset(&v, 0, sizeof(v));
+	v.name = (char *)(uintptr_t)name;
+	v.fig.type_code = type;
+	v.fig.monitor_code = 1;
+	v.fig.collected = collected;
+	v.fig.cpu_permille = cpu_permille;
+	v.fig.mem_bytes = 3u << 20;
+	v.fig.mem_total = 1000;
+	v.fig.mem_used = 250;
+	v.fig.load1 = 150;
+	sn->valid = true;
+	sn->count = 1;
+	sn->svc = &v;
+}
+
+/* Graphs: a point per new check, a fixed ring, rings of services gone
+ * freed, SVG with as many points as the ring holds. */
+static void
+test_history(void **state)
+{
+	struct history hs = { 0 };
+	struct snapshot sn;
+	const struct svc_hist *h;
+	struct obuf b;
+
+	(void)state;
+	hist_snap(&sn, "web", 0, 1000, 125);
+	history_update(&hs, &sn);
+	history_update(&hs, &sn);		/* same check again: no point */
+	h = history_find(&hs, "web");
+	assert_non_null(h);
+	assert_int_equal(h->n, 1);
+	assert_true(h->p[0].v[0] > 12.4f && h->p[0].v[0] < 12.6f);	/* % */
+	assert_true(h->p[0].v[1] > 2.9f && h->p[0].v[1] < 3.1f);	/* MiB */
+	for (unsigned i = 1; i < HIST_POINTS + 10; i++) {
+		hist_snap(&sn, "web", 0, 1000 + 30 * (uint64_t)i, i);
+		history_update(&hs, &sn);
+	}
+	h = history_find(&hs, "web");
+	assert_int_equal(h->n, HIST_POINTS);	/* bounded */
+	obuf_init(&b, 1 << 20);
+	history_svg(&b, h);
+	assert_non_null(memmem(b.data, b.len, "<svg", 4));
+	assert_non_null(memmem(b.data, b.len, "<polyline", 9));
+	{
+		/* HIST_POINTS points in the first polyline: one comma each */
+		const char *p = memmem(b.data, b.len, "points=\"", 8);
+		size_t commas = 0;
+
+		assert_non_null(p);
+		for (p += 8; *p != '"'; p++)
+			commas += *p == ',';
+		assert_int_equal(commas, HIST_POINTS);
+	}
+	obuf_free(&b);
+	/* A system service: cpu, memory %, load. */
+	hist_snap(&sn, "host", 6, 5000, 0);
+	history_update(&hs, &sn);
+	assert_null(history_find(&hs, "web"));	/* gone from the snapshot: freed */
+	h = history_find(&hs, "host");
+	assert_non_null(h);
+	assert_true(h->p[0].v[1] > 24.9f && h->p[0].v[1] < 25.1f);
+	assert_true(h->p[0].v[2] > 1.49f && h->p[0].v[2] < 1.51f);
+	/* Files and the like have no ring. */
+	hist_snap(&sn, "conf", 1, 6000, 0);
+	history_update(&hs, &sn);
+	assert_null(history_find(&hs, "conf"));
+	assert_int_equal(hs.n, 0);
+	history_free(&hs);
+}
+
+/* The key file's mode is checked before a byte of it is read: Monit
+ * refuses a pemfile that group or others may use. */
+static void
+test_tls_key_mode(void **state)
+{
+	char dir[] = "/tmp/vigil-tls.XXXXXX", path[64], err[512];
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/key.pem", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not a key\n", 10), 10);
+	close(fd);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "mode 0644"));
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "mode 0640"));
+	/* 0600: past the mode check, refused for its content. */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_null(strstr(err, "mode"));
+	assert_non_null(strstr(err, "certificate"));
+	unlink(path);
+	assert_null(tls_server_ctx(path, NULL, false, err, sizeof(err)));
+	assert_non_null(strstr(err, "No such file"));
+	rmdir(dir);
+}
+
 static void
 test_client_limits(void **state)
 {
 	struct client *cs[WEBUI_MAX_CLIENTS];
+	struct client *user, *busy, *c;
 	char addr[32];
 
 	(void)state;
-	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+	/* One address at its cap: a newcomer from it ends its own
+	 * longest-idle unfinished connection, nobody else's. */
+	user = webui_client_new(&w, -1, "192.0.2.7");
+	assert_non_null(user);
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++) {
 		assert_non_null(cs[i] = webui_client_new(&w, -1, "198.51.100.1"));
+		cs[i]->last_ms = 1000 + (uint64_t)i;
+	}
+	cs[3]->last_ms = 10;		/* idle longest */
+	cs[3]->status = 777;		/* a mark: the allocator may reuse the pointer */
+	assert_non_null(c = webui_client_new(&w, -1, "198.51.100.1"));
+	assert_int_equal(w.nclients, WEBUI_MAX_PER_ADDR + 1);
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		assert_false(w.clients[i] != NULL && w.clients[i]->status == 777);
+	cs[3] = c;
+	/* An address whose connections all carry whole requests keeps them:
+	 * its newcomer is refused. */
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+		cs[i]->state = CL_WAITING;
 	assert_null(webui_client_new(&w, -1, "198.51.100.1"));
-	for (int i = WEBUI_MAX_PER_ADDR; i < WEBUI_MAX_CLIENTS; i++) {
-		snprintf(addr, sizeof(addr), "198.51.100.%d", 2 + i);
+	for (int i = 0; i < WEBUI_MAX_PER_ADDR; i++)
+		cs[i]->state = CL_READING;
+	/* Fill the table from a crowd of addresses, 4 each. */
+	for (int i = WEBUI_MAX_PER_ADDR; i < WEBUI_MAX_CLIENTS - 1; i++) {
+		snprintf(addr, sizeof(addr), "203.0.113.%d", i / 4);
 		assert_non_null(cs[i] = webui_client_new(&w, -1, addr));
 	}
 	assert_int_equal(w.nclients, WEBUI_MAX_CLIENTS);
-	assert_null(webui_client_new(&w, -1, "203.0.113.1"));
-	for (int i = 0; i < WEBUI_MAX_CLIENTS; i++)
-		done(cs[i]);
+	/* Full: a newcomer pushes out an unfinished connection of the
+	 * largest crowd (198.51.100.1, 16), never the lone user. */
+	user->last_ms = 0;
+	assert_non_null(c = webui_client_new(&w, -1, "192.0.2.8"));
+	assert_int_equal(w.nclients, WEBUI_MAX_CLIENTS);
+	{
+		bool user_there = false;
+		size_t crowd = 0;
+
+		for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++) {
+			user_there |= w.clients[i] == user;
+			crowd += w.clients[i] != NULL &&
+			    strcmp(w.clients[i]->addr, "198.51.100.1") == 0;
+		}
+		assert_true(user_there);
+		assert_int_equal(crowd, WEBUI_MAX_PER_ADDR - 1);
+	}
+	/* Nobody unfinished: refused. */
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		w.clients[i]->state = CL_WRITING;
+	assert_null(webui_client_new(&w, -1, "192.0.2.9"));
+	for (size_t i = 0; i < WEBUI_MAX_CLIENTS; i++)
+		if ((busy = w.clients[i]) != NULL)
+			done(busy);
 	assert_int_equal(w.nclients, 0);
 	assert_non_null(cs[0] = webui_client_new(&w, -1, "198.51.100.1"));
 	done(cs[0]);
@@ -1017,6 +1179,152 @@ test_flow_login_flood_429(void **state)
 	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
 }
 
+static void
+send_log(uint64_t seq, uint8_t level, const char *text)
+{
+	struct msg_snapshot_log l;
+
+	memset(&l, 0, sizeof(l));
+	l.seq = seq;
+	l.time = 1700000000 + seq;
+	l.level = level;
+	strlcpy_v(l.text, text, sizeof(l.text));
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_LOG, &l, -1), 0);
+	pump(&w.monitor);
+}
+
+/* The log view: newest first, escaped, filtered by service; a scoped user
+ * sees only lines naming a service in the scope; a bounded ring. */
+static void
+test_flow_log_view(void **state)
+{
+	struct client *c;
+	const char *a, *b2;
+	char path[64];
+
+	(void)state;
+	send_snapshot(10, "web", "OK");
+	c = get("/log", false);
+	assert_status(c, 303);		/* logged out: to the login page */
+	done(c);
+	login(SID1, ROLE_READONLY);
+	send_log(1, LOG_LVL_INFO, "service 'web': started");
+	send_log(2, LOG_LVL_ERR, "service 'db': <script>alert(1)</script> failed");
+	send_log(3, LOG_LVL_WARN, "service 'web': restarted");
+	c = get("/log", true);
+	assert_status(c, 200);
+	assert_has(c, "&lt;script&gt;alert(1)&lt;/script&gt;");
+	assert_lacks(c, "<script>");
+	a = memmem(c->out.data, c->out.len, "restarted", 9);
+	b2 = memmem(c->out.data, c->out.len, "started</td>", 12);
+	assert_non_null(a);
+	assert_non_null(b2);
+	assert_true(a < b2);		/* newest first */
+	done(c);
+	c = get("/log?service=db", true);
+	assert_status(c, 200);
+	assert_has(c, "alert(1)");
+	assert_lacks(c, "restarted");
+	done(c);
+	c = get("/log?service=%zz", true);
+	assert_status(c, 400);
+	done(c);
+	/* A scoped user: lines of services outside the scope stay hidden. */
+	{
+		struct web_session *s = session_find(&w.sessions, SID1, now_ms());
+		const char scope[1][MSG_SCOPE_LEN] = { "web" };
+
+		assert_non_null(s);
+		session_set_scope(s, 1, scope);
+	}
+	c = get("/log", true);
+	assert_has(c, "restarted");
+	assert_lacks(c, "alert(1)");
+	done(c);
+	/* Bounded: the oldest lines go. */
+	for (uint64_t i = 4; i < 4 + WEBUI_LOG_LINES; i++) {
+		snprintf(path, sizeof(path), "service 'web': line %llu",
+		    (unsigned long long)i);
+		send_log(i, LOG_LVL_INFO, path);
+	}
+	assert_int_equal(w.logview.n, WEBUI_LOG_LINES);
+	c = get("/log", true);
+	assert_lacks(c, "restarted");
+	assert_has(c, "line 203");
+	done(c);
+}
+
+/* answer_check OK ROLE: auth's reply to the SESSION_CHECK just sent. */
+static void
+answer_check(bool ok, uint8_t role)
+{
+	struct msg_session_check_result r;
+
+	expect(&tauth, MSG_SESSION_CHECK);
+	assert_string_equal(msg.body.session_check.user, "alice");
+	memset(&r, 0, sizeof(r));
+	r.req = msg.body.session_check.req;
+	r.ok = ok ? 1 : 0;
+	r.role = role;
+	assert_int_equal(ipc_send(&tauth, MSG_SESSION_CHECK_RESULT, &r, -1), 0);
+	pump(&w.auth);
+}
+
+/* Revocation: a session last checked WEBUI_RECHECK_MS ago holds its next
+ * request until auth has said the user may still log in; a no ends the
+ * session (here and in the monitor) and the request runs logged out. */
+static void
+test_flow_recheck(void **state)
+{
+	struct web_session *s;
+	struct client *c;
+
+	(void)state;
+	send_snapshot(9, "web", "OK");
+	login(SID1, ROLE_READONLY);
+	c = get("/", true);
+	assert_status(c, 200);		/* checked at login: no trip to auth */
+	assert_has(c, "web");
+	done(c);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+	/* Time passes: the next request asks auth, which says yes. */
+	s = session_find(&w.sessions, SID1, now_ms());
+	assert_non_null(s);
+	s->checked_ms -= WEBUI_RECHECK_MS;
+	c = get("/", true);
+	assert_int_equal(c->state, CL_WAITING);
+	assert_int_equal(c->pending, PEND_RECHECK);
+	answer_check(true, ROLE_READONLY);
+	assert_status(c, 200);
+	assert_has(c, "web");
+	done(c);
+	/* Again later, and now the account is locked: logged out. */
+	s = session_find(&w.sessions, SID1, now_ms());
+	assert_non_null(s);
+	s->checked_ms -= WEBUI_RECHECK_MS;
+	c = get("/", true);
+	assert_int_equal(c->pending, PEND_RECHECK);
+	answer_check(false, 0);
+	assert_status(c, 200);
+	assert_has(c, "name=\"password\"");	/* the login page */
+	done(c);
+	assert_null(session_find(&w.sessions, SID1, now_ms()));
+	expect(&tmon, MSG_LOGOUT);
+	assert_string_equal(msg.body.logout.sid, SID1);
+	/* A role that changed also ends the session. */
+	login(SID2, ROLE_READWRITE);
+	s = session_find(&w.sessions, SID2, now_ms());
+	s->checked_ms -= WEBUI_RECHECK_MS;
+	c = post("/action", "csrf=x&service=web&action=restart", true);
+	assert_int_equal(c->pending, PEND_RECHECK);
+	answer_check(true, ROLE_READONLY);
+	assert_status(c, 403);
+	done(c);
+	assert_null(session_find(&w.sessions, SID2, now_ms()));
+	expect(&tmon, MSG_LOGOUT);
+	assert_int_equal(ipc_recv_wait(&tmon, &msg, 50), IPC_AGAIN);
+}
+
 int
 main(void)
 {
@@ -1028,9 +1336,12 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_bucket),
+		cmocka_unit_test(test_history),
 	};
 	const struct CMUnitTest flow[] = {
 		cmocka_unit_test(test_flow_login_page_and_404),
+		cmocka_unit_test(test_flow_recheck),
+		cmocka_unit_test(test_flow_log_view),
 		cmocka_unit_test(test_flow_login_failure),
 		cmocka_unit_test(test_flow_login_timeout),
 		cmocka_unit_test(test_flow_status_escaped),
@@ -1042,6 +1353,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_consistency),
 		cmocka_unit_test(test_flow_login_flood_429),
 		cmocka_unit_test(test_client_limits),
+		cmocka_unit_test(test_tls_key_mode),
 	};
 	int rc = cmocka_run_group_tests_name("units", unit, NULL, NULL);
 

@@ -77,6 +77,8 @@ flow_teardown(void **state)
 	ipc_channel_close(&tauth);
 	snapshot_clear(&w.snap);
 	snapshot_clear(&w.building);
+	history_free(&w.history);
+	logview_free(&w.logview);
 	ev_free(w.ev);
 	return 0;
 }

@@ -176,6 +176,11 @@ bool auth_delay_pop(struct auth_delay_queue *q, uint64_t now_ms, uint32_t *req);
  * code. */
 int auth_pam_check(const char *service, const char *user, const char *password,
     const char *rhost);
+/* Can user still log in, without a password: the account exists, its
+ * password is not locked in /etc/shadow (`usermod -L`, `passwd -l`: auth
+ * is in group shadow), and pam_acct_mgmt agrees (expiry, `usermod -e`,
+ * pam_access...).  A PAM_* code. */
+int auth_pam_account(const char *service, const char *user, const char *rhost);
 /* Names of the system groups of user (primary group included); the count,
  * 0 when the user is unknown.  names[i] point into buf. */
 size_t auth_system_groups(const char *user, char buf[][MSG_NAME_LEN],
@@ -201,6 +206,7 @@ struct auth_ctx {
 	    const char *rhost);
 	size_t (*system_groups)(const char *user, char buf[][MSG_NAME_LEN],
 	    const char **names, size_t max);
+	int (*pam_account)(const char *service, const char *user, const char *rhost);
 };
 
 void auth_ctx_init(struct auth_ctx *ctx);
@@ -209,6 +215,13 @@ void auth_ctx_free(struct auth_ctx *ctx);
  * touched beyond reading (the caller wipes it). */
 enum auth_verdict auth_login(struct auth_ctx *ctx, const struct msg_login *m,
     uint64_t now_ms, struct auth_grant *g);
+
+/* A session's user again, without the password (revocation): what a login
+ * by that user would be granted now.  AUTH_DENIED when the control-file
+ * user or rule is gone, the account is locked, expired or removed, or no
+ * group rule matches any more.  Logs a refusal itself. */
+enum auth_verdict auth_recheck(struct auth_ctx *ctx, const struct msg_session_check *m,
+    struct auth_grant *g);
 
 /* ---- sandbox (sandbox.c) ---- */
 

@@ -33,6 +33,7 @@ auth_ctx_init(struct auth_ctx *ctx)
 	auth_rl_init(&ctx->rl_user);
 	ctx->pam_check = auth_pam_check;
 	ctx->system_groups = auth_system_groups;
+	ctx->pam_account = auth_pam_account;
 }
 
 void
@@ -143,5 +144,52 @@ auth_login(struct auth_ctx *ctx, const struct msg_login *m, uint64_t now,
 	}
 	log_info("user '%s' logged in from %s as %s", user, client,
 	    web_role_name((enum web_role)g->role));
+	return AUTH_GRANTED;
+}
+
+enum auth_verdict
+auth_recheck(struct auth_ctx *ctx, const struct msg_session_check *m, struct auth_grant *g)
+{
+	const struct auth_rules *rs = &ctx->rules;
+	const struct msg_auth_rule *r;
+	char gbuf[AUTH_GROUPS_MAX][MSG_NAME_LEN];
+	const char *groups[AUTH_GROUPS_MAX];
+	char user[MSG_USER_LEN];
+	const char *why = NULL;
+	size_t ng;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	log_safe(user, sizeof(user), m->user);
+	if (!rs->ready)
+		return AUTH_NOT_READY;
+	if (!printable(m->user))
+		return AUTH_BAD_INPUT;
+	r = auth_rules_find_user(rs, m->user);
+	if (r != NULL) {
+		auth_grant_from_user(r, g);
+		return AUTH_GRANTED;
+	}
+	if (rs->open_access) {
+		/* Host rules only: the session is named after its address and
+		 * webui let the client in by its address. */
+		strlcpy_v(g->user, m->user, sizeof(g->user));
+		g->role = ROLE_READWRITE;
+		return AUTH_GRANTED;
+	}
+	if (rs->pam_service[0] == '\0') {
+		why = "no longer a user of the control file";
+	} else if ((rc = ctx->pam_account(rs->pam_service, m->user, m->client)) != PAM_SUCCESS) {
+		why = pam_strerror(NULL, rc);
+	} else {
+		ng = ctx->system_groups(m->user, gbuf, groups, AUTH_GROUPS_MAX);
+		if (!auth_grant_from_groups(rs, m->user, groups, ng, g))
+			why = "in no group that may log in";
+	}
+	if (why != NULL) {
+		memset(g, 0, sizeof(*g));
+		log_warn("user '%s' may no longer log in (%s): their web sessions end", user, why);
+		return AUTH_DENIED;
+	}
 	return AUTH_GRANTED;
 }

@@ -180,6 +180,27 @@ handle_session_ack(const struct msg_session_ack *a)
 	auth_pending_remove(p);
 }
 
+/* A session's user again (webui asks at most every WEBUI_RECHECK_MS per
+ * session, on a request): the grant now, or none.  No delay and no
+ * failure count: nothing secret is guessed here. */
+static void
+handle_session_check(const struct msg_session_check *m)
+{
+	static struct auth_grant g;
+	static struct msg_session_check_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.req = m->req;
+	if (auth_recheck(&ctx, m, &g) == AUTH_GRANTED) {
+		r.ok = 1;
+		r.role = g.role;
+		r.nscope = g.nscope;
+		for (unsigned i = 0; i < g.nscope && i < MSG_SCOPE_MAX; i++)
+			strlcpy_v(r.scope[i], g.scope[i], sizeof(r.scope[i]));
+	}
+	channel_send(&ch_webui, MSG_SESSION_CHECK_RESULT, &r);
+}
+
 static void
 handle_rule(const struct msg_auth_rule *r)
 {
@@ -226,6 +247,9 @@ dispatch(struct ipc_channel *ch, struct ipc_msg *m)
 		break;
 	case MSG_LOGIN:
 		handle_login(&m->body.login);
+		break;
+	case MSG_SESSION_CHECK:
+		handle_session_check(&m->body.session_check);
 		break;
 	default:
 		/* The rule table lets nothing else through. */

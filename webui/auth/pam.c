@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
+#include <shadow.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -115,4 +116,38 @@ auth_system_groups(const char *user, char buf[][MSG_NAME_LEN],
 	}
 	explicit_bzero(pwbuf, sizeof(pwbuf));
 	return n;
+}
+
+int
+auth_pam_account(const char *service, const char *user, const char *rhost)
+{
+	struct pam_conv conv = { conversation, (void *)(uintptr_t)"" };
+	struct passwd pw, *pwp = NULL;
+	struct spwd sp, *spp = NULL;
+	char buf[16384];
+	pam_handle_t *pamh = NULL;
+	int rc;
+
+	if (service[0] == '\0' || user[0] == '\0')
+		return PAM_USER_UNKNOWN;
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
+		return PAM_USER_UNKNOWN;
+	/* A locked password ("!" first) stops a new login at pam_authenticate,
+	 * which needs the password we no longer have: look at it here. */
+	if (getspnam_r(user, &sp, buf, sizeof(buf), &spp) == 0 && spp != NULL &&
+	    spp->sp_pwdp != NULL && spp->sp_pwdp[0] == '!') {
+		explicit_bzero(buf, sizeof(buf));
+		return PAM_ACCT_EXPIRED;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	rc = pam_start(service, user, &conv, &pamh);
+	if (rc != PAM_SUCCESS)
+		return rc;
+	rc = pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)(uintptr_t)no_fail_delay);
+	if (rc == PAM_SUCCESS && rhost != NULL && rhost[0] != '\0')
+		rc = pam_set_item(pamh, PAM_RHOST, rhost);
+	if (rc == PAM_SUCCESS)
+		rc = pam_acct_mgmt(pamh, PAM_SILENT);
+	pam_end(pamh, rc);
+	return rc;
 }

@@ -1,0 +1,197 @@
+/* The rings of recent figures and their SVG graphs (history.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "webui/history.h"
+#include "webui/webui.h"
+
+#define TYPE_PROCESS	0	/* enum service_type of monitor/config */
+#define TYPE_SYSTEM	6
+
+static int
+cmp_hist(const void *a, const void *b)
+{
+	return strcmp((*(struct svc_hist *const *)a)->name,
+	    (*(struct svc_hist *const *)b)->name);
+}
+
+const struct svc_hist *
+history_find(const struct history *hs, const char *name)
+{
+	size_t lo = 0, hi = hs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(hs->h[mid]->name, name);
+
+		if (c == 0)
+			return hs->h[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void
+hist_free(struct svc_hist *h)
+{
+	free(h->name);
+	free(h);
+}
+
+void
+history_free(struct history *hs)
+{
+	for (size_t i = 0; i < hs->n; i++)
+		hist_free(hs->h[i]);
+	free(hs->h);
+	memset(hs, 0, sizeof(*hs));
+}
+
+static bool
+graphed(const struct snap_service *v)
+{
+	return v->fig.monitor_code == 1 &&
+	    (v->fig.type_code == TYPE_PROCESS || v->fig.type_code == TYPE_SYSTEM);
+}
+
+static void
+add_point(struct svc_hist *h, const struct snap_service *v)
+{
+	const struct msg_svc_figures *f = &v->fig;
+	struct hist_point *p = &h->p[h->head];
+
+	p->t = (uint32_t)f->collected;
+	if (f->type_code == TYPE_PROCESS) {
+		p->v[0] = (float)f->cpu_permille / 10.0f;		/* % of a cpu */
+		p->v[1] = (float)((double)f->mem_bytes / 1048576.0);	/* MiB */
+		p->v[2] = (float)f->children;
+	} else {
+		p->v[0] = (float)(f->cpu_user_permille + f->cpu_system_permille +
+		    f->cpu_wait_permille) / 10.0f;
+		p->v[1] = f->mem_total > 0 ?
+		    (float)(100.0 * (double)f->mem_used / (double)f->mem_total) : 0.0f;
+		p->v[2] = (float)f->load1 / 100.0f;
+	}
+	h->head = (uint16_t)((h->head + 1) % HIST_POINTS);
+	if (h->n < HIST_POINTS)
+		h->n++;
+	h->last_collected = f->collected;
+}
+
+void
+history_update(struct history *hs, const struct snapshot *sn)
+{
+	struct svc_hist **next;
+	size_t n = 0;
+
+	if (!sn->valid)
+		return;
+	next = xcalloc((size_t)sn->count + 1, sizeof(*next));
+	for (uint32_t i = 0; i < sn->count && n < HIST_MAX_SERVICES; i++) {
+		const struct snap_service *v = &sn->svc[i];
+		struct svc_hist *h;
+
+		if (!graphed(v))
+			continue;
+		h = (struct svc_hist *)(uintptr_t)history_find(hs, v->name);
+		if (h != NULL && h->taken)
+			continue;	/* a name twice (the monitor never sends that) */
+		if (h != NULL && h->type_code != v->fig.type_code)
+			h = NULL;	/* now of another type: start afresh */
+		if (h == NULL) {
+			h = xcalloc(1, sizeof(*h));
+			h->name = xstrdup(v->name);
+			h->type_code = v->fig.type_code;
+		}
+		h->taken = true;
+		if (v->fig.collected != 0 && v->fig.collected != h->last_collected)
+			add_point(h, v);
+		next[n++] = h;
+	}
+	for (size_t j = 0; j < hs->n; j++)
+		if (!hs->h[j]->taken)
+			hist_free(hs->h[j]);	/* gone, or replaced by a fresh ring */
+	free(hs->h);
+	for (size_t j = 0; j < n; j++)
+		next[j]->taken = false;
+	qsort(next, n, sizeof(*next), cmp_hist);
+	hs->h = next;
+	hs->n = n;
+}
+
+/* ---- SVG ---- */
+
+static const struct graph_def {
+	const char *title[2];		/* process, system */
+	const char *unit[2];
+} graphs[HIST_SERIES] = {
+	{ { "CPU", "CPU (user + system + wait)" }, { "%", "%" } },
+	{ { "Memory", "Memory used" }, { "MiB", "%" } },
+	{ { "Children", "Load average (1 min)" }, { "", "" } },
+};
+
+#define SVG_W	600
+#define SVG_H	120
+#define SVG_PAD	4
+
+static void
+one_graph(struct obuf *b, const struct svc_hist *h, int series)
+{
+	int k = h->type_code == TYPE_SYSTEM ? 1 : 0;
+	size_t first = (h->head + HIST_POINTS - h->n) % HIST_POINTS;
+	float lo = INFINITY, hi = -INFINITY, last = 0.0f;
+	double x = 0.0, y = 0.0;
+	uint32_t t0 = h->p[first].t, t1 = h->p[(h->head + HIST_POINTS - 1) % HIST_POINTS].t;
+
+	for (size_t i = 0; i < h->n; i++) {
+		float v = h->p[(first + i) % HIST_POINTS].v[series];
+
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		last = v;
+	}
+	if (lo > 0.0f)
+		lo = 0.0f;	/* the axis starts at zero: no exaggerated noise */
+	if (hi - lo < 1e-6f)
+		hi = lo + 1.0f;
+	obuf_addf(b, "<figure class=\"graph\"><figcaption>%s: %.2f %s (max %.2f, %u points "
+	    "over %u s)</figcaption>\n", graphs[series].title[k], (double)last,
+	    graphs[series].unit[k], (double)hi, (unsigned)h->n,
+	    (unsigned)(t1 >= t0 ? t1 - t0 : 0));
+	obuf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">"
+	    "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" "
+	    "stroke=\"#ccc\"/>", SVG_W, SVG_H, SVG_W, SVG_H, graphs[series].title[k],
+	    SVG_W, SVG_H);
+	obuf_adds(b, "<polyline fill=\"none\" stroke=\"#2a6ebb\" stroke-width=\"2\" points=\"");
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hist_point *p = &h->p[(first + i) % HIST_POINTS];
+
+		x = h->n > 1 ? SVG_PAD + (double)(SVG_W - 2 * SVG_PAD) *
+		    (double)i / (double)(h->n - 1) : SVG_W - SVG_PAD;
+		y = SVG_H - SVG_PAD - (double)(SVG_H - 2 * SVG_PAD) *
+		    (double)(p->v[series] - lo) / (double)(hi - lo);
+		obuf_addf(b, "%s%.1f,%.1f", i > 0 ? " " : "", x, y);
+	}
+	/* The latest point as a dot: visible even when it is the only one. */
+	obuf_addf(b, "\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#2a6ebb\"/>", x, y);
+	obuf_addf(b, "<text x=\"%d\" y=\"14\" font-size=\"12\" fill=\"#555\">%.2f</text>"
+	    "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#555\">%.2f</text></svg>"
+	    "</figure>\n", SVG_PAD + 2, (double)hi, SVG_PAD + 2, SVG_H - SVG_PAD - 2,
+	    (double)lo);
+}
+
+void
+history_svg(struct obuf *b, const struct svc_hist *h)
+{
+	if (h == NULL || h->n == 0)
+		return;
+	obuf_adds(b, "<h3>Recent history</h3>\n");
+	for (int s = 0; s < HIST_SERIES; s++)
+		one_graph(b, h, s);
+}
