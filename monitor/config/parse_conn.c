@@ -9,7 +9,7 @@
 #include "common/util.h"
 #include "monitor/config/parse_int.h"
 
-static const char *const protocols[] = {
+const char *const config_protocols[] = {
 	"apache-status", "clamav", "default", "dns", "dwp", "fail2ban", "ftp", "generic",
 	"gps", "http", "https", "imap", "imaps", "ldap2", "ldap3", "lmtp", "memcache",
 	"mongodb", "mqtt", "mysql", "mysqls", "nntp", "ntp3", "pgsql", "pop", "pops",
@@ -187,6 +187,90 @@ parse_url_value(struct parser *p, struct connection *c)
 	return true;
 }
 
+static bool
+add_header(struct parser *p, struct token *at, struct connection *c, char *h,
+    size_t *n, int *count)
+{
+	char *colon;
+	size_t namelen;
+
+	while (*n > 0 && h[*n - 1] == ' ')
+		h[--*n] = '\0';
+	if (*n == 0)
+		return true;
+	colon = strchr(h, ':');
+	namelen = colon ? (size_t)(colon - h) : 0;
+	if (colon == NULL || namelen == 0 ||
+	    strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+	    namelen || strpbrk(h, "\r\n") != NULL) {
+		p_error_at(p, at, "bad HTTP header '%s' (expected Name: value)", h);
+		return false;
+	}
+	if (++*count > 32) {
+		p_error_at(p, at, "more than 32 HTTP headers");
+		return false;
+	}
+	add_option(c, "header", h);
+	*n = 0;
+	h[0] = '\0';
+	return true;
+}
+
+/* 5.3x: "http headers [Name: value, "Name: value", ...]".  The lexer drops
+ * commas, so a word ending in ':' starts the next header and a quoted
+ * string is one whole header. */
+static bool
+parse_http_headers(struct parser *p, struct connection *c)
+{
+	char h[1024];
+	size_t n = 0;
+	int count = 0;
+	struct token *tk = p_peek(p), *first = tk;
+
+	h[0] = '\0';
+	if (tk->kind != TK_WORD || tk->text[0] != '[') {
+		p_unexpected(p, "'[' after 'http headers'");
+		return false;
+	}
+	for (;;) {
+		const char *text;
+		size_t l;
+		bool last = false;
+
+		tk = p_peek(p);
+		if (tk->kind != TK_WORD && tk->kind != TK_STRING) {
+			p_error_at(p, first, "'http headers [' without its ']'");
+			return false;
+		}
+		text = tk->text;
+		if (tk == first)
+			text++;
+		l = strlen(text);
+		if (tk->kind == TK_WORD && l > 0 && text[l - 1] == ']') {
+			last = true;
+			l--;
+		}
+		if (tk->kind == TK_STRING || (l > 0 && text[l - 1] == ':')) {
+			if (!add_header(p, tk, c, h, &n, &count))
+				return false;
+		} else if (n > 0 && l > 0 && n < sizeof(h) - 1) {
+			h[n++] = ' ';
+		}
+		if (n + l >= sizeof(h)) {
+			p_error_at(p, tk, "HTTP header longer than %zu bytes", sizeof(h) - 1);
+			return false;
+		}
+		memcpy(h + n, text, l);
+		n += l;
+		h[n] = '\0';
+		if (tk->kind == TK_STRING && !add_header(p, tk, c, h, &n, &count))
+			return false;
+		p_next(p);
+		if (last)
+			return add_header(p, tk, c, h, &n, &count);
+	}
+}
+
 bool
 parse_connection(struct parser *p, struct test *t)
 {
@@ -299,11 +383,11 @@ parse_connection(struct parser *p, struct test *t)
 				return false;
 		} else if (p_accept(p, "proto") || p_accept(p, "protocol")) {
 			tk = p_peek(p);
-			for (i = 0; protocols[i]; i++)
-				if (tok_is(tk, protocols[i]) ||
-				    (tk->kind == TK_STRING && strcasecmp(tk->text, protocols[i]) == 0))
+			for (i = 0; config_protocols[i]; i++)
+				if (tok_is(tk, config_protocols[i]) ||
+				    (tk->kind == TK_STRING && strcasecmp(tk->text, config_protocols[i]) == 0))
 					break;
-			if (!protocols[i]) {
+			if (!config_protocols[i]) {
 				p_error_at(p, tk, "unknown protocol %s (expected one of http, https, smtp, "
 				    "smtps, ftp, imap, imaps, pop, pops, ssh, mysql, pgsql, redis, "
 				    "memcache, dns, ntp3, ldap2, ldap3, sip, radius, rsync, clamav, "
@@ -313,11 +397,31 @@ parse_connection(struct parser *p, struct test *t)
 				return false;
 			}
 			free(c->protocol);
-			c->protocol = xstrdup(protocols[i]);
+			c->protocol = xstrdup(config_protocols[i]);
 			if (!strcmp(c->protocol, "https") || !strcmp(c->protocol, "smtps") ||
 			    !strcmp(c->protocol, "imaps") || !strcmp(c->protocol, "pops"))
 				c->ssl = true;
 			p_next(p);
+		} else if (p_accept(p, "method")) {
+			/* 5.3x: "method GET|HEAD|..." (HTTP) */
+			char *m;
+			tk = p_peek(p);
+			if (!(m = p_value(p, "an HTTP method after 'method'")))
+				return false;
+			if (!m[0] || strlen(m) > 16 || strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+			    strlen(m)) {
+				p_error_at(p, tk, "bad HTTP method '%s' (expected an upper-case word "
+				    "such as GET or HEAD)", m);
+				free(m);
+				return false;
+			}
+			add_option(c, "method", m);
+			free(m);
+		} else if (tok_is(tk, "http") && tok_is(p_peek_n(p, 1), "headers")) {
+			p_next(p);
+			p_next(p);
+			if (!parse_http_headers(p, c))
+				return false;
 		} else if (p_accept(p, "request")) {
 			replace(&c->request, p_value(p, "a request path after 'request'"));
 			if (!c->request)
