@@ -19,8 +19,9 @@ static const char *const dns_rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL",
 static enum proto_result
 dns_step(struct proto_ctx *ctx)
 {
-	unsigned char q[] = { 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
-		0, 2, 0, 1 };
+	/* id, flags 0 (a standard query), one question: ". IN NS" */
+	unsigned char q[] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		0, 0, 2, 0, 1 };
 	const unsigned char *p = ctx->in;
 	size_t len = ctx->inlen, off = ctx->datagram ? 0 : 2;
 	unsigned rcode;
@@ -29,7 +30,7 @@ dns_step(struct proto_ctx *ctx)
 	if (ctx->state == 0) {
 		memcpy(q, ctx->nonce, 2);
 		if (!ctx->datagram)
-			proto_send(ctx, "\0\x13", 2);
+			proto_send(ctx, "\0\x11", 2);
 		proto_send(ctx, q, sizeof(q));
 		ctx->state = 1;
 		return PROTO_MORE;

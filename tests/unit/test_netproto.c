@@ -439,6 +439,53 @@ test_websocket_sip_radius(void **state)
 	assert_reason("483");
 }
 
+/* Exchanges recorded from the real Debian servers (tests/fuzz/record.sh
+ * wrote them into the fuzz corpus): each must pass as recorded. */
+static void
+test_recorded_from_real_servers(void **state)
+{
+	static const char *const names[] = { "http", "smtp", "lmtp", "ftp", "pop",
+		"imap", "sieve", "ssh", "redis", "memcache", "mysql", "pgsql", "dns",
+		"dns_udp", "ntp3", "ldap3", "mqtt", "rsync", NULL };
+	static const unsigned char zero[16];
+	static unsigned char data[65536];
+
+	(void)state;
+	for (int i = 0; names[i]; i++) {
+		char path[256], opts[64];
+		struct chunk ch[16];
+		size_t len, nch = 0, start = 2;
+		const struct proto_module *m;
+		const struct connection *c;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "tests/fuzz/corpus/protocols/real_%s", names[i]);
+		f = fopen(path, "rb");
+		if (f == NULL)
+			fail_msg("%s: missing (run tests/fuzz/record.sh)", path);
+		len = fread(data, 1, sizeof(data), f);
+		fclose(f);
+		assert_true(len > 2);
+		m = proto_modules[data[0]];
+		assert_int_equal(strncmp(m->name, names[i], strlen(m->name)), 0);
+		for (size_t k = 2; k + 1 < len && nch < 15; k++)
+			if (data[k] == 0xf5 && data[k + 1] == 0xf5) {
+				ch[nch].p = data + start;
+				ch[nch++].n = k - start;
+				start = k + 2;
+				k++;
+			}
+		ch[nch].p = data + start;
+		ch[nch++].n = len - start;
+		snprintf(opts, sizeof(opts), "%sprotocol %s", (data[1] & 2) ? "type udp " : "",
+		    m->name);
+		c = conn(opts);
+		transcript_run(m, c, ch, nch, (data[1] & 4) != 0, (data[1] & 2) != 0, zero, &T);
+		if (T.r != PROTO_PASS)
+			fail_msg("%s: %s", path, T.r == PROTO_MORE ? "still waiting" : T.reason);
+	}
+}
+
 /* Every protocol the parser accepts is spoken by a module, or vigil -t
  * warns that the test only connects. */
 static void
@@ -473,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_binary_protocols),
 		cmocka_unit_test(test_websocket_sip_radius),
 		cmocka_unit_test(test_every_protocol_spoken_or_warned),
+		cmocka_unit_test(test_recorded_from_real_servers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
