@@ -189,6 +189,7 @@ users:
 bench: all
 	bench/restart-latency
 	bench/parse
+	bench/hosts
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -322,7 +322,7 @@ check_regex(struct diag *d, const struct srcpos *pos, const char *what, const ch
 
 /* Protocols of the manual no module speaks yet (monitor/checks/netproto.c
  * lists the modules; test_netproto checks the two lists agree). */
-static const char *const protocols_unspoken[] = { "apache-status", "dwp", "tns", NULL };
+static const char *const protocols_unspoken[] = { "dwp", "tns", NULL };
 
 bool
 config_protocol_unspoken(const char *name)
@@ -340,7 +340,8 @@ check_connection_unused(struct diag *d, const struct test *t)
 {
 	const struct connection *c = t->conn;
 	bool http = c->protocol && (!strcasecmp(c->protocol, "http") ||
-	    !strcasecmp(c->protocol, "https") || !strcasecmp(c->protocol, "websocket"));
+	    !strcasecmp(c->protocol, "https") || !strcasecmp(c->protocol, "websocket") ||
+	    !strcasecmp(c->protocol, "apache-status"));
 	bool any_ssl_option = false;
 
 	if (c->protocol && config_protocol_unspoken(c->protocol))
@@ -353,7 +354,8 @@ check_connection_unused(struct diag *d, const struct test *t)
 		if (!strncmp(o->name, "ssl.", 4))
 			any_ssl_option = true;
 		else if (!strcmp(o->name, "database") || !strcmp(o->name, "path") ||
-		    !strcmp(o->name, "data") || strstr(o->name, "limit"))
+		    !strcmp(o->name, "data") || (strstr(o->name, "limit") &&
+		    (!c->protocol || strcasecmp(c->protocol, "apache-status") != 0)))
 			diag_warn(d, &t->pos, "'%s' is not checked yet (ignored)", o->name);
 	}
 	if (any_ssl_option)

@@ -402,6 +402,8 @@ parse_connection(struct parser *p, struct test *t)
 			    !strcmp(c->protocol, "imaps") || !strcmp(c->protocol, "pops"))
 				c->ssl = true;
 			p_next(p);
+		} else if (p_accept(p, "or")) {
+			/* apache-status: "loglimit > 10% or dnslimit > 50%" */
 		} else if (p_accept(p, "method")) {
 			/* 5.3x: "method GET|HEAD|..." (HTTP) */
 			char *m;

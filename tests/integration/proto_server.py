@@ -88,6 +88,12 @@ def tcp_session(rf, wf):
         wf.write(struct.pack("<iiii", 16 + len(body), 1, rid, 2013) + body)
     elif MODE == "sip":
         sip_answer(rf.read1(8192), lambda b: wf.write(b))
+    elif MODE == "apache-status":   # mod_status ?auto, then close
+        while readline(rf).strip():
+            pass
+        wf.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n"
+                 b"Connection: close\r\n\r\nTotal Accesses: 12\nBusyWorkers: 2\n"
+                 b"IdleWorkers: 8\nScoreboard: ____W___K_......\n")
     wf.flush()
 
 

@@ -12,7 +12,8 @@ load servers
 PROTOS="http:tcp smtp:tcp ssh:tcp redis:tcp mysql:tcp pgsql:tcp memcache:tcp
 imap:tcp pop:tcp lmtp:tcp ftp:tcp dns:tcp ntp3:udp ldap3:tcp mqtt:tcp rsync:tcp
 clamav:tcp nntp:tcp sieve:tcp spamassassin:tcp postfix-policy:tcp gps:tcp
-fail2ban:tcp websocket:tcp mongodb:tcp rdate:tcp sip:udp radius:udp"
+fail2ban:tcp websocket:tcp mongodb:tcp rdate:tcp sip:udp radius:udp
+apache-status:tcp"
 
 setup_file() {
 	it_require_root
@@ -44,6 +45,9 @@ check host url_auth with address 127.0.0.1
        with timeout 4 seconds then alert
 check host url_badauth with address 127.0.0.1
     if failed url http://user:wrong@127.0.0.1:$PORT_http/secret/ with timeout 4 seconds then alert
+check host apache_busy with address 127.0.0.1
+    if failed port $PORT_apache_status protocol apache-status waitlimit < 90% or
+       replylimit > 50% with timeout 4 seconds then alert
 check host dns_udp with address 127.0.0.1
     if failed port $PORT_dns type udp protocol dns with timeout 4 seconds then alert
 "
@@ -140,6 +144,12 @@ protocol_cycle() {
 @test "rdate: scripted RFC 868" { protocol_cycle rdate tcp; }
 @test "sip: scripted OPTIONS over UDP" { protocol_cycle sip udp; }
 @test "radius: scripted Status-Server over UDP" { protocol_cycle radius udp; }
+
+@test "apache-status: scripted mod_status page" { protocol_cycle apache-status tcp; }
+
+@test "apache-status: a limit that holds fails the test" {
+	await_response apache_busy "APACHE-STATUS: 80% of 10 slots waiting \(waitlimit < 90%\)"
+}
 
 @test "https: the request is sent after the handshake, content and certificate checked" {
 	await_response https_ok "HTTP: status 200, 12 bytes of content as expected"

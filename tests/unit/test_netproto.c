@@ -74,7 +74,8 @@ test_impostor_fails_everywhere(void **state)
 	static const char *const protos[] = { "http", "smtp", "lmtp", "ssh", "redis",
 		"mysql", "pgsql", "memcache", "imap", "pop", "ftp", "nntp", "clamav",
 		"rsync", "sieve", "spamassassin", "postfix-policy", "gps", "fail2ban",
-		"mqtt", "websocket", "sip", "ldap3", "ldap2", "mongodb", "dns", NULL };
+		"mqtt", "websocket", "sip", "ldap3", "ldap2", "mongodb", "dns",
+		"apache-status", NULL };
 	char opts[64], up[32];
 
 	(void)state;
@@ -439,6 +440,22 @@ test_websocket_sip_radius(void **state)
 	assert_reason("483");
 }
 
+static void
+test_apache_status(void **state)
+{
+	(void)state;
+	PLAY("protocol apache-status", true, CHUNK("HTTP/1.1 200 OK\r\n\r\n"
+	    "Total Accesses: 1\nScoreboard: ____W___K_......\n"));
+	assert_int_equal(T.r, PROTO_PASS);
+	assert_true(sent("GET /server-status?auto HTTP/1.1\r\n"));
+	PLAY("protocol apache-status loglimit > 10% or waitlimit < 90%", true,
+	    CHUNK("HTTP/1.1 200 OK\r\n\r\nScoreboard: ____W___K_......\n"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_reason("80% of 10 slots waiting (waitlimit < 90%)");
+	PLAY("protocol apache-status", true, CHUNK("HTTP/1.1 200 OK\r\n\r\nno board"));
+	assert_int_equal(T.r, PROTO_FAIL);
+}
+
 /* Exchanges recorded from the real Debian servers (tests/fuzz/record.sh
  * wrote them into the fuzz corpus): each must pass as recorded. */
 static void
@@ -519,6 +536,7 @@ main(void)
 		cmocka_unit_test(test_databases),
 		cmocka_unit_test(test_binary_protocols),
 		cmocka_unit_test(test_websocket_sip_radius),
+		cmocka_unit_test(test_apache_status),
 		cmocka_unit_test(test_every_protocol_spoken_or_warned),
 		cmocka_unit_test(test_recorded_from_real_servers),
 	};
