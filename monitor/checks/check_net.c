@@ -358,6 +358,7 @@ tls_sni(struct netcheck *nc)
 }
 
 static void nc_drive(struct netcheck *nc);
+static void nc_io(int fd, uint32_t events, void *arg);
 
 static bool
 nc_tls_begin(struct netcheck *nc)
@@ -446,6 +447,12 @@ nc_drive(struct netcheck *nc)
 		if (ctx->outlen > 0) {
 			nc->outoff = 0;
 			nc_want(nc, NC_SENDING);
+			return;
+		}
+		if (ctx->starttls) {	/* the server said "go ahead" */
+			ctx->starttls = false;
+			if (nc_tls_begin(nc))
+				nc_io(nc->fd, EPOLLOUT, nc);
 			return;
 		}
 		if (ctx->consumed > 0)

@@ -19,7 +19,7 @@ setup_file() {
 	it_require_root
 	it_init
 	local rc="" p name tr
-	for p in $PROTOS https; do
+	for p in $PROTOS https smtps; do
 		name=${p%%:*}
 		export "PORT_${name//-/_}=$(it_free_port)"
 	done
@@ -30,7 +30,21 @@ setup_file() {
 check host p_$name with address 127.0.0.1
     if failed port $(srv_port "$name") type $tr protocol $name with timeout 4 seconds then alert"
 	done
+	srv_make_cert "$(srv_dir nginx)"
+	local fp
+	fp=$(openssl x509 -in "$(srv_dir nginx)/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 	rc+="
+check host https_pinned with address 127.0.0.1
+    if failed port $PORT_https type tcpssl certmd5 $fp protocol https
+       with timeout 4 seconds then alert
+check host https_wrongpin with address 127.0.0.1
+    if failed port $PORT_https type tcpssl certmd5 $(printf '%064d' 0) protocol https
+       with timeout 4 seconds then alert
+check host smtp_starttls with address 127.0.0.1
+    if failed port $PORT_smtps protocol smtps certificate valid > 5 days
+       with timeout 4 seconds then alert
+check host smtp_no_starttls with address 127.0.0.1
+    if failed port $PORT_smtp protocol smtps with timeout 4 seconds then alert
 check host https_ok with address 127.0.0.1
     if failed port $PORT_https type tcpssl protocol https request \"/page.html\"
        content = \"hello w.rld\" certificate valid > 5 days with timeout 4 seconds then alert
@@ -55,6 +69,7 @@ check host dns_udp with address 127.0.0.1
 	for p in $PROTOS; do
 		srv_start "${p%%:*}" || { echo "cannot start ${p%%:*}" >&2; return 1; }
 	done
+	srv_start smtps
 	it_start
 }
 
@@ -154,6 +169,16 @@ protocol_cycle() {
 @test "https: the request is sent after the handshake, content and certificate checked" {
 	await_response https_ok "HTTP: status 200, 12 bytes of content as expected"
 	await_response https_expiring "certificate valid for (9|10) days, expected > 30 days"
+}
+
+@test "https: certmd5 takes a SHA256 fingerprint with colons; a wrong one fails" {
+	await_response https_pinned "HTTP: status 200"
+	await_response https_wrongpin "certificate checksum is [0-9a-f]{64}, expected 0{64}"
+}
+
+@test "smtps on a port other than 465: STARTTLS, and its absence fails" {
+	await_response smtp_starttls "SMTP: greeting 220, EHLO 250, QUIT 221 over TLS"
+	await_response smtp_no_starttls "SMTP: server does not offer STARTTLS"
 }
 
 @test "http: content = is compared (a page that changed fails)" {

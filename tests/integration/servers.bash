@@ -255,6 +255,23 @@ srv_start_smtp() {
 	it_wait 20 srv_port_open "$1"
 }
 
+# A self-signed certificate valid for 10 days in DIR (cert.pem, key.pem).
+srv_make_cert() {
+	mkdir -p "$1"
+	[ -f "$1/cert.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 10 \
+	    -subj /CN=localhost -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
+}
+
+# aiosmtpd offering STARTTLS with nginx's certificate
+srv_start_smtps() {
+	local d
+	d=$(srv_dir nginx)
+	srv_make_cert "$d"
+	srv_spawn smtps "$SRV_PY" -m aiosmtpd -n -l "127.0.0.1:$1" \
+	    --tlscert "$d/cert.pem" --tlskey "$d/key.pem" --no-requiretls
+	it_wait 20 srv_port_open "$1"
+}
+
 # nginx: http on PORT_http, https (a 10-day certificate) on PORT_https.
 srv_start_nginx() {
 	mkdir -p "$2/www/secret" "$2/tmp"
@@ -263,8 +280,7 @@ srv_start_nginx() {
 	echo "secret page" > "$2/www/secret/index.html"
 	# user "user", password "pass" (apr1, made by openssl)
 	echo "user:$(openssl passwd -apr1 pass)" > "$2/htpasswd"
-	[ -f "$2/cert.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 10 \
-	    -subj /CN=localhost -keyout "$2/key.pem" -out "$2/cert.pem" 2>/dev/null
+	srv_make_cert "$2"
 	cat > "$2/nginx.conf" <<CONF
 daemon off;
 master_process off;
