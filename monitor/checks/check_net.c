@@ -7,12 +7,10 @@
 #include <errno.h>
 #include <netdb.h>
 #include <arpa/inet.h>
-#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <netinet/in.h>
@@ -29,6 +27,7 @@
 #include "common/util.h"
 #include "monitor/engine/engine.h"
 #include "monitor/checks/netproto.h"
+#include "monitor/checks/net_tls.h"
 
 #define NET_RBUF 4096
 
@@ -53,22 +52,6 @@ struct netcheck {
 	socklen_t hostaddrlen;
 	bool hostaddr_set;
 };
-
-static SSL_CTX *tls_ctx;	/* one client context for every check */
-
-static SSL_CTX *
-tls_client_ctx(void)
-{
-	if (tls_ctx == NULL) {
-		tls_ctx = SSL_CTX_new(TLS_client_method());
-		if (tls_ctx != NULL) {
-			/* Monit does not verify peers unless told (certmd5). */
-			SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
-			SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION);
-		}
-	}
-	return tls_ctx;
-}
 
 /* send/recv through TLS when there is a session; -1 with EAGAIN when the
  * session needs the other direction first (epoll interest is switched). */
@@ -118,82 +101,6 @@ nc_read(struct netcheck *nc, void *buf, size_t len)
 		return 0;	/* peer closed without close_notify */
 	errno = EPROTO;
 	return -1;
-}
-
-/* "certmd5" (Monit: any character but hex digits is ignored, so
- * "12:34:..." pasted from openssl works); 40 or 64 digits are a SHA1 or
- * SHA256 fingerprint.  NULL when it matches, else what the peer has. */
-static const char *
-tls_fingerprint_mismatch(SSL *ssl, const char *want_text, char *hex, size_t hexlen)
-{
-	X509 *cert = SSL_get1_peer_certificate(ssl);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	char want[EVP_MAX_MD_SIZE * 2 + 1];
-	size_t wl = 0;
-	const EVP_MD *type;
-
-	for (const char *p = want_text; *p && wl < sizeof(want) - 1; p++)
-		if (isxdigit((unsigned char)*p))
-			want[wl++] = (char)tolower((unsigned char)*p);
-	want[wl] = '\0';
-	type = wl == 40 ? EVP_sha1() : wl == 64 ? EVP_sha256() : EVP_md5();
-	snprintf(hex, hexlen, "none");
-	if (cert == NULL)
-		return hex;
-	if (X509_digest(cert, type, md, &n) != 1 || hexlen < 2 * n + 1) {
-		X509_free(cert);
-		return hex;
-	}
-	X509_free(cert);
-	for (unsigned int i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return strcmp(hex, want) == 0 ? NULL : hex;
-}
-
-/* "certificate valid OP N days": the option holds "OP SECONDS seconds".
- * Returns false and fills why when the rule does not hold. */
-static bool
-tls_validity_ok(SSL *ssl, const char *rule, char *why, size_t whylen)
-{
-	X509 *cert = SSL_get1_peer_certificate(ssl);
-	char op[8] = ">";
-	long long want = 0, left;
-	int days = 0, secs = 0;
-	bool ok;
-
-	if (isdigit((unsigned char)rule[0]))
-		ok = sscanf(rule, "%lld", &want) == 1;
-	else
-		ok = sscanf(rule, "%7s %lld", op, &want) == 2;
-	if (!ok) {
-		snprintf(why, whylen, "bad certificate rule '%s'", rule);
-		X509_free(cert);
-		return false;
-	}
-	if (cert == NULL || !ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert))) {
-		snprintf(why, whylen, "no certificate validity to check");
-		X509_free(cert);
-		return false;
-	}
-	X509_free(cert);
-	left = (long long)days * 86400 + secs;
-	if (!strcmp(op, ">"))
-		ok = left > want;
-	else if (!strcmp(op, ">="))
-		ok = left >= want;
-	else if (!strcmp(op, "<"))
-		ok = left < want;
-	else if (!strcmp(op, "<="))
-		ok = left <= want;
-	else if (!strcmp(op, "=="))
-		ok = left / 86400 == want / 86400;
-	else
-		ok = left / 86400 != want / 86400;
-	if (!ok)
-		snprintf(why, whylen, "certificate valid for %lld days, expected %s %lld days",
-		    left / 86400, op, want / 86400);
-	return ok;
 }
 
 bool
@@ -363,7 +270,7 @@ static void nc_io(int fd, uint32_t events, void *arg);
 static bool
 nc_tls_begin(struct netcheck *nc)
 {
-	SSL_CTX *ctx = tls_client_ctx();
+	SSL_CTX *ctx = net_tls_ctx();
 
 	nc->ssl = ctx ? SSL_new(ctx) : NULL;
 	if (nc->ssl == NULL || SSL_set_fd(nc->ssl, nc->fd) != 1) {
@@ -379,24 +286,11 @@ nc_tls_begin(struct netcheck *nc)
 static void
 nc_tls_done(struct netcheck *nc)
 {
-	const struct connection *c = nc->ts->t->conn;
-	const char *rule;
-	char hex[EVP_MAX_MD_SIZE * 2 + 1], why[160];
+	char why[300];
 
-	if (c->certmd5 != NULL &&
-	    tls_fingerprint_mismatch(nc->ssl, c->certmd5, hex, sizeof(hex)) != NULL) {
-		nc_finish(nc, true, "certificate checksum is %s, expected %s", hex,
-		    c->certmd5);
+	if (!net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why, sizeof(why))) {
+		nc_finish(nc, true, "%s", why);
 		return;
-	}
-	for (const struct config_option *o = c->options; o; o = o->next) {
-		if (strcmp(o->name, "certificate valid") != 0)
-			continue;
-		rule = o->value;
-		if (!tls_validity_ok(nc->ssl, rule, why, sizeof(why))) {
-			nc_finish(nc, true, "%s", why);
-			return;
-		}
 	}
 	nc->ctx.tls = true;
 	if (nc->inlen > 0) {
@@ -574,24 +468,13 @@ nc_io(int fd, uint32_t events, void *arg)
 			return;
 		}
 		if (nc->mod == NULL) {
-			nc->ctx.tls = true;
 			/* connect-only over TLS: the certificate rules decide */
-			{
-				const struct connection *cc = nc->ts->t->conn;
-				char hex[EVP_MAX_MD_SIZE * 2 + 1], why[160];
+			char why[300];
 
-				if (cc->certmd5 != NULL && tls_fingerprint_mismatch(nc->ssl,
-				    cc->certmd5, hex, sizeof(hex)) != NULL) {
-					nc_finish(nc, true, "certificate checksum is %s, expected %s",
-					    hex, cc->certmd5);
-					return;
-				}
-				for (const struct config_option *o = cc->options; o; o = o->next)
-					if (!strcmp(o->name, "certificate valid") &&
-					    !tls_validity_ok(nc->ssl, o->value, why, sizeof(why))) {
-						nc_finish(nc, true, "%s", why);
-						return;
-					}
+			nc->ctx.tls = true;
+			if (!net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why, sizeof(why))) {
+				nc_finish(nc, true, "%s", why);
+				return;
 			}
 			nc_finish(nc, false, "connected over TLS");
 			return;
