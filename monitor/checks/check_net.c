@@ -318,7 +318,9 @@ nc_drive(struct netcheck *nc)
 	enum proto_result r;
 
 	for (;;) {
-		ctx->in = nc->in;
+		/* never NULL, even before the first byte (memchr/memcmp with a
+		 * length of 0 still want a pointer) */
+		ctx->in = nc->in != NULL ? nc->in : (const unsigned char *)"";
 		ctx->inlen = nc->inlen;
 		ctx->eof = nc->eof;
 		ctx->consumed = 0;

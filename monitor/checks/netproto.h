@@ -53,7 +53,7 @@ struct proto_ctx {
 	const char *waiting;		/* what a timeout was waiting for */
 	size_t mark, need;		/* module scratch: offsets, lengths */
 	/* input, set by the driver before each call */
-	const unsigned char *in;
+	const unsigned char *in;	/* never NULL */
 	size_t inlen;
 	bool eof;			/* the peer closed its side */
 	/* output, set by the module */

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 
 #include "engine_fixture.h"
 #include "monitor/checks/netproto.h"
@@ -58,6 +59,9 @@ serve(int *port, const char *reply)
 	*port = ntohs(sin.sin_port);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed assertion in the parent must not leave us behind
+		 * holding the test's stdout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (;;) {
 			int c = accept(fd, NULL, NULL);
 			char b[1024];
@@ -92,6 +96,9 @@ serve_flaky(int *port)
 	*port = ntohs(sin.sin_port);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed assertion in the parent must not leave us behind
+		 * holding the test's stdout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (unsigned n = 0;; n++) {
 			int c = accept(fd, NULL, NULL);
 			char b[64];
@@ -336,6 +343,9 @@ serve_tls(const char *dir, int *port, char *md5, size_t md5len)
 	snprintf(acc, sizeof(acc), "127.0.0.1:%d", *port);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed assertion in the parent must not leave us behind
+		 * holding the test's stdout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int null = open("/dev/null", O_RDWR);
 
 		dup2(null, 0);

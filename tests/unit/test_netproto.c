@@ -153,6 +153,7 @@ test_http(void **state)
 		const struct chunk ok[] = { CHUNK("HTTP/1.0 200 OK\r\n\r\n") };
 		const struct connection *c;
 
+		config_free(cf);
 		cf = parse("check host x address 127.0.0.1\n"
 		    " if failed url http://user:pa%20ss@127.0.0.1:81/p then alert\n");
 		c = cf->services->tests->conn;
