@@ -521,6 +521,8 @@ test_every_protocol_spoken_or_warned(void **state)
 	assert_non_null(strstr(errtext, "protocol dwp is not spoken yet"));
 	conn("protocol smtp content = \"x\"");
 	assert_non_null(strstr(errtext, "read only by protocol http"));
+	conn("protocol mysqls");
+	assert_non_null(strstr(errtext, "mysqls: the in-protocol TLS upgrade is not done yet"));
 	conn("protocol http content = \"x\"");
 	assert_null(strstr(errtext ? errtext : "", "warning"));
 }
