@@ -218,6 +218,7 @@ bench: all
 	bench/restart-latency
 	bench/parse
 	bench/web
+	bench/hosts
 
 clean:
 	rm -rf build build-asan build-fuzz build-pkg

@@ -1,29 +1,33 @@
-/* Connection tests: a non-blocking connect with its own timer, then the
- * protocol step (none, HTTP status line, or send/expect).  Names were
- * resolved once in engine_new; nothing here blocks. */
-#define PCRE2_CODE_UNIT_WIDTH 8
+/* Connection tests: the one connection driver.  A non-blocking connect
+ * with its own timer, TLS (at connect or after a module's STARTTLS), the
+ * certificate checks, then the protocol module (netproto.h) fed with what
+ * arrives until it gives a verdict; "retry N" reconnects within the cycle.
+ * Names were resolved once in engine_new; nothing here blocks, so every
+ * check of a cycle runs at the same time. */
 #include <errno.h>
 #include <netdb.h>
 #include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <netinet/in.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
 #include "monitor/engine/engine.h"
 #include "monitor/checks/netproto.h"
+#include "monitor/checks/net_tls.h"
 
 #define NET_RBUF 4096
 
@@ -35,31 +39,19 @@ struct netcheck {
 	struct test_state *ts;
 	int fd, tfd;
 	enum nc_state state;
-	bool http;
-	const struct sendexpect *step;
-	char out[2048];
-	size_t outlen, outoff;
-	char in[NET_RBUF + 1];
-	size_t inlen;
-	size_t expect_cap;
-	SSL *ssl;		/* TLS ("type tcpssl", "ssl"), else NULL */
+	const struct proto_module *mod;	/* NULL: connect (and UDP) only */
+	struct proto_ctx ctx;
+	unsigned char *in;		/* received, not yet consumed */
+	size_t inlen, incap;
+	bool eof;
+	size_t outoff;
+	int attempt;			/* 0, then 1..retry */
+	SSL *ssl;		/* TLS ("type tcpssl", "ssl", STARTTLS), else NULL */
+	char hostname[256];
+	struct sockaddr_storage hostaddr;	/* a host service's address */
+	socklen_t hostaddrlen;
+	bool hostaddr_set;
 };
-
-static SSL_CTX *tls_ctx;	/* one client context for every check */
-
-static SSL_CTX *
-tls_client_ctx(void)
-{
-	if (tls_ctx == NULL) {
-		tls_ctx = SSL_CTX_new(TLS_client_method());
-		if (tls_ctx != NULL) {
-			/* Monit does not verify peers unless told (certmd5). */
-			SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
-			SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION);
-		}
-	}
-	return tls_ctx;
-}
 
 /* send/recv through TLS when there is a session; -1 with EAGAIN when the
  * session needs the other direction first (epoll interest is switched). */
@@ -111,30 +103,6 @@ nc_read(struct netcheck *nc, void *buf, size_t len)
 	return -1;
 }
 
-/* "certificate checksum" (MD5 of the DER certificate, as Monit's certmd5). */
-static bool
-tls_cert_md5(SSL *ssl, char *hex, size_t hexlen)
-{
-	static const char digits[] = "0123456789abcdef";
-	X509 *cert = SSL_get1_peer_certificate(ssl);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	if (cert == NULL)
-		return false;
-	if (X509_digest(cert, EVP_md5(), md, &n) != 1 || hexlen < 2 * n + 1) {
-		X509_free(cert);
-		return false;
-	}
-	X509_free(cert);
-	for (unsigned int i = 0; i < n; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[2 * n] = '\0';
-	return true;
-}
-
 bool
 net_resolve(const char *host, int port, int ipversion, int socktype,
     struct sockaddr_storage *ss, socklen_t *len)
@@ -177,6 +145,25 @@ net_resolve(const char *host, int port, int ipversion, int socktype,
 	return true;
 }
 
+/* Close the socket, the TLS session and the timer of one attempt. */
+static void
+nc_close(struct netcheck *nc)
+{
+	if (nc->ssl != NULL)
+		SSL_free(nc->ssl);
+	nc->ssl = NULL;
+	if (nc->fd >= 0) {
+		ev_del(nc->s->e->m->ev, nc->fd);
+		close(nc->fd);
+	}
+	nc->fd = -1;
+	if (nc->tfd >= 0) {
+		ev_del(nc->s->e->m->ev, nc->tfd);
+		close(nc->tfd);
+	}
+	nc->tfd = -1;
+}
+
 void
 netcheck_cancel(struct test_state *ts)
 {
@@ -184,37 +171,10 @@ netcheck_cancel(struct test_state *ts)
 
 	if (nc == NULL)
 		return;
-	if (nc->ssl != NULL)
-		SSL_free(nc->ssl);
-	if (nc->fd >= 0) {
-		ev_del(nc->s->e->m->ev, nc->fd);
-		close(nc->fd);
-	}
-	if (nc->tfd >= 0) {
-		ev_del(nc->s->e->m->ev, nc->tfd);
-		close(nc->tfd);
-	}
+	nc_close(nc);
+	free(nc->in);
 	free(nc);
 	ts->nc = NULL;
-}
-
-static void
-nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
-{
-	struct svc *s = nc->s;
-	struct test_state *ts = nc->ts;
-	char desc[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(desc, sizeof(desc), fmt, ap);
-	va_end(ap);
-	netcheck_cancel(ts);
-	svc_test_result(s, ts, failed, true, "%s", desc);
 }
 
 static const char *
@@ -230,12 +190,60 @@ nc_target(const struct test_state *ts, char *buf, size_t len)
 	return buf;
 }
 
+static bool nc_attempt(struct netcheck *nc);
+
+static void
+nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The verdict of one attempt: a failure with retries left starts the next
+ * attempt; otherwise the result goes to the engine. */
+static void
+nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
+{
+	struct svc *s = nc->s;
+	struct test_state *ts = nc->ts;
+	const struct connection *c = ts->t->conn;
+	char desc[300], where[300];
+	va_list ap;
+	int n;
+
+	nc_target(ts, where, sizeof(where));
+	n = snprintf(desc, sizeof(desc), "%s: ", where);
+	va_start(ap, fmt);
+	vsnprintf(desc + n, sizeof(desc) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (failed && nc->attempt < c->retry) {
+		nc->attempt++;
+		nc_close(nc);
+		log_debug("%s (attempt %d of %d, retrying)", desc, nc->attempt, c->retry + 1);
+		if (nc_attempt(nc))
+			return;
+		return;		/* nc_attempt reported its own failure */
+	}
+	if (nc->attempt > 0) {
+		size_t l = strlen(desc);
+
+		snprintf(desc + l, sizeof(desc) - l, " (attempt %d of %d)", nc->attempt + 1,
+		    c->retry + 1);
+	}
+	netcheck_cancel(ts);
+	svc_test_result(s, ts, failed, true, "%s", desc);
+}
+
 static bool
-nc_wants_tls(const struct netcheck *nc)
+nc_wants_tls_at_connect(const struct netcheck *nc)
 {
 	const struct connection *c = nc->ts->t->conn;
 
-	return c->type == CONN_TCPSSL || c->ssl;
+	if (!(c->type == CONN_TCPSSL || c->ssl) || c->type == CONN_UDP)
+		return false;
+	/* "protocol smtps" on a submission or relay port: STARTTLS (the
+	 * module asks for it); implicit TLS only on 465 */
+	if (c->protocol && strcasecmp(c->protocol, "smtps") == 0 && c->port != 465 &&
+	    c->type != CONN_TCPSSL)
+		return false;
+	return true;
 }
 
 static void
@@ -256,16 +264,165 @@ tls_sni(struct netcheck *nc)
 	}
 }
 
-/* Decide what the next step is; called after connect and after each step. */
-static void nc_advance(struct netcheck *nc);
+static void nc_drive(struct netcheck *nc);
+static void nc_io(int fd, uint32_t events, void *arg);
+
+static bool
+nc_tls_begin(struct netcheck *nc)
+{
+	SSL_CTX *ctx = net_tls_ctx();
+
+	nc->ssl = ctx ? SSL_new(ctx) : NULL;
+	if (nc->ssl == NULL || SSL_set_fd(nc->ssl, nc->fd) != 1) {
+		nc_finish(nc, true, "cannot set up TLS");
+		return false;
+	}
+	tls_sni(nc);
+	nc->state = NC_HANDSHAKE;
+	return true;
+}
+
+/* The handshake is done: the certificate rules, then the protocol. */
+static void
+nc_tls_done(struct netcheck *nc)
+{
+	char why[300];
+
+	if (!net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why, sizeof(why))) {
+		nc_finish(nc, true, "%s", why);
+		return;
+	}
+	nc->ctx.tls = true;
+	if (nc->inlen > 0) {
+		/* bytes that came before the handshake in plain text: an
+		 * attacker's injection (CVE-2011-0411 class) */
+		nc_finish(nc, true, "%s: plain-text bytes after the STARTTLS answer",
+		    proto_name(&nc->ctx));
+		return;
+	}
+	nc_drive(nc);
+}
+
+static void
+nc_want(struct netcheck *nc, enum nc_state st)
+{
+	nc->state = st;
+	ev_mod(nc->s->e->m->ev, nc->fd, st == NC_SENDING ? EPOLLOUT : EPOLLIN);
+}
+
+/* Feed the module until it needs bytes from the network or decides. */
+static void
+nc_drive(struct netcheck *nc)
+{
+	struct proto_ctx *ctx = &nc->ctx;
+	enum proto_result r;
+
+	for (;;) {
+		/* never NULL, even before the first byte (memchr/memcmp with a
+		 * length of 0 still want a pointer) */
+		ctx->in = nc->in != NULL ? nc->in : (const unsigned char *)"";
+		ctx->inlen = nc->inlen;
+		ctx->eof = nc->eof;
+		ctx->consumed = 0;
+		ctx->outlen = 0;
+		ctx->starttls = false;
+		r = nc->mod->step(ctx);
+		if (ctx->consumed > nc->inlen)
+			ctx->consumed = nc->inlen;
+		if (ctx->consumed > 0) {
+			memmove(nc->in, nc->in + ctx->consumed, nc->inlen - ctx->consumed);
+			nc->inlen -= ctx->consumed;
+		}
+		if (r != PROTO_MORE) {
+			if (ctx->outlen > 0)	/* a goodbye (QUIT): best effort */
+				(void)nc_write(nc, ctx->out, ctx->outlen);
+			nc_finish(nc, r == PROTO_FAIL, "%s", ctx->reason[0] ? ctx->reason :
+			    r == PROTO_FAIL ? "failed" : "passed");
+			return;
+		}
+		if (ctx->outlen > 0) {
+			nc->outoff = 0;
+			nc_want(nc, NC_SENDING);
+			return;
+		}
+		if (ctx->starttls) {	/* the server said "go ahead" */
+			ctx->starttls = false;
+			if (nc_tls_begin(nc))
+				nc_io(nc->fd, EPOLLOUT, nc);
+			return;
+		}
+		if (ctx->consumed > 0)
+			continue;
+		if (nc->eof) {
+			nc_finish(nc, true, "%s: connection closed while waiting for %s",
+			    proto_name(ctx), ctx->waiting ? ctx->waiting : "an answer");
+			return;
+		}
+		if (nc->inlen >= nc->mod->max_reply) {
+			nc_finish(nc, true, "%s: %zu bytes without a complete answer",
+			    proto_name(ctx), nc->inlen);
+			return;
+		}
+		nc_want(nc, NC_RECEIVING);
+		return;
+	}
+}
+
+/* Read what is there (all of it: TLS may hold decrypted bytes epoll
+ * cannot see), bounded by the module's max_reply. */
+static bool
+nc_receive(struct netcheck *nc)
+{
+	for (;;) {
+		size_t room;
+		ssize_t n;
+
+		if (nc->ctx.datagram)
+			nc->inlen = 0;	/* each datagram is a whole answer */
+		if (nc->inlen >= nc->mod->max_reply)
+			return true;
+		if (nc->incap - nc->inlen < NET_RBUF && nc->incap < nc->mod->max_reply) {
+			size_t cap = nc->incap ? nc->incap * 2 : NET_RBUF * 2;
+
+			if (nc->ctx.datagram && cap < 65536)
+				cap = 65536;
+			if (cap > nc->mod->max_reply + 1)
+				cap = nc->mod->max_reply + 1;
+			nc->in = xreallocarray(nc->in, cap, 1);
+			nc->incap = cap;
+		}
+		room = nc->incap - nc->inlen;
+		if (room > nc->mod->max_reply - nc->inlen + (nc->ctx.datagram ? 1 : 0))
+			room = nc->mod->max_reply - nc->inlen + (nc->ctx.datagram ? 1 : 0);
+		if (room == 0)
+			return true;
+		n = nc_read(nc, nc->in + nc->inlen, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n < 0) {
+			nc_finish(nc, true, "%s: receive failed: %s", proto_name(&nc->ctx),
+			    errno == ECONNREFUSED ? "connection refused" : strerror(errno));
+			return false;
+		}
+		if (n == 0 && !nc->ctx.datagram) {
+			nc->eof = true;
+			return true;
+		}
+		nc->inlen += (size_t)n;
+		if (nc->ctx.datagram)
+			return true;
+	}
+}
 
 static void
 nc_io(int fd, uint32_t events, void *arg)
 {
 	struct netcheck *nc = arg;
-	char where[300];
+	const struct connection *c = nc->ts->t->conn;
 
-	nc_target(nc->ts, where, sizeof(where));
+	(void)events;
 	if (nc->state == NC_CONNECTING) {
 		int err = 0;
 		socklen_t el = sizeof(err);
@@ -273,22 +430,27 @@ nc_io(int fd, uint32_t events, void *arg)
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
 			err = errno;
 		if (err != 0) {
-			nc_finish(nc, true, "cannot connect to %s: %s", where,
-			    strerror(err));
+			nc_finish(nc, true, "cannot connect: %s", strerror(err));
 			return;
 		}
-		if (nc_wants_tls(nc)) {
-			SSL_CTX *ctx = tls_client_ctx();
-
-			nc->ssl = ctx ? SSL_new(ctx) : NULL;
-			if (nc->ssl == NULL || SSL_set_fd(nc->ssl, fd) != 1) {
-				nc_finish(nc, true, "%s: cannot set up TLS", where);
+		if (nc_wants_tls_at_connect(nc)) {
+			if (!nc_tls_begin(nc))
+				return;
+		} else if (nc->mod != NULL) {
+			nc_drive(nc);
+			return;
+		} else if (c->type == CONN_UDP) {
+			/* An answer or a refusal is a verdict; silence is
+			 * success, decided by a short timer. */
+			if (send(nc->fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+				nc_finish(nc, true, "%s", strerror(errno));
 				return;
 			}
-			tls_sni(nc);
-			nc->state = NC_HANDSHAKE;
+			nc_want(nc, NC_UDP_WAIT);
+			ev_timer_set(nc->tfd, 500, 0);
+			return;
 		} else {
-			nc_advance(nc);
+			nc_finish(nc, false, "connected");
 			return;
 		}
 	}
@@ -304,196 +466,62 @@ nc_io(int fd, uint32_t events, void *arg)
 				    EPOLLIN : EPOLLOUT);
 				return;
 			}
-			nc_finish(nc, true, "%s: TLS handshake failed", where);
+			nc_finish(nc, true, "TLS handshake failed");
 			return;
 		}
-		if (nc->ts->t->conn->certmd5 != NULL) {
-			char md5[EVP_MAX_MD_SIZE * 2 + 1];
+		if (nc->mod == NULL) {
+			/* connect-only over TLS: the certificate rules decide */
+			char why[300];
 
-			if (!tls_cert_md5(nc->ssl, md5, sizeof(md5)) ||
-			    strcasecmp(md5, nc->ts->t->conn->certmd5) != 0) {
-				nc_finish(nc, true, "%s: certificate checksum is %s, "
-				    "expected %s", where, md5, nc->ts->t->conn->certmd5);
+			nc->ctx.tls = true;
+			if (!net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why, sizeof(why))) {
+				nc_finish(nc, true, "%s", why);
 				return;
 			}
+			nc_finish(nc, false, "connected over TLS");
+			return;
 		}
-		nc->state = NC_CONNECTING;	/* connected: begin the protocol */
-		nc_advance(nc);
+		nc_tls_done(nc);
 		return;
 	}
-	(void)events;
 	if (nc->state == NC_SENDING) {
-		ssize_t n = nc_write(nc, nc->out + nc->outoff, nc->outlen - nc->outoff);
+		ssize_t n = nc_write(nc, nc->ctx.out + nc->outoff,
+		    nc->ctx.outlen - nc->outoff);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n < 0) {
-			nc_finish(nc, true, "send to %s failed: %s", where, strerror(errno));
+			nc_finish(nc, true, "%s: send failed: %s", proto_name(&nc->ctx),
+			    errno == ECONNREFUSED ? "connection refused" : strerror(errno));
 			return;
 		}
 		nc->outoff += (size_t)n;
-		if (nc->outoff == nc->outlen)
-			nc_advance(nc);
+		if (nc->outoff < nc->ctx.outlen)
+			return;
+		nc->ctx.outlen = 0;
+		if (nc->ctx.starttls) {
+			nc->ctx.starttls = false;
+			if (nc_tls_begin(nc))
+				nc_io(fd, EPOLLOUT, nc);
+			return;
+		}
+		nc_drive(nc);
 		return;
 	}
 	if (nc->state == NC_UDP_WAIT) {
 		char b[512];
 
 		if (recv(fd, b, sizeof(b), 0) < 0 && errno != EAGAIN) {
-			nc_finish(nc, true, "%s: %s", where, strerror(errno));
+			nc_finish(nc, true, "%s", strerror(errno));
 			return;
 		}
-		nc_finish(nc, false, "%s answered", where);
+		nc_finish(nc, false, "answered");
 		return;
 	}
 	if (nc->state == NC_RECEIVING) {
-		size_t cap = nc->expect_cap;
-		ssize_t n;
-
-		if (nc->inlen >= cap) {
-			nc_advance(nc);
+		if (!nc_receive(nc))
 			return;
-		}
-		n = nc_read(nc, nc->in + nc->inlen, cap - nc->inlen);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n < 0) {
-			nc_finish(nc, true, "receive from %s failed: %s", where,
-			    strerror(errno));
-			return;
-		}
-		if (n == 0) {
-			nc->expect_cap = nc->inlen;	/* EOF: judge what we have */
-		} else {
-			nc->inlen += (size_t)n;
-		}
-		nc->in[nc->inlen] = '\0';
-		/* TLS may hold decrypted bytes epoll cannot see: go on reading
-		 * while the check still wants them. */
-		if (nc->ssl != NULL && n > 0 && SSL_pending(nc->ssl) > 0) {
-			struct test_state *ts = nc->ts;
-
-			nc_advance(nc);
-			if (ts->nc == nc && nc->state == NC_RECEIVING)
-				nc_io(fd, EPOLLIN, nc);
-			return;
-		}
-		nc_advance(nc);
-	}
-}
-
-static bool
-expect_matches(const char *re_text, const char *buf, size_t len)
-{
-	int err;
-	PCRE2_SIZE off;
-	pcre2_code *re;
-	pcre2_match_data *md;
-	int rc;
-
-	re = pcre2_compile((PCRE2_SPTR)re_text, PCRE2_ZERO_TERMINATED, 0, &err,
-	    &off, NULL);
-	if (re == NULL)
-		return len >= strlen(re_text) && memcmp(buf, re_text, strlen(re_text)) == 0;
-	md = pcre2_match_data_create_from_pattern(re, NULL);
-	rc = md ? pcre2_match(re, (PCRE2_SPTR)buf, len, 0, 0, md, NULL) : -1;
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
-	return rc >= 0;
-}
-
-static void
-nc_want(struct netcheck *nc, enum nc_state st)
-{
-	nc->state = st;
-	ev_mod(nc->s->e->m->ev, nc->fd, st == NC_SENDING ? EPOLLOUT : EPOLLIN);
-}
-
-static void
-nc_advance(struct netcheck *nc)
-{
-	const struct connection *c = nc->ts->t->conn;
-	char where[300];
-
-	nc_target(nc->ts, where, sizeof(where));
-	if (nc->state == NC_CONNECTING) {
-		if (c->type == CONN_UDP) {
-			/* An answer or a refusal is a verdict; silence is
-			 * success, decided by a short timer. */
-			if (send(nc->fd, "\n", 1, MSG_NOSIGNAL) < 0) {
-				nc_finish(nc, true, "%s: %s", where, strerror(errno));
-				return;
-			}
-			nc_want(nc, NC_UDP_WAIT);
-			ev_timer_set(nc->tfd, 500, 0);
-			return;
-		}
-		if (nc->http) {
-			const char *path = c->request ? c->request : "/";
-			const char *hh = c->hostheader ? c->hostheader :
-			    c->host ? c->host : "localhost";
-
-			nc->outlen = http_build_request(nc->out, sizeof(nc->out), path, hh);
-			nc->outoff = 0;
-			nc->expect_cap = NET_RBUF;
-			nc_want(nc, NC_SENDING);
-			return;
-		}
-		nc->step = c->sendexpect;
-	} else if (nc->http) {
-		if (nc->state == NC_SENDING) {
-			nc->inlen = 0;
-			nc_want(nc, NC_RECEIVING);
-			return;
-		}
-		{
-			int code = http_status_parse(nc->in, nc->inlen);
-			bool complete = nc->inlen >= nc->expect_cap;
-
-			if (code == HTTP_INCOMPLETE && !complete)
-				return;
-			if (code < 0) {
-				nc_finish(nc, true, "%s: not an HTTP response", where);
-				return;
-			}
-			if (!http_status_ok(code, c->status_op, c->status))
-				nc_finish(nc, true, "%s: HTTP status %d", where, code);
-			else
-				nc_finish(nc, false, "%s: HTTP status %d", where, code);
-			return;
-		}
-	} else if (nc->state == NC_SENDING) {
-		nc->step = nc->step->next;
-	} else if (nc->state == NC_RECEIVING) {
-		if (expect_matches(nc->step->data, nc->in, nc->inlen)) {
-			nc->step = nc->step->next;
-		} else if (nc->inlen >= nc->expect_cap) {
-			nc_finish(nc, true, "%s: expected '%.60s', got '%.60s'", where,
-			    nc->step->data, nc->in);
-			return;
-		} else {
-			return;
-		}
-	}
-	if (nc->step == NULL) {
-		nc_finish(nc, false, "connected to %s", where);
-		return;
-	}
-	if (nc->step->is_send) {
-		size_t l = nc->step->len < sizeof(nc->out) ? nc->step->len :
-		    sizeof(nc->out);
-
-		memcpy(nc->out, nc->step->data, l);
-		nc->outlen = l;
-		nc->outoff = 0;
-		nc_want(nc, NC_SENDING);
-	} else {
-		int eb = nc->s->e->m->cf ? nc->s->e->m->cf->expectbuffer : 0;
-
-		nc->inlen = 0;
-		nc->in[0] = '\0';
-		nc->expect_cap = eb > 0 && eb < NET_RBUF ? (size_t)eb : 256;
-		nc_want(nc, NC_RECEIVING);
+		nc_drive(nc);
 	}
 }
 
@@ -501,16 +529,72 @@ static void
 nc_timeout(int fd, uint32_t events, void *arg)
 {
 	struct netcheck *nc = arg;
-	char where[300];
+	const struct connection *c = nc->ts->t->conn;
+	int secs = c->timeout_s > 0 ? c->timeout_s : 5;
 
 	(void)events;
 	ev_timer_ack(fd);
-	nc_target(nc->ts, where, sizeof(where));
 	if (nc->state == NC_UDP_WAIT) {
-		nc_finish(nc, false, "%s: no refusal", where);
+		nc_finish(nc, false, "no refusal");
 		return;
 	}
-	nc_finish(nc, true, "%s: timed out", where);
+	if (nc->state == NC_CONNECTING)
+		nc_finish(nc, true, "connect timed out after %d s", secs);
+	else if (nc->state == NC_HANDSHAKE)
+		nc_finish(nc, true, "TLS handshake timed out after %d s", secs);
+	else
+		nc_finish(nc, true, "%s: no answer within %d s (waiting for %s)",
+		    proto_name(&nc->ctx), secs, nc->ctx.waiting ? nc->ctx.waiting :
+		    "an answer");
+}
+
+/* One attempt: a new socket, connect, the timer; false when it already
+ * failed (the result was reported). */
+static bool
+nc_attempt(struct netcheck *nc)
+{
+	struct test_state *ts = nc->ts;
+	const struct connection *c = ts->t->conn;
+	const struct sockaddr *sa = (const struct sockaddr *)&ts->addr;
+	socklen_t salen = ts->addrlen;
+	struct svc *s = nc->s;
+	int timeout_s;
+
+	if (nc->hostaddr_set) {
+		sa = (const struct sockaddr *)&nc->hostaddr;
+		salen = nc->hostaddrlen;
+	}
+	nc->inlen = 0;
+	nc->eof = false;
+	nc->outoff = 0;
+	nc->state = NC_CONNECTING;
+	proto_reset(&nc->ctx);
+	nc->ctx.now = (int64_t)time(NULL);
+	if (RAND_bytes(nc->ctx.nonce, sizeof(nc->ctx.nonce)) != 1)
+		for (size_t i = 0; i < sizeof(nc->ctx.nonce); i++)
+			nc->ctx.nonce[i] = (unsigned char)rand();
+	nc->fd = socket(sa->sa_family, (c->type == CONN_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (nc->fd < 0) {
+		nc_finish(nc, true, "socket: %s", strerror(errno));
+		return false;
+	}
+	if (connect(nc->fd, sa, salen) < 0 && errno != EINPROGRESS) {
+		nc_finish(nc, true, "cannot connect: %s", strerror(errno));
+		return false;
+	}
+	if (ev_add(s->e->m->ev, nc->fd, EPOLLOUT, nc_io, nc) < 0) {
+		nc_finish(nc, true, "event loop: %s", strerror(errno));
+		return false;
+	}
+	timeout_s = c->timeout_s > 0 ? c->timeout_s : 5;
+	nc->tfd = ev_timer_new(s->e->m->ev, nc_timeout, nc);
+	if (nc->tfd < 0) {
+		nc_finish(nc, true, "timer: %s", strerror(errno));
+		return false;
+	}
+	ev_timer_set(nc->tfd, (uint64_t)timeout_s * 1000, 0);
+	return true;
 }
 
 void
@@ -518,58 +602,46 @@ check_connection(struct svc *s, struct test_state *ts,
     const struct sockaddr *host, socklen_t hostlen)
 {
 	const struct connection *c = ts->t->conn;
-	const struct sockaddr *sa = (const struct sockaddr *)&ts->addr;
-	socklen_t salen = ts->addrlen;
 	struct netcheck *nc;
 	char where[300];
-	int fd, timeout_s;
+	const char *hn;
 
 	if (c == NULL || ts->nc != NULL)
 		return;		/* the previous attempt still runs */
 	nc_target(ts, where, sizeof(where));
-	if (host != NULL && c->host == NULL && c->unix_path == NULL) {
-		/* the host service's address, with this test's port */
-		static struct sockaddr_storage tmp;
-
-		memcpy(&tmp, host, hostlen);
-		if (tmp.ss_family == AF_INET)
-			((struct sockaddr_in *)&tmp)->sin_port = htons((uint16_t)c->port);
-		else if (tmp.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&tmp)->sin6_port = htons((uint16_t)c->port);
-		sa = (const struct sockaddr *)&tmp;
-		salen = hostlen;
-	} else if (!ts->have_addr) {
+	if (!(host != NULL && c->host == NULL && c->unix_path == NULL) &&
+	    !ts->have_addr) {
 		svc_test_result(s, ts, true, true, "%s: address unknown", where);
-		return;
-	}
-	fd = socket(sa->sa_family, (c->type == CONN_UDP ? SOCK_DGRAM : SOCK_STREAM) |
-	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		svc_test_result(s, ts, true, true, "%s: socket: %s", where,
-		    strerror(errno));
 		return;
 	}
 	nc = xcalloc(1, sizeof(*nc));
 	nc->s = s;
 	nc->ts = ts;
-	nc->fd = fd;
+	nc->fd = -1;
 	nc->tfd = -1;
-	nc->state = NC_CONNECTING;
-	nc->http = c->protocol != NULL && strcasecmp(c->protocol, "http") == 0;
+	if (host != NULL && c->host == NULL && c->unix_path == NULL &&
+	    hostlen <= sizeof(nc->hostaddr)) {
+		/* the host service's address, with this test's port */
+		memcpy(&nc->hostaddr, host, hostlen);
+		if (nc->hostaddr.ss_family == AF_INET)
+			((struct sockaddr_in *)&nc->hostaddr)->sin_port = htons((uint16_t)c->port);
+		else if (nc->hostaddr.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&nc->hostaddr)->sin6_port = htons((uint16_t)c->port);
+		nc->hostaddrlen = hostlen;
+		nc->hostaddr_set = true;
+	}
+	nc->mod = proto_find(c->protocol);
+	if (nc->mod == NULL && c->sendexpect != NULL)
+		nc->mod = proto_find("generic");
+	hn = c->hostheader ? c->hostheader : c->host ? c->host :
+	    s->cf->address ? s->cf->address : "localhost";
+	strlcpy_v(nc->hostname, hn, sizeof(nc->hostname));
+	nc->ctx.mod = nc->mod;
+	nc->ctx.conn = c;
+	nc->ctx.host = nc->hostname;
+	nc->ctx.datagram = c->type == CONN_UDP;
+	nc->ctx.expectbuffer = s->e->m->cf && s->e->m->cf->expectbuffer > 0 ?
+	    (size_t)s->e->m->cf->expectbuffer : 256;
 	ts->nc = nc;
-	if (connect(fd, sa, salen) < 0 && errno != EINPROGRESS) {
-		nc_finish(nc, true, "cannot connect to %s: %s", where, strerror(errno));
-		return;
-	}
-	if (ev_add(s->e->m->ev, fd, EPOLLOUT, nc_io, nc) < 0) {
-		nc_finish(nc, true, "%s: event loop: %s", where, strerror(errno));
-		return;
-	}
-	timeout_s = c->timeout_s > 0 ? c->timeout_s : 5;
-	nc->tfd = ev_timer_new(s->e->m->ev, nc_timeout, nc);
-	if (nc->tfd < 0) {
-		nc_finish(nc, true, "%s: timer: %s", where, strerror(errno));
-		return;
-	}
-	ev_timer_set(nc->tfd, (uint64_t)timeout_s * 1000, 0);
+	nc_attempt(nc);
 }

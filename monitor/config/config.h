@@ -435,6 +435,10 @@ void command_free(struct command *c);
 uint64_t config_name_hash(const char *name);
 struct config *config_new(void);
 void config_free(struct config *cf);
+/* A protocol of the manual that no module speaks yet (config_check.c). */
+bool config_protocol_unspoken(const char *name);
+/* Every protocol name "protocol NAME" accepts; NULL-terminated. */
+extern const char *const config_protocols[];
 struct service *config_find_service(const struct config *cf, const char *name);
 
 #endif

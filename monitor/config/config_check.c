@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/msg.h"
 #include "common/util.h"
@@ -325,6 +326,57 @@ check_regex(struct diag *d, const struct srcpos *pos, const char *what, const ch
 	    what, re, (const char *)msg, (size_t)off);
 }
 
+/* Protocols of the manual no module speaks yet (monitor/checks/netproto.c
+ * lists the modules; test_netproto checks the two lists agree). */
+static const char *const protocols_unspoken[] = { "dwp", "tns", NULL };
+
+bool
+config_protocol_unspoken(const char *name)
+{
+	for (int i = 0; protocols_unspoken[i]; i++)
+		if (strcasecmp(name, protocols_unspoken[i]) == 0)
+			return true;
+	return false;
+}
+
+/* What a connection test says that no check reads yet: a warning, never
+ * a silent pass. */
+static void
+check_connection_unused(struct diag *d, const struct test *t)
+{
+	const struct connection *c = t->conn;
+	bool http = c->protocol && (!strcasecmp(c->protocol, "http") ||
+	    !strcasecmp(c->protocol, "https") || !strcasecmp(c->protocol, "websocket") ||
+	    !strcasecmp(c->protocol, "apache-status"));
+	bool any_ssl_option = false;
+
+	if (c->protocol && config_protocol_unspoken(c->protocol))
+		diag_warn(d, &t->pos, "protocol %s is not spoken yet: this test only connects",
+		    c->protocol);
+	if (c->protocol && !strcasecmp(c->protocol, "mysqls"))
+		diag_warn(d, &t->pos, "mysqls: the in-protocol TLS upgrade is not done yet: "
+		    "the server's handshake is checked in plain text");
+	if (c->ssl_version)
+		diag_warn(d, &t->pos, "'%s' is ignored: vigil negotiates TLS 1.2 or newer",
+		    c->ssl_version);
+	for (const struct config_option *o = c->options; o; o = o->next) {
+		if (!strncmp(o->name, "ssl.", 4))
+			any_ssl_option = true;
+		else if (!strcmp(o->name, "database") || !strcmp(o->name, "path") ||
+		    !strcmp(o->name, "data") || (strstr(o->name, "limit") &&
+		    (!c->protocol || strcasecmp(c->protocol, "apache-status") != 0)))
+			diag_warn(d, &t->pos, "'%s' is not checked yet (ignored)", o->name);
+	}
+	if (any_ssl_option)
+		diag_warn(d, &t->pos, "ssl options are not applied yet: the certificate is "
+		    "not verified (use certmd5 or certificate valid)");
+	if (!http && (c->content_regex || c->checksum || c->status_op || c->request ||
+	    c->hostheader) && !c->url)
+		diag_warn(d, &t->pos, "request, status, content and checksum are read only "
+		    "by protocol http (ignored for %s)", c->protocol ? c->protocol : "a plain "
+		    "connection");
+}
+
 static void
 check_test(struct diag *d, const struct service *s, const struct test *t)
 {
@@ -389,6 +441,7 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 		}
 	}
 	if (t->kind == TEST_CONNECTION && t->conn) {
+		check_connection_unused(d, t);
 		check_regex(d, &t->pos, "content pattern", t->conn->content_regex);
 		check_host(d, &t->pos, "host", t->conn->host);
 	}

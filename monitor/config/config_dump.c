@@ -249,6 +249,16 @@ put_connection(FILE *out, const struct connection *c, const char *service_host)
 			fprintf(out, " certificate valid %s", o->value);
 			continue;
 		}
+		if (!strcmp(o->name, "method")) {
+			fprintf(out, " method %s", o->value);
+			continue;
+		}
+		if (!strcmp(o->name, "header")) {
+			fprintf(out, " http headers [ ");
+			put_quoted(out, o->value);
+			fputs(" ]", out);
+			continue;
+		}
 		fprintf(out, " %s ", o->name);
 		if (!strcmp(o->name, "secret"))
 			fputs("\"********\"", out);

@@ -7,7 +7,6 @@
  * starts acting on loses its row here. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common/util.h"
 #include "monitor/config/parse_int.h"
@@ -27,10 +26,6 @@ static const struct {
 	{ "ssl", "set ssl is not acted on: TLS connections use vigil's own settings" },
 	{ "mmonit", "set mmonit is ignored: vigil does not report to M/Monit" },
 };
-
-/* Connection protocols the checks speak; any other is checked by a plain
- * connect (and TLS when asked). */
-static const char *const spoken_protocols[] = { "http", "default", "generic", NULL };
 
 /* The token after i that is not a noise word ("set pidfile is /x"), or NULL. */
 static const struct token *
@@ -79,32 +74,6 @@ note_httpd(const struct config *cf, struct diag *d)
 		    "interface listens on TCP; the vigil command has its own socket");
 }
 
-static bool
-protocol_spoken(const char *name)
-{
-	for (int i = 0; spoken_protocols[i]; i++)
-		if (strcasecmp(name, spoken_protocols[i]) == 0)
-			return true;
-	return false;
-}
-
-static void
-note_services(const struct config *cf, struct diag *d)
-{
-	const struct service *s;
-	const struct test *t;
-
-	for (s = cf->services; s; s = s->next) {
-		for (t = s->tests; t; t = t->next) {
-			if (t->kind == TEST_CONNECTION && t->conn && t->conn->protocol &&
-			    !protocol_spoken(t->conn->protocol))
-				diag_note(d, &t->pos, "protocol %s is not spoken yet: check %s only "
-				    "tests that the port accepts a connection", t->conn->protocol,
-				    s->name);
-		}
-	}
-}
-
 /* A Monit file by name: where vigil keeps what Monit kept, and what to do
  * before switching. */
 static void
@@ -134,5 +103,5 @@ config_notes(const struct config *cf, const struct token_list *tl, struct diag *
 	note_monit_file(cf, d);
 	note_set_statements(tl, d);
 	note_httpd(cf, d);
-	note_services(cf, d);
+	/* protocols no module speaks: config_check.c warns (protocols_unspoken) */
 }

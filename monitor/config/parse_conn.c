@@ -9,7 +9,7 @@
 #include "common/util.h"
 #include "monitor/config/parse_int.h"
 
-static const char *const protocols[] = {
+const char *const config_protocols[] = {
 	"apache-status", "clamav", "default", "dns", "dwp", "fail2ban", "ftp", "generic",
 	"gps", "http", "https", "imap", "imaps", "ldap2", "ldap3", "lmtp", "memcache",
 	"mongodb", "mqtt", "mysql", "mysqls", "nntp", "ntp3", "pgsql", "pop", "pops",
@@ -187,119 +187,88 @@ parse_url_value(struct parser *p, struct connection *c)
 	return true;
 }
 
-#define HTTP_HEADERS_MAX 16
-#define HTTP_HEADER_LEN 1024
-
-/* "Name:" at the start of s (a token of RFC 9110 characters, then ':'). */
 static bool
-header_starts(const char *s)
+add_header(struct parser *p, struct token *at, struct connection *c, char *h,
+    size_t *n, int *count)
 {
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789!#$%&'*+.^_`|~-");
+	char *colon;
+	size_t namelen;
 
-	return n > 0 && s[n] == ':';
-}
-
-/* One "Name: value" of an http headers list: a Host header is the request's
- * host header; the others are kept (and -t says they are not sent yet). */
-static bool
-add_http_header(struct parser *p, const struct token *at, struct connection *c,
-    const char *h, size_t *count)
-{
-	const char *colon = strchr(h, ':'), *v;
-	char name[128];
-
-	if (!header_starts(h) || colon == NULL || (size_t)(colon - h) >= sizeof(name)) {
-		p_error_at(p, at, "http header '%.60s' is not 'Name: value'", h);
-		return false;
-	}
-	for (const char *q = h; *q != '\0'; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f) {
-			p_error_at(p, at, "http header '%.60s' holds a control character", h);
-			return false;
-		}
-	if (++*count > HTTP_HEADERS_MAX) {
-		p_error_at(p, at, "more than %d http headers", HTTP_HEADERS_MAX);
-		return false;
-	}
-	snprintf(name, sizeof(name), "%.*s", (int)(colon - h), h);
-	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
-		;
-	if (strcasecmp(name, "host") == 0) {
-		replace(&c->hostheader, xstrdup(v));
+	while (*n > 0 && h[*n - 1] == ' ')
+		h[--*n] = '\0';
+	if (*n == 0)
 		return true;
+	colon = strchr(h, ':');
+	namelen = colon ? (size_t)(colon - h) : 0;
+	if (colon == NULL || namelen == 0 ||
+	    strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+	    namelen || strpbrk(h, "\r\n") != NULL) {
+		p_error_at(p, at, "bad HTTP header '%s' (expected Name: value)", h);
+		return false;
+	}
+	if (++*count > 32) {
+		p_error_at(p, at, "more than 32 HTTP headers");
+		return false;
 	}
 	add_option(c, "header", h);
-	p_warn_at(p, at, "http header '%s' is accepted but not sent yet (vigil sends Host, "
-	    "from 'http headers' or 'hostheader', and its own User-Agent)", name);
+	*n = 0;
+	h[0] = '\0';
 	return true;
 }
 
-/* Monit 5.3x: http headers [Name: value, Name: value] (or quoted items).
- * The lexer drops the commas, so a header starts at each "Name:" word. */
+/* 5.3x: "http headers [Name: value, "Name: value", ...]".  The lexer drops
+ * commas, so a word ending in ':' starts the next header and a quoted
+ * string is one whole header. */
 static bool
 parse_http_headers(struct parser *p, struct connection *c)
 {
-	char cur[HTTP_HEADER_LEN];
-	struct token *tk = p_peek(p), *at = tk;
-	size_t count = 0;
-	bool first = true, done = false;
+	char h[1024];
+	size_t n = 0;
+	int count = 0;
+	struct token *tk = p_peek(p), *first = tk;
 
-	cur[0] = '\0';
+	h[0] = '\0';
 	if (tk->kind != TK_WORD || tk->text[0] != '[') {
 		p_unexpected(p, "'[' after 'http headers'");
 		return false;
 	}
-	while (!done) {
-		char piece[HTTP_HEADER_LEN], *s = piece;
-		size_t len;
-		bool quoted;
+	for (;;) {
+		const char *text;
+		size_t l;
+		bool last = false;
 
 		tk = p_peek(p);
 		if (tk->kind != TK_WORD && tk->kind != TK_STRING) {
-			p_unexpected(p, "']' to end the http headers");
+			p_error_at(p, first, "'http headers [' without its ']'");
 			return false;
 		}
-		quoted = tk->kind == TK_STRING;
-		if (strlen(tk->text) >= sizeof(piece)) {
-			p_error_at(p, tk, "http header longer than %d bytes", HTTP_HEADER_LEN - 1);
+		text = tk->text;
+		if (tk == first)
+			text++;
+		l = strlen(text);
+		if (tk->kind == TK_WORD && l > 0 && text[l - 1] == ']') {
+			last = true;
+			l--;
+		}
+		if (tk->kind == TK_STRING || (l > 0 && text[l - 1] == ':')) {
+			if (!add_header(p, tk, c, h, &n, &count))
+				return false;
+		} else if (n > 0 && l > 0 && n < sizeof(h) - 1) {
+			h[n++] = ' ';
+		}
+		if (n + l >= sizeof(h)) {
+			p_error_at(p, tk, "HTTP header longer than %zu bytes", sizeof(h) - 1);
 			return false;
 		}
-		strcpy(piece, tk->text);
+		memcpy(h + n, text, l);
+		n += l;
+		h[n] = '\0';
+		if (tk->kind == TK_STRING && !add_header(p, tk, c, h, &n, &count))
+			return false;
 		p_next(p);
-		if (!quoted && first && *s == '[')
-			s++;
-		first = false;
-		len = strlen(s);
-		if (!quoted && len > 0 && s[len - 1] == ']') {
-			s[--len] = '\0';
-			done = true;
-		}
-		if ((quoted || header_starts(s)) && cur[0] != '\0') {
-			if (!add_http_header(p, at, c, cur, &count))
-				return false;
-			cur[0] = '\0';
-		}
-		if (*s != '\0') {
-			if (strlen(cur) + len + 2 > sizeof(cur)) {
-				p_error_at(p, tk, "http header longer than %d bytes",
-				    HTTP_HEADER_LEN - 1);
-				return false;
-			}
-			if (cur[0] != '\0')
-				strcat(cur, " ");
-			strcat(cur, s);
-			at = tk;
-		}
-		if (quoted && cur[0] != '\0') {
-			if (!add_http_header(p, tk, c, cur, &count))
-				return false;
-			cur[0] = '\0';
-		}
+		if (last)
+			return add_header(p, tk, c, h, &n, &count);
 	}
-	if (cur[0] != '\0' && !add_http_header(p, at, c, cur, &count))
-		return false;
-	return true;
 }
 
 bool
@@ -414,11 +383,11 @@ parse_connection(struct parser *p, struct test *t)
 				return false;
 		} else if (p_accept(p, "proto") || p_accept(p, "protocol")) {
 			tk = p_peek(p);
-			for (i = 0; protocols[i]; i++)
-				if (tok_is(tk, protocols[i]) ||
-				    (tk->kind == TK_STRING && strcasecmp(tk->text, protocols[i]) == 0))
+			for (i = 0; config_protocols[i]; i++)
+				if (tok_is(tk, config_protocols[i]) ||
+				    (tk->kind == TK_STRING && strcasecmp(tk->text, config_protocols[i]) == 0))
 					break;
-			if (!protocols[i]) {
+			if (!config_protocols[i]) {
 				p_error_at(p, tk, "unknown protocol %s (expected one of http, https, smtp, "
 				    "smtps, ftp, imap, imaps, pop, pops, ssh, mysql, pgsql, redis, "
 				    "memcache, dns, ntp3, ldap2, ldap3, sip, radius, rsync, clamav, "
@@ -428,11 +397,33 @@ parse_connection(struct parser *p, struct test *t)
 				return false;
 			}
 			free(c->protocol);
-			c->protocol = xstrdup(protocols[i]);
+			c->protocol = xstrdup(config_protocols[i]);
 			if (!strcmp(c->protocol, "https") || !strcmp(c->protocol, "smtps") ||
 			    !strcmp(c->protocol, "imaps") || !strcmp(c->protocol, "pops"))
 				c->ssl = true;
 			p_next(p);
+		} else if (p_accept(p, "or")) {
+			/* apache-status: "loglimit > 10% or dnslimit > 50%" */
+		} else if (p_accept(p, "method")) {
+			/* 5.3x: "method GET|HEAD|..." (HTTP) */
+			char *m;
+			tk = p_peek(p);
+			if (!(m = p_value(p, "an HTTP method after 'method'")))
+				return false;
+			if (!m[0] || strlen(m) > 16 || strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+			    strlen(m)) {
+				p_error_at(p, tk, "bad HTTP method '%s' (expected an upper-case word "
+				    "such as GET or HEAD)", m);
+				free(m);
+				return false;
+			}
+			add_option(c, "method", m);
+			free(m);
+		} else if (tok_is(tk, "http") && tok_is(p_peek_n(p, 1), "headers")) {
+			p_next(p);
+			p_next(p);
+			if (!parse_http_headers(p, c))
+				return false;
 		} else if (p_accept(p, "request")) {
 			replace(&c->request, p_value(p, "a request path after 'request'"));
 			if (!c->request)

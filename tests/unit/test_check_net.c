@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 
 #include "engine_fixture.h"
 #include "monitor/checks/netproto.h"
@@ -22,8 +23,6 @@ hp(const char *s)
 static void
 test_http_status_parse(void **state)
 {
-	char req[256];
-
 	(void)state;
 	assert_int_equal(hp("HTTP/1.1 200 OK\r\n"), 200);
 	assert_int_equal(hp("HTTP/1.0 404 Not Found\r\nServer: x\r\n"), 404);
@@ -42,12 +41,6 @@ test_http_status_parse(void **state)
 	assert_false(http_status_ok(400, OP_NONE, 0));
 	assert_true(http_status_ok(404, OP_EQ, 404));
 	assert_false(http_status_ok(200, OP_EQ, 404));
-	assert_true(http_build_request(req, sizeof(req), "/x", "h") > 0);
-	assert_non_null(strstr(req, "GET /x HTTP/1.1\r\nHost: h\r\n"));
-	/* header injection through the path is refused */
-	http_build_request(req, sizeof(req), "/a\r\nX: y", "h");
-	assert_non_null(strstr(req, "GET / HTTP/1.1\r\n"));
-	assert_int_equal(http_build_request(req, 10, "/", "h"), 0);
 }
 
 /* A forked loopback server answering each connection with `reply`. */
@@ -66,6 +59,9 @@ serve(int *port, const char *reply)
 	*port = ntohs(sin.sin_port);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed assertion in the parent must not leave us behind
+		 * holding the test's stdout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (;;) {
 			int c = accept(fd, NULL, NULL);
 			char b[1024];
@@ -75,6 +71,43 @@ serve(int *port, const char *reply)
 			if (reply != NULL) {
 				(void)!read(c, b, sizeof(b));
 				(void)!write(c, reply, strlen(reply));
+			}
+			close(c);
+		}
+	}
+	close(fd);
+	return pid;
+}
+
+/* A server whose first connection is closed at once and whose later ones
+ * answer "+PONG": a flaky server for "retry". */
+static pid_t
+serve_flaky(int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	pid = fork();
+	if (pid == 0) {
+		/* a failed assertion in the parent must not leave us behind
+		 * holding the test's stdout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (unsigned n = 0;; n++) {
+			int c = accept(fd, NULL, NULL);
+			char b[64];
+
+			if (c < 0)
+				continue;
+			if (n % 2 == 1) {
+				(void)!read(c, b, sizeof(b));
+				(void)!write(c, "+PONG\r\n", 7);
 			}
 			close(c);
 		}
@@ -159,7 +192,7 @@ test_http_status(void **state)
 	engine_start(m->engine);
 	settle(m);
 	assert_string_equal(status_of(m), "Connection failed");
-	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "HTTP status 500"));
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "HTTP: status 500"));
 	fx_monitor_free(m);
 	m = host_with_port(port, "http", OP_EQ, 500);	/* "status = 500" */
 	engine_start(m->engine);
@@ -178,7 +211,7 @@ test_send_expect(void **state)
 	struct monitor *m = host_with_port(port, NULL, 0, 0);
 	struct connection *c = (struct connection *)m->engine->s[0].ts[0].t->conn;
 	struct sendexpect se2 = { .is_send = false, .data = (char *)"^\\+PONG",
-	    .len = 6 };
+	    .len = 7 };
 	struct sendexpect se1 = { .is_send = true, .data = (char *)"PING\r\n",
 	    .len = 6, .next = &se2 };
 
@@ -188,10 +221,42 @@ test_send_expect(void **state)
 	settle(m);
 	assert_string_equal(status_of(m), "OK");
 	se2.data = (char *)"^-ERR";
+	se2.len = 5;
 	engine_run_cycle(m->engine);
 	settle(m);
 	assert_string_equal(status_of(m), "Connection failed");
+	/* at once, with what was expected and what came: not "timed out" */
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc,
+	    "GENERIC: expected '^-ERR', got '+PONG\\x0d\\x0a'"));
 	c->sendexpect = NULL;	/* on this stack, not the config's to free */
+	fx_monitor_free(m);
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+}
+
+/* "retry N": a failed attempt is tried again within the same cycle. */
+static void
+test_retry(void **state)
+{
+	int port;
+	pid_t srv = serve_flaky(&port);
+	struct monitor *m = host_with_port(port, "redis", 0, 0);
+	struct connection *c = (struct connection *)m->engine->s[0].ts[0].t->conn;
+
+	(void)state;
+	c->retry = 0;
+	engine_start(m->engine);	/* connection 0: closed */
+	settle(m);
+	assert_string_equal(status_of(m), "Connection failed");
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, ": REDIS: "));
+	engine_run_cycle(m->engine);	/* connection 1: answers */
+	settle(m);
+	assert_string_equal(status_of(m), "OK");
+	c->retry = 1;
+	engine_run_cycle(m->engine);	/* 2 closed, 3 answers: one cycle */
+	settle(m);
+	assert_string_equal(status_of(m), "OK");
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "(attempt 2 of 2)"));
 	fx_monitor_free(m);
 	kill(srv, SIGKILL);
 	waitpid(srv, NULL, 0);
@@ -278,6 +343,9 @@ serve_tls(const char *dir, int *port, char *md5, size_t md5len)
 	snprintf(acc, sizeof(acc), "127.0.0.1:%d", *port);
 	pid = fork();
 	if (pid == 0) {
+		/* a failed assertion in the parent must not leave us behind
+		 * holding the test's stdout */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int null = open("/dev/null", O_RDWR);
 
 		dup2(null, 0);
@@ -319,7 +387,7 @@ test_tls_http_and_certmd5(void **state)
 	engine_start(m->engine);
 	settle(m);
 	assert_string_equal(status_of(m), "OK");
-	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "HTTP status 200"));
+	assert_non_null(strstr(m->engine->s[0].ts[0].desc, "HTTP: status 200"));
 	/* a different certificate checksum fails */
 	free(c->certmd5);
 	c->certmd5 = xstrdup("00000000000000000000000000000000");
@@ -349,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_tcp_connect),
 		cmocka_unit_test(test_http_status),
 		cmocka_unit_test(test_send_expect),
+		cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_icmp_through_privd),
 		cmocka_unit_test(test_network_link),
 		cmocka_unit_test(test_tls_http_and_certmd5),
