@@ -292,6 +292,9 @@ struct alert_recipient {
 /* The bit of an alert filter's event name ("nonexist", "action", ...) in
  * struct alert_recipient.events; 0 for an unknown name. */
 uint32_t event_bit(const char *name);
+/* The name of event bit i (1u << i), or NULL past the last: the one list
+ * the parser reads and the dump prints. */
+const char *event_name(unsigned i);
 
 struct dependency {
 	char *name;

@@ -430,18 +430,11 @@ put_alert(FILE *out, const char *indent, const char *kw, const struct alert_reci
 {
 	fprintf(out, "%s%s %s", indent, a->no_alert ? "noalert" : kw, a->address);
 	if (a->events) {
-		static const char *const ev[] = {
-			"action", "checksum", "connection", "content", "data", "exec", "fsflags",
-			"gid", "icmp", "instance", "invalid", "link", "nonexist", "permission", "pid",
-			"ppid", "resource", "saturation", "size", "speed", "status", "timeout",
-			"timestamp", "uid", "uptime", "exist", "bytein", "byteout", "packetin",
-			"packetout", "heartbeat",
-		};
 		bool first = true;
 		fprintf(out, " %son {", a->events_not ? "not " : "");
-		for (unsigned i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		for (unsigned i = 0; event_name(i) != NULL && i < 32; i++)
 			if (a->events & (1u << i)) {
-				fprintf(out, "%s%s", first ? " " : ", ", ev[i]);
+				fprintf(out, "%s%s", first ? " " : ", ", event_name(i));
 				first = false;
 			}
 		fprintf(out, " }");

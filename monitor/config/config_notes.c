@@ -20,10 +20,11 @@ static const struct {
 } set_notes[] = {
 	{ "idfile", "set idfile is ignored: vigil has no M/Monit id to keep" },
 	{ "init", "set init is ignored: vigild detaches unless started with -I "
-	    "(vigil.service runs it detached, with its pidfile)" },
+	    "(vigil.service runs vigild -I, Type=notify)" },
 	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
 	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
-	{ "ssl", "set ssl is not acted on: TLS connections use vigil's own settings" },
+	{ "ssl", "set ssl: only verify and selfsigned act, for mail servers; connection "
+	    "tests and the web interface use their own ssl options" },
 	{ "mmonit", "set mmonit is ignored: vigil does not report to M/Monit" },
 };
 

@@ -82,6 +82,8 @@ units_expected(int allowed)
 			strlcpy_v(buf + strlen(buf), names[i].words, sizeof(buf) - strlen(buf));
 	if (buf[0])
 		buf[strlen(buf) - 2] = '\0';
+	else
+		strlcpy_v(buf, "a plain number, no unit", sizeof(buf));
 	return buf;
 }
 

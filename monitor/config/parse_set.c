@@ -243,6 +243,12 @@ static const char *const event_names[] = {
 	"access",	/* vigil: logins and actions (monitor/alert/) */
 };
 
+const char *
+event_name(unsigned i)
+{
+	return i < ARRAY_SIZE(event_names) ? event_names[i] : NULL;
+}
+
 uint32_t
 event_bit(const char *name)
 {

@@ -183,6 +183,28 @@ test_finding13_group_names_round_trip(void **state)
 	free(first);
 }
 
+/* Every event name the parser reads comes back in the dump: the dump kept
+ * its own copy of the list, without vigil's "access", and printed
+ * "only on { access }" as "on { }" (which then means every event). */
+static void
+test_every_event_name_round_trips(void **state)
+{
+	char rc[1024], *out;
+	(void)state;
+
+	for (unsigned i = 0; event_name(i) != NULL; i++) {
+		snprintf(rc, sizeof(rc), "set alert a@example.com only on { %s }\n",
+		    event_name(i));
+		out = dump(rc);
+		if (strstr(out, event_name(i)) == NULL || strstr(out, "on { }") != NULL)
+			fail_msg("%s: dumped as\n%s", event_name(i), out);
+		free(out);
+	}
+	out = dump("set alert a@example.com only on { access, nonexist }\n");
+	assert_non_null(strstr(out, "on { nonexist, access }"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -191,6 +213,7 @@ main(void)
 		cmocka_unit_test(test_normalised_form),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_finding13_group_names_round_trip),
+		cmocka_unit_test(test_every_event_name_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
