@@ -25,6 +25,14 @@ fi
 tmp=$(mktemp -d /tmp/vigil-diff.XXXXXX) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 listed="$tmp/listed"
+# The seeds name Debian's snakeoil certificate, which a machine may or may
+# not have (ssl-cert makes it only sometimes): both checkers now look at the
+# pemfile, so every config gets one that exists, private as both demand.
+pem="$tmp/snakeoil.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-keyout "$pem" -out "$pem.crt" >/dev/null 2>&1 && cat "$pem.crt" >> "$pem" ||
+	{ echo "run.sh: openssl could not make a test certificate" >&2; exit 2; }
+chmod 0600 "$pem"
 # Listed configs: lines of DISAGREEMENTS.md that start with "- `NAME`".
 # DISAGREEMENTS_FILE: another list (the test of this script uses it).
 sed -n 's/^- `\([^`]*\)`.*/\1/p' "${DISAGREEMENTS_FILE:-$here/DISAGREEMENTS.md}" > "$listed" 2>/dev/null || : > "$listed"
@@ -36,7 +44,8 @@ for cfg in "$here"/configs/*.rc; do
 	work="$tmp/$name.d"
 	mkdir -p "$work/home"
 	# Monit may create its id file when checking: keep it in the temp dir.
-	{ echo "set idfile $work/monit.id"; sed 's/^\([[:space:]]*set[[:space:]][[:space:]]*idfile\)/# \1/' "$cfg"; } > "$work/rc"
+	{ echo "set idfile $work/monit.id"; sed -e 's/^\([[:space:]]*set[[:space:]][[:space:]]*idfile\)/# \1/' \
+		-e "s|/etc/ssl/certs/ssl-cert-snakeoil.pem|$pem|g" "$cfg"; } > "$work/rc"
 	chmod 0600 "$work/rc"
 	HOME="$work/home" $monit -t -c "$work/rc" > "$work/monit.out" 2>&1 </dev/null
 	m=$?

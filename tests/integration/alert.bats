@@ -381,7 +381,7 @@ check file authlog with path $IT/auth.log
 	it_wait 60 mail_at_least "$IT/mail" 1 "Accepted publickey for alice from 10.0.0.2"
 	f=$(grep -l "for alice" "$IT"/mail/*.eml | head -1)
 	grep -q "^To: auditor@example.com" "$f"
-	grep -q "^Subject: authlog: content matches: 'sshd\[2\]: Accepted publickey for alice from 10.0.0.2" "$f"
+	grep -q "^Subject: authlog: content matches in 1 line(s), first: 'sshd\[2\]: Accepted publickey for alice from 10.0.0.2" "$f"
 }
 
 @test "a start program that fails is mailed once as Execution failed" {

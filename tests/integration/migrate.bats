@@ -66,5 +66,6 @@ teardown() {
 	run "$VIGIL_BUILD/vigil-monitor" -c "$RC" --query control-socket
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$output" = /run/vigil/control.sock ]
+	# the socket, then the monitor's user (the CLI checks the listener)
+	[ "$output" = "$(printf '/run/vigil/control.sock\n_vigil')" ]
 }
