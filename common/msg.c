@@ -124,6 +124,12 @@ static const struct field f_login[] = {
 	U32(S, req), STR(S, user), STR(S, password), STR(S, client),
 };
 #undef S
+#define S struct msg_access_refused
+static const struct field f_access_refused[] = {
+	STR(S, user), STR(S, client), STR(S, reason), R32(S, count, 1, UINT32_MAX),
+	R32(S, interval_s, 0, 24u * 3600u),
+};
+#undef S
 #define S struct msg_login_result
 static const struct field f_login_result[] = {
 	U32(S, req), BOOL8(S, ok), STR(S, sid), ENUM8(S, role, ROLE_MAX), STR(S, user),
@@ -223,6 +229,7 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_CTL_REQUEST, "CTL_REQUEST", struct msg_ctl_request, f_ctl_request),
 	CODEC(MSG_CTL_OUTPUT, "CTL_OUTPUT", struct msg_ctl_output, f_ctl_output),
 	CODEC(MSG_CTL_DONE, "CTL_DONE", struct msg_ctl_done, f_ctl_done),
+	CODEC(MSG_ACCESS_REFUSED, "ACCESS_REFUSED", struct msg_access_refused, f_access_refused),
 };
 
 static const struct codec *
