@@ -124,6 +124,12 @@ static const struct field f_login[] = {
 	U32(S, req), STR(S, user), STR(S, password), STR(S, client),
 };
 #undef S
+#define S struct msg_access_refused
+static const struct field f_access_refused[] = {
+	STR(S, user), STR(S, client), STR(S, reason), R32(S, count, 1, UINT32_MAX),
+	R32(S, interval_s, 0, 24u * 3600u),
+};
+#undef S
 #define S struct msg_login_result
 static const struct field f_login_result[] = {
 	U32(S, req), BOOL8(S, ok), STR(S, sid), ENUM8(S, role, ROLE_MAX), STR(S, user),
@@ -242,6 +248,7 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_SESSION_CHECK, "SESSION_CHECK", struct msg_session_check, f_session_check),
 	CODEC(MSG_SESSION_CHECK_RESULT, "SESSION_CHECK_RESULT",
 	    struct msg_session_check_result, f_session_check_result),
+	CODEC(MSG_ACCESS_REFUSED, "ACCESS_REFUSED", struct msg_access_refused, f_access_refused),
 };
 
 static const struct codec *

@@ -61,7 +61,8 @@ enum msg_type {
 	MSG_SESSION_CHECK = 28,	/* webui -> auth: may this user still log in? */
 	MSG_SESSION_CHECK_RESULT = 29,	/* auth -> webui: the grant now, or none */
 	MSG_SNAPSHOT_LOG = 30,	/* monitor -> webui: one recent log line */
-	MSG_TYPE_MAX = MSG_SNAPSHOT_LOG,
+	MSG_ACCESS_REFUSED = 31,	/* auth -> monitor: failed web logins, coalesced */
+	MSG_TYPE_MAX = MSG_ACCESS_REFUSED,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -253,6 +254,17 @@ struct msg_login {
 	char client[MSG_SHORT_LEN];	/* client address, for the log */
 };
 
+/* Failed web logins of one user from one address for one reason, for the
+ * monitor's access alerts.  auth sends the first at once and the rest of
+ * an interval as one message with their count (webui/auth/refusals.c). */
+struct msg_access_refused {
+	char user[MSG_USER_LEN];	/* printable: auth replaced the rest */
+	char client[MSG_SHORT_LEN];
+	char reason[MSG_SHORT_LEN];	/* "denied", "throttled", ... */
+	uint32_t count;			/* refusals this message stands for, >= 1 */
+	uint32_t interval_s;		/* over how many seconds */
+};
+
 struct msg_login_result {
 	uint32_t req;
 	uint8_t ok;
@@ -422,6 +434,7 @@ union msg_body {
 	struct msg_session_ack session_ack;
 	struct msg_login login;
 	struct msg_login_result login_result;
+	struct msg_access_refused access_refused;
 	struct msg_auth_rule auth_rule;
 	struct msg_auth_ready auth_ready;
 	struct msg_snapshot_begin snapshot_begin;

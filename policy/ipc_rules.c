@@ -24,6 +24,7 @@ static const struct ipc_rule monitor_rules[MSG_TYPE_MAX + 1] = {
 	[MSG_PING_RESULT]    = { P(PRIVD), IPC_F_AFTER_SEAL },
 	[MSG_CHANNEL]        = { P(PRIVD), IPC_F_FD | IPC_F_AFTER_SEAL },
 	[MSG_SESSION_GRANT]  = { P(AUTH), IPC_F_RATE },
+	[MSG_ACCESS_REFUSED] = { P(AUTH), IPC_F_RATE },
 	[MSG_ACTION_REQUEST] = { P(WEBUI), IPC_F_RATE | IPC_F_SESSION },
 	[MSG_LOGOUT]         = { P(WEBUI), IPC_F_RATE | IPC_F_SESSION },
 	[MSG_CTL_REQUEST]    = { P(CLI), IPC_F_ONCE },

@@ -27,8 +27,16 @@ static bool use_syslog;
 static bool to_stderr = true;
 static bool configured;
 static unsigned long dropped;
-static char *early[EARLY_MAX];
+/* Lines before CONFIG: kept apart (who, level, text) so that syslog gets
+ * them as its own lines with their priority, not the file's format. */
+static struct early_line {
+	char proc[16];
+	enum log_level level;
+	time_t when;
+	char *text;
+} early[EARLY_MAX];
 static size_t nearly;
+static const int syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 static char pidfile_path[MSG_PATH_LEN];
 static char log_path[MSG_PATH_LEN];	/* the open log file, for logw_reopen */
 
@@ -56,11 +64,10 @@ logw_init(void)
 }
 
 static void
-format_line(char *out, size_t outlen, const char *proc, enum log_level level,
-    const char *text)
+format_line_at(char *out, size_t outlen, time_t t, const char *proc,
+    enum log_level level, const char *text)
 {
 	struct tm tm;
-	time_t t = time(NULL);
 	char ts[32];
 
 	if (localtime_r(&t, &tm) == NULL || strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm) == 0)
@@ -90,6 +97,13 @@ write_line(const char *line)
 	return false;
 }
 
+static void
+format_line(char *out, size_t outlen, const char *proc, enum log_level level,
+    const char *text)
+{
+	format_line_at(out, outlen, time(NULL), proc, level, text);
+}
+
 static bool
 write_file(const char *line)
 {
@@ -110,7 +124,6 @@ write_file(const char *line)
 void
 logw_line(const char *proc, enum log_level level, const char *text)
 {
-	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	char clean[MSG_LOGLINE_LEN + 64];
 	char line[sizeof(clean) + 128];
 
@@ -124,12 +137,17 @@ logw_line(const char *proc, enum log_level level, const char *text)
 	if (to_stderr && fputs(line, stderr) == EOF)
 		clearerr(stderr);
 	if (!configured) {
-		if (nearly < EARLY_MAX)
-			early[nearly++] = xstrdup(line);
+		if (nearly < EARLY_MAX) {
+			strlcpy_v(early[nearly].proc, proc, sizeof(early[nearly].proc));
+			early[nearly].level = level;
+			early[nearly].when = time(NULL);
+			early[nearly].text = xstrdup(clean);
+			nearly++;
+		}
 		return;
 	}
 	if (use_syslog)
-		syslog(prio[level], "%s: %s", proc, clean);
+		syslog(syslog_prio[level], "%s: %s", proc, clean);
 	else if (log_fd >= 0 && !write_file(line))
 		dropped++;
 }
@@ -210,11 +228,17 @@ logw_configure(const struct msg_config *cf)
 	 * the BRIEF); daemonized that is /dev/null. */
 	if (!was_configured) {
 		for (size_t i = 0; i < nearly; i++) {
+			struct early_line *e = &early[i];
+			char line[MSG_LOGLINE_LEN + 256];
+
+			format_line_at(line, sizeof(line), e->when, e->proc, e->level,
+			    e->text);
 			if (use_syslog)
-				syslog(LOG_INFO, "%s", early[i]);
-			else if (log_fd >= 0 && !write_file(early[i]))
+				syslog(syslog_prio[e->level], "%s: %s", e->proc, e->text);
+			else if (log_fd >= 0 && !write_file(line))
 				dropped++;
-			free(early[i]);
+			free(e->text);
+			e->text = NULL;
 		}
 		nearly = 0;
 	}

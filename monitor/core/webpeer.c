@@ -406,6 +406,38 @@ webpeer_changed(struct core *c)
 /* ---- the channels ---- */
 
 static void
+copy_printable(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] != '\0' && i + 1 < size; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+/* Failed web logins, as auth coalesced them: the log line and an access
+ * event ("Access refused") for recipients with `only on { access }`.
+ * auth made the names printable; they are cleaned again here since the
+ * monitor trusts no peer's bytes. */
+static void
+handle_access_refused(struct core *c, const struct msg_access_refused *r)
+{
+	char user[MSG_USER_LEN], client[MSG_SHORT_LEN], reason[MSG_SHORT_LEN];
+	char times[64] = "";
+
+	copy_printable(user, sizeof(user), r->user);
+	copy_printable(client, sizeof(client), r->client);
+	copy_printable(reason, sizeof(reason), r->reason);
+	if (r->count > 1)
+		snprintf(times, sizeof(times), " (%u times in %u s)",
+		    (unsigned)r->count, (unsigned)r->interval_s);
+	log_warn("web login refused for user '%s' from %s: %s%s", user, client,
+	    reason, times);
+	monitor_access(c->m, NULL, "login", true, "web login refused for user "
+	    "'%s' from %s: %s%s", user, client, reason, times);
+}
+
+static void
 handle(struct core *c, struct webpeer *w, struct ipc_msg *in)
 {
 	switch (in->type) {
@@ -413,6 +445,9 @@ handle(struct core *c, struct webpeer *w, struct ipc_msg *in)
 		break;
 	case MSG_SESSION_GRANT:
 		handle_grant(c, &in->body.session_grant);
+		break;
+	case MSG_ACCESS_REFUSED:
+		handle_access_refused(c, &in->body.access_refused);
 		break;
 	case MSG_ACTION_REQUEST: {
 		struct msg_action_result res;

@@ -287,7 +287,8 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 	svc_alert_rule(s, ts, ev, scheduled);
 	switch (ev) {
 	case RULE_FAILED:
-		log_warn("service '%s': %s: %s", s->cf->name,
+		/* At error, as Monit logs a failure (syslog priority LOG_ERR). */
+		log_err("service '%s': %s: %s", s->cf->name,
 		    test_event_name(t, true), ts->desc);
 		if (!scheduled && !immediate_allowed(s, &t->act.failed))
 			break;

@@ -461,3 +461,47 @@ set alert ops@example.com only on { instance }
 	echo "$output"
 	[ "$output" = "$(printf 'Monit instance changed: vigil %s on %s\n' started "$(hostname)" stopped "$(hostname)" started "$(hostname)")" ]
 }
+
+@test "failed web logins and the lockout reach the auditor, coalesced: a flood is not a mail per guess" {
+	command -v curl >/dev/null || it_need "needs curl"
+	port=$(it_free_port)
+	web=$(it_free_port)
+	sink_start "$IT/mail" "$port"
+	it_write_rc "
+set mailserver 127.0.0.1 port $port
+set alert auditor@example.com only on { access }
+set alert ops@example.com
+set mail-format { subject: \$EVENT \$SERVICE: \$DESCRIPTION }
+set httpd port $web address 127.0.0.1
+    allow admin:\"admin-pw\"
+"
+	it_start
+	it_wait 15 curl -s -o /dev/null "http://127.0.0.1:$web/"
+	# a wrong password on the Basic-auth API
+	code=$(curl -s -o /dev/null -w '%{http_code}' -u admin:wrong \
+		"http://127.0.0.1:$web/_status?format=xml")
+	[ "$code" = 401 ]
+	it_wait 60 mail_at_least "$IT/mail" 1 \
+		"^Subject: Access refused .*web login refused for user 'admin' from 127.0.0.1: wrong password"
+	f=$(grep -l "web login refused for user 'admin'" "$IT"/mail/*.eml | head -1)
+	grep -q '^To: auditor@example.com' "$f"
+	grep -q "web login refused for user 'admin' from 127.0.0.1: wrong password" "$IT/vigild.log"
+	# a wrong password in the login form, as another user
+	rm -f "$IT/jar"
+	it_curl "$IT/jar" -L "http://127.0.0.1:$web/" > "$IT/login.html"
+	form=$(it_form login "$IT/login.html" mallory guess)
+	it_curl "$IT/jar" -X POST --data "$(sed -n 2p <<<"$form")" \
+		"http://127.0.0.1:$web$(sed -n 1p <<<"$form")" >/dev/null || true
+	it_wait 60 mail_at_least "$IT/mail" 1 "^Subject: Access refused .*user 'mallory' from 127.0.0.1"
+	# a guesser: twenty more wrong passwords run into the lockout
+	for i in $(seq 1 20); do
+		curl -s -o /dev/null -u "admin:guess$i" "http://127.0.0.1:$web/_status?format=xml" || true
+	done
+	it_wait 60 mail_at_least "$IT/mail" 1 \
+		"^Subject: Access refused .*user 'admin' from 127.0.0.1: too many failed attempts"
+	sleep 3
+	# 22 refusals, 3 mails in this interval: admin wrong password, mallory,
+	# admin locked out (the rest is counted and mailed when it ends)
+	[ "$(mail_count "$IT/mail" '^Subject: Access refused')" = 3 ]
+	[ "$(grep -l '^Subject: Access refused' "$IT"/mail/*.eml | xargs grep -l '^To: ops@example.com' | wc -l)" = 0 ]
+}

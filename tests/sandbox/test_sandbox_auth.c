@@ -399,6 +399,10 @@ test_daemon_end_to_end(void **state)
 	must_recv(&web, MSG_LOGIN_RESULT, &m);
 	assert_int_equal(m.body.login_result.req, 6);
 	assert_int_equal(m.body.login_result.ok, 0);
+	/* ... and the monitor hears of it, for the access alerts. */
+	must_recv(&mon, MSG_ACCESS_REFUSED, &m);
+	assert_string_equal(m.body.access_refused.user, "admin");
+	assert_string_equal(m.body.access_refused.reason, "rules not loaded yet");
 
 	/* Monitor: a user rule and a group rule for the test user's group. */
 	memset(&rule, 0, sizeof(rule));
@@ -480,6 +484,13 @@ test_daemon_end_to_end(void **state)
 		assert_int_equal(m.body.login_result.req, 8);
 		assert_int_equal(m.body.login_result.ok, 0);
 		assert_string_equal(m.body.login_result.sid, "");
+		/* no grant: the monitor gets the refusal, nothing else */
+		must_recv(&mon, MSG_ACCESS_REFUSED, &m);
+		assert_string_equal(m.body.access_refused.user, tu.name);
+		assert_string_equal(m.body.access_refused.client, "127.0.0.1");
+		assert_string_equal(m.body.access_refused.reason,
+		    "wrong password or unknown user");
+		assert_int_equal(m.body.access_refused.count, 1);
 		assert_true(quiet_for(&mon, 200));
 
 		login.req = 11;
@@ -490,6 +501,8 @@ test_daemon_end_to_end(void **state)
 		t_unknown = now_ms() - t0;
 		assert_int_equal(m.body.login_result.req, 11);
 		assert_int_equal(m.body.login_result.ok, 0);
+		must_recv(&mon, MSG_ACCESS_REFUSED, &m);
+		assert_string_equal(m.body.access_refused.user, "vigiltest_nosuchuser");
 		strcpy(login.user, tu.name);
 		if (t_known < AUTH_FAIL_ANSWER_MS - 50 || t_unknown < AUTH_FAIL_ANSWER_MS - 50 ||
 		    t_known > AUTH_FAIL_ANSWER_MS + 400 || t_unknown > AUTH_FAIL_ANSWER_MS + 400)

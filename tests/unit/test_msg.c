@@ -55,6 +55,8 @@ test_every_type_named_ruled_decodable(void **state)
 			((struct msg_action_result *)m)->code = 200;
 		} else if (t == MSG_AUTH_READY) {
 			((struct msg_auth_ready *)m)->session_ttl_s = 3600;
+		} else if (t == MSG_ACCESS_REFUSED) {
+			((struct msg_access_refused *)m)->count = 1;
 		}
 		n = msg_encode(t, m, buf, IPC_MAX_DGRAM, &err);
 		if (err != MSG_OK)
@@ -125,6 +127,9 @@ test_matrix(void **state)
 	}
 	/* only auth grants sessions; only webui asks for actions, with a session */
 	assert_int_equal(mon[MSG_SESSION_GRANT].senders, PROC_BIT(PROC_AUTH));
+	/* failed logins come from auth alone: webui could invent them */
+	assert_int_equal(mon[MSG_ACCESS_REFUSED].senders, PROC_BIT(PROC_AUTH));
+	assert_true(mon[MSG_ACCESS_REFUSED].flags & IPC_F_RATE);
 	assert_int_equal(mon[MSG_ACTION_REQUEST].senders, PROC_BIT(PROC_WEBUI));
 	assert_true(mon[MSG_ACTION_REQUEST].flags & IPC_F_SESSION);
 	/* descriptors only where the table says */

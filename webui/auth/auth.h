@@ -107,6 +107,39 @@ void auth_rl_init(struct auth_ratelimit *rl);
 bool auth_rl_blocked(const struct auth_ratelimit *rl, const char *key, uint64_t now_ms);
 void auth_rl_fail(struct auth_ratelimit *rl, const char *key, uint64_t now_ms);
 
+/* ---- failed logins for the monitor's access alerts (refusals.c) ---- */
+
+#define AUTH_REFUSAL_SLOTS		64
+#define AUTH_REFUSAL_INTERVAL_MS	60000
+
+struct auth_refusal {
+	bool used;
+	bool fresh;			/* taken, nothing reported yet */
+	char user[MSG_USER_LEN];
+	char client[MSG_SHORT_LEN];
+	char reason[MSG_SHORT_LEN];
+	uint32_t pending;		/* refused since the last report */
+	uint64_t window_start_ms;	/* when the last report went out */
+};
+
+struct auth_refusals {
+	struct auth_refusal r[AUTH_REFUSAL_SLOTS];
+	uint32_t overflow;		/* refusals of keys the table had no room for */
+	uint64_t overflow_start_ms;
+};
+
+void auth_refusals_init(struct auth_refusals *t);
+/* One refused login.  True (and *out filled) when it is to be reported
+ * now: the first of its (user, address, reason) in an interval.  Names
+ * are copied with anything unprintable replaced. */
+bool auth_refusal_note(struct auth_refusals *t, const char *user,
+    const char *client, const char *reason, uint64_t now_ms,
+    struct msg_access_refused *out);
+/* One report of refusals counted in an interval now over; false when
+ * none is due.  Call until false on the loop's timer. */
+bool auth_refusal_due(struct auth_refusals *t, uint64_t now_ms,
+    struct msg_access_refused *out);
+
 /* ---- sessions (session.c) ---- */
 
 /* 32 bytes from getrandom(2) as 64 lowercase hex digits. */

@@ -13,7 +13,7 @@ auth_verdict_name(enum auth_verdict v)
 	case AUTH_GRANTED:
 		return "granted";
 	case AUTH_DENIED:
-		return "denied";
+		return "wrong password or unknown user";
 	case AUTH_THROTTLED:
 		return "too many failed attempts";
 	case AUTH_NOT_READY:

@@ -29,6 +29,7 @@ static struct auth_ctx ctx;
 static struct auth_pending_table pending;
 static struct auth_delay_queue delayed;
 static int delay_tfd = -1;
+static struct auth_refusals refusals;
 
 static void
 usage(void)
@@ -133,6 +134,11 @@ handle_login(struct msg_login *m)
 	v = auth_login(&ctx, m, arrived, &g);
 	explicit_bzero(m->password, sizeof(m->password));
 	if (v != AUTH_GRANTED) {
+		static struct msg_access_refused ar;
+
+		if (auth_refusal_note(&refusals, m->user, m->client,
+		    auth_verdict_name(v), arrived, &ar))
+			channel_send(&ch_monitor, MSG_ACCESS_REFUSED, &ar);
 		fail_later(m->req, arrived);
 		return;
 	}
@@ -318,6 +324,13 @@ on_timer(int fd, uint32_t events, void *arg)
 		login_result(p->req, NULL);
 		auth_pending_remove(p);
 	}
+	for (int budget = 16; budget > 0; budget--) {
+		static struct msg_access_refused ar;
+
+		if (!auth_refusal_due(&refusals, now, &ar))
+			break;
+		channel_send(&ch_monitor, MSG_ACCESS_REFUSED, &ar);
+	}
 	watch_all();
 }
 
@@ -393,6 +406,7 @@ main(int argc, char **argv)
 	auth_ctx_init(&ctx);
 	auth_pending_init(&pending);
 	auth_delay_init(&delayed);
+	auth_refusals_init(&refusals);
 	channel_open(&ch_privd, IPC_FD_PRIVD, PROC_PRIVD);
 	log_set_sink(ipc_log_sink, &ch_privd);
 	channel_open(&ch_monitor, IPC_FD_PEER1, PROC_MONITOR);
