@@ -427,10 +427,21 @@ every_due(struct svc *s)
 	return true;
 }
 
+/* sysconf() reads /sys on each call: once per cycle serves every process
+ * service (three syscalls each, every cycle, before). */
+static void
+engine_read_ncpu(struct engine *e)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	e->ncpu = n >= 1 ? n : 1;
+}
+
 static void
 engine_cycle(struct engine *e)
 {
 	e->cycle++;
+	engine_read_ncpu(e);
 	proc_table_read(&e->procs, e->want_cmdline);
 	if (sys_stat_read(&e->sys)) {
 		if (e->have_sys_prev && e->sys.cpu_total > e->sys_prev.cpu_total) {
@@ -534,6 +545,7 @@ engine_new(struct monitor *m)
 	size_t i = 0;
 
 	e->m = m;
+	engine_read_ncpu(e);
 	e->cycle_tfd = -1;
 	e->inotify_fd = -1;
 	e->n = 0;

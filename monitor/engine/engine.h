@@ -221,6 +221,7 @@ struct engine {
 	struct sys_stat sys_prev;
 	bool have_sys_prev;
 	struct sys_stat sys;
+	long ncpu;		/* CPUs online, read once per cycle, not per process */
 	double sys_cpu_user, sys_cpu_system, sys_cpu_wait;	/* percent */
 	struct pending pending;	/* list head of requests in flight */
 };
