@@ -496,16 +496,22 @@ inotify_ready(int fd, uint32_t events, void *arg)
 				struct svc *s = &e->s[i];
 				const char *base;
 
-				if (s->inotify_wd != ie->wd || s->monitor == MON_NOT ||
-				    ie->len == 0 || s->cf->path == NULL)
+				/* A process service may start while unmonitored. */
+				if (s->inotify_wd != ie->wd || ie->len == 0 ||
+				    s->cf->path == NULL || (s->monitor == MON_NOT &&
+				    s->cf->type != SVC_PROCESS))
 					continue;
 				/* The watch is on the directory: only our file counts. */
 				base = strrchr(s->cf->path, '/');
 				base = base ? base + 1 : s->cf->path;
-				if (strncmp(ie->name, base, ie->len) == 0) {
-					check_file(s, false);
-					svc_update_status(s);
+				if (strncmp(ie->name, base, ie->len) != 0)
+					continue;
+				if (s->cf->type == SVC_PROCESS) {
+					start_wait_pidfile_written(s);
+					continue;
 				}
+				check_file(s, false);
+				svc_update_status(s);
 			}
 			p += sizeof(*ie) + ie->len;
 		}

@@ -302,6 +302,9 @@ void check_process(struct svc *s, bool scheduled);
 void process_attach(struct svc *s, pid_t pid);
 void process_detach(struct svc *s);
 pid_t process_find(struct svc *s, bool fresh_table);
+/* The directory of s's pid file saw a write: while s starts, look for its
+ * process now (actions.c). */
+void start_wait_pidfile_written(struct svc *s);
 bool process_match_compile(struct svc *s);
 void process_match_free(struct svc *s);
 /* First process whose command line matches (the oldest of a tree). */
