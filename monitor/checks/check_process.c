@@ -179,10 +179,8 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 	struct engine *e = s->e;
 	long hz = proc_clk_tck();
 	uint64_t now = now_ms();
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = e->ncpu >= 1 ? e->ncpu : 1;
 
-	if (ncpu < 1)
-		ncpu = 1;
 	s->ppid = pe->ppid;
 	s->threads = pe->threads;
 	s->children = pe->children;

@@ -61,6 +61,7 @@ core_state_load(struct core *c)
 			    "starting from the control file's defaults", c->statefile);
 		else
 			log_debug("state restored from %s (%zu bytes)", c->statefile, n);
+		state_saved_set(&c->state_saved, p, n);
 		free(p);
 		break;
 	case STATE_MISSING:
@@ -105,7 +106,7 @@ core_state_save(struct core *c)
 		if (cap > STATE_MAX_PAYLOAD)
 			cap = STATE_MAX_PAYLOAD;
 	}
-	if (state_write(c->statefile, buf, n) < 0) {
+	if (state_save(c->statefile, buf, n, &c->state_saved) < 0) {
 		/* A full disk is logged once, not every cycle; the old file is
 		 * intact and we keep monitoring. */
 		if (!c->state_failing)

@@ -14,6 +14,7 @@
 #include "common/ipc.h"
 #include "common/msg.h"
 #include "monitor/config/config.h"
+#include "monitor/core/state.h"
 #include "monitor/monitor.h"
 
 #define VIGIL_STATE_DIR		"/var/lib/vigil"
@@ -125,6 +126,7 @@ struct core {
 	/* state file */
 	const char *statefile;
 	bool state_dirty;
+	struct state_saved state_saved;	/* skip a save that changes nothing */
 	int state_timer;
 	uint64_t last_save_ms;
 	bool state_failing;		/* a save failed: logged once */

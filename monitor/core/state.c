@@ -176,6 +176,33 @@ fail:
 	return -1;
 }
 
+void
+state_saved_set(struct state_saved *saved, const uint8_t *payload, size_t len)
+{
+	if (saved != NULL)
+		saved->valid = sha256(payload, len, saved->digest);
+}
+
+int
+state_save(const char *path, const uint8_t *payload, size_t len,
+    struct state_saved *saved)
+{
+	uint8_t digest[32];
+	struct stat st;
+
+	if (saved != NULL && saved->valid && sha256(payload, len, digest) &&
+	    memcmp(digest, saved->digest, sizeof(digest)) == 0 &&
+	    lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return 0;
+	if (state_write(path, payload, len) < 0) {
+		if (saved != NULL)
+			saved->valid = false;
+		return -1;
+	}
+	state_saved_set(saved, payload, len);
+	return 1;
+}
+
 static void
 set_aside(const char *path, const char *reason)
 {

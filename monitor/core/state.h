@@ -29,6 +29,25 @@ enum state_result {
  * On failure the old file is intact, errno is set and -1 returned. */
 int state_write(const char *path, const uint8_t *payload, size_t len);
 
+/* What was last written to (or read from) a state file, so that an
+ * unchanged record is not written again: a save costs two fsyncs, and the
+ * record changes only when a service is (un)monitored, restarted or
+ * learns a baseline, not at every cycle. */
+struct state_saved {
+	bool valid;
+	uint8_t digest[32];	/* SHA-256 of the payload */
+};
+
+/* Remember payload as what path holds now. */
+void state_saved_set(struct state_saved *saved, const uint8_t *payload,
+    size_t len);
+
+/* state_write, unless payload is what *saved says path holds and path still
+ * exists.  1: written; 0: unchanged, nothing done; -1: error (errno set,
+ * *saved no longer valid).  saved may be NULL (always written). */
+int state_save(const char *path, const uint8_t *payload, size_t len,
+    struct state_saved *saved);
+
 /* Read and verify path (O_NOFOLLOW, at most STATE_MAX_PAYLOAD).  A file that
  * fails any check is renamed to PATH.corrupt-<unix time> and reported with
  * the reason; *payload is then NULL.  On STATE_OK the caller frees *payload.

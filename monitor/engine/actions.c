@@ -1,9 +1,11 @@
 /* Actions: running start/stop/restart/exec programs through privd, waiting
  * for a started process to appear, and the dependency walks of start, stop,
  * monitor and unmonitor (the DEPENDENCIES section of the manual). */
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -65,14 +67,13 @@ engine_ping(struct svc *s, const struct msg_ping *p, ping_done_cb done,
 
 static void start_wait_finish(struct svc *s, bool ok, const char *why);
 
+/* Look for the started process now: at each tick of the start timer, and
+ * when its pid file's directory sees a write (start_wait_pidfile_written). */
 static void
-start_wait_tick(int fd, uint32_t events, void *arg)
+start_wait_check(struct svc *s)
 {
-	struct svc *s = arg;
 	pid_t pid;
 
-	(void)events;
-	ev_timer_ack(fd);
 	if (s->busy != BUSY_START)
 		return;
 	pid = process_find(s, true);
@@ -101,8 +102,45 @@ start_wait_tick(int fd, uint32_t events, void *arg)
 }
 
 static void
+start_wait_tick(int fd, uint32_t events, void *arg)
+{
+	(void)events;
+	ev_timer_ack(fd);
+	start_wait_check(arg);
+}
+
+void
+start_wait_pidfile_written(struct svc *s)
+{
+	if (s->busy != BUSY_START)
+		return;
+	log_debug("service '%s': its pid file was written: looking for the "
+	    "process now", s->cf->name);
+	start_wait_check(s);
+}
+
+/* Watch the directory of a pid file, so that the new pid is seen when it is
+ * written, not at the next tick of the start timer (which stays, for file
+ * systems without inotify).  The watch may be shared with a file service
+ * in the same directory: IN_MASK_ADD keeps that service's events, and ours
+ * are a subset of them. */
+static void
+start_wait_watch(struct svc *s)
+{
+	char dir[4096];
+
+	if (s->inotify_wd >= 0 || s->e->inotify_fd < 0 || s->cf->match != NULL ||
+	    s->cf->path == NULL || s->cf->type != SVC_PROCESS)
+		return;
+	strlcpy_v(dir, s->cf->path, sizeof(dir));
+	s->inotify_wd = inotify_add_watch(s->e->inotify_fd, dirname(dir),
+	    IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MASK_ADD);
+}
+
+static void
 start_wait_arm(struct svc *s)
 {
+	start_wait_watch(s);
 	if (s->wait_tfd < 0)
 		s->wait_tfd = ev_timer_new(s->e->m->ev, start_wait_tick, s);
 	if (s->wait_tfd >= 0)

@@ -462,10 +462,21 @@ every_due(struct svc *s)
 	return true;
 }
 
+/* sysconf() reads /sys on each call: once per cycle serves every process
+ * service (three syscalls each, every cycle, before). */
+static void
+engine_read_ncpu(struct engine *e)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	e->ncpu = n >= 1 ? n : 1;
+}
+
 static void
 engine_cycle(struct engine *e)
 {
 	e->cycle++;
+	engine_read_ncpu(e);
 	proc_table_read(&e->procs, e->want_cmdline);
 	if (sys_stat_read(&e->sys)) {
 		if (e->have_sys_prev && e->sys.cpu_total > e->sys_prev.cpu_total) {
@@ -520,16 +531,22 @@ inotify_ready(int fd, uint32_t events, void *arg)
 				struct svc *s = &e->s[i];
 				const char *base;
 
-				if (s->inotify_wd != ie->wd || s->monitor == MON_NOT ||
-				    ie->len == 0 || s->cf->path == NULL)
+				/* A process service may start while unmonitored. */
+				if (s->inotify_wd != ie->wd || ie->len == 0 ||
+				    s->cf->path == NULL || (s->monitor == MON_NOT &&
+				    s->cf->type != SVC_PROCESS))
 					continue;
 				/* The watch is on the directory: only our file counts. */
 				base = strrchr(s->cf->path, '/');
 				base = base ? base + 1 : s->cf->path;
-				if (strncmp(ie->name, base, ie->len) == 0) {
-					check_file(s, false);
-					svc_update_status(s);
+				if (strncmp(ie->name, base, ie->len) != 0)
+					continue;
+				if (s->cf->type == SVC_PROCESS) {
+					start_wait_pidfile_written(s);
+					continue;
 				}
+				check_file(s, false);
+				svc_update_status(s);
 			}
 			p += sizeof(*ie) + ie->len;
 		}
@@ -569,6 +586,7 @@ engine_new(struct monitor *m)
 	size_t i = 0;
 
 	e->m = m;
+	engine_read_ncpu(e);
 	e->cycle_tfd = -1;
 	e->inotify_fd = -1;
 	e->n = 0;

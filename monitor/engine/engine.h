@@ -325,6 +325,7 @@ struct engine {
 	struct sys_stat sys_prev;
 	bool have_sys_prev;
 	struct sys_stat sys;
+	long ncpu;		/* CPUs online, read once per cycle, not per process */
 	double sys_cpu_user, sys_cpu_system, sys_cpu_wait;	/* percent */
 	struct pending pending;	/* list head of requests in flight */
 };
@@ -405,6 +406,9 @@ void check_process(struct svc *s, bool scheduled);
 void process_attach(struct svc *s, pid_t pid);
 void process_detach(struct svc *s);
 pid_t process_find(struct svc *s, bool fresh_table);
+/* The directory of s's pid file saw a write: while s starts, look for its
+ * process now (actions.c). */
+void start_wait_pidfile_written(struct svc *s);
 bool process_match_compile(struct svc *s);
 void process_match_free(struct svc *s);
 /* First process whose command line matches (the oldest of a tree). */

@@ -138,8 +138,8 @@ it_stop() {
 }
 
 # Demo instances of this test that the pidfile no longer names (a test that
-# failed half-way): their parent shell has this test's pidfile path on its
-# command line.  Ended by pid, children first.
+# failed half-way): their parent shell (a subshell of the start program) has
+# this test's pidfile path on its command line.  Ended by pid, children first.
 it_kill_strays() {
 	local f pid kid cmd
 	[ -n "${IT_PIDFILE:-}" ] || return 0
@@ -147,7 +147,7 @@ it_kill_strays() {
 		pid=${f#/proc/}; pid=${pid%/cmdline}
 		[ "$pid" != $$ ] || continue
 		cmd=$( { tr '\0' ' ' < "$f"; } 2>/dev/null) || continue
-		if [[ "$cmd" == "sh -c "*"demo-service $IT_PIDFILE"* ]]; then
+		if [[ "$cmd" == *"demo-service start $IT_PIDFILE"* ]]; then
 			for kid in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
 				kill -KILL "$kid" 2>/dev/null || true
 			done

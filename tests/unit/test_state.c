@@ -313,6 +313,62 @@ test_failed_write_keeps_old(void **st)
 	free(p);
 }
 
+static ino_t
+inode_of(const char *p)
+{
+	struct stat sb;
+
+	assert_int_equal(stat(p, &sb), 0);
+	return sb.st_ino;
+}
+
+/* A save of the record the file already holds writes nothing (each write
+ * is a new file renamed over the old one: a new inode); a changed record,
+ * a file removed behind our back or a failed write make the next save
+ * write again. */
+static void
+test_save_only_when_changed(void **st)
+{
+	static const uint8_t one[] = "record one", two[] = "record two";
+	struct state_saved saved = { 0 };
+	uint8_t *p;
+	size_t n;
+	ino_t ino;
+	int keep;
+
+	(void)st;
+	assert_int_equal(state_save(path, one, sizeof(one), &saved), 1);
+	ino = inode_of(path);
+	/* Hold the old inode open so that a rewrite cannot reuse its number. */
+	keep = open(path, O_RDONLY);
+	assert_true(keep >= 0);
+	assert_int_equal(state_save(path, one, sizeof(one), &saved), 0);
+	assert_int_equal(inode_of(path), ino);
+	assert_int_equal(state_save(path, two, sizeof(two), &saved), 1);
+	assert_true(inode_of(path) != ino);
+	assert_int_equal(state_read(path, &p, &n, NULL, 0), STATE_OK);
+	assert_memory_equal(p, two, sizeof(two));
+	free(p);
+	close(keep);
+	/* Gone behind our back: written again although the record is the same. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(state_save(path, two, sizeof(two), &saved), 1);
+	assert_int_equal(access(path, F_OK), 0);
+	/* What a state file read back holds counts as saved. */
+	assert_int_equal(state_read(path, &p, &n, NULL, 0), STATE_OK);
+	memset(&saved, 0, sizeof(saved));
+	state_saved_set(&saved, p, n);
+	free(p);
+	assert_int_equal(state_save(path, two, sizeof(two), &saved), 0);
+	assert_int_equal(state_save(path, one, sizeof(one), &saved), 1);
+	/* No memory of the last save: always written. */
+	ino = inode_of(path);
+	keep = open(path, O_RDONLY);
+	assert_int_equal(state_save(path, one, sizeof(one), NULL), 1);
+	assert_true(inode_of(path) != ino);
+	close(keep);
+}
+
 static void
 test_verify_garbage(void **st)
 {
@@ -349,6 +405,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_symlink_tmp_not_followed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_regular, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_keeps_old, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_only_when_changed, setup, teardown),
 		cmocka_unit_test(test_verify_garbage),
 	};
 
