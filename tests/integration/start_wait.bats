@@ -14,6 +14,7 @@ setup() {
 #!/bin/sh
 sleep 100000 </dev/null >/dev/null 2>&1 &
 echo $! > "$1"
+echo $$ > "$1.starter"
 exec sleep 4 </dev/null >/dev/null 2>&1
 SH
 	chmod 0755 "$IT/slowstart"
@@ -39,10 +40,15 @@ teardown() {
 	it_stop
 	pid=$(cat "$IT/demo/slow.pid" 2>/dev/null || true)
 	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
+	pid=$(cat "$IT/demo/slow.pid.starter" 2>/dev/null || true)
+	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
 	it_cleanup
 }
 
 slow_pid() { cat "$IT/demo/slow.pid" 2>/dev/null; }
+# The first start program has ended (while it runs, vigild joins a second
+# start of the same service to it instead of running another: finding 1).
+starter_done() { local p; p=$(cat "$IT/demo/slow.pid.starter" 2>/dev/null) && [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null; }
 # The log after its first $SKIP lines says $1.
 logged() { tail -n +"$((${SKIP:-0} + 1))" "$IT/vigild.log" | grep -q -- "$1"; }
 
@@ -53,6 +59,7 @@ logged() { tail -n +"$((${SKIP:-0} + 1))" "$IT/vigild.log" | grep -q -- "$1"; }
 	it_alive "$old"
 	# The restart after a kill -9 runs the start program again, with the
 	# watch in place (the first start may come before the watch can).
+	it_wait 20 starter_done
 	SKIP=$(wc -l < "$IT/vigild.log")
 	kill -KILL "$old"
 	it_wait 20 logged "service 'slow': its pid file was written: looking for the process now" ||
