@@ -4,6 +4,8 @@
 #ifndef ENGINE_FIXTURE_H
 #define ENGINE_FIXTURE_H
 
+#include <dirent.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +170,40 @@ fake_kill_children(void)
 		waitpid(fake_children[i], NULL, 0);
 	}
 	fake_nchildren = 0;
+}
+
+/* A fresh engine and a temporary directory for one test (dir holds at
+ * least 64 bytes); fx_tmpdir_end kills the fake daemons and removes the
+ * directory with whatever the test left in it. */
+static __attribute__((unused)) int
+fx_tmpdir_begin(char *dir, const char *tag)
+{
+	snprintf(dir, 64, "/tmp/vigil-%s-XXXXXX", tag);
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	fake_reset();
+	fake_pidfile = NULL;
+	return 0;
+}
+
+static __attribute__((unused)) int
+fx_tmpdir_end(const char *dir)
+{
+	char p[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	fake_kill_children();
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			unlink(p);
+		}
+		closedir(d);
+	}
+	return rmdir(dir) == 0 ? 0 : -1;
 }
 
 /* ---- config building ---- */

@@ -16,28 +16,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/vigil-queue-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	fake_reset();
-	fake_pidfile = NULL;
-	return 0;
+	return fx_tmpdir_begin(dir, "queue");
 }
 
 static int
 teardown(void **state)
 {
-	char p[128];
-
 	(void)state;
-	fake_kill_children();
-	for (const char *const *f = (const char *const[]){ "a.pid", "b.pid",
-	    "c.pid", "watched", NULL }; *f != NULL; f++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, *f);
-		unlink(p);
-	}
-	rmdir(dir);
-	return 0;
+	return fx_tmpdir_end(dir);
 }
 
 static void

@@ -20,27 +20,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/vigil-rules-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	fake_reset();
-	fake_pidfile = NULL;
-	return 0;
+	return fx_tmpdir_begin(dir, "rules");
 }
 
 static int
 teardown(void **state)
 {
-	char p[128];
-
 	(void)state;
-	fake_kill_children();
-	snprintf(p, sizeof(p), "%s/f", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/a.pid", dir);
-	unlink(p);
-	rmdir(dir);
-	return 0;
+	return fx_tmpdir_end(dir);
 }
 
 static void
