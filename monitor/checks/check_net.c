@@ -48,6 +48,8 @@ struct netcheck {
 	int attempt;			/* 0, then 1..retry */
 	SSL *ssl;		/* TLS ("type tcpssl", "ssl", STARTTLS), else NULL */
 	char hostname[256];
+	struct ssl_policy tls_policy;	/* set ssl + the test's ssl { } */
+	struct tls_verdict verdict;	/* what verification found */
 	struct sockaddr_storage hostaddr;	/* a host service's address */
 	socklen_t hostaddrlen;
 	bool hostaddr_set;
@@ -204,7 +206,7 @@ nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
 	struct svc *s = nc->s;
 	struct test_state *ts = nc->ts;
 	const struct connection *c = ts->t->conn;
-	char desc[300], where[300];
+	char desc[512], where[300];
 	va_list ap;
 	int n;
 
@@ -270,10 +272,16 @@ static void nc_io(int fd, uint32_t events, void *arg);
 static bool
 nc_tls_begin(struct netcheck *nc)
 {
-	SSL_CTX *ctx = net_tls_ctx();
+	char why[300];
+	SSL_CTX *ctx = net_tls_ctx(&nc->tls_policy, why, sizeof(why));
 
-	nc->ssl = ctx ? SSL_new(ctx) : NULL;
-	if (nc->ssl == NULL || SSL_set_fd(nc->ssl, nc->fd) != 1) {
+	if (ctx == NULL) {
+		nc_finish(nc, true, "%s", why);
+		return false;
+	}
+	nc->ssl = SSL_new(ctx);
+	if (nc->ssl == NULL || SSL_set_fd(nc->ssl, nc->fd) != 1 ||
+	    !net_tls_expect(nc->ssl, &nc->tls_policy, nc->hostname, &nc->verdict)) {
 		nc_finish(nc, true, "cannot set up TLS");
 		return false;
 	}
@@ -282,17 +290,29 @@ nc_tls_begin(struct netcheck *nc)
 	return true;
 }
 
-/* The handshake is done: the certificate rules, then the protocol. */
+/* The handshake is done: verification and the certificate rules; false
+ * when they failed (the result was reported). */
+static bool
+nc_tls_trusted(struct netcheck *nc)
+{
+	char why[400];
+
+	if (!net_tls_verified(&nc->tls_policy, &nc->verdict, nc->hostname, why,
+	    sizeof(why)) || !net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why,
+	    sizeof(why))) {
+		nc_finish(nc, true, "%s", why);
+		return false;
+	}
+	nc->ctx.tls = true;
+	return true;
+}
+
+/* The handshake is done: the certificate, then the protocol. */
 static void
 nc_tls_done(struct netcheck *nc)
 {
-	char why[300];
-
-	if (!net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why, sizeof(why))) {
-		nc_finish(nc, true, "%s", why);
+	if (!nc_tls_trusted(nc))
 		return;
-	}
-	nc->ctx.tls = true;
 	if (nc->inlen > 0) {
 		/* bytes that came before the handshake in plain text: an
 		 * attacker's injection (CVE-2011-0411 class) */
@@ -470,15 +490,11 @@ nc_io(int fd, uint32_t events, void *arg)
 			return;
 		}
 		if (nc->mod == NULL) {
-			/* connect-only over TLS: the certificate rules decide */
-			char why[300];
-
-			nc->ctx.tls = true;
-			if (!net_tls_cert_rules(nc->ssl, nc->ts->t->conn, why, sizeof(why))) {
-				nc_finish(nc, true, "%s", why);
+			/* connect-only over TLS: the certificate decides */
+			if (!nc_tls_trusted(nc))
 				return;
-			}
-			nc_finish(nc, false, "connected over TLS");
+			nc_finish(nc, false, "connected over TLS%s", nc->tls_policy.verify ?
+			    ", certificate verified" : "");
 			return;
 		}
 		nc_tls_done(nc);
@@ -636,6 +652,7 @@ check_connection(struct svc *s, struct test_state *ts,
 	hn = c->hostheader ? c->hostheader : c->host ? c->host :
 	    s->cf->address ? s->cf->address : "localhost";
 	strlcpy_v(nc->hostname, hn, sizeof(nc->hostname));
+	ssl_policy_of(s->e->m->cf, c, &nc->tls_policy);
 	nc->ctx.mod = nc->mod;
 	nc->ctx.conn = c;
 	nc->ctx.host = nc->hostname;

@@ -1,29 +1,161 @@
-/* TLS pieces of the connection driver: one client context, and the
+/* TLS pieces of the connection driver: the client contexts, certificate
+ * verification against a CA store (`ssl { verify: enable }`), and the
  * certificate rules of a test (certmd5 fingerprints, "certificate valid"). */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <openssl/asn1.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "monitor/checks/net_tls.h"
 
-static SSL_CTX *tls_ctx;	/* one client context for every check */
+/* One context per store: one verifies nothing, each other holds a CA
+ * store (loading one costs milliseconds: done once, not per check). */
+#define TLS_STORES 32
+static struct tls_store {
+	bool verify;
+	char *cafile, *capath;
+	SSL_CTX *ctx;
+} tls_stores[TLS_STORES];
+static size_t tls_nstores;
+static int tls_verdict_index = -1;
+
+static bool
+same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* OpenSSL reports each problem of the chain here and, with this callback
+ * saying yes, goes on: the first problem the policy does not forgive is
+ * kept, and the verdict is given after the handshake (so the reason can
+ * say what was wrong instead of "handshake failed"). */
+static int
+tls_verify_cb(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls_verdict *v = ssl ? SSL_get_ex_data(ssl, tls_verdict_index) : NULL;
+	int err = X509_STORE_CTX_get_error(x);
+	X509 *cert;
+
+	if (ok || v == NULL)
+		return 1;
+	if (v->selfsigned_ok && (err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	    err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN))
+		return 1;
+	if (v->error != X509_V_OK)
+		return 1;
+	v->error = err;
+	v->depth = X509_STORE_CTX_get_error_depth(x);
+	cert = X509_STORE_CTX_get_current_cert(x);
+	if (cert == NULL || X509_NAME_oneline(X509_get_subject_name(cert), v->subject,
+	    sizeof(v->subject)) == NULL)
+		snprintf(v->subject, sizeof(v->subject), "unknown");
+	return 1;
+}
 
 SSL_CTX *
-net_tls_ctx(void)
+net_tls_ctx(const struct ssl_policy *p, char *why, size_t whylen)
 {
-	if (tls_ctx == NULL) {
-		tls_ctx = SSL_CTX_new(TLS_client_method());
-		if (tls_ctx != NULL) {
-			/* Monit does not verify peers unless told (certmd5). */
-			SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
-			SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION);
-		}
+	struct tls_store *st;
+	size_t i;
+
+	for (i = 0; i < tls_nstores; i++) {
+		st = &tls_stores[i];
+		if (st->verify == p->verify && (!p->verify || (same(st->cafile, p->cafile) &&
+		    same(st->capath, p->capath))))
+			return st->ctx;
 	}
-	return tls_ctx;
+	if (tls_nstores == TLS_STORES) {
+		snprintf(why, whylen, "more than %d different CA stores", TLS_STORES);
+		return NULL;
+	}
+	if (tls_verdict_index < 0)
+		tls_verdict_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	st = &tls_stores[tls_nstores];
+	st->ctx = SSL_CTX_new(TLS_client_method());
+	if (st->ctx == NULL || tls_verdict_index < 0) {
+		snprintf(why, whylen, "cannot set up TLS");
+		SSL_CTX_free(st->ctx);
+		st->ctx = NULL;
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(st->ctx, TLS1_2_VERSION);
+	if (p->verify) {
+		int ok = p->cafile || p->capath ?
+		    SSL_CTX_load_verify_locations(st->ctx, p->cafile, p->capath) :
+		    SSL_CTX_set_default_verify_paths(st->ctx);
+
+		if (ok != 1) {
+			snprintf(why, whylen, "cannot load the CA certificates of %s%s%s (is it "
+			    "PEM, readable by the monitor?)", p->cafile ? p->cafile : "",
+			    p->cafile && p->capath ? " and " : "", p->capath ? p->capath :
+			    p->cafile ? "" : "OpenSSL's default store");
+			SSL_CTX_free(st->ctx);
+			st->ctx = NULL;
+			return NULL;
+		}
+		/* the handshake goes on; net_tls_verified decides */
+		SSL_CTX_set_verify(st->ctx, SSL_VERIFY_NONE, tls_verify_cb);
+		st->cafile = p->cafile ? xstrdup(p->cafile) : NULL;
+		st->capath = p->capath ? xstrdup(p->capath) : NULL;
+	} else {
+		/* Monit does not verify peers unless told (certmd5 pins instead) */
+		SSL_CTX_set_verify(st->ctx, SSL_VERIFY_NONE, NULL);
+	}
+	st->verify = p->verify;
+	tls_nstores++;
+	return st->ctx;
+}
+
+bool
+net_tls_expect(SSL *ssl, const struct ssl_policy *p, const char *name,
+    struct tls_verdict *v)
+{
+	unsigned char addr[16];
+	X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+
+	memset(v, 0, sizeof(*v));
+	v->error = X509_V_OK;
+	v->selfsigned_ok = p->selfsigned;
+	if (!p->verify)
+		return true;
+	if (SSL_set_ex_data(ssl, tls_verdict_index, v) != 1)
+		return false;
+	if (inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1)
+		return X509_VERIFY_PARAM_set1_ip_asc(param, name) == 1;
+	X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	return SSL_set1_host(ssl, name) == 1;
+}
+
+bool
+net_tls_verified(const struct ssl_policy *p, const struct tls_verdict *v,
+    const char *name, char *why, size_t whylen)
+{
+	const char *hint = "";
+
+	if (!p->verify || v->error == X509_V_OK)
+		return true;
+	switch (v->error) {
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		hint = ": pin it with certmd5 or allow it with ssl { selfsigned: allow }";
+		break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+		hint = ": give its CA with ssl { cacertificatefile: FILE }";
+		break;
+	default:
+		break;
+	}
+	snprintf(why, whylen, "certificate verify failed: %s for %s (depth %d, subject %s)%s",
+	    X509_verify_cert_error_string(v->error), name, v->depth, v->subject, hint);
+	return false;
 }
 
 /* "certmd5" (Monit: any character but hex digits is ignored, so

@@ -14,6 +14,7 @@
 
 #include "common/msg.h"
 #include "common/util.h"
+#include "monitor/config/config_ssl.h"
 #include "monitor/config/lexer.h"
 #include "monitor/config/parse.h"
 
@@ -368,8 +369,7 @@ check_connection_unused(struct diag *d, const struct test *t)
 			diag_warn(d, &t->pos, "'%s' is not checked yet (ignored)", o->name);
 	}
 	if (any_ssl_option)
-		diag_warn(d, &t->pos, "ssl options are not applied yet: the certificate is "
-		    "not verified (use certmd5 or certificate valid)");
+		ssl_check_options(d, &t->pos, c->options, "ssl.", "ssl options");
 	if (!http && (c->content_regex || c->checksum || c->status_op || c->request ||
 	    c->hostheader) && !c->url)
 		diag_warn(d, &t->pos, "request, status, content and checksum are read only "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "monitor/config/config_ssl.h"
 #include "monitor/config/parse_int.h"
 
 #define VIGIL_PIDFILE	"/run/vigild.pid"
@@ -23,8 +24,9 @@ static const struct {
 	    "(vigil.service runs vigild -I, Type=notify)" },
 	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
 	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
-	{ "ssl", "set ssl: only verify and selfsigned act, for mail servers; connection "
-	    "tests and the web interface use their own ssl options" },
+	{ "ssl", "set ssl: verify, selfsigned, cacertificatefile and cacertificatepath act "
+	    "for connection tests, verify and selfsigned for mail servers; the web interface "
+	    "uses its own ssl options, other options are ignored" },
 	{ "mmonit", "set mmonit is ignored: vigil does not report to M/Monit" },
 };
 
@@ -98,11 +100,34 @@ note_monit_file(const struct config *cf, struct diag *d)
 	    cf->control_socket ? cf->control_socket : "/run/vigil/control.sock");
 }
 
+/* Monit's default, kept: a TLS test trusts any certificate unless told to
+ * verify.  Said once, at the first test that does not verify. */
+static void
+note_unverified_tls(const struct config *cf, struct diag *d)
+{
+	for (const struct service *s = cf->services; s; s = s->next)
+		for (const struct test *t = s->tests; t; t = t->next) {
+			struct ssl_policy pol;
+
+			if (t->kind != TEST_CONNECTION || !ssl_conn_uses_tls(t->conn))
+				continue;
+			ssl_policy_of(cf, t->conn, &pol);
+			if (pol.verify || t->conn->certmd5 != NULL)
+				continue;
+			diag_note(d, &t->pos, "the TLS certificate of this test (and of any other "
+			    "without verify) is not verified, as in Monit: add 'set ssl { verify: "
+			    "enable }' or 'ssl { verify: enable }' to the test (certmd5 pins one "
+			    "certificate instead)");
+			return;
+		}
+}
+
 void
 config_notes(const struct config *cf, const struct token_list *tl, struct diag *d)
 {
 	note_monit_file(cf, d);
 	note_set_statements(tl, d);
 	note_httpd(cf, d);
+	note_unverified_tls(cf, d);
 	/* protocols no module speaks: config_check.c warns (protocols_unspoken) */
 }

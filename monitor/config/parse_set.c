@@ -8,6 +8,7 @@
 
 #include "common/msg.h"
 #include "common/util.h"
+#include "monitor/config/config_ssl.h"
 #include "monitor/config/parse_int.h"
 
 static void
@@ -653,9 +654,17 @@ parse_set(struct parser *p)
 	}
 	if (p_accept(p, "limits"))
 		return parse_option_block(p, &p->cf->limits, "set limits");
-	if (p_accept(p, "ssl")) {
+	if (p_is(p, "ssl")) {
+		struct srcpos at = p_next(p)->pos;
+		struct config_option **tail = &p->cf->ssl_options;
+
+		while (*tail)
+			tail = &(*tail)->next;
 		p_accept(p, "options");
-		return parse_option_block(p, &p->cf->ssl_options, "set ssl");
+		if (!parse_option_block(p, tail, "set ssl"))
+			return false;
+		ssl_check_options(p->d, &at, *tail, "", "set ssl");
+		return true;
 	}
 	if (p_accept(p, "mmonit")) {
 		if (!parse_path(p, &p->cf->mmonit, "an M/Monit URL"))

@@ -81,25 +81,6 @@ teardown_file() {
 	it_cleanup
 }
 
-# The "port response" row of `vigil status NAME`.
-port_response() {
-	it_vigil status "$1" 2>/dev/null | sed -n 's/^ *port response *//p'
-}
-
-# Run validate and wait until NAME's port response matches PATTERN.
-await_response() {
-	local name=$1 pattern=$2 i
-	for i in $(seq 1 80); do
-		it_vigil validate >/dev/null 2>&1 || true
-		if port_response "$name" | grep -Eq -- "$pattern"; then
-			return 0
-		fi
-		sleep 0.25
-	done
-	echo "service $name: port response is '$(port_response "$name")', wanted /$pattern/" >&2
-	return 1
-}
-
 # Wait until NAME is "OK" with a port response of protocol UP.
 await_ok() {
 	local name=$1 up=$2 i

@@ -6,6 +6,7 @@
 #   srv_stop NAME            stop it by pid and wait for it to exit
 #   srv_impostor NAME        a server on the same port answering garbage
 #   srv_stop_impostor NAME
+#   await_response SVC RE    run validate until SVC's port response matches RE
 
 SRV_PY=/usr/bin/python3
 SRV_SCRIPT="$IT_REPO/tests/integration/proto_server.py"
@@ -73,6 +74,25 @@ srv_scripted() {
 	local mode=$1 port=$2 transport=${3:-tcp}
 	srv_spawn "$mode" "$SRV_PY" "$SRV_SCRIPT" "$mode" "$port" "$transport"
 	[ "$transport" = udp ] || it_wait 20 srv_port_open "$port"
+}
+
+# The "port response" row of `vigil status NAME`.
+port_response() {
+	it_vigil status "$1" 2>/dev/null | sed -n 's/^ *port response *//p'
+}
+
+# Run validate and wait until NAME's port response matches PATTERN.
+await_response() {
+	local name=$1 pattern=$2 i
+	for i in $(seq 1 80); do
+		it_vigil validate >/dev/null 2>&1 || true
+		if port_response "$name" | grep -Eq -- "$pattern"; then
+			return 0
+		fi
+		sleep 0.25
+	done
+	echo "service $name: port response is '$(port_response "$name")', wanted /$pattern/" >&2
+	return 1
 }
 
 # ---- one function per real server ----------------------------------------
