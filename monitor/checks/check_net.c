@@ -240,12 +240,8 @@ nc_wants_tls_at_connect(const struct netcheck *nc)
 
 	if (!(c->type == CONN_TCPSSL || c->ssl) || c->type == CONN_UDP)
 		return false;
-	/* "protocol smtps" on a submission or relay port: STARTTLS (the
-	 * module asks for it); implicit TLS only on 465 */
-	if (c->protocol && strcasecmp(c->protocol, "smtps") == 0 && c->port != 465 &&
-	    c->type != CONN_TCPSSL)
-		return false;
-	return true;
+	/* the mail protocols on their plain ports: the module asks for TLS */
+	return !proto_wants_starttls(c);
 }
 
 static void

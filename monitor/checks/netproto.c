@@ -60,6 +60,29 @@ proto_reset(struct proto_ctx *ctx)
 	ctx->reason[0] = '\0';
 }
 
+bool
+proto_wants_starttls(const struct connection *c)
+{
+	static const struct { const char *secure, *plain; int port, implicit_port; }
+	    mail[] = {
+		{ "smtps", "smtp", 25, 465 }, { "smtps", "smtp", 587, 465 },
+		{ "imaps", "imap", 143, 993 }, { "pops", "pop", 110, 995 },
+	};
+
+	if (c == NULL || !c->ssl || c->type != CONN_TCP || c->protocol == NULL ||
+	    c->unix_path != NULL)
+		return false;
+	for (size_t i = 0; i < sizeof(mail) / sizeof(mail[0]); i++) {
+		bool secure = strcasecmp(c->protocol, mail[i].secure) == 0;
+
+		if (!secure && strcasecmp(c->protocol, mail[i].plain) != 0)
+			continue;
+		if (c->port == mail[i].port || (secure && c->port != mail[i].implicit_port))
+			return true;
+	}
+	return false;
+}
+
 const char *
 proto_name(const struct proto_ctx *ctx)
 {

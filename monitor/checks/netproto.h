@@ -113,6 +113,13 @@ uint16_t proto_be16(const unsigned char *p);
 uint32_t proto_be32(const unsigned char *p);
 uint32_t proto_le24(const unsigned char *p);
 
+/* Does the test get TLS by STARTTLS (STLS for POP) after the greeting
+ * rather than at connect?  When it asks for TLS (ssl, smtps, imaps, pops),
+ * is not "type tcpssl", and either the port is one where Monit does
+ * STARTTLS (25, 587, 143; vigil adds POP's 110) or it names smtps, imaps
+ * or pops on a port other than their implicit-TLS one (465, 993, 995). */
+bool proto_wants_starttls(const struct connection *c);
+
 /* The protocol name of a context's config in upper case (for reasons). */
 const char *proto_name(const struct proto_ctx *ctx);
 

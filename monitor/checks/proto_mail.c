@@ -75,14 +75,12 @@ await_code(struct proto_ctx *ctx, const char *what, int expect, int *code,
 enum { M_GREETING, M_HELLO, M_STARTTLS, M_QUIT, M_DONE };
 
 /* SMTP and LMTP: greeting 220, EHLO/LHLO 250, [STARTTLS 220, EHLO again],
- * QUIT 221.  STARTTLS when the test says "protocol smtps" on a port other
- * than 465 (implicit TLS there, as Monit's users write it). */
+ * QUIT 221.  STARTTLS as proto_wants_starttls says ("protocol smtps" on a
+ * port other than 465, where TLS is implicit, as Monit's users write it). */
 static bool
 smtp_wants_starttls(const struct proto_ctx *ctx)
 {
-	const struct connection *c = ctx->conn;
-
-	return !ctx->tls && c->protocol && strcasecmp(c->protocol, "smtps") == 0;
+	return !ctx->tls && proto_wants_starttls(ctx->conn);
 }
 
 /* The name after EHLO: the test's host when it is one word. */
@@ -205,53 +203,94 @@ nntp_step(struct proto_ctx *ctx)
 	return greet_quit(ctx, 200, 205);
 }
 
-/* POP3: "+OK" greeting, QUIT "+OK". */
+/* The mail stores' states: greeting, [STARTTLS, handshake], goodbye. */
+enum { S_GREETING, S_BYE, S_STARTTLS, S_TLS_UP };
+
+/* POP3: "+OK" greeting, [STLS "+OK" (RFC 2595), TLS], QUIT "+OK". */
 static enum proto_result
 pop_step(struct proto_ctx *ctx)
 {
+	static const char *const what[] = { "server greeting", "answer to QUIT",
+		"answer to STLS" };
 	const char *l;
 	size_t n;
 
-	ctx->waiting = ctx->state == 0 ? "the server greeting" : "the answer to QUIT";
+	if (ctx->state == S_TLS_UP) {
+		proto_sendf(ctx, "QUIT\r\n");
+		ctx->state = S_BYE;
+		return PROTO_MORE;
+	}
+	ctx->waiting = ctx->state == S_GREETING ? "the server greeting" :
+	    ctx->state == S_BYE ? "the answer to QUIT" : "the answer to STLS";
 	if ((l = proto_line(ctx, &n)) == NULL)
 		return ctx->eof ? proto_fail(ctx, "connection closed while waiting for %s",
 		    ctx->waiting) : PROTO_MORE;
 	if (n < 3 || memcmp(l, "+OK", 3) != 0)
-		return proto_unexpected(ctx, ctx->state == 0 ? "server greeting" :
-		    "answer to QUIT", l, n, "'+OK'");
-	if (ctx->state == 0) {
-		proto_sendf(ctx, "QUIT\r\n");
-		ctx->state = 1;
+		return proto_unexpected(ctx, what[ctx->state], l, n, "'+OK'");
+	if (ctx->state == S_GREETING && !ctx->tls && proto_wants_starttls(ctx->conn)) {
+		proto_sendf(ctx, "STLS\r\n");
+		ctx->state = S_STARTTLS;
 		return PROTO_MORE;
 	}
-	return proto_pass(ctx, "greeting +OK, QUIT +OK");
+	if (ctx->state == S_STARTTLS) {
+		ctx->starttls = true;
+		ctx->id = 1;	/* for the verdict: TLS came by STLS */
+		ctx->state = S_TLS_UP;
+		return PROTO_MORE;
+	}
+	if (ctx->state == S_GREETING) {
+		proto_sendf(ctx, "QUIT\r\n");
+		ctx->state = S_BYE;
+		return PROTO_MORE;
+	}
+	return proto_pass(ctx, "greeting +OK, %sQUIT +OK%s", ctx->id ? "STLS +OK, " : "",
+	    ctx->tls ? " over TLS" : "");
 }
 
-/* IMAP: "* OK" (or "* PREAUTH") greeting, LOGOUT: "* BYE" then "V1 OK". */
+/* IMAP: "* OK" (or "* PREAUTH") greeting, [V0 STARTTLS: "V0 OK" (RFC
+ * 3501), TLS], LOGOUT: "* BYE" then "V1 OK". */
 static enum proto_result
 imap_step(struct proto_ctx *ctx)
 {
 	const char *l;
 	size_t n;
 
+	if (ctx->state == S_TLS_UP) {
+		proto_sendf(ctx, "V1 LOGOUT\r\n");
+		ctx->state = S_BYE;
+		return PROTO_MORE;
+	}
 	for (;;) {
-		ctx->waiting = ctx->state == 0 ? "the server greeting" : "the answer to LOGOUT";
+		ctx->waiting = ctx->state == S_GREETING ? "the server greeting" :
+		    ctx->state == S_BYE ? "the answer to LOGOUT" : "the answer to STARTTLS";
 		if ((l = proto_line(ctx, &n)) == NULL)
 			return ctx->eof ? proto_fail(ctx, "connection closed while waiting for %s",
 			    ctx->waiting) : PROTO_MORE;
-		if (ctx->state == 0) {
+		if (ctx->state == S_GREETING) {
 			if ((n >= 4 && memcmp(l, "* OK", 4) == 0) ||
 			    (n >= 9 && memcmp(l, "* PREAUTH", 9) == 0)) {
-				proto_sendf(ctx, "V1 LOGOUT\r\n");
-				ctx->state = 1;
+				bool tls = !ctx->tls && proto_wants_starttls(ctx->conn);
+
+				proto_sendf(ctx, tls ? "V0 STARTTLS\r\n" : "V1 LOGOUT\r\n");
+				ctx->state = tls ? S_STARTTLS : S_BYE;
 				return PROTO_MORE;
 			}
 			return proto_unexpected(ctx, "server greeting", l, n, "'* OK'");
 		}
 		if (n >= 1 && l[0] == '*')
 			continue;	/* "* BYE" and other untagged lines */
+		if (ctx->state == S_STARTTLS) {
+			if (n >= 5 && memcmp(l, "V0 OK", 5) == 0) {
+				ctx->starttls = true;
+				ctx->id = 1;	/* for the verdict: TLS came by STARTTLS */
+				ctx->state = S_TLS_UP;
+				return PROTO_MORE;
+			}
+			return proto_unexpected(ctx, "answer to STARTTLS", l, n, "'V0 OK'");
+		}
 		if (n >= 5 && memcmp(l, "V1 OK", 5) == 0)
-			return proto_pass(ctx, "greeting * OK, LOGOUT OK");
+			return proto_pass(ctx, "greeting * OK, %sLOGOUT OK%s", ctx->id ?
+			    "STARTTLS OK, " : "", ctx->tls ? " over TLS" : "");
 		return proto_unexpected(ctx, "answer to LOGOUT", l, n, "'V1 OK'");
 	}
 }

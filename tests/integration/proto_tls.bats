@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # TLS of connection tests against real servers: certificate verification
 # (`ssl { verify: enable, cacertificatefile: ... }`) with nginx serving a
-# certificate signed by a test CA, and a self-signed one.
+# certificate signed by a test CA, and a self-signed one; STARTTLS for IMAP
+# and POP with dovecot.
 
 load helpers
 load servers
@@ -10,7 +11,10 @@ setup_file() {
 	it_require_root
 	command -v nginx >/dev/null || it_need "needs nginx"
 	it_init
-	export PORT_ca=$(it_free_port) PORT_self=$(it_free_port)
+	local p
+	for p in ca self imap pop lmtp sieve; do
+		export "PORT_$p=$(it_free_port)"
+	done
 	local d="$IT/pki"
 	mkdir -p "$d"
 	# a test CA, and a server certificate it signed for a name and 127.0.0.1
@@ -80,6 +84,16 @@ check host self_rejected with address 127.0.0.1
 check host self_allowed with address 127.0.0.1
     if failed port $PORT_self protocol https
        ssl { verify: enable, selfsigned: allow } $to
+check host imap_starttls with address 127.0.0.1
+    if failed port $PORT_imap protocol imaps
+       ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
+check host pop_starttls with address 127.0.0.1
+    if failed port $PORT_pop protocol pops
+       ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
+check host imap_starttls_untrusted with address 127.0.0.1
+    if failed port $PORT_imap protocol imaps ssl { verify: enable } $to
+check host imap_plain with address 127.0.0.1
+    if failed port $PORT_imap protocol imap $to
 check host url_verified with address 127.0.0.1
     if failed url https://127.0.0.1:$PORT_ca/
        ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
@@ -88,11 +102,14 @@ check host url_verified with address 127.0.0.1
 	mkdir -p "$d/hashed"
 	cp "$d/ca.crt" "$d/hashed/"
 	openssl rehash "$d/hashed" 2>/dev/null || c_rehash "$d/hashed" >/dev/null
+	SRV_DOVECOT_CERT=$d/server.crt SRV_DOVECOT_KEY=$d/server.key srv_start imap ||
+	    { cat "$(srv_dir dovecot)/dovecot.log" >&2; return 1; }
 	it_start
 }
 
 teardown_file() {
 	srv_kill_pidfile "$IT/srv/nginx.pid"
+	srv_stop imap
 	it_cleanup
 }
 
@@ -122,4 +139,11 @@ teardown_file() {
 @test "verify: a self-signed certificate fails unless selfsigned: allow" {
 	await_response self_rejected "certificate verify failed: self-signed certificate for 127\.0\.0\.1 .*selfsigned: allow"
 	await_response self_allowed "HTTP: status 200"
+}
+
+@test "imaps and pops on a port other than 993/995: STARTTLS (STLS) with dovecot, certificate verified" {
+	await_response imap_starttls "IMAP: greeting \* OK, STARTTLS OK, LOGOUT OK over TLS"
+	await_response pop_starttls "POP: greeting \+OK, STLS \+OK, QUIT \+OK over TLS"
+	await_response imap_starttls_untrusted "certificate verify failed: unable to get local issuer certificate"
+	await_response imap_plain "IMAP: greeting \* OK, LOGOUT OK$"
 }

@@ -136,8 +136,15 @@ CONF
 	it_wait 20 srv_port_open "$1"
 }
 
-# dovecot: imap, pop3, lmtp and managesieve from one minimal configuration.
+# dovecot: imap, pop3, lmtp and managesieve from one minimal configuration;
+# with SRV_DOVECOT_CERT and SRV_DOVECOT_KEY set, it offers STARTTLS.
 srv_start_dovecot() {
+	local ssl="ssl = no"
+	[ -z "${SRV_DOVECOT_CERT:-}" ] ||
+	    ssl="ssl = yes
+ssl_cert = <$SRV_DOVECOT_CERT
+ssl_key = <$SRV_DOVECOT_KEY"
+
 	mkdir -p "$2/run" "$2/state" "$2/mail"
 	chown dovecot:dovecot "$2/state"
 	chmod 0755 "$2" "$2/run"
@@ -147,7 +154,7 @@ state_dir = $2/state
 log_path = $2/dovecot.log
 protocols = imap pop3 lmtp sieve
 listen = 127.0.0.1
-ssl = no
+$ssl
 mail_location = maildir:$2/mail/%u
 passdb {
   driver = static

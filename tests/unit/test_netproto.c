@@ -233,6 +233,59 @@ test_smtp(void **state)
 	assert_true(sent("LHLO localhost\r\n"));
 }
 
+/* STARTTLS for the mail stores (dovecot 2.3's answers), and when a test
+ * gets it: Monit's ports (25, 587, 143; 110 for POP), or smtps/imaps/pops
+ * on a port other than their implicit-TLS one. */
+static void
+test_mail_store_starttls(void **state)
+{
+	(void)state;
+	PLAY("protocol imaps port 10143", false,
+	    CHUNK("* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE "
+	    "LITERAL+ STARTTLS LOGINDISABLED] Dovecot (Debian) ready.\r\n"),
+	    CHUNK("V0 OK Begin TLS negotiation now.\r\n"),
+	    CHUNK("* BYE Logging out\r\nV1 OK Logout completed (0.001 + 0.000 secs).\r\n"));
+	assert_int_equal(T.r, PROTO_PASS);
+	assert_true(T.starttls);
+	assert_true(sent("V0 STARTTLS\r\nV1 LOGOUT\r\n"));
+	assert_reason("IMAP: greeting * OK, STARTTLS OK, LOGOUT OK over TLS");
+	/* a server without TLS answers BAD: the test fails, naming it */
+	PLAY("protocol imap port 143 ssl", false, CHUNK("* OK ready\r\n"),
+	    CHUNK("V0 BAD Unknown command.\r\n"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_false(T.starttls);
+	assert_reason("IMAP: answer to STARTTLS was 'V0 BAD Unknown command.', expected 'V0 OK'");
+	PLAY("protocol pops port 10110", false, CHUNK("+OK Dovecot (Debian) ready.\r\n"),
+	    CHUNK("+OK Begin TLS negotiation now.\r\n"), CHUNK("+OK Logging out.\r\n"));
+	assert_int_equal(T.r, PROTO_PASS);
+	assert_true(T.starttls);
+	assert_true(sent("STLS\r\nQUIT\r\n"));
+	assert_reason("POP: greeting +OK, STLS +OK, QUIT +OK over TLS");
+	PLAY("protocol pop port 110 tls", false, CHUNK("+OK ready\r\n"),
+	    CHUNK("-ERR Unknown command: STLS\r\n"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_reason("POP: answer to STLS was '-ERR Unknown command: STLS', expected '+OK'");
+	/* a plain test stays plain */
+	PLAY("protocol imap port 143", false, CHUNK("* OK ready\r\n"),
+	    CHUNK("V1 OK bye\r\n"));
+	assert_int_equal(T.r, PROTO_PASS);
+	assert_false(T.starttls);
+	/* the rule */
+	assert_true(proto_wants_starttls(conn("protocol imaps port 143")));
+	assert_true(proto_wants_starttls(conn("protocol imap port 143 ssl")));
+	assert_true(proto_wants_starttls(conn("protocol imaps port 10143")));
+	assert_false(proto_wants_starttls(conn("protocol imaps port 993")));
+	assert_false(proto_wants_starttls(conn("protocol imap port 10993 ssl")));
+	assert_false(proto_wants_starttls(conn("protocol imaps port 10143 type tcpssl")));
+	assert_false(proto_wants_starttls(conn("protocol imap port 143")));
+	assert_true(proto_wants_starttls(conn("protocol pops port 110")));
+	assert_false(proto_wants_starttls(conn("protocol pops port 995")));
+	assert_true(proto_wants_starttls(conn("protocol smtp port 25 ssl")));
+	assert_true(proto_wants_starttls(conn("protocol smtps port 587")));
+	assert_false(proto_wants_starttls(conn("protocol smtps port 465")));
+	assert_false(proto_wants_starttls(conn("protocol https port 143")));
+}
+
 static void
 test_line_protocols(void **state)
 {
@@ -537,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_generic_send_expect),
 		cmocka_unit_test(test_smtp),
+		cmocka_unit_test(test_mail_store_starttls),
 		cmocka_unit_test(test_line_protocols),
 		cmocka_unit_test(test_databases),
 		cmocka_unit_test(test_binary_protocols),
