@@ -53,7 +53,29 @@ struct netcheck {
 	struct sockaddr_storage hostaddr;	/* a host service's address */
 	socklen_t hostaddrlen;
 	bool hostaddr_set;
+	char tls_error[128];		/* OpenSSL's words for the last EPROTO */
 };
+
+/* errno EPROTO, with what OpenSSL said kept for the reason. */
+static void
+nc_tls_failed(struct netcheck *nc)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	snprintf(nc->tls_error, sizeof(nc->tls_error), "TLS: %s",
+	    e ? ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "error" :
+	    "connection broken");
+	errno = EPROTO;
+}
+
+/* Why a send or receive failed, in words. */
+static const char *
+nc_io_error(const struct netcheck *nc, int err)
+{
+	if (err == EPROTO && nc->tls_error[0])
+		return nc->tls_error;
+	return err == ECONNREFUSED ? "connection refused" : strerror(err);
+}
 
 /* send/recv through TLS when there is a session; -1 with EAGAIN when the
  * session needs the other direction first (epoll interest is switched). */
@@ -75,7 +97,7 @@ nc_write(struct netcheck *nc, const void *buf, size_t len)
 		errno = EAGAIN;
 		return -1;
 	}
-	errno = EPROTO;
+	nc_tls_failed(nc);
 	return -1;
 }
 
@@ -101,7 +123,7 @@ nc_read(struct netcheck *nc, void *buf, size_t len)
 	}
 	if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
 		return 0;	/* peer closed without close_notify */
-	errno = EPROTO;
+	nc_tls_failed(nc);
 	return -1;
 }
 
@@ -419,7 +441,7 @@ nc_receive(struct netcheck *nc)
 			return true;
 		if (n < 0) {
 			nc_finish(nc, true, "%s: receive failed: %s", proto_name(&nc->ctx),
-			    errno == ECONNREFUSED ? "connection refused" : strerror(errno));
+			    nc_io_error(nc, errno));
 			return false;
 		}
 		if (n == 0 && !nc->ctx.datagram) {
@@ -504,7 +526,7 @@ nc_io(int fd, uint32_t events, void *arg)
 			return;
 		if (n < 0) {
 			nc_finish(nc, true, "%s: send failed: %s", proto_name(&nc->ctx),
-			    errno == ECONNREFUSED ? "connection refused" : strerror(errno));
+			    nc_io_error(nc, errno));
 			return;
 		}
 		nc->outoff += (size_t)n;

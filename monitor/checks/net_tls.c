@@ -86,6 +86,10 @@ net_tls_ctx(const struct ssl_policy *p, char *why, size_t whylen)
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(st->ctx, TLS1_2_VERSION);
+	/* servers that close without close_notify (MariaDB after an error
+	 * packet): an end of input like any other, so the module still reads
+	 * what came before it (OpenSSL 3 would make it an error) */
+	SSL_CTX_set_options(st->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (p->verify) {
 		int ok = p->cafile || p->capath ?
 		    SSL_CTX_load_verify_locations(st->ctx, p->cafile, p->capath) :

@@ -69,8 +69,11 @@ proto_wants_starttls(const struct connection *c)
 		{ "imaps", "imap", 143, 993 }, { "pops", "pop", 110, 995 },
 	};
 
-	if (c == NULL || !c->ssl || c->type != CONN_TCP || c->protocol == NULL ||
-	    c->unix_path != NULL)
+	if (c == NULL || c->type != CONN_TCP || c->protocol == NULL || c->unix_path != NULL)
+		return false;
+	if (strcasecmp(c->protocol, "mysqls") == 0)
+		return true;	/* MySQL has no implicit-TLS port */
+	if (!c->ssl)
 		return false;
 	for (size_t i = 0; i < sizeof(mail) / sizeof(mail[0]); i++) {
 		bool secure = strcasecmp(c->protocol, mail[i].secure) == 0;

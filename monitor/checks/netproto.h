@@ -117,7 +117,8 @@ uint32_t proto_le24(const unsigned char *p);
  * rather than at connect?  When it asks for TLS (ssl, smtps, imaps, pops),
  * is not "type tcpssl", and either the port is one where Monit does
  * STARTTLS (25, 587, 143; vigil adds POP's 110) or it names smtps, imaps
- * or pops on a port other than their implicit-TLS one (465, 993, 995). */
+ * or pops on a port other than their implicit-TLS one (465, 993, 995);
+ * and always for mysqls (MySQL's SSL request after the handshake). */
 bool proto_wants_starttls(const struct connection *c);
 
 /* The protocol name of a context's config in upper case (for reasons). */

@@ -2,49 +2,176 @@
  * (a StartupMessage answered by an authentication request, or an error that
  * shows the server is up and refused our made-up user), MongoDB (OP_MSG
  * hello answered with ok: 1). */
+#include <stdio.h>
 #include <string.h>
 
 #include "monitor/checks/proto_all.h"
 
-/* MySQL: [3-byte length][sequence 0][payload]; payload 0x0a is a v10
- * handshake ("5.5.5-10.11.6-MariaDB\0" ...), 0xff an error packet. */
+/* MySQL: [3-byte length][sequence][payload]; the first payload 0x0a is a
+ * v10 handshake ("5.5.5-10.11.6-MariaDB\0" ...), 0xff an error packet.
+ * mysqls (Monit's STARTTLS for MySQL): the handshake must offer CLIENT_SSL;
+ * an SSL request (sequence 1), TLS, then a login as a made-up user
+ * (sequence 2) whose answer, OK, error or auth switch, shows a MySQL server
+ * speaking over TLS. */
+#define MYSQL_CLIENT_LONG_PASSWORD	0x00000001u
+#define MYSQL_CLIENT_PROTOCOL_41	0x00000200u
+#define MYSQL_CLIENT_SSL		0x00000800u
+#define MYSQL_CLIENT_SECURE_CONN	0x00008000u
+#define MYSQL_CLIENT_PLUGIN_AUTH	0x00080000u
+#define MYSQL_CLIENT_FLAGS (MYSQL_CLIENT_LONG_PASSWORD | MYSQL_CLIENT_PROTOCOL_41 | \
+	MYSQL_CLIENT_SSL | MYSQL_CLIENT_SECURE_CONN | MYSQL_CLIENT_PLUGIN_AUTH)
+
+enum { MY_HANDSHAKE, MY_TLS_UP, MY_LOGIN };
+
+/* A packet's header and payload, once complete: 1, 0 for more input,
+ * PROTO_FAIL's reason set and -1 when the header is not MySQL's. */
+static int
+mysql_packet(struct proto_ctx *ctx, const char *what, const unsigned char **payload,
+    size_t *len)
+{
+	char q[256];
+
+	if (ctx->inlen < 4) {
+		if (ctx->eof) {
+			proto_fail(ctx, "connection closed after %zu bytes of the %s",
+			    ctx->inlen, what);
+			return -1;
+		}
+		return 0;
+	}
+	*len = proto_le24(ctx->in);
+	if (*len < 2 || *len > 8192) {
+		proto_fail(ctx, "%s '%s' is not a MySQL packet (length %zu)", what,
+		    proto_quote(ctx->in, ctx->inlen, q, sizeof(q)), *len);
+		return -1;
+	}
+	if (ctx->inlen < 4 + *len) {
+		if (ctx->eof) {
+			proto_fail(ctx, "connection closed inside the %s", what);
+			return -1;
+		}
+		return 0;
+	}
+	*payload = ctx->in + 4;
+	return 1;
+}
+
+/* An error packet's words: "error 1045 'Access denied ...'". */
+static const char *
+mysql_error_text(const unsigned char *p, size_t len, char *out, size_t outlen)
+{
+	unsigned code = len >= 3 ? (unsigned)(p[1] | (p[2] << 8)) : 0;
+	size_t skip = len > 3 && p[3] == '#' ? 9 : 3;
+	char q[256];
+
+	if (skip > len)
+		skip = len;
+	snprintf(out, outlen, "error %u '%s'", code, proto_quote(p + skip, len - skip, q,
+	    sizeof(q)));
+	return out;
+}
+
+/* The login after TLS: HandshakeResponse41 for user "vigil" with an empty
+ * password (sequence 2, after the SSL request's 1). */
+static bool
+mysql_send_login(struct proto_ctx *ctx)
+{
+	static const char user[] = "vigil", plugin[] = "mysql_native_password";
+	unsigned char pkt[4 + 32 + sizeof(user) + 1 + sizeof(plugin)];
+	size_t n = 4;
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[n++] = MYSQL_CLIENT_FLAGS & 0xff;
+	pkt[n++] = (MYSQL_CLIENT_FLAGS >> 8) & 0xff;
+	pkt[n++] = (MYSQL_CLIENT_FLAGS >> 16) & 0xff;
+	pkt[n++] = (MYSQL_CLIENT_FLAGS >> 24) & 0xff;
+	pkt[n + 2] = 0x01;	/* max packet 16 MiB */
+	n += 4;
+	pkt[n++] = 0x21;	/* utf8_general_ci */
+	n += 23;		/* filler */
+	memcpy(pkt + n, user, sizeof(user));
+	n += sizeof(user);
+	pkt[n++] = 0;		/* auth response: none */
+	memcpy(pkt + n, plugin, sizeof(plugin));
+	n += sizeof(plugin);
+	pkt[0] = (unsigned char)(n - 4);
+	pkt[3] = 2;
+	return proto_send(ctx, pkt, n);
+}
+
 static enum proto_result
 mysql_step(struct proto_ctx *ctx)
 {
-	const unsigned char *p = ctx->in;
-	size_t len, i;
+	const unsigned char *p = NULL;
+	size_t len = 0, i;
+	uint32_t caps;
 	char q[256];
+	int r;
 
-	ctx->waiting = "the server handshake";
-	if (ctx->inlen < 4)
-		return ctx->eof ? proto_fail(ctx, "connection closed after %zu bytes",
-		    ctx->inlen) : PROTO_MORE;
-	len = proto_le24(p);
-	if (len < 2 || len > 8192 || p[3] != 0)
-		return proto_fail(ctx, "first packet '%s' is not a MySQL handshake "
-		    "(length %zu, sequence %u)", proto_quote(p, ctx->inlen, q, sizeof(q)),
-		    len, p[3]);
-	if (ctx->inlen < 4 + len)
-		return ctx->eof ? proto_fail(ctx, "connection closed inside the handshake") :
-		    PROTO_MORE;
-	p += 4;
-	if (p[0] == 0xff) {
-		unsigned code = len >= 3 ? (unsigned)(p[1] | (p[2] << 8)) : 0;
-		size_t skip = len > 3 && p[3] == '#' ? 9 : 3;
-
-		return proto_fail(ctx, "server refused the connection: error %u '%s'", code,
-		    proto_quote(p + (skip < len ? skip : len), len - (skip < len ? skip : len),
-		    q, sizeof(q)));
+	if (ctx->state == MY_TLS_UP) {
+		if (!mysql_send_login(ctx))
+			return proto_fail(ctx, "login packet does not fit");
+		ctx->state = MY_LOGIN;
+		return PROTO_MORE;
 	}
+	if (ctx->state == MY_LOGIN) {
+		char version[PROTO_REASON_MAX];
+
+		ctx->waiting = "the answer to the login";
+		memcpy(version, ctx->reason, sizeof(version));
+		if ((r = mysql_packet(ctx, "answer to the login", &p, &len)) <= 0)
+			return r < 0 ? PROTO_FAIL : PROTO_MORE;
+		if (p[0] == 0xff)
+			return proto_pass(ctx, "server version '%s', TLS, login answered with %s",
+			    version, mysql_error_text(p, len, q, sizeof(q)));
+		if (p[0] == 0x00 || p[0] == 0xfe)
+			return proto_pass(ctx, "server version '%s', TLS, login answered (%s)",
+			    version, p[0] == 0 ? "OK" : "authentication switch");
+		return proto_fail(ctx, "answer to the login over TLS was '%s', expected an "
+		    "OK, error or authentication switch packet", proto_quote(p, len, q,
+		    sizeof(q)));
+	}
+	ctx->waiting = "the server handshake";
+	if ((r = mysql_packet(ctx, "first packet", &p, &len)) <= 0)
+		return r < 0 ? PROTO_FAIL : PROTO_MORE;
+	if (ctx->in[3] != 0)
+		return proto_fail(ctx, "first packet has sequence %u, expected 0", ctx->in[3]);
+	if (p[0] == 0xff)
+		return proto_fail(ctx, "server refused the connection: %s",
+		    mysql_error_text(p, len, q, sizeof(q)));
 	if (p[0] != 10)
 		return proto_fail(ctx, "handshake protocol version %u, expected 10", p[0]);
 	for (i = 1; i < len && p[i] != 0; i++)
 		if (p[i] < 0x20 || p[i] >= 0x7f)
 			return proto_fail(ctx, "server version is not printable");
-	if (i >= len || len < i + 1 + 4 + 8 + 1)
+	if (i >= len || len < i + 1 + 4 + 8 + 1 + 2)
 		return proto_fail(ctx, "handshake of %zu bytes is too short", len);
-	return proto_pass(ctx, "server version '%s'", proto_quote(p + 1, i - 1, q,
-	    sizeof(q)));
+	if (ctx->tls || !proto_wants_starttls(ctx->conn))
+		return proto_pass(ctx, "server version '%s'", proto_quote(p + 1, i - 1, q,
+		    sizeof(q)));
+	/* version NUL, thread id (4), salt (8), filler (1), capabilities (2) */
+	caps = (uint32_t)p[i + 14] | ((uint32_t)p[i + 15] << 8);
+	if (!(caps & MYSQL_CLIENT_SSL))
+		return proto_fail(ctx, "server version '%s' does not offer TLS (no CLIENT_SSL "
+		    "in its capabilities: start it with ssl-cert and ssl-key)",
+		    proto_quote(p + 1, i - 1, q, sizeof(q)));
+	/* the version, for the verdict after TLS (reason is free till then) */
+	proto_quote(p + 1, i - 1, ctx->reason, sizeof(ctx->reason));
+	ctx->consumed = 4 + len;
+	{
+		unsigned char req[4 + 32] = { 32, 0, 0, 1 };
+
+		req[4] = MYSQL_CLIENT_FLAGS & 0xff;
+		req[5] = (MYSQL_CLIENT_FLAGS >> 8) & 0xff;
+		req[6] = (MYSQL_CLIENT_FLAGS >> 16) & 0xff;
+		req[7] = (MYSQL_CLIENT_FLAGS >> 24) & 0xff;
+		req[10] = 0x01;		/* max packet 16 MiB */
+		req[12] = 0x21;		/* utf8_general_ci */
+		proto_send(ctx, req, sizeof(req));
+	}
+	ctx->starttls = true;
+	ctx->state = MY_TLS_UP;
+	return PROTO_MORE;
 }
 
 /* PostgreSQL: an ErrorResponse field ('C' code, 'M' message). */

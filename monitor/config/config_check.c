@@ -354,9 +354,6 @@ check_connection_unused(struct diag *d, const struct test *t)
 	if (c->protocol && config_protocol_unspoken(c->protocol))
 		diag_warn(d, &t->pos, "protocol %s is not spoken yet: this test only connects",
 		    c->protocol);
-	if (c->protocol && !strcasecmp(c->protocol, "mysqls"))
-		diag_warn(d, &t->pos, "mysqls: the in-protocol TLS upgrade is not done yet: "
-		    "the server's handshake is checked in plain text");
 	if (c->ssl_version)
 		diag_warn(d, &t->pos, "'%s' is ignored: vigil negotiates TLS 1.2 or newer",
 		    c->ssl_version);

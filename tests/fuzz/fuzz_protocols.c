@@ -36,6 +36,12 @@ rich_options(const char *name)
 		return "send \"A\\r\\n\" expect \"^OK\" send \"\\0x00B\" expect \"\\0xFFx+\"";
 	if (!strcmp(name, "smtp"))
 		return "port 587 protocol smtps";
+	if (!strcmp(name, "imap"))
+		return "port 143 ssl";		/* STARTTLS */
+	if (!strcmp(name, "pop"))
+		return "port 110 ssl";		/* STLS */
+	if (!strcmp(name, "mysql"))
+		return "protocol mysqls";	/* SSL request, TLS, login */
 	if (!strcmp(name, "radius"))
 		return "secret \"s3cret\"";
 	if (!strcmp(name, "sip"))

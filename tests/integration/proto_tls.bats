@@ -2,7 +2,7 @@
 # TLS of connection tests against real servers: certificate verification
 # (`ssl { verify: enable, cacertificatefile: ... }`) with nginx serving a
 # certificate signed by a test CA, and a self-signed one; STARTTLS for IMAP
-# and POP with dovecot.
+# and POP with dovecot; mysqls (the SSL request) with MariaDB.
 
 load helpers
 load servers
@@ -12,7 +12,7 @@ setup_file() {
 	command -v nginx >/dev/null || it_need "needs nginx"
 	it_init
 	local p
-	for p in ca self imap pop lmtp sieve; do
+	for p in ca self imap pop lmtp sieve mysql; do
 		export "PORT_$p=$(it_free_port)"
 	done
 	local d="$IT/pki"
@@ -94,6 +94,11 @@ check host imap_starttls_untrusted with address 127.0.0.1
     if failed port $PORT_imap protocol imaps ssl { verify: enable } $to
 check host imap_plain with address 127.0.0.1
     if failed port $PORT_imap protocol imap $to
+check host mysqls_verified with address 127.0.0.1
+    if failed port $PORT_mysql protocol mysqls
+       ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
+check host mysqls_untrusted with address 127.0.0.1
+    if failed port $PORT_mysql protocol mysqls ssl { verify: enable } $to
 check host url_verified with address 127.0.0.1
     if failed url https://127.0.0.1:$PORT_ca/
        ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
@@ -104,12 +109,15 @@ check host url_verified with address 127.0.0.1
 	openssl rehash "$d/hashed" 2>/dev/null || c_rehash "$d/hashed" >/dev/null
 	SRV_DOVECOT_CERT=$d/server.crt SRV_DOVECOT_KEY=$d/server.key srv_start imap ||
 	    { cat "$(srv_dir dovecot)/dovecot.log" >&2; return 1; }
+	SRV_MYSQL_ARGS="--ssl-cert=$d/server.crt --ssl-key=$d/server.key" srv_start mysql ||
+	    { cat "$IT/srv/mysql.log" >&2; return 1; }
 	it_start
 }
 
 teardown_file() {
 	srv_kill_pidfile "$IT/srv/nginx.pid"
 	srv_stop imap
+	srv_stop mysql
 	it_cleanup
 }
 
@@ -146,4 +154,11 @@ teardown_file() {
 	await_response pop_starttls "POP: greeting \+OK, STLS \+OK, QUIT \+OK over TLS"
 	await_response imap_starttls_untrusted "certificate verify failed: unable to get local issuer certificate"
 	await_response imap_plain "IMAP: greeting \* OK, LOGOUT OK$"
+}
+
+@test "mysqls: the SSL request after MariaDB's handshake, TLS, then a login answered over TLS" {
+	await_response mysqls_verified "MYSQL: server version '.*MariaDB.*', TLS, login answered with error [0-9]+ 'Access denied for user .x27vigil"
+	await_response mysqls_untrusted "certificate verify failed: unable to get local issuer certificate"
+	run it_vigil -t
+	[[ "$output" != *"mysqls"* ]]
 }

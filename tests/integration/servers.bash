@@ -208,9 +208,12 @@ srv_start_mysql() {
 		mariadb-install-db --no-defaults --datadir="$2/data" --user=mysql \
 		    --skip-test-db >"$2/install.log" 2>&1 || { cat "$2/install.log" >&2; return 1; }
 	fi
+	# SRV_MYSQL_ARGS: more options (--ssl-cert=... --ssl-key=... for TLS)
+	# shellcheck disable=SC2086
 	srv_spawn mysql mariadbd --no-defaults --datadir="$2/data" --port="$1" \
 	    --bind-address=127.0.0.1 --socket="$2/data/mysqld.sock" --user=mysql \
-	    --pid-file="$2/data/mysqld.pid" --skip-log-bin --innodb-buffer-pool-size=8M
+	    --pid-file="$2/data/mysqld.pid" --skip-log-bin --innodb-buffer-pool-size=8M \
+	    ${SRV_MYSQL_ARGS:-}
 	it_wait 60 srv_port_open "$1"
 }
 

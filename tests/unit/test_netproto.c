@@ -362,6 +362,43 @@ test_databases(void **state)
 		assert_int_equal(T.r, PROTO_PASS);
 		assert_reason("10.11.6-MariaDB");
 	}
+	/* mysqls: the same server without TLS refuses the upgrade by its
+	 * capabilities (no CLIENT_SSL, 0x0800) */
+	{
+		const struct chunk ch[] = { { maria, sizeof(maria) - 1 } };
+		play("protocol mysqls", ch, 1, false);
+		assert_int_equal(T.r, PROTO_FAIL);
+		assert_reason("MYSQL: server version '5.5.5-10.11.6-MariaDB-0+deb12u1' does not "
+		    "offer TLS");
+		assert_false(T.starttls);
+	}
+	/* with ssl-cert: SSL request, TLS, a login answered "access denied" */
+	{
+		char tls[sizeof(maria)];
+		static const char denied[] = "\x48\x00\x00\x03\xff\x15\x04#28000"
+		    "Access denied for user 'vigil'@'localhost' (using password: NO)";
+		const struct chunk ch[] = { { tls, sizeof(tls) - 1 },
+			{ denied, sizeof(denied) - 1 } };
+		const struct chunk junk[] = { { tls, sizeof(tls) - 1 }, CHUNK("HTTP/1.1 200 OK\r\n") };
+
+		memcpy(tls, maria, sizeof(maria));
+		tls[4 + 32 + 14] = (char)0xfe;	/* capabilities: 0xfffe */
+		tls[4 + 32 + 15] = (char)0xff;
+		tls[0] = (char)(sizeof(maria) - 1 - 4);	/* the whole packet, salt and all */
+		play("protocol mysqls", ch, 2, false);
+		assert_int_equal(T.r, PROTO_PASS);
+		assert_true(T.starttls);
+		/* SSL request: 32 bytes, sequence 1, CLIENT_SSL; then the login, sequence 2 */
+		assert_true(T.sentlen > 36);
+		assert_memory_equal(T.sent, "\x20\x00\x00\x01", 4);
+		assert_true(T.sent[5] & 0x08);
+		assert_int_equal(T.sent[36 + 3], 2);
+		assert_true(memmem(T.sent + 36, T.sentlen - 36, "vigil\0", 6) != NULL);
+		assert_reason("TLS, login answered with error 1045 'Access denied for user");
+		play("protocol mysqls", junk, 2, false);
+		assert_int_equal(T.r, PROTO_FAIL);
+		assert_reason("MYSQL: answer to the login 'HTTP/1.1 200 OK");
+	}
 	PLAY("protocol mysql", false, CHUNK("\x16\x00\x00\x00\xff\x6a\x04Host 'x' is blocked"));
 	assert_int_equal(T.r, PROTO_FAIL);
 	assert_reason("error 1130");
@@ -577,7 +614,7 @@ test_every_protocol_spoken_or_warned(void **state)
 	conn("protocol smtp content = \"x\"");
 	assert_non_null(strstr(errtext, "read only by protocol http"));
 	conn("protocol mysqls");
-	assert_non_null(strstr(errtext, "mysqls: the in-protocol TLS upgrade is not done yet"));
+	assert_null(strstr(errtext ? errtext : "", "mysqls"));
 	conn("protocol http content = \"x\"");
 	assert_null(strstr(errtext ? errtext : "", "warning"));
 }
