@@ -643,9 +643,19 @@ check_connection(struct svc *s, struct test_state *ts,
 	if (c == NULL || ts->nc != NULL)
 		return;		/* the previous attempt still runs */
 	nc_target(ts, where, sizeof(where));
+	/* The host service's address, unless the test asks for the other IP
+	 * version ("ipv6" with a name that resolved to IPv4 first): then its
+	 * own resolution, made for that version (engine_new), is the one. */
+	if (host != NULL && c->ipversion != 0 &&
+	    host->sa_family != (c->ipversion == 6 ? AF_INET6 : AF_INET))
+		host = NULL;
 	if (!(host != NULL && c->host == NULL && c->unix_path == NULL) &&
 	    !ts->have_addr) {
-		svc_test_result(s, ts, true, true, "%s: address unknown", where);
+		if (c->ipversion != 0)
+			svc_test_result(s, ts, true, true, "%s: no IPv%d address", where,
+			    c->ipversion);
+		else
+			svc_test_result(s, ts, true, true, "%s: address unknown", where);
 		return;
 	}
 	nc = xcalloc(1, sizeof(*nc));

@@ -75,7 +75,9 @@ http_put_request(struct proto_ctx *ctx, const char *method, const char *path,
 
 		if (!header_value_ok(h) || strlen(h) > 255)
 			h = "localhost";
-		if (!proto_sendf(ctx, "Host: %s\r\n", h))
+		/* an IPv6 address goes in brackets (RFC 3986); names have no ':' */
+		if (!proto_sendf(ctx, strchr(h, ':') && h[0] != '[' ? "Host: [%s]\r\n" :
+		    "Host: %s\r\n", h))
 			return false;
 	}
 	if (!proto_sendf(ctx, "User-Agent: vigil\r\nAccept: */*\r\n%s",

@@ -7,8 +7,9 @@
 #                           in run/ ($IT_CTL_ALLOW appended to `set control
 #                           socket`), the demo process, the control file
 #                           watched by checksum, then EXTRA verbatim
-#   it_start                start `vigil -c $IT/rc -I` in the background and
-#                           wait for the control socket and the demo pidfile
+#   it_start                start `vigil -c $IT/rc -I` in the background (under
+#                           $IT_WRAP when set) and wait for the control socket
+#                           and the demo pidfile
 #   it_stop                 stop vigild by pid and wait; stop the demo
 #
 # Everything is ended by pid; nothing here uses pkill or killall.
@@ -105,7 +106,9 @@ it_demo_pid() {
 it_demo_running() { it_demo_pid >/dev/null; }
 
 it_start() {
-	"$VIGIL_BUILD/vigil" -c "$IT/rc" -I >"$IT/vigild.log" 2>&1 3>&- &
+	# IT_WRAP: a command that execs its arguments (a namespace, say)
+	# shellcheck disable=SC2086
+	${IT_WRAP:-} "$VIGIL_BUILD/vigil" -c "$IT/rc" -I >"$IT/vigild.log" 2>&1 3>&- &
 	IT_VIGILD_PID=$!
 	export IT_VIGILD_PID
 	echo "$IT_VIGILD_PID" > "$IT/vigild.testpid"

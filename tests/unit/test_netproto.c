@@ -104,6 +104,13 @@ static void
 test_http(void **state)
 {
 	(void)state;
+	/* an IPv6 address in Host goes in brackets (nginx answers 400 without) */
+	PLAY("protocol http hostheader \"::1\"", false,
+	    CHUNK("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+	assert_true(sent("\r\nHost: [::1]\r\n"));
+	PLAY("protocol http hostheader \"[::1]\"", false,
+	    CHUNK("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+	assert_true(sent("\r\nHost: [::1]\r\n"));
 	/* nginx 1.22, a static page */
 	PLAY("protocol http request \"/a b?x=1\" hostheader \"example.org\"", true,
 	    CHUNK("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\n"

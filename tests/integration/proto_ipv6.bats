@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# IPv6 targets: a connection test to nginx on ::1, and `ipv4`/`ipv6` with a
+# host name that resolves to both (dual.test, in an /etc/hosts of vigild's
+# own mount namespace: the machine's file is not touched).
+
+load helpers
+load servers
+
+setup_file() {
+	it_require_root
+	command -v nginx >/dev/null || it_need "needs nginx"
+	command -v unshare >/dev/null || it_need "needs unshare (util-linux)"
+	it_init
+	export PORT_v4=$(it_free_port) PORT_v6=$(it_free_port)
+	local d="$IT/web"
+	mkdir -p "$d/four" "$d/six" "$d/tmp"
+	echo "four" > "$d/four/index.html"
+	echo "six" > "$d/six/index.html"
+	cat > "$d/nginx.conf" <<CONF
+daemon off;
+master_process off;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $d/tmp;
+  proxy_temp_path $d/tmp;
+  fastcgi_temp_path $d/tmp;
+  uwsgi_temp_path $d/tmp;
+  scgi_temp_path $d/tmp;
+  server { listen 127.0.0.1:$PORT_v4; root $d/four; }
+  server { listen [::1]:$PORT_v6; root $d/six; }
+}
+CONF
+	srv_spawn nginx nginx -c "$d/nginx.conf" -p "$d"
+	it_wait 20 srv_port_open "$PORT_v4" || { cat "$d/error.log" >&2; return 1; }
+	# dual.test: IPv4 first, then IPv6
+	printf '127.0.0.1 localhost\n127.0.0.1 dual.test\n::1 dual.test\n' > "$IT/hosts"
+	printf '#!/bin/sh\nmount --bind "%s/hosts" /etc/hosts && exec "$@"\n' "$IT" > "$IT/wrap.sh"
+	chmod 0755 "$IT/wrap.sh"
+	IT_WRAP="unshare -m --propagation private $IT/wrap.sh"
+	local to="with timeout 4 seconds then alert"
+	it_write_rc "
+check host v6 with address ::1
+    if failed port $PORT_v6 ipv6 protocol http content = \"six\" $to
+check host v6_url with address ::1
+    if failed url http://[::1]:$PORT_v6/ content = \"six\" $to
+check host dual_v4 with address dual.test
+    if failed port $PORT_v4 ipv4 protocol http content = \"four\" $to
+check host dual_v6 with address dual.test
+    if failed port $PORT_v6 ipv6 protocol http content = \"six\" $to
+check host dual_v6_host with address 127.0.0.1
+    if failed host dual.test port $PORT_v6 ipv6 protocol http content = \"six\" $to
+check host dual_v6_wrong_port with address dual.test
+    if failed port $PORT_v4 ipv6 protocol http $to
+check host v4_only with address 127.0.0.1
+    if failed port $PORT_v4 ipv6 protocol http $to
+"
+	it_start
+}
+
+teardown_file() {
+	srv_kill_pidfile "$IT/srv/nginx.pid"
+	it_cleanup
+}
+
+@test "ipv6: a server listening on ::1 only is checked over IPv6" {
+	await_response v6 "^::1:$PORT_v6: HTTP: status 200, .* as expected"
+	await_response v6_url "HTTP: status 200, .* as expected"
+}
+
+@test "ipv4 / ipv6 pick the address family of a name that resolves to both" {
+	await_response dual_v4 "^dual\.test:$PORT_v4: HTTP: status 200, .* as expected"
+	await_response dual_v6 "^dual\.test:$PORT_v6: HTTP: status 200, .* as expected"
+	await_response dual_v6_host "^dual\.test:$PORT_v6: HTTP: status 200, .* as expected"
+	# the IPv4-only port over IPv6: refused, not silently tried over IPv4
+	await_response dual_v6_wrong_port "^dual\.test:$PORT_v4: cannot connect: Connection refused"
+	await_response v4_only "^127\.0\.0\.1:$PORT_v4: no IPv6 address"
+}
