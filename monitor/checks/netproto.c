@@ -17,7 +17,8 @@ const struct proto_module *const proto_modules[] = {
 	&proto_ldap2, &proto_nntp, &proto_clamav, &proto_rsync, &proto_sieve,
 	&proto_spamassassin, &proto_postfix_policy, &proto_fail2ban,
 	&proto_mqtt, &proto_websocket, &proto_sip, &proto_radius, &proto_gps,
-	&proto_rdate, &proto_mongodb, &proto_apache_status, NULL,
+	&proto_rdate, &proto_mongodb, &proto_apache_status, &proto_dwp, &proto_tns,
+	NULL,
 };
 
 /* Names of the manual that share a module: the TLS variants (the driver

@@ -10,7 +10,7 @@ extern const struct proto_module proto_http, proto_generic, proto_smtp,
     proto_ldap3, proto_ldap2, proto_nntp, proto_clamav, proto_rsync,
     proto_sieve, proto_spamassassin, proto_postfix_policy, proto_fail2ban,
     proto_mqtt, proto_websocket, proto_sip, proto_radius, proto_gps,
-    proto_rdate, proto_mongodb, proto_apache_status;
+    proto_rdate, proto_mongodb, proto_apache_status, proto_dwp, proto_tns;
 
 /* proto_http.c: a request for path with the test's method, Host, basic
  * auth and "http headers", then extra (headers that also set Connection;

@@ -329,7 +329,7 @@ check_regex(struct diag *d, const struct srcpos *pos, const char *what, const ch
 
 /* Protocols of the manual no module speaks yet (monitor/checks/netproto.c
  * lists the modules; test_netproto checks the two lists agree). */
-static const char *const protocols_unspoken[] = { "dwp", "tns", NULL };
+static const char *const protocols_unspoken[] = { NULL };
 
 bool
 config_protocol_unspoken(const char *name)

@@ -88,6 +88,28 @@ def tcp_session(rf, wf):
         wf.write(struct.pack("<iiii", 16 + len(body), 1, rid, 2013) + body)
     elif MODE == "sip":
         sip_answer(rf.read1(8192), lambda b: wf.write(b))
+    elif MODE == "dwp":             # Domino's web server: HEAD / with Host
+        req = b""
+        while b"\r\n\r\n" not in req:
+            chunk = rf.read1(4096)
+            if not chunk:
+                return
+            req += chunk
+        if req.startswith(b"HEAD / HTTP/1.1\r\n") and b"\r\nHost: " in req:
+            wf.write(b"HTTP/1.1 200 OK\r\nServer: Lotus-Domino\r\n"
+                     b"Content-Type: text/html\r\nConnection: close\r\n\r\n")
+        else:
+            wf.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    elif MODE == "tns":             # Oracle listener: ping CONNECT -> REFUSE
+        hdr = rf.read(8)
+        if len(hdr) < 8 or hdr[4] != 1:
+            return
+        body = rf.read(struct.unpack(">H", hdr[:2])[0] - 8)
+        if b"(COMMAND=ping)" not in body:
+            return
+        text = b"(DESCRIPTION=(TMP=)(VSNNUM=318767104)(ERR=0)(ALIAS=LISTENER))"
+        wf.write(struct.pack(">HHBBH", 12 + len(text), 0, 4, 0, 0) +
+                 struct.pack(">BBH", 0, 0, len(text)) + text)
     elif MODE == "apache-status":   # mod_status ?auto, then close
         while readline(rf).strip():
             pass

@@ -13,7 +13,7 @@ PROTOS="http:tcp smtp:tcp ssh:tcp redis:tcp mysql:tcp pgsql:tcp memcache:tcp
 imap:tcp pop:tcp lmtp:tcp ftp:tcp dns:tcp ntp3:udp ldap3:tcp mqtt:tcp rsync:tcp
 clamav:tcp nntp:tcp sieve:tcp spamassassin:tcp postfix-policy:tcp gps:tcp
 fail2ban:tcp websocket:tcp mongodb:tcp rdate:tcp sip:udp radius:udp
-apache-status:tcp"
+apache-status:tcp dwp:tcp tns:tcp"
 
 setup_file() {
 	it_require_root
@@ -142,6 +142,8 @@ protocol_cycle() {
 @test "radius: scripted Status-Server over UDP" { protocol_cycle radius udp; }
 
 @test "apache-status: scripted mod_status page" { protocol_cycle apache-status tcp; }
+@test "dwp: scripted Domino web server (HEAD / with Host)" { protocol_cycle dwp tcp; }
+@test "tns: scripted Oracle listener (ping answered by a refuse packet)" { protocol_cycle tns tcp; }
 
 @test "apache-status: a limit that holds fails the test" {
 	await_response apache_busy "APACHE-STATUS: 80% of 10 slots waiting \(waitlimit < 90%\)"

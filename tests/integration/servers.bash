@@ -348,7 +348,7 @@ srv_start_https() { srv_start_nginx "$1" "$(srv_dir nginx)"; }
 
 # scripted servers (no cheap Debian server speaks these)
 for m in clamav nntp spamassassin postfix-policy gps fail2ban websocket \
-    mongodb rdate apache-status; do
+    mongodb rdate apache-status dwp tns; do
 	eval "srv_start_${m//-/_}() { srv_scripted $m \"\$1\"; }"
 done
 srv_start_sip() { srv_scripted sip "$1" udp; }

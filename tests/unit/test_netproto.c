@@ -77,7 +77,7 @@ test_impostor_fails_everywhere(void **state)
 		"mysql", "pgsql", "memcache", "imap", "pop", "ftp", "nntp", "clamav",
 		"rsync", "sieve", "spamassassin", "postfix-policy", "gps", "fail2ban",
 		"mqtt", "websocket", "sip", "ldap3", "ldap2", "mongodb", "dns",
-		"apache-status", NULL };
+		"apache-status", "dwp", "tns", NULL };
 	char opts[64], up[32];
 
 	(void)state;
@@ -603,6 +603,70 @@ test_recorded_from_real_servers(void **state)
 	}
 }
 
+/* DWP: a HEAD request with Host, an HTTP status below 400.  TNS: the
+ * ping CONNECT packet, answered by the listener's refuse packet (as an
+ * Oracle 19c listener answers tnsping). */
+static void
+test_dwp_tns(void **state)
+{
+	static const char refuse_ok[] = "\x00\x49\x00\x00\x04\x00\x00\x00"
+	    "\x00\x00\x00\x3d(DESCRIPTION=(TMP=)(VSNNUM=318767104)(ERR=0)(ALIAS=LISTENER))";
+	static const char refuse_err[] = "\x00\x61\x00\x00\x04\x00\x00\x00"
+	    "\x00\x00\x00\x55(DESCRIPTION=(ERR=12514)(VSNNUM=318767104)"
+	    "(ERROR_STACK=(ERROR=(CODE=12514)(EMFI=4))))";
+
+	(void)state;
+	PLAY("protocol dwp", false, CHUNK("HTTP/1.1 200 OK\r\nServer: Lotus-Domino\r\n"
+	    "Content-Type: text/html\r\n\r\n"));
+	assert_int_equal(T.r, PROTO_PASS);
+	assert_true(sent("HEAD / HTTP/1.1\r\nHost: localhost\r\n"));
+	assert_reason("DWP: status 200");
+	PLAY("protocol dwp", false, CHUNK("HTTP/1.1 503 Service Unavailable\r\n\r\n"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_reason("DWP: status 503, expected below 400");
+	/* Monit passes any "WORD NUMBER" line: not vigil */
+	PLAY("protocol dwp", true, CHUNK("NOT-A-PROTOCOL 42\r\n"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_reason("DWP: status line was 'NOT-A-PROTOCOL 42', expected 'HTTP/1.x NNN'");
+
+	{
+		const struct chunk ch[] = { { refuse_ok, sizeof(refuse_ok) - 1 } };
+		play("protocol tns", ch, 1, false);
+		assert_int_equal(T.r, PROTO_PASS);
+		assert_reason("TNS: listener answered the ping: '(DESCRIPTION=(TMP=)");
+		/* what tnsping sends: 87 bytes, CONNECT, the ping command at 58 */
+		assert_int_equal(T.sentlen, 87);
+		assert_memory_equal(T.sent, "\x00\x57\x00\x00\x01\x00", 6);
+		assert_memory_equal(T.sent + 58, "(CONNECT_DATA=(COMMAND=ping))", 29);
+		assert_int_equal(T.sent[25], 29);
+		assert_int_equal(T.sent[27], 58);
+	}
+	{
+		/* in two pieces, the header first */
+		const struct chunk ch[] = { { refuse_ok, 8 }, { refuse_ok + 8, sizeof(refuse_ok) - 9 } };
+		play("protocol tns", ch, 2, false);
+		assert_int_equal(T.r, PROTO_PASS);
+	}
+	{
+		const struct chunk ch[] = { { refuse_err, sizeof(refuse_err) - 1 } };
+		play("protocol tns", ch, 1, false);
+		assert_int_equal(T.r, PROTO_FAIL);
+		assert_reason("TNS: listener refused the ping: '(ERR=12514)");
+	}
+	PLAY("protocol tns", false, CHUNK("\x00\x08\x00\x00\x02\x00\x00\x00"));
+	assert_int_equal(T.r, PROTO_PASS);
+	assert_reason("accept packet");
+	PLAY("protocol tns", true, CHUNK("NOT-A-PROTOCOL 42\r\n"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_reason("TNS: answer to the ping 'NOT-A-PROTOCOL 42\\x0d\\x0a' is not a TNS");
+	/* a length beyond the bound, a short packet that closes */
+	PLAY("protocol tns", true, CHUNK("\xff\xff\x00\x00\x04\x00\x00\x00"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	PLAY("protocol tns", true, CHUNK("\x00\x49\x00\x00\x04\x00\x00\x00\x00"));
+	assert_int_equal(T.r, PROTO_FAIL);
+	assert_reason("closed inside the refuse packet");
+}
+
 /* Every protocol the parser accepts is spoken by a module, or vigil -t
  * warns that the test only connects. */
 static void
@@ -617,7 +681,9 @@ test_every_protocol_spoken_or_warned(void **state)
 			    config_protocols[i], spoken, !spoken);
 	}
 	conn("protocol dwp");
-	assert_non_null(strstr(errtext, "protocol dwp is not spoken yet"));
+	assert_null(strstr(errtext ? errtext : "", "not spoken"));
+	conn("protocol tns");
+	assert_null(strstr(errtext ? errtext : "", "not spoken"));
 	conn("protocol smtp content = \"x\"");
 	assert_non_null(strstr(errtext, "read only by protocol http"));
 	conn("protocol mysqls");
@@ -640,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_binary_protocols),
 		cmocka_unit_test(test_websocket_sip_radius),
 		cmocka_unit_test(test_apache_status),
+		cmocka_unit_test(test_dwp_tns),
 		cmocka_unit_test(test_every_protocol_spoken_or_warned),
 		cmocka_unit_test(test_recorded_from_real_servers),
 	};
