@@ -72,7 +72,8 @@ bool
 ssl_conn_uses_tls(const struct connection *c)
 {
 	return c != NULL && c->type != CONN_UDP && c->unix_path == NULL &&
-	    (c->ssl || c->type == CONN_TCPSSL);
+	    (c->ssl || c->type == CONN_TCPSSL ||
+	    (c->protocol != NULL && strcasecmp(c->protocol, "mysqls") == 0));
 }
 
 void

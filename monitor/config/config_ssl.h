@@ -20,7 +20,7 @@ struct ssl_policy {
 
 void ssl_policy_of(const struct config *cf, const struct connection *c,
     struct ssl_policy *p);
-/* Does the test speak TLS (at connect or by STARTTLS)? */
+/* Does the test speak TLS (at connect, by STARTTLS, or mysqls' upgrade)? */
 bool ssl_conn_uses_tls(const struct connection *c);
 /* vigil -t: the values of verify/selfsigned, that CA files exist, and a
  * warning for each option no connection test reads.  prefix is "" for

@@ -58,6 +58,9 @@ test_policy_global_then_test(void **state)
 	ssl_policy_of(cf, c, &p);
 	assert_true(p.verify);
 	assert_true(p.selfsigned);
+	/* mysqls upgrades in the protocol */
+	c = first_conn(HOST "  if failed port 3306 protocol mysqls then alert\n");
+	assert_true(ssl_conn_uses_tls(c));
 	/* plain TCP and UDP are not TLS */
 	c = first_conn(HOST "  if failed port 80 protocol http then alert\n");
 	assert_false(ssl_conn_uses_tls(c));
