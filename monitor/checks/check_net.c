@@ -27,6 +27,7 @@
 #include "common/util.h"
 #include "monitor/engine/engine.h"
 #include "monitor/checks/netproto.h"
+#include "monitor/checks/net_addrs.h"
 #include "monitor/checks/net_tls.h"
 
 #define NET_RBUF 4096
@@ -53,6 +54,9 @@ struct netcheck {
 	struct sockaddr_storage hostaddr;	/* a host service's address */
 	socklen_t hostaddrlen;
 	bool hostaddr_set;
+	struct sockaddr_storage home;	/* where each attempt starts */
+	socklen_t homelen;
+	bool home_set;
 	char tls_error[128];		/* OpenSSL's words for the last EPROTO */
 };
 
@@ -156,6 +160,8 @@ net_resolve(const char *host, int port, int ipversion, int socktype,
 	if (rc != 0) {
 		hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
 		rc = getaddrinfo(host, portstr, &hints, &res);
+		if (rc == 0 && res != NULL)	/* a name: keep all its addresses */
+			net_addrs_remember(host, ipversion, socktype, res);
 	}
 	if (rc != 0 || res == NULL)
 		return false;
@@ -240,6 +246,12 @@ nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
 	if (failed && nc->attempt < c->retry) {
 		nc->attempt++;
 		nc_close(nc);
+		/* a retry starts again at the name's first address */
+		nc->hostaddr_set = nc->home_set;
+		if (nc->home_set) {
+			memcpy(&nc->hostaddr, &nc->home, sizeof(nc->hostaddr));
+			nc->hostaddrlen = nc->homelen;
+		}
 		log_debug("%s (attempt %d of %d, retrying)", desc, nc->attempt, c->retry + 1);
 		if (nc_attempt(nc))
 			return;
@@ -454,6 +466,32 @@ nc_receive(struct netcheck *nc)
 	}
 }
 
+/* An address that refused (or cannot be reached): the name's next
+ * address when it has one, as Monit does, else the verdict. */
+static void
+nc_connect_failed(struct netcheck *nc, int err)
+{
+	const struct connection *c = nc->ts->t->conn;
+	const char *name = c->host ? c->host : nc->s->cf->address;
+	const struct sockaddr *cur = nc->hostaddr_set ?
+	    (const struct sockaddr *)&nc->hostaddr : (const struct sockaddr *)&nc->ts->addr;
+	struct sockaddr_storage next;
+	socklen_t nextlen;
+
+	if (name != NULL && c->unix_path == NULL && net_addrs_next(name, c->ipversion,
+	    c->type == CONN_UDP ? SOCK_DGRAM : SOCK_STREAM, cur, c->port, &next, &nextlen)) {
+		log_debug("%s port %d: %s, trying its next address", name, c->port,
+		    strerror(err));
+		nc_close(nc);
+		memcpy(&nc->hostaddr, &next, sizeof(nc->hostaddr));
+		nc->hostaddrlen = nextlen;
+		nc->hostaddr_set = true;
+		nc_attempt(nc);
+		return;
+	}
+	nc_finish(nc, true, "cannot connect: %s", strerror(err));
+}
+
 static void
 nc_io(int fd, uint32_t events, void *arg)
 {
@@ -468,7 +506,7 @@ nc_io(int fd, uint32_t events, void *arg)
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
 			err = errno;
 		if (err != 0) {
-			nc_finish(nc, true, "cannot connect: %s", strerror(err));
+			nc_connect_failed(nc, err);
 			return;
 		}
 		if (nc_wants_tls_at_connect(nc)) {
@@ -614,7 +652,7 @@ nc_attempt(struct netcheck *nc)
 		return false;
 	}
 	if (connect(nc->fd, sa, salen) < 0 && errno != EINPROGRESS) {
-		nc_finish(nc, true, "cannot connect: %s", strerror(errno));
+		nc_connect_failed(nc, errno);
 		return false;
 	}
 	if (ev_add(s->e->m->ev, nc->fd, EPOLLOUT, nc_io, nc) < 0) {
@@ -680,6 +718,9 @@ check_connection(struct svc *s, struct test_state *ts,
 	hn = c->hostheader ? c->hostheader : c->host ? c->host :
 	    s->cf->address ? s->cf->address : "localhost";
 	strlcpy_v(nc->hostname, hn, sizeof(nc->hostname));
+	nc->home_set = nc->hostaddr_set;
+	nc->home = nc->hostaddr;
+	nc->homelen = nc->hostaddrlen;
 	ssl_policy_of(s->e->m->cf, c, &nc->tls_policy);
 	nc->ctx.mod = nc->mod;
 	nc->ctx.conn = c;
