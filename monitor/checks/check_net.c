@@ -542,7 +542,8 @@ nc_io(int fd, uint32_t events, void *arg)
 				    EPOLLIN : EPOLLOUT);
 				return;
 			}
-			nc_finish(nc, true, "TLS handshake failed");
+			nc_tls_failed(nc);
+			nc_finish(nc, true, "TLS handshake failed (%s)", nc->tls_error + 5);
 			return;
 		}
 		if (nc->mod == NULL) {

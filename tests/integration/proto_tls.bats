@@ -99,6 +99,8 @@ check host mysqls_verified with address 127.0.0.1
        ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
 check host mysqls_untrusted with address 127.0.0.1
     if failed port $PORT_mysql protocol mysqls ssl { verify: enable } $to
+check host tls_to_plain with address 127.0.0.1
+    if failed port $PORT_imap type tcpssl $to
 check host url_verified with address 127.0.0.1
     if failed url https://127.0.0.1:$PORT_ca/
        ssl { verify: enable, cacertificatefile: $d/ca.crt } $to
@@ -161,4 +163,8 @@ teardown_file() {
 	await_response mysqls_untrusted "certificate verify failed: unable to get local issuer certificate"
 	run it_vigil -t
 	[[ "$output" != *"mysqls"* ]]
+}
+
+@test "a failed handshake says what OpenSSL saw (TLS spoken to a plain-text server)" {
+	await_response tls_to_plain "^127\.0\.0\.1:$PORT_imap: TLS handshake failed \([a-z].+\)$"
 }
