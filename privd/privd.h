@@ -226,6 +226,9 @@ void ping_watch(struct privd *pd);
 void ping_request(struct privd *pd, const struct msg_ping *m);
 void ping_forget_monitor(struct privd *pd);
 
+/* ---- procio.c ---- */
+void proc_io_request(struct privd *pd, const struct msg_proc_io *m);
+
 /* ---- child.c: spawning and supervision ---- */
 void child_init(struct privd *pd);
 /* false with the `make users` sentence in why when user does not exist. */
