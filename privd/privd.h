@@ -79,7 +79,7 @@ struct child {
 	bool killed;			/* we sent SIGKILL/SIGTERM on purpose */
 	/* log lines (LOG and output) per child: a token bucket, so a hostile
 	 * child cannot fill the disk through privd */
-	uint64_t log_tokens_milli, log_last_ms;
+	struct token_bucket log_rate;
 	unsigned long log_suppressed;
 };
 

@@ -444,9 +444,9 @@ test_rate_limit(void **state)
 	(void)state;
 	chan(&ch, PROC_PRIVD, PROC_MONITOR);
 	ch.sealed = true;
-	ch.rate_burst = 5;
-	ch.rate_per_s = 1;
-	ch.rate_tokens_milli = 5000;
+	ch.rate.burst = 5;
+	ch.rate.per_s = 1;
+	ch.rate.tokens_milli = 5000;
 	for (int i = 0; i < 10; i++) {
 		size_t n = frame_msg(&ch, MSG_RUN, &run);
 
