@@ -263,8 +263,6 @@ on_exit_event(int fd, uint32_t events, void *arg)
 		if (pd->state == PD_RUNNING && !sealed)
 			give_up = monitor_ended_unsealed(pd, c, how);
 		pd->mon_violation[0] = '\0';
-	}
-	if (c->kind == CHILD_MONITOR) {
 		/* Its table, queue and pings die with it. */
 		run_forget_monitor(pd);
 		ping_forget_monitor(pd);

@@ -217,8 +217,6 @@ void run_request(struct privd *pd, const struct msg_run *m);
 /* The monitor went away: queued requests are dropped, running programs go on
  * but their results are not sent (unless a fresh monitor's RUN joins one). */
 void run_forget_monitor(struct privd *pd);
-/* Programs running now. */
-size_t run_count(const struct privd *pd);
 
 /* ---- ping.c ---- */
 void ping_open_sockets(struct privd *pd);

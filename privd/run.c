@@ -703,9 +703,3 @@ run_forget_monitor(struct privd *pd)
 	}
 	pd->nunseen = 0;
 }
-
-size_t
-run_count(const struct privd *pd)
-{
-	return pd->nrunning;
-}
