@@ -178,3 +178,35 @@ ev_stopped(const struct ev_loop *ev)
 {
 	return ev->stop;
 }
+
+void
+ev_close(struct ev_loop *ev, int *fd)
+{
+	if (*fd < 0)
+		return;
+	ev_del(ev, *fd);
+	close(*fd);
+	*fd = -1;
+}
+
+bool
+ev_drain(struct ev_loop *ev, int *fd, void (*feed)(void *arg, const char *buf, size_t n),
+    void *arg)
+{
+	char buf[4096];
+
+	while (*fd >= 0) {
+		ssize_t n = read(*fd, buf, sizeof(buf));
+
+		if (n > 0) {
+			feed(arg, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
+		ev_close(ev, fd);
+	}
+	return true;
+}

@@ -4,6 +4,7 @@
 #define VIGIL_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 
@@ -17,6 +18,12 @@ void ev_free(struct ev_loop *ev);
 int ev_add(struct ev_loop *ev, int fd, uint32_t events, ev_cb cb, void *arg);
 int ev_mod(struct ev_loop *ev, int fd, uint32_t events);
 int ev_del(struct ev_loop *ev, int fd);
+/* Stop watching *fd, close it and set it to -1 (nothing when already -1). */
+void ev_close(struct ev_loop *ev, int *fd);
+/* Read a non-blocking *fd until it would block, handing each chunk to
+ * feed; at end of file or an error, ev_close it.  True when it was closed. */
+bool ev_drain(struct ev_loop *ev, int *fd, void (*feed)(void *arg, const char *buf,
+    size_t n), void *arg);
 /* A timerfd in the loop; returns the fd (the caller closes it after ev_del). */
 int ev_timer_new(struct ev_loop *ev, ev_cb cb, void *arg);
 /* Arm: first expiry after first_ms (0 disarms), then every interval_ms (0: once). */

@@ -68,10 +68,7 @@ ipc_channel_init(struct ipc_channel *ch, int fd, enum proc_role self,
 	if (t == NULL)
 		fatalx("no IPC rule table for %s", proc_role_name(self));
 	ch->rules = t->rules;
-	ch->rate_burst = 1000;
-	ch->rate_per_s = 200;
-	ch->rate_tokens_milli = (uint64_t)ch->rate_burst * 1000u;
-	ch->rate_last_ms = now_ms();
+	token_bucket_init(&ch->rate, 1000, 200);
 	ch->outq_max = 4096;
 }
 
@@ -266,22 +263,6 @@ rd32(const uint8_t *p)
 	    (uint32_t)p[3] << 24;
 }
 
-static bool
-rate_take(struct ipc_channel *ch)
-{
-	uint64_t now = now_ms();
-	uint64_t cap = (uint64_t)ch->rate_burst * 1000u;
-
-	ch->rate_tokens_milli += (now - ch->rate_last_ms) * ch->rate_per_s;
-	if (ch->rate_tokens_milli > cap)
-		ch->rate_tokens_milli = cap;
-	ch->rate_last_ms = now;
-	if (ch->rate_tokens_milli < 1000)
-		return false;
-	ch->rate_tokens_milli -= 1000;
-	return true;
-}
-
 static enum ipc_result
 violation(struct ipc_msg *out, enum ipc_violation v, const int *fds, int nfds)
 {
@@ -355,7 +336,7 @@ ipc_validate(struct ipc_channel *ch, const uint8_t *dgram, size_t len,
 		ch->hello_received = true;
 		ch->peer_pid = out->body.hello.pid;
 	}
-	if ((rule->flags & IPC_F_RATE) && !rate_take(ch))
+	if ((rule->flags & IPC_F_RATE) && !token_bucket_take(&ch->rate))
 		return violation(out, IPC_V_RATE, fds, nfds);
 	/* Accepted: only now does the message count. */
 	ch->recv_seq = seq;

@@ -23,6 +23,7 @@
 
 #include "common/log.h"
 #include "common/msg.h"
+#include "common/util.h"
 
 #define IPC_MAGIC	0x4c494756u	/* "VGIL" little-endian */
 #define IPC_VERSION	1
@@ -110,10 +111,7 @@ struct ipc_channel {
 	uint32_t peer_pid;
 	uint64_t seen_once;	/* bit per type of IPC_F_ONCE messages received */
 	/* token bucket for IPC_F_RATE messages */
-	uint32_t rate_burst;
-	uint32_t rate_per_s;
-	uint64_t rate_tokens_milli;
-	uint64_t rate_last_ms;
+	struct token_bucket rate;
 	struct ipc_outq *outq;	/* messages waiting for the socket to drain */
 	size_t outq_len;
 	size_t outq_max;

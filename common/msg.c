@@ -105,6 +105,25 @@ static const struct field f_ping_result[] = {
 	U32(S, rtt_avg_us), U32(S, rtt_max_us), I32(S, error),
 };
 #undef S
+/* the pid and errno arrays: each element a field of its own */
+#define EACH16(M, ...) M(__VA_ARGS__, 0), M(__VA_ARGS__, 1), M(__VA_ARGS__, 2), \
+	M(__VA_ARGS__, 3), M(__VA_ARGS__, 4), M(__VA_ARGS__, 5), M(__VA_ARGS__, 6), \
+	M(__VA_ARGS__, 7), M(__VA_ARGS__, 8), M(__VA_ARGS__, 9), M(__VA_ARGS__, 10), \
+	M(__VA_ARGS__, 11), M(__VA_ARGS__, 12), M(__VA_ARGS__, 13), M(__VA_ARGS__, 14), \
+	M(__VA_ARGS__, 15)
+#define PID_AT(s, f, i)	R32(s, f[i], 0, MSG_PID_MAX)
+#define I32_AT(s, f, i)	I32(s, f[i])
+_Static_assert(MSG_PROC_IO_MAX == 16, "EACH16 lists 16 elements");
+#define S struct msg_proc_io
+static const struct field f_proc_io[] = {
+	U32(S, req), R16(S, npids, 1, MSG_PROC_IO_MAX), EACH16(PID_AT, S, pid),
+};
+#undef S
+#define S struct msg_proc_io_result
+static const struct field f_proc_io_result[] = {
+	U32(S, req), STRV(S, text, ntext), EACH16(I32_AT, S, error),
+};
+#undef S
 #define S struct msg_channel
 static const struct field f_channel[] = { ENUM8(S, peer, PROC_ROLE_MAX) };
 #undef S
@@ -249,6 +268,9 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_SESSION_CHECK_RESULT, "SESSION_CHECK_RESULT",
 	    struct msg_session_check_result, f_session_check_result),
 	CODEC(MSG_ACCESS_REFUSED, "ACCESS_REFUSED", struct msg_access_refused, f_access_refused),
+	CODEC(MSG_PROC_IO, "PROC_IO", struct msg_proc_io, f_proc_io),
+	CODEC(MSG_PROC_IO_RESULT, "PROC_IO_RESULT", struct msg_proc_io_result,
+	    f_proc_io_result),
 };
 
 static const struct codec *

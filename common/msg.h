@@ -62,7 +62,9 @@ enum msg_type {
 	MSG_SESSION_CHECK_RESULT = 29,	/* auth -> webui: the grant now, or none */
 	MSG_SNAPSHOT_LOG = 30,	/* monitor -> webui: one recent log line */
 	MSG_ACCESS_REFUSED = 31,	/* auth -> monitor: failed web logins, coalesced */
-	MSG_TYPE_MAX = MSG_ACCESS_REFUSED,
+	MSG_PROC_IO = 32,	/* monitor -> privd: read /proc/PID/io of these pids */
+	MSG_PROC_IO_RESULT = 33,	/* privd -> monitor: their bytes, unparsed */
+	MSG_TYPE_MAX = MSG_PROC_IO_RESULT,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -218,6 +220,26 @@ struct msg_ping_result {
 	int32_t error;			/* errno of a send failure, else 0 */
 };
 
+/* A process's I/O counters for "if read|write rate" tests: the kernel checks
+ * ptrace access when /proc/PID/io is read (not when opened), so the
+ * sandboxed monitor cannot read another user's, and an fd opened by root
+ * would not help.  privd reads at most MSG_PROC_IO_LEN - 1 bytes of each
+ * and returns them as they are: the monitor parses them (proc_io_parse),
+ * privd links no parser. */
+#define MSG_PROC_IO_MAX		16	/* pids per request */
+#define MSG_PROC_IO_LEN		256	/* the file is < 230 bytes */
+#define MSG_PID_MAX		4194304	/* the kernel's PID_MAX_LIMIT */
+struct msg_proc_io {
+	uint32_t req;
+	uint16_t npids;			/* 1..MSG_PROC_IO_MAX */
+	uint32_t pid[MSG_PROC_IO_MAX];	/* 1..MSG_PID_MAX; unused ones 0 */
+};
+struct msg_proc_io_result {
+	uint32_t req;
+	uint16_t ntext;			/* = the request's npids */
+	char text[MSG_PROC_IO_MAX][MSG_PROC_IO_LEN];	/* the file, "" when unreadable */
+	int32_t error[MSG_PROC_IO_MAX];	/* errno of the open or read, else 0 */
+};
 struct msg_channel {
 	uint8_t peer;			/* enum proc_role at the other end */
 };
@@ -449,6 +471,8 @@ union msg_body {
 	struct msg_session_check session_check;
 	struct msg_session_check_result session_check_result;
 	struct msg_snapshot_log snapshot_log;
+	struct msg_proc_io proc_io;
+	struct msg_proc_io_result proc_io_result;
 };
 
 /* Why a payload was refused. */

@@ -171,3 +171,27 @@ set_cloexec(int fd, bool on)
 		return -1;
 	return fcntl(fd, F_SETFD, on ? (fl | FD_CLOEXEC) : (fl & ~FD_CLOEXEC));
 }
+
+void
+token_bucket_init(struct token_bucket *b, uint32_t burst, uint32_t per_s)
+{
+	b->burst = burst;
+	b->per_s = per_s;
+	b->tokens_milli = (uint64_t)burst * 1000u;
+	b->last_ms = now_ms();
+}
+
+bool
+token_bucket_take(struct token_bucket *b)
+{
+	uint64_t now = now_ms(), cap = (uint64_t)b->burst * 1000u;
+
+	b->tokens_milli += (now - b->last_ms) * b->per_s;
+	if (b->tokens_milli > cap)
+		b->tokens_milli = cap;
+	b->last_ms = now;
+	if (b->tokens_milli < 1000)
+		return false;
+	b->tokens_milli -= 1000;
+	return true;
+}

@@ -20,6 +20,14 @@ size_t strlcpy_v(char *dst, const char *src, size_t size);
 
 /* Monotonic clock in milliseconds and microseconds. */
 uint64_t now_ms(void);
+/* A token bucket: at most burst tokens, per_s more each second; one per
+ * take (IPC rate limits, privd's per-child log lines). */
+struct token_bucket {
+	uint32_t burst, per_s;
+	uint64_t tokens_milli, last_ms;
+};
+void token_bucket_init(struct token_bucket *b, uint32_t burst, uint32_t per_s);
+bool token_bucket_take(struct token_bucket *b);
 uint64_t now_us(void);
 
 /* Full path of a sibling binary: the directory of /proc/self/exe first (a

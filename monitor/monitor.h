@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common/event.h"
 #include "common/ipc.h"
@@ -51,6 +52,13 @@ int monitor_run(struct monitor *m, const struct command *cmd,
 /* Ask privd to ping; done called exactly once, as above. */
 int monitor_ping(struct monitor *m, const struct msg_ping *p,
     ping_done_cb done, void *arg);
+
+/* A process's /proc/PID/io read by privd, for one the monitor may not read
+ * itself (another user's).  done is called exactly once: with the file's
+ * bytes, unparsed, or "" and an errno (EPIPE when privd is gone).  Requests
+ * of one cycle leave together.  Returns 0, or -1 when not queued. */
+typedef void (*proc_io_done_cb)(const char *text, int error, void *arg);
+int monitor_proc_io(struct monitor *m, pid_t pid, proc_io_done_cb done, void *arg);
 
 /* The engine changed something worth saving or showing: the core saves the
  * state file (debounced) and pushes a snapshot to the web interface. */

@@ -14,6 +14,7 @@ static const struct ipc_rule privd_rules[MSG_TYPE_MAX + 1] = {
 	[MSG_SEAL]       = { P(MONITOR), IPC_F_ONCE | IPC_F_BEFORE_SEAL },
 	[MSG_RUN]        = { P(MONITOR), IPC_F_AFTER_SEAL | IPC_F_RATE },
 	[MSG_PING]       = { P(MONITOR), IPC_F_AFTER_SEAL | IPC_F_RATE },
+	[MSG_PROC_IO]    = { P(MONITOR), IPC_F_AFTER_SEAL | IPC_F_RATE },
 	[MSG_CONTROL]    = { P(MONITOR), IPC_F_AFTER_SEAL | IPC_F_RATE },
 };
 
@@ -22,6 +23,7 @@ static const struct ipc_rule monitor_rules[MSG_TYPE_MAX + 1] = {
 	[MSG_SEALED]         = { P(PRIVD), IPC_F_ONCE | IPC_F_BEFORE_SEAL },
 	[MSG_RUN_RESULT]     = { P(PRIVD), IPC_F_AFTER_SEAL },
 	[MSG_PING_RESULT]    = { P(PRIVD), IPC_F_AFTER_SEAL },
+	[MSG_PROC_IO_RESULT] = { P(PRIVD), IPC_F_AFTER_SEAL },
 	[MSG_CHANNEL]        = { P(PRIVD), IPC_F_FD | IPC_F_AFTER_SEAL },
 	[MSG_SESSION_GRANT]  = { P(AUTH), IPC_F_RATE },
 	[MSG_ACCESS_REFUSED] = { P(AUTH), IPC_F_RATE },

@@ -133,17 +133,10 @@ privd_send_monitor(struct privd *pd, enum msg_type type, const void *m, int fd)
 void
 child_log(struct child *c, enum log_level level, const char *text)
 {
-	uint64_t now = now_ms(), cap = (uint64_t)CHILD_LOG_BURST * 1000u;
-
-	c->log_tokens_milli += (now - c->log_last_ms) * CHILD_LOG_PER_S;
-	if (c->log_tokens_milli > cap)
-		c->log_tokens_milli = cap;
-	c->log_last_ms = now;
-	if (c->log_tokens_milli < 1000) {
+	if (!token_bucket_take(&c->log_rate)) {
 		c->log_suppressed++;
 		return;
 	}
-	c->log_tokens_milli -= 1000;
 	if (c->log_suppressed > 0) {
 		log_warn("%s: %lu log lines suppressed (more than %d a second)", c->name,
 		    c->log_suppressed, CHILD_LOG_PER_S);
@@ -159,26 +152,18 @@ output_line(const char *line, void *arg)
 }
 
 static void
+output_feed(void *arg, const char *buf, size_t n)
+{
+	struct child *c = arg;
+
+	lines_feed(&c->out, buf, n, output_line, c);
+}
+
+static void
 output_read(struct child *c)
 {
-	char buf[4096];
-
-	while (c->outfd >= 0) {
-		ssize_t n = read(c->outfd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (n <= 0) {
-			lines_flush(&c->out, output_line, c);
-			ev_del(c->pd->ev, c->outfd);
-			close(c->outfd);
-			c->outfd = -1;
-			return;
-		}
-		lines_feed(&c->out, buf, (size_t)n, output_line, c);
-	}
+	if (c->outfd >= 0 && ev_drain(c->pd->ev, &c->outfd, output_feed, c))
+		lines_flush(&c->out, output_line, c);
 }
 
 static void
@@ -268,14 +253,8 @@ on_exit_event(int fd, uint32_t events, void *arg)
 	else
 		log_info("%s (pid %d) %s", c->name, (int)c->pid, how);
 	child_channel_close(c);
-	if (c->outfd >= 0) {
-		ev_del(pd->ev, c->outfd);
-		close(c->outfd);
-		c->outfd = -1;
-	}
-	ev_del(pd->ev, c->pidfd);
-	close(c->pidfd);
-	c->pidfd = -1;
+	ev_close(pd->ev, &c->outfd);
+	ev_close(pd->ev, &c->pidfd);
 	c->pid = 0;
 	c->killed = false;
 	/* The survivors' channels to the dead one are useless: nothing of theirs
@@ -284,8 +263,6 @@ on_exit_event(int fd, uint32_t events, void *arg)
 		if (pd->state == PD_RUNNING && !sealed)
 			give_up = monitor_ended_unsealed(pd, c, how);
 		pd->mon_violation[0] = '\0';
-	}
-	if (c->kind == CHILD_MONITOR) {
 		/* Its table, queue and pings die with it. */
 		run_forget_monitor(pd);
 		ping_forget_monitor(pd);
@@ -381,8 +358,7 @@ child_spawn(struct child *c, const char *path, char *const argv[], const int *fd
 	c->started_ms = now_ms();
 	c->outfd = outp[0];
 	c->out.len = 0;
-	c->log_tokens_milli = (uint64_t)CHILD_LOG_BURST * 1000u;
-	c->log_last_ms = now_ms();
+	token_bucket_init(&c->log_rate, CHILD_LOG_BURST, CHILD_LOG_PER_S);
 	c->log_suppressed = 0;
 	set_nonblock(c->outfd);
 	c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);

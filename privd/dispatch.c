@@ -103,6 +103,9 @@ handle_message(struct child *c, struct ipc_msg *m)
 	case MSG_PING:
 		ping_request(pd, &m->body.ping);
 		break;
+	case MSG_PROC_IO:
+		proc_io_request(pd, &m->body.proc_io);
+		break;
 	case MSG_CONTROL:
 		if (m->body.control.op == CONTROL_QUIT)
 			privd_shutdown(pd, "monitor asked to quit");

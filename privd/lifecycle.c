@@ -21,7 +21,7 @@ finish(struct privd *pd)
 void
 privd_programs_gone(struct privd *pd)
 {
-	if (pd->state == PD_STOPPING && !child_any_running(pd) && run_count(pd) == 0)
+	if (pd->state == PD_STOPPING && !child_any_running(pd) && pd->nrunning == 0)
 		finish(pd);
 }
 
@@ -35,10 +35,10 @@ privd_child_gone(struct privd *pd)
 		/* A program still running is finished, not abandoned: it ends
 		 * by itself or at its timeout (SIGTERM to its process group,
 		 * SIGKILL 2 s later), then vigild exits. */
-		if (run_count(pd) > 0)
+		if (pd->nrunning > 0)
 			log_info("waiting for %zu program%s to end (at most %s timeout)",
-			    run_count(pd), run_count(pd) == 1 ? "" : "s",
-			    run_count(pd) == 1 ? "its" : "their");
+			    pd->nrunning, pd->nrunning == 1 ? "" : "s",
+			    pd->nrunning == 1 ? "its" : "their");
 		privd_programs_gone(pd);
 		return;
 	}

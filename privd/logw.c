@@ -64,7 +64,7 @@ logw_init(void)
 }
 
 static void
-format_line_at(char *out, size_t outlen, time_t t, const char *proc,
+format_line(char *out, size_t outlen, time_t t, const char *proc,
     enum log_level level, const char *text)
 {
 	struct tm tm;
@@ -97,13 +97,6 @@ write_line(const char *line)
 	return false;
 }
 
-static void
-format_line(char *out, size_t outlen, const char *proc, enum log_level level,
-    const char *text)
-{
-	format_line_at(out, outlen, time(NULL), proc, level, text);
-}
-
 static bool
 write_file(const char *line)
 {
@@ -113,12 +106,22 @@ write_file(const char *line)
 		return false;
 	if (dropped > 0) {
 		snprintf(text, sizeof(text), "%lu log lines were lost (write failed)", dropped);
-		format_line(note, sizeof(note), "privd", LOG_LVL_WARN, text);
+		format_line(note, sizeof(note), time(NULL), "privd", LOG_LVL_WARN, text);
 		if (!write_line(note))
 			return false;
 		dropped = 0;
 	}
 	return write_line(line);
+}
+
+/* A configured log: syslog (its own format) or the file (line). */
+static void
+emit(const char *proc, enum log_level level, const char *text, const char *line)
+{
+	if (use_syslog)
+		syslog(syslog_prio[level], "%s: %s", proc, text);
+	else if (log_fd >= 0 && !write_file(line))
+		dropped++;
 }
 
 void
@@ -133,7 +136,7 @@ logw_line(const char *proc, enum log_level level, const char *text)
 		return;
 	strlcpy_v(clean, text, sizeof(clean));
 	sanitize_text(clean);
-	format_line(line, sizeof(line), proc, level, clean);
+	format_line(line, sizeof(line), time(NULL), proc, level, clean);
 	if (to_stderr && fputs(line, stderr) == EOF)
 		clearerr(stderr);
 	if (!configured) {
@@ -146,10 +149,7 @@ logw_line(const char *proc, enum log_level level, const char *text)
 		}
 		return;
 	}
-	if (use_syslog)
-		syslog(syslog_prio[level], "%s: %s", proc, clean);
-	else if (log_fd >= 0 && !write_file(line))
-		dropped++;
+	emit(proc, level, clean, line);
 }
 
 void
@@ -231,12 +231,8 @@ logw_configure(const struct msg_config *cf)
 			struct early_line *e = &early[i];
 			char line[MSG_LOGLINE_LEN + 256];
 
-			format_line_at(line, sizeof(line), e->when, e->proc, e->level,
-			    e->text);
-			if (use_syslog)
-				syslog(syslog_prio[e->level], "%s: %s", e->proc, e->text);
-			else if (log_fd >= 0 && !write_file(line))
-				dropped++;
+			format_line(line, sizeof(line), e->when, e->proc, e->level, e->text);
+			emit(e->proc, e->level, e->text, line);
 			free(e->text);
 			e->text = NULL;
 		}

@@ -31,18 +31,6 @@ usage(void)
 	exit(2);
 }
 
-/* The monitor user must exist before anything is spawned. */
-static void
-check_monitor_user(const char *user)
-{
-	char why[256];
-
-	if (!privd_user_exists(user, why, sizeof(why))) {
-		fprintf(stderr, "vigild: %s\n", why);
-		exit(1);
-	}
-}
-
 static void
 daemonize(void)
 {
@@ -157,7 +145,11 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	strlcpy_v(pd->monitor_user, "_vigil", sizeof(pd->monitor_user));
-	check_monitor_user(pd->monitor_user);
+	/* The monitor user must exist before anything is spawned. */
+	if (!privd_user_exists(pd->monitor_user, why, sizeof(why))) {
+		fprintf(stderr, "vigild: %s\n", why);
+		return 1;
+	}
 	ping_open_sockets(pd);
 	signal(SIGPIPE, SIG_IGN);
 	if (!pd->foreground)

@@ -85,10 +85,7 @@ ping_finish(struct ping_job *j)
 			pd->npings--;
 			break;
 		}
-	if (j->tfd >= 0) {
-		ev_del(pd->ev, j->tfd);
-		close(j->tfd);
-	}
+	ev_close(pd->ev, &j->tfd);
 	free(j);
 }
 

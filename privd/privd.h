@@ -79,7 +79,7 @@ struct child {
 	bool killed;			/* we sent SIGKILL/SIGTERM on purpose */
 	/* log lines (LOG and output) per child: a token bucket, so a hostile
 	 * child cannot fill the disk through privd */
-	uint64_t log_tokens_milli, log_last_ms;
+	struct token_bucket log_rate;
 	unsigned long log_suppressed;
 };
 
@@ -217,14 +217,15 @@ void run_request(struct privd *pd, const struct msg_run *m);
 /* The monitor went away: queued requests are dropped, running programs go on
  * but their results are not sent (unless a fresh monitor's RUN joins one). */
 void run_forget_monitor(struct privd *pd);
-/* Programs running now. */
-size_t run_count(const struct privd *pd);
 
 /* ---- ping.c ---- */
 void ping_open_sockets(struct privd *pd);
 void ping_watch(struct privd *pd);
 void ping_request(struct privd *pd, const struct msg_ping *m);
 void ping_forget_monitor(struct privd *pd);
+
+/* ---- procio.c ---- */
+void proc_io_request(struct privd *pd, const struct msg_proc_io *m);
 
 /* ---- child.c: spawning and supervision ---- */
 void child_init(struct privd *pd);

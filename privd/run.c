@@ -108,22 +108,33 @@ outbuf_add(struct outbuf *b, const char *p, size_t n)
 	b->dropped += n - take;
 }
 
-static void
-reply(struct privd *pd, uint32_t gen, const struct msg_run *req, bool spawned,
-    bool timed_out, int32_t status, uint32_t duration_ms, const char *output)
+/* A result (req and id are each asker's own), in a static buffer. */
+static const struct msg_run_result *
+result(bool spawned, bool timed_out, int32_t status, uint32_t duration_ms,
+    const char *output)
 {
 	static struct msg_run_result r;
 
-	if (gen != pd->mon_gen || pd->child[CHILD_MONITOR].ch.fd < 0)
-		return;
 	memset(&r, 0, sizeof(r));
-	r.req = req->req;
-	r.id = req->id;
 	r.spawned = spawned;
 	r.timed_out = timed_out;
 	r.status = status;
 	r.duration_ms = duration_ms;
 	strlcpy_v(r.output, output, sizeof(r.output));
+	return &r;
+}
+
+static void
+reply(struct privd *pd, uint32_t gen, const struct msg_run *req,
+    const struct msg_run_result *res)
+{
+	static struct msg_run_result r;
+
+	if (gen != pd->mon_gen || pd->child[CHILD_MONITOR].ch.fd < 0)
+		return;
+	r = *res;
+	r.req = req->req;
+	r.id = req->id;
 	privd_send_monitor(pd, MSG_RUN_RESULT, &r, -1);
 }
 
@@ -145,23 +156,18 @@ struct run_unseen {
 	uint64_t finished_ms;
 	char *key;
 	size_t keylen;
-	bool spawned, timed_out;
-	int32_t status;
-	uint32_t duration_ms;
-	char *output;
+	struct msg_run_result r;
 };
 
 static void
 unseen_free(struct run_unseen *u)
 {
 	free(u->key);
-	free(u->output);
 	free(u);
 }
 
 static void
-keep_unseen(struct run_job *j, bool spawned, bool timed_out, int32_t status,
-    uint32_t duration_ms)
+keep_unseen(struct run_job *j, const struct msg_run_result *res)
 {
 	struct privd *pd = j->pd;
 	struct run_unseen *u;
@@ -178,11 +184,7 @@ keep_unseen(struct run_job *j, bool spawned, bool timed_out, int32_t status,
 	u->key = xmalloc(j->keylen);
 	memcpy(u->key, j->key, j->keylen);
 	u->keylen = j->keylen;
-	u->spawned = spawned;
-	u->timed_out = timed_out;
-	u->status = status;
-	u->duration_ms = duration_ms;
-	u->output = xstrdup(j->out.data);
+	u->r = *res;
 	u->next = pd->unseen;
 	pd->unseen = u;
 	pd->nunseen++;
@@ -203,8 +205,7 @@ answer_unseen(struct privd *pd, struct run_job *j)
 		    "monitor, ended %llu ms ago: not starting another, its result "
 		    "answers this one", j->req.id, j->req.service,
 		    (unsigned long long)(now_ms() - u->finished_ms));
-		reply(pd, j->gen, &j->req, u->spawned, u->timed_out, u->status,
-		    u->duration_ms, u->output);
+		reply(pd, j->gen, &j->req, &u->r);
 		*pp = u->next;
 		pd->nunseen--;
 		unseen_free(u);
@@ -215,16 +216,15 @@ answer_unseen(struct privd *pd, struct run_job *j)
 
 /* The result of j, to its asker and to every RUN that joined it. */
 static void
-job_reply(struct run_job *j, bool spawned, bool timed_out, int32_t status,
-    uint32_t duration_ms, const char *output)
+job_reply(struct run_job *j, const struct msg_run_result *res)
 {
-	reply(j->pd, j->gen, &j->req, spawned, timed_out, status, duration_ms, output);
+	reply(j->pd, j->gen, &j->req, res);
 	while (j->joined != NULL) {
 		struct run_job *w = j->joined;
 
 		j->joined = w->next;
 		j->pd->njoined--;
-		reply(j->pd, w->gen, &w->req, spawned, timed_out, status, duration_ms, output);
+		reply(j->pd, w->gen, &w->req, res);
 		job_free(w);
 	}
 }
@@ -341,33 +341,19 @@ static void job_finish(struct run_job *j);
 static void start_next(struct privd *pd);
 
 static void
-job_read(struct run_job *j)
+job_feed(void *arg, const char *buf, size_t n)
 {
-	char buf[4096];
-
-	while (j->outfd >= 0) {
-		ssize_t n = read(j->outfd, buf, sizeof(buf));
-
-		if (n > 0) {
-			outbuf_add(&j->out, buf, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		ev_del(j->pd->ev, j->outfd);
-		close(j->outfd);
-		j->outfd = -1;
-	}
+	outbuf_add(&((struct run_job *)arg)->out, buf, n);
 }
 
 static void
 on_job_output(int fd, uint32_t events, void *arg)
 {
+	struct run_job *j = arg;
+
 	(void)fd;
 	(void)events;
-	job_read(arg);
+	(void)ev_drain(j->pd->ev, &j->outfd, job_feed, j);
 }
 
 static void
@@ -384,19 +370,19 @@ on_job_exit(int fd, uint32_t events, void *arg)
 		return;
 	if (r < 0)
 		st = 127 << 8;
-	job_read(j);
+	(void)ev_drain(j->pd->ev, &j->outfd, job_feed, j);
 	{
 		int err = 0;
 		bool spawned = read(j->errfd, &err, sizeof(err)) != (ssize_t)sizeof(err);
-		int32_t status = spawned ? (WIFEXITED(st) ? WEXITSTATUS(st) :
-		    WIFSIGNALED(st) ? -WTERMSIG(st) : -1) : err;
+		const struct msg_run_result *res = result(spawned, j->timed_out, spawned ?
+		    (WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? -WTERMSIG(st) : -1) :
+		    err, (uint32_t)(now_ms() - j->start_ms), j->out.data);
 
 		if (j->out.dropped > 0)
 			log_debug("RUN %u: %zu output bytes beyond the bound dropped",
 			    j->req.id, j->out.dropped);
-		keep_unseen(j, spawned, j->timed_out, status, (uint32_t)(now_ms() - j->start_ms));
-		job_reply(j, spawned, j->timed_out, status,
-		    (uint32_t)(now_ms() - j->start_ms), j->out.data);
+		keep_unseen(j, res);
+		job_reply(j, res);
 	}
 	job_finish(j);
 }
@@ -437,18 +423,9 @@ job_finish(struct run_job *j)
 			pd->nrunning--;
 			break;
 		}
-	if (j->outfd >= 0) {
-		ev_del(pd->ev, j->outfd);
-		close(j->outfd);
-	}
-	if (j->pidfd >= 0) {
-		ev_del(pd->ev, j->pidfd);
-		close(j->pidfd);
-	}
-	if (j->tfd >= 0) {
-		ev_del(pd->ev, j->tfd);
-		close(j->tfd);
-	}
+	ev_close(pd->ev, &j->outfd);
+	ev_close(pd->ev, &j->pidfd);
+	ev_close(pd->ev, &j->tfd);
 	if (j->errfd >= 0)
 		close(j->errfd);
 	job_free(j);
@@ -458,11 +435,10 @@ job_finish(struct run_job *j)
 
 /* A RUN that cannot start: spawned=0, errno in status, why as output. */
 static void
-refuse(struct privd *pd, struct run_job *j, int err, const char *why)
+refuse(struct run_job *j, int err, const char *why)
 {
-	(void)pd;
 	log_err("RUN %u not started: %s", j->req.id, why);
-	job_reply(j, false, false, err, 0, why);
+	job_reply(j, result(false, false, err, 0, why));
 	job_free(j);
 }
 
@@ -479,7 +455,7 @@ job_start(struct privd *pd, struct run_job *j)
 	char **env;
 
 	if (e == NULL || e->path == NULL) {
-		refuse(pd, j, EACCES, e != NULL ? e->reason : "no such entry");
+		refuse(j, EACCES, e != NULL ? e->reason : "no such entry");
 		return;
 	}
 	/* Checked again: the file may have changed since SEAL.  What is
@@ -487,13 +463,13 @@ job_start(struct privd *pd, struct run_job *j)
 	progfd = path_open_program(e->argv[0], e->has_uid, e->uid, real, sizeof(real), why,
 	    sizeof(why));
 	if (progfd < 0) {
-		refuse(pd, j, EACCES, why);
+		refuse(j, EACCES, why);
 		return;
 	}
 	if (strcmp(real, e->path) != 0) {
 		snprintf(why, sizeof(why), "%.300s: now resolves elsewhere", e->argv[0]);
 		close(progfd);
-		refuse(pd, j, EACCES, why);
+		refuse(j, EACCES, why);
 		return;
 	}
 	{
@@ -504,7 +480,7 @@ job_start(struct privd *pd, struct run_job *j)
 			snprintf(why, sizeof(why), "uid %u has no passwd entry: give a gid",
 			    (unsigned)e->uid);
 			close(progfd);
-			refuse(pd, j, EINVAL, why);
+			refuse(j, EINVAL, why);
 			return;
 		}
 		user = pw != NULL ? pw->pw_name : NULL;
@@ -521,14 +497,14 @@ job_start(struct privd *pd, struct run_job *j)
 
 		close(progfd);
 		if (ifd < 0) {
-			refuse(pd, j, EACCES, why);
+			refuse(j, EACCES, why);
 			return;
 		}
 		progfd = ifd;
 		sargv = script_argv(e, interp, iarg);
 	} else if (sh < 0) {
 		close(progfd);
-		refuse(pd, j, ENOEXEC, why);
+		refuse(j, ENOEXEC, why);
 		return;
 	}
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
@@ -541,7 +517,7 @@ job_start(struct privd *pd, struct run_job *j)
 		}
 		close(progfd);
 		free_strv(sargv);
-		refuse(pd, j, err, "cannot create a pipe");
+		refuse(j, err, "cannot create a pipe");
 		return;
 	}
 	env = run_build_env(&j->req);
@@ -559,7 +535,7 @@ job_start(struct privd *pd, struct run_job *j)
 	if (j->pid < 0) {
 		close(outp[0]);
 		close(errp[0]);
-		refuse(pd, j, err, "fork failed");
+		refuse(j, err, "fork failed");
 		return;
 	}
 	j->outfd = outp[0];
@@ -580,7 +556,7 @@ job_start(struct privd *pd, struct run_job *j)
 		kill(j->pid, SIGKILL);
 		while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		job_reply(j, false, false, EIO, 0, "cannot supervise");
+		job_reply(j, result(false, false, EIO, 0, "cannot supervise"));
 		job_finish(j);
 		return;
 	}
@@ -644,14 +620,15 @@ run_request(struct privd *pd, const struct msg_run *m)
 		return;
 	}
 	if (pd->state == PD_STOPPING) {
-		reply(pd, pd->mon_gen, m, false, false, ESHUTDOWN, 0, "vigild is stopping");
+		reply(pd, pd->mon_gen, m, result(false, false, ESHUTDOWN, 0, "vigild is stopping"));
 		return;
 	}
 	if ((pd->nrunning >= PRIVD_RUN_MAX_RUNNING && pd->nqueued >= PRIVD_RUN_MAX_QUEUED) ||
 	    pd->njoined >= PRIVD_RUN_MAX_QUEUED) {
 		log_warn("RUN %u refused: %d running and %d queued", m->id,
 		    PRIVD_RUN_MAX_RUNNING, PRIVD_RUN_MAX_QUEUED);
-		reply(pd, pd->mon_gen, m, false, false, EAGAIN, 0, "too many programs running");
+		reply(pd, pd->mon_gen, m, result(false, false, EAGAIN, 0,
+		    "too many programs running"));
 		return;
 	}
 	j = xcalloc(1, sizeof(*j));
@@ -725,10 +702,4 @@ run_forget_monitor(struct privd *pd)
 		unseen_free(u);
 	}
 	pd->nunseen = 0;
-}
-
-size_t
-run_count(const struct privd *pd)
-{
-	return pd->nrunning;
 }

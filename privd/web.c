@@ -114,38 +114,27 @@ web_spawn(struct privd *pd)
 	}
 	if (!privd_user_ok(cf->webui_user) || !privd_user_ok(cf->auth_user) || !chroot_ready(cf->chroot_dir))
 		return;
+#define W(s)	(wargv[n++] = (char *)(uintptr_t)(s))
 	snprintf(port, sizeof(port), "%u", cf->httpd_port);
-	wargv[n++] = (char *)(uintptr_t)"vigil-webui";
-	wargv[n++] = (char *)(uintptr_t)"--user";
-	wargv[n++] = (char *)(uintptr_t)cf->webui_user;
-	wargv[n++] = (char *)(uintptr_t)"--chroot";
-	wargv[n++] = (char *)(uintptr_t)cf->chroot_dir;
-	wargv[n++] = (char *)(uintptr_t)"--port";
-	wargv[n++] = port;
-	if (cf->httpd_address[0] != '\0') {
-		wargv[n++] = (char *)(uintptr_t)"--address";
-		wargv[n++] = (char *)(uintptr_t)cf->httpd_address;
-	}
+	W("vigil-webui"), W("--user"), W(cf->webui_user), W("--chroot"), W(cf->chroot_dir);
+	W("--port"), W(port);
+	if (cf->httpd_address[0] != '\0')
+		W("--address"), W(cf->httpd_address);
 	if (cf->httpd_ssl) {
-		wargv[n++] = (char *)(uintptr_t)"--ssl";
-		wargv[n++] = (char *)(uintptr_t)"--pemfile";
-		wargv[n++] = (char *)(uintptr_t)cf->httpd_pemfile;
-		if (cf->httpd_clientpem[0] != '\0') {
-			wargv[n++] = (char *)(uintptr_t)"--clientpem";
-			wargv[n++] = (char *)(uintptr_t)cf->httpd_clientpem;
-			if (cf->httpd_allowselfcert)
-				wargv[n++] = (char *)(uintptr_t)"--allow-self-signed";
-		}
+		W("--ssl"), W("--pemfile"), W(cf->httpd_pemfile);
+		if (cf->httpd_clientpem[0] != '\0')
+			W("--clientpem"), W(cf->httpd_clientpem);
+		if (cf->httpd_clientpem[0] != '\0' && cf->httpd_allowselfcert)
+			W("--allow-self-signed");
 	}
 	if (!cf->httpd_signature)
-		wargv[n++] = (char *)(uintptr_t)"--no-signature";
-	for (unsigned i = 0; i < cf->nallow_net && i < MSG_SCOPE_MAX; i++) {
-		wargv[n++] = (char *)(uintptr_t)"--allow";
-		wargv[n++] = (char *)(uintptr_t)cf->allow_net[i];
-	}
+		W("--no-signature");
+	for (unsigned i = 0; i < cf->nallow_net && i < MSG_SCOPE_MAX; i++)
+		W("--allow"), W(cf->allow_net[i]);
 	if (pd->verbose > 0)
-		wargv[n++] = (char *)(uintptr_t)"-v";
+		W("-v");
 	wargv[n] = NULL;
+#undef W
 	aargv[k++] = (char *)(uintptr_t)"vigil-auth";
 	aargv[k++] = (char *)(uintptr_t)"--user";
 	aargv[k++] = (char *)(uintptr_t)cf->auth_user;
@@ -176,14 +165,9 @@ web_spawn(struct privd *pd)
 		ch.peer = PROC_AUTH;
 		privd_send_monitor(pd, MSG_CHANNEL, &ch, ma[0]);
 	}
-	if (web->pid == 0)
-		close(pw[0]);
-	close(pw[1]);
-	close(pa[1]);
-	close(wa[0]);
-	close(wa[1]);
-	close(ma[0]);
-	close(ma[1]);
-	close(mw[0]);
-	close(mw[1]);
+	/* All but the channels privd keeps: pw[0] (if webui runs), pa[0]. */
+	for (int i = 0; i < 5; i++)
+		for (int e = 0; e < 2; e++)
+			if (&sp[i][e] != pa && (&sp[i][e] != pw || web->pid == 0))
+				close(sp[i][e]);
 }

@@ -150,6 +150,8 @@ process_attach(struct svc *s, pid_t pid)
 	process_detach(s);
 	s->pid = pid;
 	s->last_ms = 0;
+	/* another process's counters: no rate against the old one's */
+	s->have_io = s->have_io_rate = s->io_by_privd = false;
 	s->attached_ms = now_ms();
 	if (proc_read_one(pid, &pe)) {
 		s->ppid = pe.ppid;
@@ -171,6 +173,41 @@ process_attach(struct svc *s, pid_t pid)
 		return;
 	}
 	s->pidfd = fd;
+}
+
+/* One reading of /proc/PID/io at now: the rates since the last one. */
+static void
+io_sample(struct svc *s, const struct proc_io *io, uint64_t now)
+{
+	const struct proc_io *o = &s->io;
+
+	s->have_io_rate = s->have_io && s->io_ms != 0 && now > s->io_ms &&
+	    io->read_bytes >= o->read_bytes && io->write_bytes >= o->write_bytes &&
+	    io->rchar >= o->rchar && io->wchar >= o->wchar &&
+	    io->syscr >= o->syscr && io->syscw >= o->syscw;
+	if (s->have_io_rate) {
+		double secs = (double)(now - s->io_ms) / 1000.0;
+
+		s->io_read_bps = (double)(io->read_bytes - o->read_bytes) / secs;
+		s->io_write_bps = (double)(io->write_bytes - o->write_bytes) / secs;
+		s->io_rchar_bps = (double)(io->rchar - o->rchar) / secs;
+		s->io_wchar_bps = (double)(io->wchar - o->wchar) / secs;
+		s->io_syscr_ps = (double)(io->syscr - o->syscr) / secs;
+		s->io_syscw_ps = (double)(io->syscw - o->syscw) / secs;
+	}
+	s->io = *io;
+	s->io_ms = now;
+	s->have_io = true;
+}
+
+/* Only services with an I/O rule make privd read another user's counters. */
+static bool
+has_io_test(const struct svc *s)
+{
+	for (size_t i = 0; i < s->nts; i++)
+		if (s->ts[i].t->kind == TEST_DISKIO)
+			return true;
+	return false;
 }
 
 static void
@@ -207,25 +244,13 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 		struct proc_io io;
 
 		if (proc_read_io(s->pid, &io)) {
-			const struct proc_io *o = &s->io;
-
-			s->have_io_rate = s->have_io && s->io_ms != 0 && now > s->io_ms &&
-			    io.read_bytes >= o->read_bytes && io.write_bytes >= o->write_bytes &&
-			    io.rchar >= o->rchar && io.wchar >= o->wchar &&
-			    io.syscr >= o->syscr && io.syscw >= o->syscw;
-			if (s->have_io_rate) {
-				double secs = (double)(now - s->io_ms) / 1000.0;
-
-				s->io_read_bps = (double)(io.read_bytes - o->read_bytes) / secs;
-				s->io_write_bps = (double)(io.write_bytes - o->write_bytes) / secs;
-				s->io_rchar_bps = (double)(io.rchar - o->rchar) / secs;
-				s->io_wchar_bps = (double)(io.wchar - o->wchar) / secs;
-				s->io_syscr_ps = (double)(io.syscr - o->syscr) / secs;
-				s->io_syscw_ps = (double)(io.syscw - o->syscw) / secs;
-			}
-			s->io = io;
-			s->io_ms = now;
-			s->have_io = true;
+			s->io_by_privd = false;
+			io_sample(s, &io, now);
+		} else if (has_io_test(s)) {
+			/* another user's process: privd reads it (io_fetch) */
+			if (!s->io_by_privd)
+				s->have_io = s->have_io_rate = false;
+			s->io_by_privd = true;
 		} else {
 			s->have_io = s->have_io_rate = false;
 		}
@@ -326,8 +351,8 @@ io_test(struct svc *s, struct test_state *ts)
 	double have;
 
 	if (!s->have_io) {
-		svc_test_result(s, ts, false, true, "I/O of pid %d cannot be read by the "
-		    "monitor (another user's process)", (int)s->pid);
+		svc_test_result(s, ts, false, true, "I/O of pid %d cannot be read "
+		    "(/proc/%d/io)", (int)s->pid, (int)s->pid);
 		return;
 	}
 	if (!s->have_io_rate)
@@ -342,6 +367,63 @@ io_test(struct svc *s, struct test_state *ts)
 	    "%s%s rate %.0f %s (limit %s %lld %s)", t->subkind >= 3 ? "" : "disk ",
 	    write ? "write" : "read", have, ops ? "operations/s" : "B/s", cmp_op_str(t->op),
 	    (long long)t->value, ops ? "operations/s" : "B/s");
+}
+
+/* Another user's process: privd reads its /proc/PID/io (the kernel lets
+ * no sandboxed process read it) and the rules are evaluated on the answer,
+ * once a cycle as for any other test. */
+struct ioreq {
+	struct pending link;
+	pid_t pid;
+};
+
+static void
+io_fetched(const char *text, int error, void *arg)
+{
+	struct ioreq *r = arg;
+	struct svc *s = pending_take(&r->link);
+	pid_t pid = r->pid;
+	struct proc_io io;
+
+	free(r);
+	if (s == NULL)		/* the engine is gone */
+		return;
+	s->io_pending = false;
+	if (s->pid != pid || !s->io_by_privd || s->monitor == MON_NOT ||
+	    s->busy != BUSY_NONE)
+		return;		/* another process, or not checked now */
+	if (error == ESRCH || error == ENOENT)
+		return;		/* ended meanwhile: the next cycle sees it */
+	if (error == 0 && proc_io_parse(text, &io)) {
+		io_sample(s, &io, now_ms());
+	} else {
+		s->have_io = s->have_io_rate = false;
+		if (error != 0)
+			log_debug("service '%s': privd could not read /proc/%d/io: %s",
+			    s->cf->name, (int)pid, strerror(error));
+	}
+	for (size_t i = 0; i < s->nts; i++)
+		if (s->ts[i].t->kind == TEST_DISKIO)
+			io_test(s, &s->ts[i]);
+	svc_changed(s);
+}
+
+static void
+io_fetch(struct svc *s)
+{
+	struct ioreq *r;
+
+	if (s->io_pending)
+		return;		/* privd has not answered the last one yet */
+	r = xcalloc(1, sizeof(*r));
+	r->pid = s->pid;
+	s->io_pending = true;
+	pending_add(s->e, &r->link, s);
+	if (engine_proc_io(s, s->pid, io_fetched, r) < 0) {
+		pending_take(&r->link);
+		free(r);
+		s->io_pending = false;
+	}
 }
 
 /* "if failed uid|euid|gid": the real uid, the effective uid, the real gid,
@@ -458,7 +540,10 @@ check_process(struct svc *s, bool scheduled)
 		case TEST_DISKIO:
 			if (s->pid <= 0 || !scheduled)
 				break;
-			io_test(s, ts);
+			if (s->io_by_privd)
+				io_fetch(s);	/* io_fetched evaluates these tests */
+			else
+				io_test(s, ts);
 			break;
 		case TEST_UPTIME:
 			if (s->pid <= 0 || !scheduled)

@@ -409,6 +409,10 @@ proc_count_fds(pid_t pid)
 	return n;
 }
 
+/* /proc/PID/io: "name: decimal" lines.  Strict: each of the six counters
+ * once, digits only, no overflow; other names (cancelled_write_bytes) are
+ * skipped.  The text may come from privd (another user's process), which
+ * passes the file's bytes on unread. */
 bool
 proc_io_parse(const char *buf, struct proc_io *io)
 {
@@ -416,28 +420,49 @@ proc_io_parse(const char *buf, struct proc_io *io)
 		const char *name;
 		size_t off;
 	} f[] = {
-		{ "rchar:", offsetof(struct proc_io, rchar) },
-		{ "wchar:", offsetof(struct proc_io, wchar) },
-		{ "syscr:", offsetof(struct proc_io, syscr) },
-		{ "syscw:", offsetof(struct proc_io, syscw) },
-		{ "read_bytes:", offsetof(struct proc_io, read_bytes) },
-		{ "write_bytes:", offsetof(struct proc_io, write_bytes) },
+		{ "rchar", offsetof(struct proc_io, rchar) },
+		{ "wchar", offsetof(struct proc_io, wchar) },
+		{ "syscr", offsetof(struct proc_io, syscr) },
+		{ "syscw", offsetof(struct proc_io, syscw) },
+		{ "read_bytes", offsetof(struct proc_io, read_bytes) },
+		{ "write_bytes", offsetof(struct proc_io, write_bytes) },
 	};
+	unsigned seen = 0;
+	const char *l = buf;
 
 	memset(io, 0, sizeof(*io));
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		const char *l = buf;
-		unsigned long long v;
+	while (*l != '\0') {
+		const char *colon = strchr(l, ':'), *eol = strchr(l, '\n'), *p;
+		uint64_t v = 0;
+		size_t i;
 
-		/* the name at the start of a line ("read_bytes:" is not
-		 * "cancelled_write_bytes:") */
-		while ((l = strstr(l, f[i].name)) != NULL && l != buf && l[-1] != '\n')
-			l++;
-		if (l == NULL || sscanf(l + strlen(f[i].name), " %llu", &v) != 1)
+		if (eol == NULL)
+			eol = l + strlen(l);
+		if (colon == NULL || colon > eol)
 			return false;
-		*(uint64_t *)(void *)((char *)io + f[i].off) = v;
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (strlen(f[i].name) == (size_t)(colon - l) &&
+			    memcmp(l, f[i].name, (size_t)(colon - l)) == 0)
+				break;
+		p = colon + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (p == eol)
+			return false;
+		for (; p < eol; p++) {
+			if (*p < '0' || *p > '9' || v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+				return false;
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+		if (i < sizeof(f) / sizeof(f[0])) {
+			if (seen & (1u << i))
+				return false;
+			seen |= 1u << i;
+			memcpy((char *)io + f[i].off, &v, sizeof(v));
+		}
+		l = *eol == '\n' ? eol + 1 : eol;
 	}
-	return true;
+	return seen == (1u << (sizeof(f) / sizeof(f[0]))) - 1;
 }
 
 bool

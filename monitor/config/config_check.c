@@ -410,10 +410,6 @@ check_test(struct diag *d, const struct service *s, const struct test *t)
 	if (t->kind == TEST_DISKIO && s->type == SVC_PROCESS && t->subkind == 2)
 		diag_error(d, &t->pos, "service time is a filesystem test (check process %s)",
 		    s->name);
-	else if (t->kind == TEST_DISKIO && s->type == SVC_PROCESS)
-		diag_warn(d, &t->pos, "check process %s: read/write rate tests are accepted but "
-		    "not evaluated: the kernel lets no sandboxed process read another's "
-		    "/proc/PID/io (the test stays silent)", s->name);
 	if (t->kind == TEST_RESTARTS && t->restarts > t->restart_cycles)
 		diag_error(d, &t->pos, "%d restarts within %d cycles can never happen "
 		    "(at most one restart per cycle)", t->restarts, t->restart_cycles);

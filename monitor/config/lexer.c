@@ -281,6 +281,24 @@ prev_is_word(struct lexer *lx, const char *w)
 	    strcasecmp(tl->v[tl->n - 1].text, w) == 0;
 }
 
+/* Right after "check TYPE": the service name, which Monit reads as one
+ * word with any '=', '<', '>' or '!' inside ("check file a=b"). */
+static bool
+at_service_name(struct lexer *lx)
+{
+	static const char *const types[] = { "process", "file", "fifo", "filesystem",
+	    "device", "directory", "host", "system", "program", "programs", "network" };
+	struct token_list *tl = lx->out;
+
+	if (tl->n < 2 || tl->v[tl->n - 1].kind != TK_WORD ||
+	    tl->v[tl->n - 2].kind != TK_WORD || strcasecmp(tl->v[tl->n - 2].text, "check") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(tl->v[tl->n - 1].text, types[i]) == 0)
+			return true;
+	return false;
+}
+
 static void do_include(struct lexer *lx, struct scan *s, const char *glob,
     const struct srcpos *pos);
 
@@ -381,12 +399,14 @@ lex_buffer(struct lexer *lx, const char *file, const char *dir, const char *text
 				emit(lx, &s, TK_OP, op, strlen(op), line, col);
 		} else {
 			const char *start = s.p;
+			bool name = at_service_name(lx);
 
 			while (s.p < s.end && !is_word_end(*s.p)) {
 				/* A keyword glued to an operator or '=' ends there
 				 * ("start=\"...\"", "cpu>80%"); in anything else
-				 * (paths, URLs, user:password) they are characters. */
-				if (s.p > start && (*s.p == '<' || *s.p == '>' || *s.p == '=' ||
+				 * (paths, URLs, user:password, a service name) they
+				 * are characters. */
+				if (!name && s.p > start && (*s.p == '<' || *s.p == '>' || *s.p == '=' ||
 				    (*s.p == '!' && s.p + 1 < s.end && s.p[1] == '=')) &&
 				    all_alpha(start, s.p))
 					break;

@@ -122,6 +122,7 @@ struct core {
 	struct pending pending[PENDING_MAX];
 	size_t npending;
 	uint32_t next_req;
+	struct procio_client *procio;	/* PROC_IO requests (procio_client.c) */
 	int sigfd;
 	/* state file */
 	const char *statefile;
@@ -193,6 +194,14 @@ void privd_handshake(struct core *c);
 void privd_attach(struct core *c);
 int privd_control(struct core *c, enum control_op op);
 void privd_fail_pending(struct core *c);
+/* The channel has something to write: watch for EPOLLOUT. */
+void privd_update_events(struct core *c);
+
+/* procio_client.c */
+/* privd's answer to a PROC_IO; false when we made no such request. */
+bool procio_result(struct core *c, const struct msg_proc_io_result *r);
+/* privd is gone: every request in flight gets EPIPE. */
+void procio_fail_all(struct core *c);
 
 /* control.c */
 /* False (logged) when the socket cannot be made. */

@@ -375,7 +375,7 @@ pending_new(struct core *c)
 	return NULL;
 }
 
-static void
+void
 privd_update_events(struct core *c)
 {
 	if (c->m->ev != NULL && c->m->privd.fd >= 0)
@@ -454,6 +454,7 @@ monitor_ping(struct monitor *m, const struct msg_ping *ping, ping_done_cb done,
 void
 privd_fail_pending(struct core *c)
 {
+	procio_fail_all(c);
 	for (size_t i = 0; i < PENDING_MAX; i++) {
 		struct pending p = c->pending[i];
 
@@ -523,6 +524,11 @@ handle_privd(struct core *c, struct ipc_msg *in)
 			privd_fatal(c, "privd sent %s for a request we did not make%s",
 			    "PING_RESULT", "");
 		p->ping_done(&in->body.ping_result, p->arg);
+		break;
+	case MSG_PROC_IO_RESULT:
+		if (!procio_result(c, &in->body.proc_io_result))
+			privd_fatal(c, "privd sent %s for a request we did not make%s",
+			    "PROC_IO_RESULT", "");
 		break;
 	case MSG_CHANNEL:
 		if (in->body.channel.peer != PROC_WEBUI && in->body.channel.peer != PROC_AUTH) {

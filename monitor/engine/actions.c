@@ -63,6 +63,12 @@ engine_ping(struct svc *s, const struct msg_ping *p, ping_done_cb done,
 	return monitor_ping(s->e->m, p, done, arg);
 }
 
+int
+engine_proc_io(struct svc *s, pid_t pid, proc_io_done_cb done, void *arg)
+{
+	return monitor_proc_io(s->e->m, pid, done, arg);
+}
+
 /* ---- running programs ---- */
 
 static void start_wait_finish(struct svc *s, bool ok, const char *why);

@@ -240,6 +240,8 @@ struct svc {
 	long fds;		/* -1 unknown */
 	bool have_io;		/* io is this cycle's; rates need two */
 	bool have_io_rate;
+	bool io_by_privd;	/* another user's: privd reads /proc/PID/io */
+	bool io_pending;	/* ... and a request is in flight */
 	struct proc_io io;	/* totals of /proc/PID/io */
 	double io_read_bps, io_write_bps;	/* storage */
 	double io_rchar_bps, io_wchar_bps, io_syscr_ps, io_syscw_ps;
@@ -340,6 +342,7 @@ int engine_run_program(struct svc *s, const struct command *cmd,
     const struct msg_run *ctx, run_done_cb done, void *arg);
 int engine_ping(struct svc *s, const struct msg_ping *p, ping_done_cb done,
     void *arg);
+int engine_proc_io(struct svc *s, pid_t pid, proc_io_done_cb done, void *arg);
 bool svc_depends_on(const struct svc *s, const struct svc *on);
 void svc_unmonitor(struct svc *s, bool dependants);
 void svc_monitor(struct svc *s);

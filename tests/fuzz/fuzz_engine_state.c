@@ -33,6 +33,16 @@ monitor_ping(struct monitor *m, const struct msg_ping *p, ping_done_cb done,
 	return -1;
 }
 
+int
+monitor_proc_io(struct monitor *m, pid_t pid, proc_io_done_cb done, void *arg)
+{
+	(void)m;
+	(void)pid;
+	(void)done;
+	(void)arg;
+	return -1;	/* no privd here */
+}
+
 void
 monitor_changed(struct monitor *m)
 {

@@ -6,6 +6,7 @@
  *   prog1 ARGV...     table entry 1 (words split on spaces)
  *   prog2 ARGV...     table entry 2
  *   timeout2 MS       timeout of entry 2 (default 30000)
+ *   iopid N           procio: the other user's process to read
  *   uid1 N            entry 1 runs as uid N
  *   monitor_user NAME CONFIG.monitor_user
  *   stubborn 1        keep running after privd closed the channel
@@ -18,7 +19,8 @@
  * crash (exits 3 after SEALED), rerun (RUN 1, reload; the next monitor
  * RUNs 1 again once DIR/finished exists), sigsys, flood (1060 RUNs), web (httpd on:
  * expects two CHANNEL messages), logflood (2000 LOG lines at once), garbage
- * (random bytes after CONFIG), ping6 (::1). */
+ * (random bytes after CONFIG), ping6 (::1), procio (PROC_IO of iopid, its own
+ * pid and a pid that cannot exist: DIR/procio). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -36,6 +38,7 @@ static struct ipc_channel ch;
 static char dir[512], scenario[64];
 static char progs[2][1024];
 static uint32_t timeout2 = 30000;
+static uint32_t iopid = 1;
 static char monitor_user[64];
 static long uid1 = -1;
 static bool stubborn;		/* outlive a closed channel (PDEATHSIG test) */
@@ -81,6 +84,8 @@ read_control(const char *file)
 			strlcpy_v(progs[1], v, sizeof(progs[1]));
 		else if (strcmp(line, "timeout2") == 0)
 			timeout2 = (uint32_t)strtoul(v, NULL, 10);
+		else if (strcmp(line, "iopid") == 0)
+			iopid = (uint32_t)strtoul(v, NULL, 10);
 		else if (strcmp(line, "monitor_user") == 0)
 			strlcpy_v(monitor_user, v, sizeof(monitor_user));
 		else if (strcmp(line, "stubborn") == 0)
@@ -244,6 +249,26 @@ ping_localhost(int family)
 	    m->body.ping_result.rtt_min_us, m->body.ping_result.rtt_avg_us,
 	    m->body.ping_result.rtt_max_us, m->body.ping_result.error);
 	put_result(family == 4 ? "ping" : "ping6", text);
+}
+
+static void
+proc_io_three(void)
+{
+	struct msg_proc_io q = { .req = 9, .npids = 3, .pid = { iopid, 0, MSG_PID_MAX } };
+	struct ipc_msg *m;
+	char text[2048];
+	size_t len = 0;
+
+	q.pid[1] = (uint32_t)getpid();
+	send_or_die(MSG_PROC_IO, &q);
+	m = wait_for(MSG_PROC_IO_RESULT);
+	len += (size_t)snprintf(text, sizeof(text), "req=%u n=%u\n", m->body.proc_io_result.req,
+	    m->body.proc_io_result.ntext);
+	for (int i = 0; i < m->body.proc_io_result.ntext && i < 3; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%d error=%d len=%zu %s\n",
+		    i, m->body.proc_io_result.error[i], strlen(m->body.proc_io_result.text[i]),
+		    strncmp(m->body.proc_io_result.text[i], "rchar: ", 7) == 0 ? "rchar" : "-");
+	put_result("procio", text);
 }
 
 /* Random bytes: odd starts send a random datagram, even ones a valid header
@@ -500,6 +525,8 @@ main(int argc, char *argv[])
 		ping_localhost(4);
 	if (strcmp(scenario, "ping6") == 0)
 		ping_localhost(6);
+	if (strcmp(scenario, "procio") == 0)
+		proc_io_three();
 	put_result("done", "yes\n");
 	idle();
 }

@@ -217,6 +217,20 @@ EOF
 	[ "$max" -ge "$min" ] && [ "$max" -lt 1000000 ]
 }
 
+@test "PROC_IO returns /proc/PID/io of another user's process unparsed, and the errno of one that cannot exist" {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 60 &
+	local other=$!
+	control procio "iopid $other"
+	start_vigild
+	wait_for has_file "$T/procio" || { cat "$T/stderr"; false; }
+	cat "$T/procio"
+	grep -qx "req=9 n=3" "$T/procio"
+	grep -qE "^0 error=0 len=[1-9][0-9]* rchar$" "$T/procio"
+	grep -qE "^1 error=0 len=[1-9][0-9]* rchar$" "$T/procio"
+	grep -qx "2 error=2 len=0 -" "$T/procio"
+	kill "$other"
+}
+
 @test "PING without replies ends at its timeout with received=0" {
 	command -v unshare >/dev/null && command -v ip >/dev/null || it_need "needs unshare and ip"
 	control normal

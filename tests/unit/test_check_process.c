@@ -169,11 +169,74 @@ test_resources_of_a_real_process(void **state)
 	waitpid(child, NULL, 0);
 }
 
+/* /proc/PID/io as the kernel writes it; privd passes another user's on
+ * unread, so the monitor's parser is strict. */
+#define IO_TEXT "rchar: 1000\nwchar: 2000\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\n" \
+	"write_bytes: 8192\ncancelled_write_bytes: 0\n"
+
+static void
+test_proc_io_parse_good(void **state)
+{
+	struct proc_io io;
+
+	(void)state;
+	assert_true(proc_io_parse(IO_TEXT, &io));
+	assert_int_equal(io.rchar, 1000);
+	assert_int_equal(io.wchar, 2000);
+	assert_int_equal(io.syscr, 3);
+	assert_int_equal(io.syscw, 4);
+	assert_int_equal(io.read_bytes, 4096);
+	assert_int_equal(io.write_bytes, 8192);
+	/* the largest counter; no final newline; names in another order */
+	assert_true(proc_io_parse("write_bytes: 18446744073709551615\nrchar: 1\nwchar: 2\n"
+	    "syscr: 3\nsyscw: 4\nread_bytes: 5", &io));
+	assert_true(io.write_bytes == UINT64_MAX);
+	assert_int_equal(io.read_bytes, 5);
+}
+
+static void
+test_proc_io_parse_garbage(void **state)
+{
+	struct proc_io io;
+
+	(void)state;
+	assert_false(proc_io_parse("", &io));
+	/* a counter missing, twice, negative, too large, not a number */
+	assert_false(proc_io_parse("rchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\n", &io));
+	assert_false(proc_io_parse(IO_TEXT "rchar: 7\n", &io));
+	assert_false(proc_io_parse("rchar: -1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\n"
+	    "write_bytes: 6\n", &io));
+	assert_false(proc_io_parse("rchar: 18446744073709551616\nwchar: 2\nsyscr: 3\nsyscw: 4\n"
+	    "read_bytes: 5\nwrite_bytes: 6\n", &io));
+	assert_false(proc_io_parse("rchar: 1x\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\n"
+	    "write_bytes: 6\n", &io));
+	assert_false(proc_io_parse("rchar:\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\n"
+	    "write_bytes: 6\n", &io));
+	/* a line without a colon; a name that only ends like a counter's */
+	assert_false(proc_io_parse(IO_TEXT "garbage\n", &io));
+	assert_false(proc_io_parse("xrchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\n"
+	    "write_bytes: 6\n", &io));
+}
+
+/* The real file of this process parses. */
+static void
+test_proc_io_self(void **state)
+{
+	struct proc_io io;
+
+	(void)state;
+	assert_true(proc_read_io(getpid(), &io));
+	assert_true(io.rchar > 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pidfile_good),
+		cmocka_unit_test(test_proc_io_parse_good),
+		cmocka_unit_test(test_proc_io_parse_garbage),
+		cmocka_unit_test(test_proc_io_self),
 		cmocka_unit_test(test_pidfile_garbage),
 		cmocka_unit_test(test_pidfile_read_bounded),
 		cmocka_unit_test(test_proc_table_and_matching),

@@ -444,9 +444,9 @@ test_rate_limit(void **state)
 	(void)state;
 	chan(&ch, PROC_PRIVD, PROC_MONITOR);
 	ch.sealed = true;
-	ch.rate_burst = 5;
-	ch.rate_per_s = 1;
-	ch.rate_tokens_milli = 5000;
+	ch.rate.burst = 5;
+	ch.rate.per_s = 1;
+	ch.rate.tokens_milli = 5000;
 	for (int i = 0; i < 10; i++) {
 		size_t n = frame_msg(&ch, MSG_RUN, &run);
 
@@ -603,6 +603,8 @@ static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
 	{ MSG_SESSION_CHECK_RESULT, 8, 8328 },
 	{ MSG_SNAPSHOT_LOG, 20, 1043 },
 	{ MSG_ACCESS_REFUSED, 17, 206 },
+	{ MSG_PROC_IO, 70, 70 },
+	{ MSG_PROC_IO_RESULT, 70, 4198 },
 };
 
 /* A receiver and a sender the rule table lets exchange type. */

@@ -57,6 +57,8 @@ test_every_type_named_ruled_decodable(void **state)
 			((struct msg_auth_ready *)m)->session_ttl_s = 3600;
 		} else if (t == MSG_ACCESS_REFUSED) {
 			((struct msg_access_refused *)m)->count = 1;
+		} else if (t == MSG_PROC_IO) {
+			((struct msg_proc_io *)m)->npids = 1;
 		}
 		n = msg_encode(t, m, buf, IPC_MAX_DGRAM, &err);
 		if (err != MSG_OK)

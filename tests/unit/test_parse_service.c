@@ -268,11 +268,32 @@ test_ten_thousand_services(void **state)
 	free(text);
 }
 
+/* Monit reads the word after "check TYPE" whole, '=' and all; a keyword
+ * glued to '=' elsewhere still ends there. */
+static void
+test_service_name_with_equals(void **state)
+{
+	struct config *cf;
+
+	(void)state;
+	cf = parse("check file a=b with path /etc/hosts\n"
+	    "check file c<d with path /etc/hosts\n"
+	    "check process p with pidfile /run/p.pid\n  start=\"/bin/true\"\n");
+	assert_non_null(cf);
+	assert_string_equal(cf->services->name, "a=b");
+	assert_string_equal(cf->services->path, "/etc/hosts");
+	assert_string_equal(cf->services->next->name, "c<d");
+	assert_non_null(cf->services->next->next->start);
+	assert_string_equal(cf->services->next->next->start->argv[0], "/bin/true");
+	config_free(cf);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_service_type),
+		cmocka_unit_test(test_service_name_with_equals),
 		cmocka_unit_test(test_programs),
 		cmocka_unit_test(test_depends_group_every_mode),
 		cmocka_unit_test(test_service_alerts),

@@ -476,7 +476,7 @@ test_533_owner_io_packets(void **state)
 	t = one_test(PROC, "if disk read rate > 100 operations/s then alert");
 	assert_int_equal(t->subkind, 0);
 	assert_int_equal(t->unit, UNIT_COUNT);
-	assert_non_null(strstr(errtext, "not evaluated"));
+	assert_null(strstr(errtext, "not evaluated"));
 
 	/* an euid on a file makes no sense: a clear error */
 	config_free(cf);
