@@ -23,9 +23,8 @@ static const struct {
 	    "(vigil.service runs vigild -I, Type=notify)" },
 	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
 	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
-	{ "ssl", "set ssl: only verify and selfsigned act, for mail servers; connection "
+	{ "ssl", "set ssl: only verify and selfsigned act, for mail servers and M/Monit; connection "
 	    "tests and the web interface use their own ssl options" },
-	{ "mmonit", "set mmonit is ignored: vigil does not report to M/Monit" },
 };
 
 /* The token after i that is not a noise word ("set pidfile is /x"), or NULL. */
