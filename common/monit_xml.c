@@ -166,8 +166,15 @@ monit_xml_render(struct obuf *b, const struct monit_xml_doc *d)
 		xml_elem(b, "controlfile", d->controlfile);
 	obuf_adds(b, "<httpd>");
 	xml_elem(b, "address", d->httpd_address);
-	obuf_addf(b, "<port>%u</port><ssl>%d</ssl></httpd></server><platform>",
-	    d->httpd_port, d->httpd_ssl ? 1 : 0);
+	obuf_addf(b, "<port>%u</port><ssl>%d</ssl></httpd>", d->httpd_port,
+	    d->httpd_ssl ? 1 : 0);
+	if (d->style == MONIT_XML_COLLECTOR && d->cred_user != NULL) {
+		obuf_adds(b, "<credentials>");
+		xml_elem(b, "username", d->cred_user);
+		xml_elem(b, "password", d->cred_password);
+		obuf_adds(b, "</credentials>");
+	}
+	obuf_adds(b, "</server><platform>");
 	xml_elem(b, "name", d->sysname);
 	xml_elem(b, "release", d->release);
 	if (d->style == MONIT_XML_COLLECTOR)

@@ -50,6 +50,9 @@ struct monit_xml_doc {
 	const char *httpd_address;	/* "" without `set httpd` */
 	unsigned httpd_port;
 	bool httpd_ssl;
+	/* collector only: `set httpd allow user:password` for M/Monit to reach
+	 * back; NULL: none (or "register without credentials") */
+	const char *cred_user, *cred_password;
 	const char *sysname, *release, *version, *machine;	/* uname(2) */
 	unsigned ncpu;
 	/* the services, in file order */
