@@ -2,7 +2,7 @@
  * numbering as Monit writes them, <status> with Monit's event bits,
  * <monitor> 0/1/2.  The two styles share the service bodies; they differ
  * in the envelope, which is what Monit 5.33 itself sends to each reader
- * (recorded in tests/unit/test_mmonit.c). */
+ * (recorded in tests/unit/test_monit_xml.c). */
 #include <stdio.h>
 #include <string.h>
 
