@@ -2,7 +2,6 @@
  * mail and M/Monit connect, encrypt and verify the same way. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdint.h>
@@ -106,33 +105,16 @@ alert_tls_handshake(SSL *ssl, int *want, const char **why)
 }
 
 int
-alert_conn_open(const char *host, int port, char *why, size_t whylen)
+alert_conn_open(const struct sockaddr *addr, socklen_t addrlen, char *why, size_t whylen)
 {
-	struct addrinfo hints, *res = NULL;
-	char portstr[16];
-	int rc, fd;
+	int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	rc = getaddrinfo(host, portstr, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		snprintf(why, whylen, "cannot resolve: %s", gai_strerror(rc));
-		if (res)
-			freeaddrinfo(res);
-		return -1;
-	}
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || (connect(fd, res->ai_addr, res->ai_addrlen) < 0 &&
-	    errno != EINPROGRESS)) {
+	if (fd < 0 || (connect(fd, addr, addrlen) < 0 && errno != EINPROGRESS)) {
 		snprintf(why, whylen, "cannot connect: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		freeaddrinfo(res);
 		return -1;
 	}
-	freeaddrinfo(res);
 	return fd;
 }
 

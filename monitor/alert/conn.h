@@ -8,13 +8,16 @@
 #include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "monitor/config/config.h"
 
-/* A non-blocking socket connecting to host:port (EPOLLOUT says when it is
- * done: check with alert_conn_connected), or -1 with why set. */
-int alert_conn_open(const char *host, int port, char *why, size_t whylen);
+/* A non-blocking socket connecting to addr (resolved by resolve.c, which
+ * never blocks the loop; EPOLLOUT says when the connect is done: check
+ * with alert_conn_connected), or -1 with why set. */
+int alert_conn_open(const struct sockaddr *addr, socklen_t addrlen, char *why,
+    size_t whylen);
 /* 0 when the connect finished well, else the errno. */
 int alert_conn_connected(int fd);
 /* A client TLS session on fd for host (SNI and, with `verify`, the name or

@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "monitor/alert/alert.h"
 #include "monitor/alert/conn.h"
+#include "monitor/alert/resolve.h"
 #include "monitor/alert/smtp.h"
 
 enum phase { PH_CONNECTING, PH_HANDSHAKE, PH_SMTP };
@@ -22,6 +23,7 @@ struct delivery {
 	struct alerts *a;
 	const struct mailserver *ms;
 	int fd, tfd;
+	struct resolve *res;		/* the server's name being resolved */
 	SSL *ssl;
 	enum phase phase;
 	bool starttls;			/* the handshake is STARTTLS's */
@@ -82,6 +84,8 @@ close_conn(struct delivery *d)
 {
 	struct ev_loop *ev = d->a->m->ev;
 
+	resolve_cancel(d->res);
+	d->res = NULL;
 	if (d->ssl != NULL) {
 		SSL_free(d->ssl);
 		d->ssl = NULL;
@@ -312,20 +316,21 @@ on_io(int fd, uint32_t events, void *arg)
 	}
 }
 
+/* The server's address is known (resolve.c, off the loop's back). */
 static void
-try_server(struct delivery *d)
+on_resolved(void *arg, const struct sockaddr *addr, socklen_t len, const char *why)
 {
-	const struct mailserver *ms = d->ms;
-	char why[200];
+	struct delivery *d = arg;
+	char err[200];
 
-	snprintf(d->where, sizeof(d->where), "%s:%d", ms->host, ms->port);
-	smtp_init(&d->sm, d->a->m->cf->mail_hostname ? d->a->m->cf->mail_hostname :
-	    d->a->m->hostname, ms->username, ms->password, ms->ssl, true);
-	d->phase = PH_CONNECTING;
-	d->starttls = false;
-	d->fd = alert_conn_open(ms->host, ms->port, why, sizeof(why));
-	if (d->fd < 0) {
+	d->res = NULL;
+	if (addr == NULL) {
 		server_failed(d, why);
+		return;
+	}
+	d->fd = alert_conn_open(addr, len, err, sizeof(err));
+	if (d->fd < 0) {
+		server_failed(d, err);
 		return;
 	}
 	d->tfd = ev_timer_new(d->a->m->ev, on_timeout, d);
@@ -334,6 +339,21 @@ try_server(struct delivery *d)
 		return;
 	}
 	rearm(d);
+}
+
+static void
+try_server(struct delivery *d)
+{
+	const struct mailserver *ms = d->ms;
+
+	snprintf(d->where, sizeof(d->where), "%s:%d", ms->host, ms->port);
+	smtp_init(&d->sm, d->a->m->cf->mail_hostname ? d->a->m->cf->mail_hostname :
+	    d->a->m->hostname, ms->username, ms->password, ms->ssl, true);
+	d->phase = PH_CONNECTING;
+	d->starttls = false;
+	d->res = resolve_start(d->a->m->ev, ms->host, ms->port, timeout_ms(d), on_resolved, d);
+	if (d->res == NULL)
+		server_failed(d, "cannot resolve: the name is too long");
 }
 
 void

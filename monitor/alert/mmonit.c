@@ -24,6 +24,7 @@
 #include "monitor/alert/alert.h"
 #include "monitor/alert/conn.h"
 #include "monitor/alert/http_post.h"
+#include "monitor/alert/resolve.h"
 
 #define MMONIT_QUEUE_MAX	1000
 #define MMONIT_DOC_MAX		(16u << 20)
@@ -47,6 +48,7 @@ struct mmonit {
 	const struct mmonit_url *url;
 	enum mm_phase phase;
 	int fd, tfd;
+	struct resolve *res;		/* the collector's name being resolved */
 	SSL *ssl;
 	struct http_post hp;
 	bool failing;			/* the last exchange failed everywhere */
@@ -251,6 +253,8 @@ close_conn(struct mmonit *mm)
 {
 	struct ev_loop *ev = mm->m->ev;
 
+	resolve_cancel(mm->res);
+	mm->res = NULL;
 	if (mm->ssl != NULL) {
 		SSL_free(mm->ssl);
 		mm->ssl = NULL;
@@ -433,11 +437,36 @@ on_io(int fd, uint32_t events, void *arg)
 	}
 }
 
+/* The collector's address is known (resolve.c, off the loop's back). */
+static void
+on_resolved(void *arg, const struct sockaddr *addr, socklen_t len, const char *why)
+{
+	struct mmonit *mm = arg;
+	char err[200];
+
+	mm->res = NULL;
+	if (addr == NULL) {
+		url_failed(mm, why);
+		return;
+	}
+	mm->fd = alert_conn_open(addr, len, err, sizeof(err));
+	if (mm->fd < 0) {
+		url_failed(mm, err);
+		return;
+	}
+	mm->tfd = ev_timer_new(mm->m->ev, on_timeout, mm);
+	if (mm->tfd < 0 || ev_add(mm->m->ev, mm->fd, EPOLLOUT, on_io, mm) < 0) {
+		url_failed(mm, "event loop");
+		return;
+	}
+	ev_timer_set(mm->tfd, (uint64_t)mm->url->timeout_s * 1000u, 0);
+}
+
 static void
 mm_try_url(struct mmonit *mm)
 {
 	const struct mmonit_url *u = mm->url;
-	char why[200], host[300];
+	char host[300];
 	size_t len = 0;
 	char *doc = render(mm, mm->sending ? &mm->sending->e : NULL, &len);
 
@@ -450,17 +479,10 @@ mm_try_url(struct mmonit *mm)
 	http_post_init(&mm->hp, host, u->path, u->user, u->password, "text/xml", doc, len);
 	free(doc);
 	mm->phase = MM_CONNECTING;
-	mm->fd = alert_conn_open(u->host, u->port, why, sizeof(why));
-	if (mm->fd < 0) {
-		url_failed(mm, why);
-		return;
-	}
-	mm->tfd = ev_timer_new(mm->m->ev, on_timeout, mm);
-	if (mm->tfd < 0 || ev_add(mm->m->ev, mm->fd, EPOLLOUT, on_io, mm) < 0) {
-		url_failed(mm, "event loop");
-		return;
-	}
-	ev_timer_set(mm->tfd, (uint64_t)u->timeout_s * 1000u, 0);
+	mm->res = resolve_start(mm->m->ev, u->host, u->port, u->timeout_s * 1000, on_resolved,
+	    mm);
+	if (mm->res == NULL)
+		url_failed(mm, "cannot resolve: the name is too long");
 }
 
 /* Start the next exchange: queued events first, in order, then the
