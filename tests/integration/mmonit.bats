@@ -3,7 +3,7 @@
 # on free loopback ports: the status document every cycle and a document
 # with the event when one happens, as Monit 5.33 POSTs them (recorded in
 # tests/unit/test_monit_xml.c), failover from a dead first URL, and a
-# collector that answers garbage logged as a failure.
+# collector that answers garbage logged as a failure, https.
 
 load helpers
 
@@ -118,4 +118,31 @@ set mmonit http://mon:pa%20ss@127.0.0.1:$port/collector
 	it_wait 30 grep -q "M/Monit event lost (no collector took it and there is no 'set eventqueue'): service 'Monit'" "$IT/vigild.log"
 	# the daemon keeps running and checking
 	it_vigil status demo >/dev/null
+}
+
+# A self-signed certificate for 127.0.0.1 (name and address).
+make_cert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+	    -addext "subjectAltName=IP:127.0.0.1" -keyout "$IT/key.pem" \
+	    -out "$IT/cert.pem" 2>/dev/null
+}
+
+@test "https: encrypted as Monit does by default; set ssl verify refuses a self-signed collector" {
+	make_cert
+	port=$(it_free_port)
+	sink_start "$IT/mm" "$port" --tls "$IT/cert.pem" "$IT/key.pem"
+	it_write_rc "
+set mmonit https://mon:pa%20ss@127.0.0.1:$port/collector
+"
+	it_start
+	it_wait 30 query "$IT/mm" '"demo" in s["services"] and s["auth_ok"] and s["xml_ok"]'
+	it_stop
+	rm -f "$IT"/mm/*.json
+	it_write_rc "
+set ssl { verify: enable }
+set mmonit https://mon:pa%20ss@127.0.0.1:$port/collector
+"
+	it_start
+	it_wait 30 grep -q "M/Monit https://127.0.0.1:$port/collector: TLS certificate not trusted" "$IT/vigild.log"
+	! ls "$IT"/mm/*.json 2>/dev/null
 }

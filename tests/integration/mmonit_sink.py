@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """An M/Monit collector stand-in on the loopback for mmonit.bats.
 
-mmonit_sink.py DIR PORT [--garbage]
+mmonit_sink.py DIR PORT [--garbage] [--tls CERT KEY]
 
 Every request is checked and summarised as DIR/NNNN.json: the method, path,
 whether the Basic authorization decodes to mon:pa%20ss (as Monit sends the
@@ -9,17 +9,24 @@ URL's user:password, not decoded), the content type, whether the body
 parses as XML, and what it says (services with their status and monitor
 fields, events).  The raw request is kept as DIR/NNNN.req.  The answer is
 200 OK, or with --garbage the bytes "NOT-A-PROTOCOL 42".  DIR/ready
-appears once the socket listens."""
+appears once the socket listens.  With --tls the collector speaks HTTPS
+with CERT and KEY."""
 import base64
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import xml.etree.ElementTree as ET
 
 out, port = sys.argv[1], int(sys.argv[2])
 garbage = "--garbage" in sys.argv[3:]
+tls = None
+if "--tls" in sys.argv[3:]:
+    i = sys.argv.index("--tls")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
 lock = threading.Lock()
 count = [0]
 
@@ -58,6 +65,14 @@ def summarise(head, body):
 
 def handle(conn):
     conn.settimeout(20)
+    if tls is not None:
+        try:
+            conn = tls.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            with open(os.path.join(out, "tls-errors"), "a") as f:
+                f.write("%s\n" % e)
+            conn.close()
+            return
     data = b""
     try:
         while b"\r\n\r\n" not in data:
