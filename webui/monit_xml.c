@@ -1,30 +1,16 @@
 /* The documents of Monit's /_status, made from the latest snapshot:
- * the XML that Telegraf, the Prometheus exporters and M/Monit read (Monit
- * 5.3x's element names and numbering: <service type="N"> with Monit's type
- * numbers, <status> with Monit's event bits, <monitor> 0/1/2), and the
- * plain text that `monit status` and `monit summary` print.  Every value
- * that is not a number goes through obuf_xml (or is plain text). */
+ * the XML that Telegraf and the Prometheus exporters read (rendered by
+ * common/monit_xml.c, which the monitor's M/Monit reporter shares), and the
+ * plain text that `monit status` and `monit summary` print. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/monit_xml.h"
 #include "common/util.h"
 #include "common/version.h"
 #include "webui/webui.h"
-
-/* Our enum service_type (monitor/config) to Monit's type numbers. */
-static const int monit_type[MSG_SVC_TYPE_MAX + 1] = {
-	3,	/* process */
-	2,	/* file */
-	6,	/* fifo */
-	0,	/* filesystem */
-	1,	/* directory */
-	4,	/* host */
-	5,	/* system */
-	7,	/* program */
-	8,	/* network */
-};
 
 static const char *const type_title[MSG_SVC_TYPE_MAX + 1] = {
 	"Process", "File", "Fifo", "Filesystem", "Directory", "Remote Host",
@@ -58,107 +44,40 @@ pct(uint64_t part, uint64_t whole)
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-/* A stable 32-hex-digit id for <id>: FNV-1a of the host name, twice. */
 static void
-server_id(const char *host, char out[33])
+snap_xml_service(const void *ctx, size_t i, struct monit_xml_service *out)
 {
-	uint64_t h[2] = { 0xcbf29ce484222325ull, 0x84222325cbf29ce4ull };
+	const struct snap_service *v = &((const struct snapshot *)ctx)->svc[i];
 
-	for (int k = 0; k < 2; k++)
-		for (const unsigned char *p = (const unsigned char *)host; *p != '\0'; p++)
-			h[k] = (h[k] ^ *p) * 0x100000001b3ull;
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
-}
-
-static void
-xml_elem(struct obuf *b, const char *name, const char *text)
-{
-	obuf_addf(b, "<%s>", name);
-	obuf_xml(b, text);
-	obuf_addf(b, "</%s>", name);
-}
-
-static void
-xml_service(struct obuf *b, const struct snap_service *v, const struct msg_svc_figures *sys)
-{
-	const struct msg_svc_figures *f = &v->fig;
-	bool live = f->monitor_code == 1;
-
-	obuf_addf(b, "<service type=\"%d\">", f->type_code <= MSG_SVC_TYPE_MAX ?
-	    monit_type[f->type_code] : 3);
-	xml_elem(b, "name", v->name);
-	obuf_addf(b, "<collected_sec>%llu</collected_sec><collected_usec>0</collected_usec>"
-	    "<status>%u</status><status_hint>0</status_hint><monitor>%u</monitor>"
-	    "<monitormode>%u</monitormode><onreboot>0</onreboot>"
-	    "<pendingaction>0</pendingaction>", (unsigned long long)f->collected,
-	    f->events, f->monitor_code, f->mode);
-	if (live && f->type_code == T_PROCESS && v->pid != 0) {
-		uint64_t mt = sys != NULL ? sys->mem_total : 0;
-
-		obuf_addf(b, "<pid>%u</pid><ppid>%u</ppid><uptime>%llu</uptime>"
-		    "<threads>%u</threads><children>%u</children>", v->pid, f->ppid,
-		    (unsigned long long)v->uptime_s, f->threads, f->children);
-		obuf_addf(b, "<memory><percent>%.1f</percent><percenttotal>%.1f</percenttotal>"
-		    "<kilobyte>%llu</kilobyte><kilobytetotal>%llu</kilobytetotal></memory>",
-		    pct(f->mem_bytes, mt), pct(f->total_mem_bytes, mt),
-		    (unsigned long long)(f->mem_bytes / 1024),
-		    (unsigned long long)(f->total_mem_bytes / 1024));
-		obuf_addf(b, "<cpu><percent>%.1f</percent><percenttotal>%.1f</percenttotal></cpu>",
-		    (double)f->cpu_permille / 10.0, (double)f->total_cpu_permille / 10.0);
-	}
-	if (live && f->type_code == T_SYSTEM && f->mem_total > 0) {
-		obuf_addf(b, "<system><load><avg01>%.2f</avg01><avg05>%.2f</avg05>"
-		    "<avg15>%.2f</avg15></load>", f->load1 / 100.0, f->load5 / 100.0,
-		    f->load15 / 100.0);
-		obuf_addf(b, "<cpu><user>%.1f</user><system>%.1f</system><nice>0.0</nice>"
-		    "<wait>%.1f</wait></cpu>", f->cpu_user_permille / 10.0,
-		    f->cpu_system_permille / 10.0, f->cpu_wait_permille / 10.0);
-		obuf_addf(b, "<memory><percent>%.1f</percent><kilobyte>%llu</kilobyte></memory>"
-		    "<swap><percent>%.1f</percent><kilobyte>%llu</kilobyte></swap></system>",
-		    pct(f->mem_used, f->mem_total), (unsigned long long)(f->mem_used / 1024),
-		    pct(f->swap_used, f->swap_total), (unsigned long long)(f->swap_used / 1024));
-	}
-	if (live && f->type_code == T_PROGRAM && f->have_exit_status)
-		obuf_addf(b, "<program><started>%llu</started><status>%d</status>"
-		    "<output></output></program>", (unsigned long long)f->collected,
-		    f->exit_status);
-	if (live && f->type_code == T_NETWORK)
-		obuf_addf(b, "<link><state>%d</state><speed>-1</speed><duplex>-1</duplex>"
-		    "<download><bytes><now>0</now><total>%llu</total></bytes></download>"
-		    "<upload><bytes><now>0</now><total>%llu</total></bytes></upload></link>",
-		    (f->events & 0x800000) ? 0 : 1, (unsigned long long)f->net_rx,
-		    (unsigned long long)f->net_tx);
-	obuf_adds(b, "</service>");
+	out->name = v->name;
+	out->pid = v->pid;
+	out->uptime_s = v->uptime_s;
+	out->fig = &v->fig;
 }
 
 void
 monit_status_xml(const struct webui *w, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
-	const struct msg_svc_figures *sys = snap_system(sn);
-	char id[33];
+	struct monit_xml_doc d = {
+		.style = MONIT_XML_STATUS,
+		.host = sn->valid ? sn->host : "",
+		.incarnation = sn->time > sn->uptime_s ? sn->time - sn->uptime_s : 0,
+		.uptime_s = sn->uptime_s,
+		.poll_s = sn->poll_s,
+		.httpd_address = w->address,
+		.httpd_port = w->port,
+		.httpd_ssl = w->ssl,
+		.sysname = w->sysname,
+		.release = w->release,
+		.machine = w->machine,
+		.ncpu = w->ncpu,
+		.nservices = sn->valid ? sn->count : 0,
+		.service = snap_xml_service,
+		.ctx = sn,
+	};
 
-	server_id(sn->valid ? sn->host : "", id);
-	obuf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><monit><server>");
-	obuf_addf(b, "<id>%s</id><incarnation>%llu</incarnation>", id,
-	    (unsigned long long)(sn->time > sn->uptime_s ? sn->time - sn->uptime_s : 0));
-	obuf_adds(b, "<version>" VIGIL_VERSION "</version>");
-	obuf_addf(b, "<uptime>%u</uptime><poll>%u</poll><startdelay>0</startdelay>",
-	    sn->uptime_s, sn->poll_s);
-	xml_elem(b, "localhostname", sn->valid ? sn->host : "");
-	obuf_adds(b, "<httpd>");
-	xml_elem(b, "address", w->address);
-	obuf_addf(b, "<port>%u</port><ssl>%d</ssl></httpd></server><platform>", w->port,
-	    w->ssl ? 1 : 0);
-	xml_elem(b, "name", w->sysname);
-	xml_elem(b, "release", w->release);
-	xml_elem(b, "machine", w->machine);
-	obuf_addf(b, "<cpu>%u</cpu><memory>%llu</memory><swap>%llu</swap></platform>",
-	    w->ncpu, (unsigned long long)(sys != NULL ? sys->mem_total / 1024 : 0),
-	    (unsigned long long)(sys != NULL ? sys->swap_total / 1024 : 0));
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++)
-		xml_service(b, &sn->svc[i], sys);
-	obuf_adds(b, "</monit>\n");
+	monit_xml_render(b, &d);
 }
 
 /* ---- text ---- */

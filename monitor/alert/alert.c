@@ -190,6 +190,7 @@ monitor_alert(struct monitor *m, const struct alert_event *ev)
 	a = m->alerts;
 	if (cf == NULL || a == NULL)
 		return;
+	mmonit_event(m, ev);
 	n = alert_recipients(cf, ev, r, MAX_RECIPIENTS);
 	if (n == 0)
 		return;
@@ -338,6 +339,7 @@ alert_start(struct monitor *m)
 	if (cf == NULL)
 		return;
 	a = alerts_of(m);
+	mmonit_start(m);
 	if (m->eventqueue_dir == NULL ||
 	    !alert_check_queue_dir(cf, m->eventqueue_dir, NULL)) {
 		instance_event(m, true);
@@ -383,6 +385,7 @@ alert_stop(struct monitor *m)
 		instance_event(m, false);
 	}
 	deliver_cancel(a);
+	mmonit_stop(m);
 	for (it = a->head; it; it = next) {
 		next = it->next;
 		if (!it->on_disk)

@@ -105,6 +105,16 @@ void deliver_cancel(struct alerts *a);
 
 /* ---- alert.c: shared state of the room ---- */
 
+/* ---- mmonit.c: reports to M/Monit (set mmonit) ---- */
+
+struct mmonit;
+/* After alert_start: report every poll cycle.  mmonit_stop logs the events
+ * no collector took as lost. */
+void mmonit_start(struct monitor *m);
+void mmonit_stop(struct monitor *m);
+/* An event for the collector (every one but reminders and access). */
+void mmonit_event(struct monitor *m, const struct alert_event *ev);
+
 struct delivery;
 struct alerts {
 	struct monitor *m;
@@ -116,6 +126,7 @@ struct alerts {
 	int retry_tfd;
 	uint64_t retry_ms;
 	bool stopping;		/* shutting down: queue, do not send */
+	struct mmonit *mm;	/* NULL without set mmonit */
 };
 
 /* Mails of it not yet done. */

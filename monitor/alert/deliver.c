@@ -2,12 +2,7 @@
  * servers of `set mailserver` tried in order, each with a non-blocking
  * connect, implicit TLS ("using ssl|tls") or STARTTLS when offered, and
  * `with timeout` per step.  The SMTP dialogue itself is smtp.c. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +13,8 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "monitor/alert/alert.h"
+#include "monitor/alert/conn.h"
+#include "monitor/alert/resolve.h"
 #include "monitor/alert/smtp.h"
 
 enum phase { PH_CONNECTING, PH_HANDSHAKE, PH_SMTP };
@@ -26,6 +23,7 @@ struct delivery {
 	struct alerts *a;
 	const struct mailserver *ms;
 	int fd, tfd;
+	struct resolve *res;		/* the server's name being resolved */
 	SSL *ssl;
 	enum phase phase;
 	bool starttls;			/* the handshake is STARTTLS's */
@@ -34,54 +32,6 @@ struct delivery {
 	struct alert_mail *mail;
 	char where[300];
 };
-
-static SSL_CTX *mail_ctx;
-
-static bool
-option_on(const struct config *cf, const char *name)
-{
-	for (const struct config_option *o = cf->ssl_options; o; o = o->next)
-		if (strcasecmp(o->name, name) == 0)
-			return strcasecmp(o->value, "enable") == 0 ||
-			    strcasecmp(o->value, "allow") == 0 ||
-			    strcasecmp(o->value, "true") == 0 ||
-			    strcasecmp(o->value, "yes") == 0;
-	return false;
-}
-
-/* `set ssl { selfsigned: allow }`: a self-signed server certificate passes
- * verification (its name is still checked). */
-static int
-verify_cb(int ok, X509_STORE_CTX *x)
-{
-	int err = X509_STORE_CTX_get_error(x);
-
-	if (!ok && (err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
-	    err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN))
-		return 1;
-	return ok;
-}
-
-static SSL_CTX *
-tls_ctx(const struct config *cf)
-{
-	if (mail_ctx != NULL)
-		return mail_ctx;
-	mail_ctx = SSL_CTX_new(TLS_client_method());
-	if (mail_ctx == NULL)
-		return NULL;
-	SSL_CTX_set_min_proto_version(mail_ctx, TLS1_2_VERSION);
-	if (option_on(cf, "verify")) {
-		SSL_CTX_set_default_verify_paths(mail_ctx);
-		SSL_CTX_set_verify(mail_ctx, SSL_VERIFY_PEER,
-		    option_on(cf, "selfsigned") ? verify_cb : NULL);
-	} else {
-		/* Monit's default: encrypt, do not verify (`set ssl { verify:
-		 * enable }` turns it on). */
-		SSL_CTX_set_verify(mail_ctx, SSL_VERIFY_NONE, NULL);
-	}
-	return mail_ctx;
-}
 
 static void close_conn(struct delivery *d);
 static void try_server(struct delivery *d);
@@ -134,6 +84,8 @@ close_conn(struct delivery *d)
 {
 	struct ev_loop *ev = d->a->m->ev;
 
+	resolve_cancel(d->res);
+	d->res = NULL;
 	if (d->ssl != NULL) {
 		SSL_free(d->ssl);
 		d->ssl = NULL;
@@ -169,20 +121,9 @@ rearm(struct delivery *d)
 static bool
 tls_begin(struct delivery *d)
 {
-	SSL_CTX *ctx = tls_ctx(d->a->m->cf);
-	const char *h = d->ms->host;
-	unsigned char tmp[16];
-
-	d->ssl = ctx ? SSL_new(ctx) : NULL;
-	if (d->ssl == NULL || SSL_set_fd(d->ssl, d->fd) != 1)
+	d->ssl = alert_tls_new(d->a->m->cf, d->fd, d->ms->host);
+	if (d->ssl == NULL)
 		return false;
-	if (inet_pton(AF_INET, h, tmp) != 1 && inet_pton(AF_INET6, h, tmp) != 1) {
-		SSL_set_tlsext_host_name(d->ssl, (char *)(uintptr_t)h);
-		if (option_on(d->a->m->cf, "verify"))
-			SSL_set1_host(d->ssl, h);
-	} else if (option_on(d->a->m->cf, "verify")) {
-		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(d->ssl), h);
-	}
 	d->phase = PH_HANDSHAKE;
 	return true;
 }
@@ -285,54 +226,6 @@ next_mail(struct delivery *d)
 	flush(d);
 }
 
-static ssize_t
-conn_write(struct delivery *d, const void *buf, size_t len, int *want)
-{
-	int n, err;
-
-	*want = 0;
-	if (d->ssl == NULL)
-		return send(d->fd, buf, len, MSG_NOSIGNAL);
-	ERR_clear_error();
-	n = SSL_write(d->ssl, buf, (int)(len > 65536 ? 65536 : len));
-	if (n > 0)
-		return n;
-	err = SSL_get_error(d->ssl, n);
-	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-		*want = err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-		errno = EAGAIN;
-		return -1;
-	}
-	errno = EPROTO;
-	return -1;
-}
-
-static ssize_t
-conn_read(struct delivery *d, void *buf, size_t len, int *want)
-{
-	int n, err;
-
-	*want = 0;
-	if (d->ssl == NULL)
-		return recv(d->fd, buf, len, 0);
-	ERR_clear_error();
-	n = SSL_read(d->ssl, buf, (int)len);
-	if (n > 0)
-		return n;
-	err = SSL_get_error(d->ssl, n);
-	if (err == SSL_ERROR_ZERO_RETURN)
-		return 0;
-	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-		*want = err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-		errno = EAGAIN;
-		return -1;
-	}
-	if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
-		return 0;
-	errno = EPROTO;
-	return -1;
-}
-
 static void
 on_io(int fd, uint32_t events, void *arg)
 {
@@ -343,11 +236,8 @@ on_io(int fd, uint32_t events, void *arg)
 
 	rearm(d);
 	if (d->phase == PH_CONNECTING) {
-		int err = 0;
-		socklen_t el = sizeof(err);
+		int err = alert_conn_connected(fd);
 
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-			err = errno;
 		if (err != 0) {
 			server_failed(d, strerror(err));
 			return;
@@ -364,20 +254,15 @@ on_io(int fd, uint32_t events, void *arg)
 		}
 	}
 	if (d->phase == PH_HANDSHAKE) {
-		int r, e;
+		const char *why = NULL;
+		int r = alert_tls_handshake(d->ssl, &want, &why);
 
-		ERR_clear_error();
-		r = SSL_connect(d->ssl);
-		if (r != 1) {
-			e = SSL_get_error(d->ssl, r);
-			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-				ev_mod(d->a->m->ev, fd, e == SSL_ERROR_WANT_READ ?
-				    EPOLLIN : EPOLLOUT);
-				return;
-			}
-			server_failed(d, SSL_get_verify_result(d->ssl) != X509_V_OK ?
-			    "TLS certificate not trusted (set ssl { verify, "
-			    "selfsigned } decide)" : "TLS handshake failed");
+		if (r == 0) {
+			ev_mod(d->a->m->ev, fd, (uint32_t)want);
+			return;
+		}
+		if (r < 0) {
+			server_failed(d, why);
 			return;
 		}
 		d->phase = PH_SMTP;
@@ -390,7 +275,7 @@ on_io(int fd, uint32_t events, void *arg)
 		return;
 	}
 	if (d->sm.outlen > 0) {
-		ssize_t n = conn_write(d, d->sm.out, d->sm.outlen, &want);
+		ssize_t n = alert_conn_write(d->fd, d->ssl, d->sm.out, d->sm.outlen, &want);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 			if (want)
@@ -408,7 +293,7 @@ on_io(int fd, uint32_t events, void *arg)
 	(void)events;
 	for (;;) {
 		char buf[SMTP_IN_MAX];
-		ssize_t n = conn_read(d, buf, sizeof(buf) - d->sm.inlen, &want);
+		ssize_t n = alert_conn_read(d->fd, d->ssl, buf, sizeof(buf) - d->sm.inlen, &want);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 			if (want)
@@ -431,50 +316,44 @@ on_io(int fd, uint32_t events, void *arg)
 	}
 }
 
+/* The server's address is known (resolve.c, off the loop's back). */
 static void
-try_server(struct delivery *d)
+on_resolved(void *arg, const struct sockaddr *addr, socklen_t len, const char *why)
 {
-	const struct mailserver *ms = d->ms;
-	struct addrinfo hints, *res = NULL;
-	char port[16];
-	int rc;
+	struct delivery *d = arg;
+	char err[200];
 
-	snprintf(d->where, sizeof(d->where), "%s:%d", ms->host, ms->port);
-	smtp_init(&d->sm, d->a->m->cf->mail_hostname ? d->a->m->cf->mail_hostname :
-	    d->a->m->hostname, ms->username, ms->password, ms->ssl, true);
-	d->phase = PH_CONNECTING;
-	d->starttls = false;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%d", ms->port);
-	rc = getaddrinfo(ms->host, port, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		char why[200];
-
-		snprintf(why, sizeof(why), "cannot resolve: %s", gai_strerror(rc));
-		if (res)
-			freeaddrinfo(res);
+	d->res = NULL;
+	if (addr == NULL) {
 		server_failed(d, why);
 		return;
 	}
-	d->fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (d->fd < 0 || (connect(d->fd, res->ai_addr, res->ai_addrlen) < 0 &&
-	    errno != EINPROGRESS)) {
-		char why[200];
-
-		snprintf(why, sizeof(why), "cannot connect: %s", strerror(errno));
-		freeaddrinfo(res);
-		server_failed(d, why);
+	d->fd = alert_conn_open(addr, len, err, sizeof(err));
+	if (d->fd < 0) {
+		server_failed(d, err);
 		return;
 	}
-	freeaddrinfo(res);
 	d->tfd = ev_timer_new(d->a->m->ev, on_timeout, d);
 	if (d->tfd < 0 || ev_add(d->a->m->ev, d->fd, EPOLLOUT, on_io, d) < 0) {
 		server_failed(d, "event loop");
 		return;
 	}
 	rearm(d);
+}
+
+static void
+try_server(struct delivery *d)
+{
+	const struct mailserver *ms = d->ms;
+
+	snprintf(d->where, sizeof(d->where), "%s:%d", ms->host, ms->port);
+	smtp_init(&d->sm, d->a->m->cf->mail_hostname ? d->a->m->cf->mail_hostname :
+	    d->a->m->hostname, ms->username, ms->password, ms->ssl, true);
+	d->phase = PH_CONNECTING;
+	d->starttls = false;
+	d->res = resolve_start(d->a->m->ev, ms->host, ms->port, timeout_ms(d), on_resolved, d);
+	if (d->res == NULL)
+		server_failed(d, "cannot resolve: the name is too long");
 }
 
 void

@@ -273,7 +273,10 @@ config_free(struct config *cf)
 	free(cf->auth_user);
 	free(cf->chroot_dir);
 	free(cf->control_socket);
-	free(cf->mmonit);
+	for (struct mmonit_url *u = cf->mmonits, *un; u; u = un) {
+		un = u->next;
+		mmonit_url_free(u);
+	}
 	options_free(cf->limits);
 	options_free(cf->ssl_options);
 	free(cf->svc_index);

@@ -335,6 +335,25 @@ struct mailserver {
 	struct mailserver *next;
 };
 
+/* One M/Monit collector of `set mmonit`, its URL taken apart at parse
+ * time so `vigil -t` reports a bad one. */
+struct mmonit_url {
+	char *url;		/* as written (the dump hides the password) */
+	bool ssl;		/* https */
+	char *host;		/* name or address (IPv6 without brackets) */
+	int port;		/* default 80 / 443 */
+	char *path;		/* default "/collector" */
+	char *user, *password;	/* from user:password@, as written; NULL: none */
+	int timeout_s;		/* with timeout N seconds; default 5 */
+	struct srcpos pos;
+	struct mmonit_url *next;
+};
+
+/* Take an http:// or https:// URL apart into u (fields malloc'd); false
+ * with why set when it is not one. */
+bool mmonit_url_parse(const char *url, struct mmonit_url *u, char *why, size_t whylen);
+void mmonit_url_free(struct mmonit_url *u);
+
 enum httpd_allow_kind {
 	ALLOW_HOST,		/* allow localhost / 10.0.0.0/8 / host.example */
 	ALLOW_USER,		/* allow user:password */
@@ -426,7 +445,8 @@ struct config {
 	size_t nfiles;
 	/* additions (parser): */
 	int onreboot_default;		/* set onreboot: ONREBOOT_* value, default start */
-	char *mmonit;			/* set mmonit URL (kept, not used) */
+	struct mmonit_url *mmonits;	/* set mmonit URL [, URL...]: tried in order */
+	bool mmonit_no_credentials;	/* "and register without credentials" */
 	struct config_option *limits;	/* set limits { name value } */
 	struct config_option *ssl_options;	/* set ssl { name value } */
 	struct service **svc_index;	/* hash of services by name (config_check) */

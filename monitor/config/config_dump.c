@@ -653,16 +653,21 @@ config_dump(const struct config *cf, FILE *out)
 		}
 		fprintf(out, " }\n");
 	}
-	if (cf->mmonit) {
-		/* the URL may carry credentials */
-		const char *scheme_end = strstr(cf->mmonit, "://");
-		const char *at = strchr(cf->mmonit, '@');
-		if (scheme_end && at && at > scheme_end)
-			fprintf(out, "set mmonit %.*s********%s\n", (int)(scheme_end + 3 - cf->mmonit),
-			    cf->mmonit, at);
+	for (const struct mmonit_url *u = cf->mmonits; u; u = u->next) {
+		/* the URL may carry a password: the dump shows the user only */
+		const char *scheme_end = strstr(u->url, "://");
+
+		fputs(u == cf->mmonits ? "set mmonit " : "    ", out);
+		if (scheme_end != NULL && u->user != NULL)
+			fprintf(out, "%.*s%s:********%s", (int)(scheme_end + 3 - u->url),
+			    u->url, u->user, scheme_end + 3 + strlen(u->user) + 1 +
+			    strlen(u->password));
 		else
-			fprintf(out, "set mmonit %s\n", cf->mmonit);
+			fputs(u->url, out);
+		fprintf(out, " with timeout %d seconds\n", u->timeout_s);
 	}
+	if (cf->mmonits != NULL && cf->mmonit_no_credentials)
+		fputs("    and register without credentials\n", out);
 	for (g = cf->user_groups; g; g = g->next) {
 		fputs("set group ", out);
 		put_name(out, g->name);

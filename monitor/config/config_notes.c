@@ -25,9 +25,8 @@ static const struct {
 	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
 	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
 	{ "ssl", "set ssl: verify, selfsigned, cacertificatefile and cacertificatepath act "
-	    "for connection tests, verify and selfsigned for mail servers; the web interface "
+	    "for connection tests, verify and selfsigned for mail servers and M/Monit; the web interface "
 	    "uses its own ssl options, other options are ignored" },
-	{ "mmonit", "set mmonit is ignored: vigil does not report to M/Monit" },
 };
 
 /* The token after i that is not a noise word ("set pidfile is /x"), or NULL. */

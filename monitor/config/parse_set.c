@@ -30,6 +30,61 @@ parse_path(struct parser *p, char **dst, const char *what)
 	return true;
 }
 
+/* set mmonit URL [with timeout N seconds] [URL ...] [and register without
+ * credentials]: the collectors in failover order. */
+static bool
+parse_mmonit(struct parser *p)
+{
+	struct mmonit_url **tail = &p->cf->mmonits;
+	int64_t v;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	do {
+		struct token *t = p_peek(p);
+		struct mmonit_url *u;
+		char why[160];
+		char *url = p_value(p, "an M/Monit URL (http://user:password@host:port/collector)");
+
+		if (url == NULL)
+			return false;
+		u = xcalloc(1, sizeof(*u));
+		if (!mmonit_url_parse(url, u, why, sizeof(why))) {
+			p_error_at(p, t, "set mmonit: %s in '%s'", why, url);
+			free(url);
+			mmonit_url_free(u);
+			return false;
+		}
+		free(url);
+		u->pos = t->pos;
+		*tail = u;
+		tail = &u->next;
+		for (;;) {
+			if (p_accept(p, "timeout")) {
+				if (!parse_duration(p, "mmonit timeout", &v, false))
+					return false;
+				if (v < 1 || v > 3600) {
+					p_error_at(p, t, "set mmonit: timeout must be 1 to 3600 "
+					    "seconds");
+					return false;
+				}
+				u->timeout_s = (int)v;
+			} else if (p_accept(p, "register")) {
+				p_accept(p, "without");
+				if (!p_expect(p, "credentials", "'without credentials' after "
+				    "'register'"))
+					return false;
+				p->cf->mmonit_no_credentials = true;
+			} else {
+				break;
+			}
+		}
+	} while ((p_peek(p)->kind == TK_WORD ||
+	    p_peek(p)->kind == TK_STRING) && (strncasecmp(p_peek(p)->text, "http://", 7) == 0 ||
+	    strncasecmp(p_peek(p)->text, "https://", 8) == 0));
+	return true;
+}
+
 static bool
 parse_daemon(struct parser *p)
 {
@@ -666,20 +721,8 @@ parse_set(struct parser *p)
 		ssl_check_options(p->d, &at, *tail, "", "set ssl");
 		return true;
 	}
-	if (p_accept(p, "mmonit")) {
-		if (!parse_path(p, &p->cf->mmonit, "an M/Monit URL"))
-			return false;
-		for (;;) {
-			if (p_accept(p, "timeout")) {
-				if (!parse_duration(p, "mmonit timeout", &v, false))
-					return false;
-			} else if (p_accept(p, "register")) {
-				p_accept(p, "credentials");
-			} else if (p_accept(p, "credentials")) {
-			} else
-				return true;
-		}
-	}
+	if (p_accept(p, "mmonit"))
+		return parse_mmonit(p);
 	if (p_accept(p, "onreboot")) {
 		if (p_accept(p, "start"))
 			p->cf->onreboot_default = 0;

@@ -89,7 +89,8 @@ test_each_statement_noted_at_its_line(void **state)
 	assert_non_null(strstr(out, "monitrc:10:1: note: set fips is ignored"));
 	assert_non_null(strstr(out, "monitrc:11:1: note: set limits is ignored"));
 	assert_non_null(strstr(out, "monitrc:12:1: note: set ssl: verify, selfsigned, cacertificatefile and cacertificatepath act"));
-	assert_non_null(strstr(out, "monitrc:13:1: note: set mmonit is ignored"));
+	/* the monitor reports to M/Monit (monitor/alert/mmonit.c): no note */
+	assert_null(strstr(out, "mmonit"));
 	assert_null(strstr(out, "protocol ssh"));	/* spoken (proto_simple.c) */
 	assert_null(strstr(out, "fsflags"));	/* tested: no note */
 	/* http is spoken */

@@ -266,6 +266,53 @@ test_httpd_default_port_and_errors(void **state)
 }
 
 static void
+test_mmonit_urls(void **state)
+{
+	struct config *cf = parse(
+	    "set mmonit http://mon:pa%20ss@127.0.0.1:8080/collector with timeout 30 seconds\n"
+	    "    https://[::1] and register without credentials\n"
+	    "set mmonit http://m.example.org\n");
+	const struct mmonit_url *u;
+	(void)state;
+
+	assert_non_null(cf);
+	u = cf->mmonits;
+	assert_false(u->ssl);
+	assert_string_equal(u->host, "127.0.0.1");
+	assert_int_equal(u->port, 8080);
+	assert_string_equal(u->path, "/collector");
+	assert_string_equal(u->user, "mon");
+	assert_string_equal(u->password, "pa%20ss");	/* as written, as Monit sends it */
+	assert_int_equal(u->timeout_s, 30);
+	u = u->next;
+	assert_true(u->ssl);
+	assert_string_equal(u->host, "::1");
+	assert_int_equal(u->port, 443);
+	assert_string_equal(u->path, "/collector");
+	assert_null(u->user);
+	assert_int_equal(u->timeout_s, 5);
+	u = u->next;
+	assert_string_equal(u->host, "m.example.org");
+	assert_int_equal(u->port, 80);
+	assert_null(u->next);
+	assert_true(cf->mmonit_no_credentials);
+	config_free(cf);
+
+	assert_null(parse("set mmonit ftp://h/collector\n"));
+	assert_non_null(strstr(errtext, "not an http:// or https:// URL"));
+	assert_null(parse("set mmonit http://h:99999/collector\n"));
+	assert_non_null(strstr(errtext, "the port is not 1 to 65535"));
+	assert_null(parse("set mmonit http://user@h/collector\n"));
+	assert_non_null(strstr(errtext, "user without ':password'"));
+	assert_null(parse("set mmonit \"http://h/coll\r\nX: y\"\n"));
+	assert_non_null(strstr(errtext, "control bytes or spaces"));
+	assert_null(parse("set mmonit http://[::1/collector\n"));
+	assert_non_null(strstr(errtext, "'[' without ']'"));
+	assert_null(parse("set mmonit http://h%0d/collector\n"));
+	assert_non_null(strstr(errtext, "the host has a byte"));
+}
+
+static void
 test_groups_privsep_control(void **state)
 {
 	struct config *cf = parse(
@@ -353,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_eventqueue_expectbuffer_fips_limits),
 		cmocka_unit_test(test_httpd),
 		cmocka_unit_test(test_httpd_default_port_and_errors),
+		cmocka_unit_test(test_mmonit_urls),
 		cmocka_unit_test(test_groups_privsep_control),
 		cmocka_unit_test(test_privsep_and_control_users_resolve),
 		cmocka_unit_test(test_finding13_empty_names_rejected),

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "webui/html.h"
+#include "common/obuf.h"
 
 void
 obuf_init(struct obuf *ob, size_t max)

@@ -1,0 +1,178 @@
+/* Connections of the alert room (see conn.h): moved out of deliver.c so
+ * mail and M/Monit connect, encrypt and verify the same way. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "monitor/alert/conn.h"
+
+static SSL_CTX *client_ctx;
+
+static bool
+option_on(const struct config *cf, const char *name)
+{
+	for (const struct config_option *o = cf->ssl_options; o; o = o->next)
+		if (strcasecmp(o->name, name) == 0)
+			return strcasecmp(o->value, "enable") == 0 ||
+			    strcasecmp(o->value, "allow") == 0 ||
+			    strcasecmp(o->value, "true") == 0 ||
+			    strcasecmp(o->value, "yes") == 0;
+	return false;
+}
+
+/* `set ssl { selfsigned: allow }`: a self-signed server certificate passes
+ * verification (its name is still checked). */
+static int
+verify_cb(int ok, X509_STORE_CTX *x)
+{
+	int err = X509_STORE_CTX_get_error(x);
+
+	if (!ok && (err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	    err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN))
+		return 1;
+	return ok;
+}
+
+static SSL_CTX *
+tls_ctx(const struct config *cf)
+{
+	if (client_ctx != NULL)
+		return client_ctx;
+	client_ctx = SSL_CTX_new(TLS_client_method());
+	if (client_ctx == NULL)
+		return NULL;
+	SSL_CTX_set_min_proto_version(client_ctx, TLS1_2_VERSION);
+	if (option_on(cf, "verify")) {
+		SSL_CTX_set_default_verify_paths(client_ctx);
+		SSL_CTX_set_verify(client_ctx, SSL_VERIFY_PEER,
+		    option_on(cf, "selfsigned") ? verify_cb : NULL);
+	} else {
+		/* Monit's default: encrypt, do not verify (`set ssl { verify:
+		 * enable }` turns it on). */
+		SSL_CTX_set_verify(client_ctx, SSL_VERIFY_NONE, NULL);
+	}
+	return client_ctx;
+}
+
+SSL *
+alert_tls_new(const struct config *cf, int fd, const char *host)
+{
+	SSL_CTX *ctx = tls_ctx(cf);
+	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+	unsigned char tmp[16];
+
+	if (ssl == NULL || SSL_set_fd(ssl, fd) != 1) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	if (inet_pton(AF_INET, host, tmp) != 1 && inet_pton(AF_INET6, host, tmp) != 1) {
+		SSL_set_tlsext_host_name(ssl, (char *)(uintptr_t)host);
+		if (option_on(cf, "verify"))
+			SSL_set1_host(ssl, host);
+	} else if (option_on(cf, "verify")) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host);
+	}
+	return ssl;
+}
+
+int
+alert_tls_handshake(SSL *ssl, int *want, const char **why)
+{
+	int r, e;
+
+	*want = 0;
+	ERR_clear_error();
+	r = SSL_connect(ssl);
+	if (r == 1)
+		return 1;
+	e = SSL_get_error(ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		*want = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+		return 0;
+	}
+	*why = SSL_get_verify_result(ssl) != X509_V_OK ?
+	    "TLS certificate not trusted (set ssl { verify, selfsigned } decide)" :
+	    "TLS handshake failed";
+	return -1;
+}
+
+int
+alert_conn_open(const struct sockaddr *addr, socklen_t addrlen, char *why, size_t whylen)
+{
+	int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || (connect(fd, addr, addrlen) < 0 && errno != EINPROGRESS)) {
+		snprintf(why, whylen, "cannot connect: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+alert_conn_connected(int fd)
+{
+	int err = 0;
+	socklen_t el = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+		err = errno;
+	return err;
+}
+
+ssize_t
+alert_conn_write(int fd, SSL *ssl, const void *buf, size_t len, int *want)
+{
+	int n, err;
+
+	*want = 0;
+	if (ssl == NULL)
+		return send(fd, buf, len, MSG_NOSIGNAL);
+	ERR_clear_error();
+	n = SSL_write(ssl, buf, (int)(len > 65536 ? 65536 : len));
+	if (n > 0)
+		return n;
+	err = SSL_get_error(ssl, n);
+	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+		*want = err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+		errno = EAGAIN;
+		return -1;
+	}
+	errno = EPROTO;
+	return -1;
+}
+
+ssize_t
+alert_conn_read(int fd, SSL *ssl, void *buf, size_t len, int *want)
+{
+	int n, err;
+
+	*want = 0;
+	if (ssl == NULL)
+		return recv(fd, buf, len, 0);
+	ERR_clear_error();
+	n = SSL_read(ssl, buf, (int)len);
+	if (n > 0)
+		return n;
+	err = SSL_get_error(ssl, n);
+	if (err == SSL_ERROR_ZERO_RETURN)
+		return 0;
+	if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+		*want = err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
+		errno = EAGAIN;
+		return -1;
+	}
+	if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
+		return 0;
+	errno = EPROTO;
+	return -1;
+}
