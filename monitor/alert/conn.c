@@ -6,6 +6,7 @@
 #include <openssl/x509v3.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
@@ -13,20 +14,9 @@
 #include <unistd.h>
 
 #include "monitor/alert/conn.h"
+#include "monitor/config/config_ssl.h"
 
 static SSL_CTX *client_ctx;
-
-static bool
-option_on(const struct config *cf, const char *name)
-{
-	for (const struct config_option *o = cf->ssl_options; o; o = o->next)
-		if (strcasecmp(o->name, name) == 0)
-			return strcasecmp(o->value, "enable") == 0 ||
-			    strcasecmp(o->value, "allow") == 0 ||
-			    strcasecmp(o->value, "true") == 0 ||
-			    strcasecmp(o->value, "yes") == 0;
-	return false;
-}
 
 /* `set ssl { selfsigned: allow }`: a self-signed server certificate passes
  * verification (its name is still checked). */
@@ -41,19 +31,48 @@ verify_cb(int ok, X509_STORE_CTX *x)
 	return ok;
 }
 
+/* The policy client_ctx was made for: a reload that changes `set ssl`
+ * makes a new context at the next connection. */
+static struct ssl_policy ctx_policy;
+static char *ctx_cafile, *ctx_capath;
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* `set ssl { verify, selfsigned, cacertificatefile, cacertificatepath }`,
+ * read the same way as for connection tests (config_ssl.c). */
 static SSL_CTX *
 tls_ctx(const struct config *cf)
 {
-	if (client_ctx != NULL)
+	struct ssl_policy p;
+
+	ssl_policy_of(cf, NULL, &p);
+	if (client_ctx != NULL && p.verify == ctx_policy.verify &&
+	    p.selfsigned == ctx_policy.selfsigned && same_str(p.cafile, ctx_cafile) &&
+	    same_str(p.capath, ctx_capath))
 		return client_ctx;
+	SSL_CTX_free(client_ctx);
+	free(ctx_cafile);
+	free(ctx_capath);
+	ctx_cafile = p.cafile ? strdup(p.cafile) : NULL;
+	ctx_capath = p.capath ? strdup(p.capath) : NULL;
+	ctx_policy = p;
 	client_ctx = SSL_CTX_new(TLS_client_method());
 	if (client_ctx == NULL)
 		return NULL;
 	SSL_CTX_set_min_proto_version(client_ctx, TLS1_2_VERSION);
-	if (option_on(cf, "verify")) {
-		SSL_CTX_set_default_verify_paths(client_ctx);
-		SSL_CTX_set_verify(client_ctx, SSL_VERIFY_PEER,
-		    option_on(cf, "selfsigned") ? verify_cb : NULL);
+	if (p.verify) {
+		/* a CA file or directory given replaces OpenSSL's default store,
+		 * as for connection tests; one that cannot be loaded leaves the
+		 * store empty, so nothing is trusted (vigil -t names it) */
+		if (p.cafile != NULL || p.capath != NULL)
+			(void)SSL_CTX_load_verify_locations(client_ctx, p.cafile, p.capath);
+		else
+			SSL_CTX_set_default_verify_paths(client_ctx);
+		SSL_CTX_set_verify(client_ctx, SSL_VERIFY_PEER, p.selfsigned ? verify_cb : NULL);
 	} else {
 		/* Monit's default: encrypt, do not verify (`set ssl { verify:
 		 * enable }` turns it on). */
@@ -75,9 +94,9 @@ alert_tls_new(const struct config *cf, int fd, const char *host)
 	}
 	if (inet_pton(AF_INET, host, tmp) != 1 && inet_pton(AF_INET6, host, tmp) != 1) {
 		SSL_set_tlsext_host_name(ssl, (char *)(uintptr_t)host);
-		if (option_on(cf, "verify"))
+		if (ctx_policy.verify)
 			SSL_set1_host(ssl, host);
-	} else if (option_on(cf, "verify")) {
+	} else if (ctx_policy.verify) {
 		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host);
 	}
 	return ssl;
@@ -98,9 +117,17 @@ alert_tls_handshake(SSL *ssl, int *want, const char **why)
 		*want = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
 		return 0;
 	}
-	*why = SSL_get_verify_result(ssl) != X509_V_OK ?
-	    "TLS certificate not trusted (set ssl { verify, selfsigned } decide)" :
-	    "TLS handshake failed";
+	if (SSL_get_verify_result(ssl) != X509_V_OK) {
+		/* the reason is OpenSSL's constant text for the error code */
+		static char buf[200];
+
+		snprintf(buf, sizeof(buf), "TLS certificate not trusted: %s (set ssl { verify, "
+		    "selfsigned, cacertificatefile, cacertificatepath } decide)",
+		    X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
+		*why = buf;
+	} else {
+		*why = "TLS handshake failed";
+	}
 	return -1;
 }
 

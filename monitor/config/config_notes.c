@@ -25,7 +25,7 @@ static const struct {
 	{ "fips", "set fips is ignored: OpenSSL's FIPS provider is not loaded" },
 	{ "limits", "set limits is ignored: vigil's buffers have fixed bounds" },
 	{ "ssl", "set ssl: verify, selfsigned, cacertificatefile and cacertificatepath act "
-	    "for connection tests, verify and selfsigned for mail servers and M/Monit; the web interface "
+	    "for connection tests, mail servers and M/Monit; the web interface "
 	    "uses its own ssl options, other options are ignored" },
 };
 

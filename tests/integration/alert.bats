@@ -327,6 +327,30 @@ set alert ops@example.com only on { action }
 	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
 }
 
+@test "set ssl { cacertificatefile } decides which mail server certificates are trusted" {
+	make_cert
+	# another CA: the server's certificate is not among its certificates
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$IT/other.key" \
+	    -out "$IT/other.pem" -days 2 -subj /CN=other 2>/dev/null
+	port=$(it_free_port)
+	sink_start "$IT/mail" "$port" --tls "$IT/cert.pem" "$IT/key.pem"
+	it_write_rc "
+set ssl { verify: enable, cacertificatefile: $IT/other.pem }
+set mailserver 127.0.0.1 port $port using tls
+set alert ops@example.com only on { action }
+"
+	it_start
+	it_vigil unmonitor rc
+	it_wait 60 grep -q "mail server 127.0.0.1:$port: TLS certificate not trusted: self-signed certificate" "$IT/vigild.log"
+	[ "$(mail_count "$IT/mail")" = 0 ]
+	it_stop
+	# the server's own certificate as the CA: trusted, no selfsigned needed
+	sed -i "s|cacertificatefile: $IT/other.pem|cacertificatefile: $IT/cert.pem|" "$IT/rc"
+	it_start
+	it_vigil monitor rc
+	it_wait 60 mail_at_least "$IT/mail" 1 "Action done rc"
+}
+
 @test "event queue slots: what does not fit is named in the log, then lost by name" {
 	make_queue_dir
 	port=$(it_free_port)
