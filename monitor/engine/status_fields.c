@@ -126,11 +126,43 @@ percent(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+/* "read bytes  1.2 MB/s [3.4 GB total]" and its two JSON members
+ * KEY_per_s and KEY_total. */
+static void
+rate_bytes(struct field_sink *k, const char *label, const char *key, double per_s,
+    uint64_t total)
+{
+	char a[32], b[32], jkey[48];
+
+	fmt_bytes((uint64_t)per_s, a, sizeof(a));
+	fmt_bytes(total, b, sizeof(b));
+	field_str(k, label, NULL, "%s/s [%s total]", a, b);
+	snprintf(jkey, sizeof(jkey), "%s_per_s", key);
+	field_json_num(k, jkey, per_s);
+	snprintf(jkey, sizeof(jkey), "%s_total", key);
+	field_uint(k, NULL, jkey, total);
+}
+
+/* "disk read operations  2.0 reads/s [40 reads total]", the same way. */
+static void
+rate_ops(struct field_sink *k, const char *label, const char *key, const char *unit,
+    double per_s, uint64_t total)
+{
+	char jkey[48];
+
+	field_str(k, label, NULL, "%.1f %s/s [%llu %s total]", per_s, unit,
+	    (unsigned long long)total, unit);
+	snprintf(jkey, sizeof(jkey), "%s_per_s", key);
+	field_json_num(k, jkey, per_s);
+	snprintf(jkey, sizeof(jkey), "%s_total", key);
+	field_uint(k, NULL, jkey, total);
+}
+
 static void
 process_fields(const struct svc *s, struct field_sink *k)
 {
 	uint64_t memtotal = s->e->sys.mem_total;
-	char a[32], b[32];
+	char a[32];
 
 	if (s->monitor == MON_NOT || s->pid <= 0)
 		return;
@@ -162,34 +194,14 @@ process_fields(const struct svc *s, struct field_sink *k)
 	if (s->last_ms != 0 && s->fds >= 0)
 		field_int(k, "filedescriptors", "fds", s->fds);
 	if (s->have_io) {
-		fmt_bytes((uint64_t)s->io_rchar_bps, a, sizeof(a));
-		fmt_bytes(s->io.rchar, b, sizeof(b));
-		field_str(k, "read bytes", NULL, "%s/s [%s total]", a, b);
-		field_json_num(k, "read_bytes_per_s", s->io_rchar_bps);
-		field_uint(k, NULL, "read_bytes_total", s->io.rchar);
-		fmt_bytes((uint64_t)s->io_read_bps, a, sizeof(a));
-		fmt_bytes(s->io.read_bytes, b, sizeof(b));
-		field_str(k, "disk read bytes", NULL, "%s/s [%s total]", a, b);
-		field_json_num(k, "disk_read_bytes_per_s", s->io_read_bps);
-		field_uint(k, NULL, "disk_read_bytes_total", s->io.read_bytes);
-		field_str(k, "disk read operations", NULL, "%.1f reads/s [%llu reads total]",
-		    s->io_syscr_ps, (unsigned long long)s->io.syscr);
-		field_json_num(k, "read_ops_per_s", s->io_syscr_ps);
-		field_uint(k, NULL, "read_ops_total", s->io.syscr);
-		fmt_bytes((uint64_t)s->io_wchar_bps, a, sizeof(a));
-		fmt_bytes(s->io.wchar, b, sizeof(b));
-		field_str(k, "write bytes", NULL, "%s/s [%s total]", a, b);
-		field_json_num(k, "write_bytes_per_s", s->io_wchar_bps);
-		field_uint(k, NULL, "write_bytes_total", s->io.wchar);
-		fmt_bytes((uint64_t)s->io_write_bps, a, sizeof(a));
-		fmt_bytes(s->io.write_bytes, b, sizeof(b));
-		field_str(k, "disk write bytes", NULL, "%s/s [%s total]", a, b);
-		field_json_num(k, "disk_write_bytes_per_s", s->io_write_bps);
-		field_uint(k, NULL, "disk_write_bytes_total", s->io.write_bytes);
-		field_str(k, "disk write operations", NULL, "%.1f writes/s [%llu writes total]",
-		    s->io_syscw_ps, (unsigned long long)s->io.syscw);
-		field_json_num(k, "write_ops_per_s", s->io_syscw_ps);
-		field_uint(k, NULL, "write_ops_total", s->io.syscw);
+		rate_bytes(k, "read bytes", "read_bytes", s->io_rchar_bps, s->io.rchar);
+		rate_bytes(k, "disk read bytes", "disk_read_bytes", s->io_read_bps, s->io.read_bytes);
+		rate_ops(k, "disk read operations", "read_ops", "reads", s->io_syscr_ps, s->io.syscr);
+		rate_bytes(k, "write bytes", "write_bytes", s->io_wchar_bps, s->io.wchar);
+		rate_bytes(k, "disk write bytes", "disk_write_bytes", s->io_write_bps,
+		    s->io.write_bytes);
+		rate_ops(k, "disk write operations", "write_ops", "writes", s->io_syscw_ps,
+		    s->io.syscw);
 	}
 }
 
@@ -239,7 +251,7 @@ static void
 filesystem_fields(const struct svc *s, struct field_sink *k)
 {
 	const struct fs_status *fs = s->fs;
-	char a[32], b[32];
+	char a[32];
 
 	if (fs == NULL || !fs->have_mount)
 		return;
@@ -275,24 +287,12 @@ filesystem_fields(const struct svc *s, struct field_sink *k)
 		    percent(fs->inodes_total - fs->inodes_free, fs->inodes_total));
 	}
 	if (fs->have_io) {
-		fmt_bytes((uint64_t)fs->read_bps, a, sizeof(a));
-		fmt_bytes(fs->prev.read_bytes, b, sizeof(b));
-		field_str(k, "read bytes", NULL, "%s/s [%s total]", a, b);
-		field_json_num(k, "read_bytes_per_s", fs->read_bps);
-		field_uint(k, NULL, "read_bytes_total", fs->prev.read_bytes);
-		field_str(k, "disk read operations", NULL, "%.1f reads/s [%llu reads total]",
-		    fs->read_ops, (unsigned long long)fs->prev.read_ops);
-		field_json_num(k, "read_ops_per_s", fs->read_ops);
-		field_uint(k, NULL, "read_ops_total", fs->prev.read_ops);
-		fmt_bytes((uint64_t)fs->write_bps, a, sizeof(a));
-		fmt_bytes(fs->prev.write_bytes, b, sizeof(b));
-		field_str(k, "write bytes", NULL, "%s/s [%s total]", a, b);
-		field_json_num(k, "write_bytes_per_s", fs->write_bps);
-		field_uint(k, NULL, "write_bytes_total", fs->prev.write_bytes);
-		field_str(k, "disk write operations", NULL, "%.1f writes/s [%llu writes total]",
-		    fs->write_ops, (unsigned long long)fs->prev.write_ops);
-		field_json_num(k, "write_ops_per_s", fs->write_ops);
-		field_uint(k, NULL, "write_ops_total", fs->prev.write_ops);
+		rate_bytes(k, "read bytes", "read_bytes", fs->read_bps, fs->prev.read_bytes);
+		rate_ops(k, "disk read operations", "read_ops", "reads", fs->read_ops,
+		    fs->prev.read_ops);
+		rate_bytes(k, "write bytes", "write_bytes", fs->write_bps, fs->prev.write_bytes);
+		rate_ops(k, "disk write operations", "write_ops", "writes", fs->write_ops,
+		    fs->prev.write_ops);
 		field_num(k, "service time", "service_time_ms", fs->service_ms,
 		    "%.3f ms/operation (of which read %.3f ms, write %.3f ms)", fs->service_ms,
 		    fs->read_ms_per_op, fs->write_ms_per_op);
