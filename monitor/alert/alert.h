@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "common/monit_xml.h"
 #include "monitor/monitor.h"
 
 /* ---- recipients.c ---- */
@@ -95,6 +96,27 @@ void eventq_remove(const char *dir, const struct alert_item *it);
 struct alert_item *eventq_load(const char *dir, uint64_t *maxseq, size_t *count);
 /* Why dir cannot hold the queue for the monitor's user (uid), or NULL. */
 const char *eventq_dir_problem(const char *dir, uid_t uid, char *buf, size_t len);
+
+/* M/Monit events waiting in the same directory, one file each,
+ * <20-digit seq>.mmq, written like the mail events (state.c's checksummed,
+ * atomic files) with their own record.  The strings of e are owned. */
+#define MMQ_SUFFIX		".mmq"
+
+struct mmq_record {
+	uint64_t seq;
+	struct monit_xml_event e;
+};
+
+uint8_t *mmq_encode(const struct mmq_record *r, size_t *len);
+bool mmq_decode(const uint8_t *buf, size_t len, struct mmq_record *r, char *why,
+    size_t whylen);
+void mmq_record_free(struct mmq_record *r);
+int mmq_store(const char *dir, const struct mmq_record *r);
+void mmq_remove(const char *dir, uint64_t seq);
+/* Each valid record of dir in event order to fn (which owns it); corrupt
+ * files are set aside.  Returns how many; *maxseq the highest seq seen. */
+size_t mmq_load(const char *dir, uint64_t *maxseq,
+    void (*fn)(void *arg, struct mmq_record *r), void *arg);
 
 /* ---- deliver.c ---- */
 

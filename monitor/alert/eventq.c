@@ -253,12 +253,12 @@ eventq_remove(const char *dir, const struct alert_item *it)
 }
 
 static bool
-queue_name(const char *name, uint64_t *seq)
+queue_name(const char *name, const char *suffix, uint64_t *seq)
 {
 	size_t n = strlen(name);
 	uint64_t v = 0;
 
-	if (n != 20 + strlen(EVENTQ_SUFFIX) || strcmp(name + 20, EVENTQ_SUFFIX) != 0)
+	if (n != 20 + strlen(suffix) || strcmp(name + 20, suffix) != 0)
 		return false;
 	for (size_t i = 0; i < 20; i++) {
 		if (name[i] < '0' || name[i] > '9')
@@ -310,7 +310,7 @@ eventq_load(const char *dir, uint64_t *maxseq, size_t *count)
 	while ((de = readdir(d)) != NULL) {
 		uint64_t seq;
 
-		if (!queue_name(de->d_name, &seq))
+		if (!queue_name(de->d_name, EVENTQ_SUFFIX, &seq))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -328,7 +328,7 @@ eventq_load(const char *dir, uint64_t *maxseq, size_t *count)
 		uint64_t seq = 0;
 		struct alert_item *it;
 
-		queue_name(names[i], &seq);
+		queue_name(names[i], EVENTQ_SUFFIX, &seq);
 		if (seq > *maxseq)
 			*maxseq = seq;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
@@ -356,6 +356,172 @@ eventq_load(const char *dir, uint64_t *maxseq, size_t *count)
 	}
 	free(names);
 	return head;
+}
+
+/* ---- M/Monit events (set mmonit with set eventqueue) ---- */
+
+#define MMQ_MAGIC "VGMQ"
+#define MMQ_VERSION 1u
+
+uint8_t *
+mmq_encode(const struct mmq_record *r, size_t *len)
+{
+	struct wbuf b = { 0 };
+
+	w_add(&b, MMQ_MAGIC, 4);
+	w_u32(&b, MMQ_VERSION);
+	w_u64(&b, r->seq);
+	w_u64(&b, r->e.time_us);
+	w_u32(&b, (uint32_t)r->e.type);
+	w_u32(&b, r->e.id);
+	w_u32(&b, (uint32_t)r->e.state);
+	w_u32(&b, (uint32_t)r->e.action);
+	w_str(&b, r->e.service, strlen(r->e.service));
+	w_str(&b, r->e.message, strlen(r->e.message));
+	*len = b.len;
+	return b.p;
+}
+
+void
+mmq_record_free(struct mmq_record *r)
+{
+	free((char *)(uintptr_t)r->e.service);
+	free((char *)(uintptr_t)r->e.message);
+	r->e.service = r->e.message = NULL;
+}
+
+bool
+mmq_decode(const uint8_t *buf, size_t len, struct mmq_record *r, char *why,
+    size_t whylen)
+{
+	struct rbuf rb = { buf, len, 0 };
+	uint32_t version, type, state, action;
+	char *service = NULL, *message = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (len < 8 || memcmp(buf, MMQ_MAGIC, 4) != 0)
+		return why_false(why, whylen, "not an M/Monit event record (bad magic)");
+	rb.off = 4;
+	if (!r_u32(&rb, &version) || version != MMQ_VERSION)
+		return why_false(why, whylen, "M/Monit event record of an unknown version");
+	if (!r_u64(&rb, &r->seq) || !r_u64(&rb, &r->e.time_us) || !r_u32(&rb, &type) ||
+	    !r_u32(&rb, &r->e.id) || !r_u32(&rb, &state) || !r_u32(&rb, &action) ||
+	    !r_str(&rb, &service, NULL) || !r_str(&rb, &message, NULL)) {
+		why_false(why, whylen, "M/Monit event record truncated or a field too long");
+		goto fail;
+	}
+	/* Monit's numbers: service types 0..8, states 0..3, actions 1..7 */
+	if (type > 8 || state > 3 || action < 1 || action > 7 || r->e.id == 0) {
+		why_false(why, whylen, "M/Monit event record with a value out of range");
+		goto fail;
+	}
+	if (rb.off != len) {
+		why_false(why, whylen, "trailing bytes after the M/Monit event record");
+		goto fail;
+	}
+	r->e.type = (int)type;
+	r->e.state = (int)state;
+	r->e.action = (int)action;
+	r->e.service = service;
+	r->e.message = message;
+	return true;
+fail:
+	free(service);
+	free(message);
+	memset(r, 0, sizeof(*r));
+	return false;
+}
+
+static void
+mmq_path(const char *dir, uint64_t seq, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s/%020llu%s", dir, (unsigned long long)seq, MMQ_SUFFIX);
+}
+
+int
+mmq_store(const char *dir, const struct mmq_record *r)
+{
+	char path[PATH_MAX];
+	size_t len;
+	uint8_t *p = mmq_encode(r, &len);
+	int rc;
+
+	mmq_path(dir, r->seq, path, sizeof(path));
+	rc = state_write(path, p, len);
+	free(p);
+	return rc;
+}
+
+void
+mmq_remove(const char *dir, uint64_t seq)
+{
+	char path[PATH_MAX];
+
+	mmq_path(dir, seq, path, sizeof(path));
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_err("event queue: cannot remove %s: %s (the M/Monit event may be "
+		    "sent again after a restart)", path, strerror(errno));
+}
+
+size_t
+mmq_load(const char *dir, uint64_t *maxseq, void (*fn)(void *arg, struct mmq_record *r),
+    void *arg)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0, count = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*maxseq = 0;
+	d = opendir(dir);
+	if (d == NULL) {
+		log_err("event queue: cannot read %s: %s", dir, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		uint64_t seq;
+
+		if (!queue_name(de->d_name, MMQ_SUFFIX, &seq))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX], why[128];
+		uint8_t *payload = NULL;
+		size_t plen = 0;
+		uint64_t seq = 0;
+		struct mmq_record r;
+		int w;
+
+		queue_name(names[i], MMQ_SUFFIX, &seq);
+		if (seq > *maxseq)
+			*maxseq = seq;
+		w = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		free(names[i]);
+		if (w >= (int)sizeof(path))
+			continue;
+		if (state_read(path, &payload, &plen, why, sizeof(why)) != STATE_OK)
+			continue;	/* reported (and set aside) by state_read */
+		if (!mmq_decode(payload, plen, &r, why, sizeof(why)) || (r.seq != seq &&
+		    strlcpy_v(why, "sequence differs from the file name", sizeof(why)))) {
+			free(payload);
+			mmq_record_free(&r);
+			set_aside(path, why);
+			continue;
+		}
+		free(payload);
+		fn(arg, &r);
+		count++;
+	}
+	free(names);
+	return count;
 }
 
 const char *

@@ -3,9 +3,12 @@
  * collector style) to the collector URL, and for every event a document
  * that carries the event too; HTTP/1.1, Content-Type text/xml, Basic
  * authorization from the URL's user:password.  The URLs are tried in
- * order; an event no collector took waits in memory for the next cycle
- * (at most MMONIT_QUEUE_MAX; with `set eventqueue slots N`, N) and is
- * logged as lost, by name, when it is pushed out or the monitor stops.
+ * order; an event no collector took waits for the next cycle (at most
+ * MMONIT_QUEUE_MAX; with `set eventqueue slots N`, N) and is logged as
+ * lost, by name, when it is pushed out.  With `set eventqueue` each event
+ * is written to the queue directory before the first try (eventq.c,
+ * <seq>.mmq) and removed when a collector took it, so a stop, a crash or
+ * a reboot loses none: the next start sends them first, in order.
  * The HTTP exchange is http_post.c; connect and TLS are conn.c, as for
  * mail. */
 #include <errno.h>
@@ -31,6 +34,8 @@
 
 struct mm_event {
 	struct monit_xml_event e;	/* strings below are owned */
+	uint64_t seq;			/* its file in the event queue */
+	bool on_disk;
 	struct mm_event *next;
 };
 
@@ -41,6 +46,7 @@ struct mmonit {
 	int cycle_tfd;
 	struct mm_event *head, **tail;
 	size_t queued;
+	uint64_t seq;			/* the last event's number */
 	bool status_due;
 	/* the exchange in flight */
 	bool busy;
@@ -113,6 +119,15 @@ event_free(struct mm_event *x)
 	free(x);
 }
 
+/* The collector took x, or it is given up: its file goes too. */
+static void
+event_drop(struct mmonit *mm, struct mm_event *x)
+{
+	if (x->on_disk && mm->m->eventqueue_dir != NULL)
+		mmq_remove(mm->m->eventqueue_dir, x->seq);
+	event_free(x);
+}
+
 static void
 log_lost(const struct mm_event *x, const char *why)
 {
@@ -150,6 +165,18 @@ mmonit_event(struct monitor *m, const struct alert_event *ev)
 	x->e.action = monit_action(ev->action);
 	x->e.message = xstrdup(ev->description != NULL && ev->description[0] != '\0' ?
 	    ev->description : ev->event);
+	x->seq = ++mm->seq;
+	if (m->eventqueue_dir != NULL) {
+		struct mmq_record r = { x->seq, x->e };
+
+		/* on disk before the first try, as mail events are */
+		if (mmq_store(m->eventqueue_dir, &r) == 0)
+			x->on_disk = true;
+		else
+			log_err("event queue: cannot keep the M/Monit event of '%s' in %s: "
+			    "%s (it waits in memory only)", x->e.service, m->eventqueue_dir,
+			    strerror(errno));
+	}
 	if (mm->queued >= queue_limit(m->cf)) {
 		struct mm_event *old = mm->head;
 
@@ -166,7 +193,7 @@ mmonit_event(struct monitor *m, const struct alert_event *ev)
 				mm->tail = pp;
 			mm->queued--;
 			log_lost(old, "too many wait for the collector");
-			event_free(old);
+			event_drop(mm, old);
 		}
 	}
 	*mm->tail = x;
@@ -306,7 +333,7 @@ exchange_done(struct mmonit *mm, bool delivered)
 		if (mm->tail == &x->next)
 			mm->tail = &mm->head;
 		mm->queued--;
-		event_free(x);
+		event_drop(mm, x);
 	} else {
 		mm->status_due = false;
 	}
@@ -509,6 +536,21 @@ on_cycle(int fd, uint32_t events, void *arg)
 	mm_next(mm);
 }
 
+/* A record of the queue directory joins the queue, in order. */
+static void
+queued_event(void *arg, struct mmq_record *r)
+{
+	struct mmonit *mm = arg;
+	struct mm_event *x = xcalloc(1, sizeof(*x));
+
+	x->e = r->e;
+	x->seq = r->seq;
+	x->on_disk = true;
+	*mm->tail = x;
+	mm->tail = &x->next;
+	mm->queued++;
+}
+
 void
 mmonit_start(struct monitor *m)
 {
@@ -526,6 +568,13 @@ mmonit_start(struct monitor *m)
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	mm->ncpu = n > 0 ? (unsigned)n : 1;
 	m->alerts->mm = mm;
+	if (m->eventqueue_dir != NULL) {
+		size_t nq = mmq_load(m->eventqueue_dir, &mm->seq, queued_event, mm);
+
+		if (nq > 0)
+			log_info("M/Monit: %zu event%s from the event queue, sent first", nq,
+			    nq == 1 ? "" : "s");
+	}
 	mm->cycle_tfd = ev_timer_new(m->ev, on_cycle, mm);
 	if (mm->cycle_tfd < 0) {
 		log_err("M/Monit: no timer for the report cycle: %s", strerror(errno));
@@ -543,6 +592,7 @@ void
 mmonit_stop(struct monitor *m)
 {
 	struct mmonit *mm = m->alerts != NULL ? m->alerts->mm : NULL;
+	size_t kept = 0;
 
 	if (mm == NULL)
 		return;
@@ -555,9 +605,15 @@ mmonit_stop(struct monitor *m)
 		struct mm_event *x = mm->head;
 
 		mm->head = x->next;
-		log_lost(x, "the monitor stopped before a collector took it");
+		if (x->on_disk)
+			kept++;
+		else
+			log_lost(x, "the monitor stopped before a collector took it");
 		event_free(x);
 	}
+	if (kept > 0)
+		log_info("M/Monit: %zu event%s stay%s in the event queue for the next start",
+		    kept, kept == 1 ? "" : "s", kept == 1 ? "s" : "");
 	free(mm);
 	m->alerts->mm = NULL;
 }

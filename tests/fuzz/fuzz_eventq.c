@@ -37,14 +37,35 @@ decode(const uint8_t *p, size_t n)
 	free(it.event);
 }
 
+/* M/Monit event records (<seq>.mmq) share the directory and the framing. */
+static void
+decode_mmq(const uint8_t *p, size_t n)
+{
+	struct mmq_record r;
+	char why[128];
+	uint8_t *again;
+	size_t len;
+
+	if (!mmq_decode(p, n, &r, why, sizeof(why)))
+		return;
+	again = mmq_encode(&r, &len);
+	if (len != n || memcmp(again, p, n) != 0)
+		abort();
+	free(again);
+	mmq_record_free(&r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t off, len;
 	char why[128];
 
-	if (state_verify(data, size, &off, &len, why, sizeof(why)))
+	if (state_verify(data, size, &off, &len, why, sizeof(why))) {
 		decode(data + off, len);
+		decode_mmq(data + off, len);
+	}
 	decode(data, size);
+	decode_mmq(data, size);
 	return 0;
 }

@@ -120,6 +120,42 @@ set mmonit http://mon:pa%20ss@127.0.0.1:$port/collector
 	it_vigil status demo >/dev/null
 }
 
+@test "set eventqueue keeps M/Monit events on disk: a crashed monitor's events reach the collector later, in order" {
+	port=$(it_free_port)
+	install -d -o _vigil -g _vigil -m 0700 "$IT/queue"
+	it_write_rc "
+set mmonit http://mon:pw@127.0.0.1:$port/collector
+set eventqueue basedir $IT/queue
+"
+	it_start
+	pid=$(it_demo_pid)
+	kill -KILL "$pid"
+	# the collector is down: the start event and demo's failure wait on disk
+	it_wait 60 eval '[ $(ls "$IT"/queue/*.mmq 2>/dev/null | wc -l) -ge 2 ]'
+	ls -l "$IT/queue"
+	mon=$(it_child_by_name vigil-monitor)
+	kill -KILL "$mon"
+	it_wait 30 eval 'c=$(it_child_by_name vigil-monitor) && [ "$c" != "$mon" ]'
+	sink_start "$IT/mm" "$port"
+	# the dead monitor's events, sent by the new one: Monit started, then
+	# demo's failure, in that order
+	it_wait 90 query "$IT/mm" \
+	    'any(e["service"] == "demo" and e["state"] == "1" and e["id"] == "512" for e in s["events"])'
+	python3 - "$IT/mm" <<'PY'
+import glob, json, sys
+order = []
+for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
+    for e in json.load(open(f))["events"]:
+        order.append((e["service"], e["id"], e["state"]))
+print(order)
+first_demo = order.index(("demo", "512", "1"))
+assert ("Monit", "65536", "2") in order[:first_demo] or order[0][0] == "Monit", order
+PY
+	grep -q "M/Monit: [0-9]* events\? from the event queue, sent first" "$IT/vigild.log"
+	# taken: their files are gone
+	it_wait 30 eval '[ $(ls "$IT"/queue/*.mmq 2>/dev/null | wc -l) -eq 0 ]'
+}
+
 # A self-signed certificate for 127.0.0.1 (name and address).
 make_cert() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \

@@ -399,6 +399,95 @@ test_dir_problems(void **state)
 	    sizeof(buf)));
 }
 
+static void
+collect_mmq(void *arg, struct mmq_record *r)
+{
+	struct mmq_record *out = arg;
+	size_t i = 0;
+
+	while (out[i].e.service != NULL)
+		i++;
+	assert_true(i < 3);
+	out[i] = *r;
+}
+
+/* M/Monit events (set mmonit with set eventqueue): written, read back in
+ * seq order, their files removed when taken; a damaged one set aside. */
+static void
+test_mmq_round_trip_in_order(void **state)
+{
+	struct mmq_record a = { 7, { 1700000000000001ull, "late", 3, 0x200, 1, 2, "gone" } };
+	struct mmq_record b = { 3, { 1700000000000000ull, "Monit", 5, 0x10000, 2, 6,
+	    "Monit started" } };
+	struct mmq_record got[4];
+	char path[512], from[512];
+	uint64_t maxseq;
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	assert_int_equal(mmq_store(qdir, &a), 0);
+	assert_int_equal(mmq_store(qdir, &b), 0);
+	assert_int_equal(mmq_load(qdir, &maxseq, collect_mmq, got), 2);
+	assert_int_equal(maxseq, 7);
+	assert_string_equal(got[0].e.service, "Monit");
+	assert_int_equal(got[0].e.id, 0x10000);
+	assert_int_equal(got[0].e.action, 6);
+	assert_string_equal(got[1].e.service, "late");
+	assert_int_equal(got[1].e.time_us, 1700000000000001ull);
+	assert_int_equal(got[1].e.type, 3);
+	assert_int_equal(got[1].e.state, 1);
+	assert_string_equal(got[1].e.message, "gone");
+	mmq_record_free(&got[0]);
+	mmq_record_free(&got[1]);
+	/* taken: gone; a file under another event's number: set aside */
+	mmq_remove(qdir, 3);
+	snprintf(from, sizeof(from), "%s/%020d.mmq", qdir, 7);
+	snprintf(path, sizeof(path), "%s/%020d.mmq", qdir, 3);
+	assert_int_equal(rename(from, path), 0);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(mmq_load(qdir, &maxseq, collect_mmq, got), 0);
+	assert_null(got[0].e.service);
+	assert_int_equal(access(path, F_OK), -1);	/* renamed .corrupt-TIME */
+}
+
+static void
+test_mmq_decode_bounds(void **state)
+{
+	struct mmq_record r = { 1, { 1, "svc", 3, 0x200, 1, 2, "msg" } }, back;
+	uint8_t *p;
+	size_t len;
+	char why[128];
+
+	(void)state;
+	p = mmq_encode(&r, &len);
+	assert_true(mmq_decode(p, len, &back, why, sizeof(why)));
+	mmq_record_free(&back);
+	/* every shorter prefix is refused */
+	for (size_t n = 0; n < len; n++)
+		assert_false(mmq_decode(p, n, &back, why, sizeof(why)));
+	/* trailing bytes */
+	p = realloc(p, len + 1);
+	p[len] = 0;
+	assert_false(mmq_decode(p, len + 1, &back, why, sizeof(why)));
+	free(p);
+	/* values outside Monit's numbers */
+	r.e.action = 9;
+	p = mmq_encode(&r, &len);
+	assert_false(mmq_decode(p, len, &back, why, sizeof(why)));
+	assert_non_null(strstr(why, "out of range"));
+	free(p);
+	r.e.action = 2;
+	r.e.type = 42;
+	p = mmq_encode(&r, &len);
+	assert_false(mmq_decode(p, len, &back, why, sizeof(why)));
+	free(p);
+	/* a mail event record is not one */
+	p = (uint8_t *)strdup("VGEQ\1\0\0\0");
+	assert_false(mmq_decode(p, 8, &back, why, sizeof(why)));
+	assert_non_null(strstr(why, "bad magic"));
+	free(p);
+}
+
 int
 main(void)
 {
@@ -413,6 +502,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_queue_refuses_damage,
 		    setup_dir, teardown_dir),
 		cmocka_unit_test(test_decode_bounds),
+		cmocka_unit_test_setup_teardown(test_mmq_round_trip_in_order, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test(test_mmq_decode_bounds),
 		cmocka_unit_test_setup_teardown(test_dir_problems, setup_dir,
 		    teardown_dir),
 	};
