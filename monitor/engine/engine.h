@@ -348,6 +348,10 @@ void do_action(struct svc *s, struct test_state *ts, const struct action *a,
 /* Run what an action asks now (the service is free for it). */
 void action_perform(struct svc *s, enum action_kind kind,
     const struct command *exec, const char *event, const char *desc);
+void svc_start(struct svc *s, const char *event, const char *desc);
+void svc_stop(struct svc *s, bool unmonitor, const char *event, const char *desc);
+void svc_restart(struct svc *s, const char *event, const char *desc);
+const char *action_name(enum action_kind k);
 
 /* action_queue.c: actions that arrive while the service is busy wait, in
  * order, per service; none is lost below ACTION_QUEUE_MAX. */
@@ -381,22 +385,26 @@ void svc_alert_action(struct svc *s, const char *action);
  * after one had failed ("Execution succeeded"). */
 void svc_alert_exec(struct svc *s, bool failed, const char *why);
 
-/* engine.c */
+/* cycle.c */
 void svc_check(struct svc *s, bool scheduled);
+/* Run one scheduled cycle now (tests). */
+void engine_run_cycle(struct engine *e);
+/* CPUs online into e->ncpu (sysconf reads /sys: once per cycle). */
+void engine_read_ncpu(struct engine *e);
+
+/* test_result.c */
 /* Forget a crash loop's back-off (a person acted, or the process lived). */
 void svc_retry_reset(struct svc *s);
 #define QUICK_DEATH_MS 2000
 void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void svc_update_status(struct svc *s);
-void svc_start(struct svc *s, const char *event, const char *desc);
-void svc_stop(struct svc *s, bool unmonitor, const char *event, const char *desc);
-void svc_restart(struct svc *s, const char *event, const char *desc);
-const char *test_event_name(const struct test *t, bool failed);
-const char *action_name(enum action_kind k);
-/* Run one scheduled cycle now (tests). */
-void engine_run_cycle(struct engine *e);
+
+/* engine.c */
 struct svc *engine_svc_by_name(struct engine *e, const char *name);
+
+/* test_names.c */
+const char *test_event_name(const struct test *t, bool failed);
 const char *cmp_op_str(enum cmp_op op);
 void resource_describe(const struct test *t, int64_t have, char *buf, size_t len);
 bool cmp_check(enum cmp_op op, int64_t have, int64_t limit);
