@@ -173,8 +173,17 @@ process_attach(struct svc *s, pid_t pid)
 	s->pidfd = fd;
 }
 
+/* The entry of this cycle's table, writable for its cached extras. */
+static struct proc_entry *
+table_entry(struct engine *e, pid_t pid)
+{
+	const struct proc_entry *pe = proc_table_find(&e->procs, pid);
+
+	return pe != NULL ? &e->procs.p[pe - e->procs.p] : NULL;
+}
+
 static void
-update_stats(struct svc *s, const struct proc_entry *pe)
+update_stats(struct svc *s, struct proc_entry *pe)
 {
 	struct engine *e = s->e;
 	long hz = proc_clk_tck();
@@ -201,12 +210,20 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 	s->last_ticks = pe->ticks;
 	s->last_total_ticks = pe->total_ticks;
 	s->last_ms = now;
-	s->have_ids = proc_read_ids(s->pid, &s->ids);
-	s->fds = proc_count_fds(s->pid);
+	if (!pe->extras_read) {
+		pe->extras_read = true;
+		pe->have_ids = proc_read_ids(pe->pid, &pe->ids);
+		pe->fds = proc_count_fds(pe->pid);
+		pe->have_io = proc_read_io(pe->pid, &pe->io);
+	}
+	s->have_ids = pe->have_ids;
+	if (pe->have_ids)
+		s->ids = pe->ids;
+	s->fds = pe->fds;
 	{
-		struct proc_io io;
+		struct proc_io io = pe->io;
 
-		if (proc_read_io(s->pid, &io)) {
+		if (pe->have_io) {
 			const struct proc_io *o = &s->io;
 
 			s->have_io_rate = s->have_io && s->io_ms != 0 && now > s->io_ms &&
@@ -367,7 +384,7 @@ void
 check_process(struct svc *s, bool scheduled)
 {
 	struct engine *e = s->e;
-	const struct proc_entry *pe = NULL;
+	struct proc_entry *pe = NULL;
 	struct proc_entry one;
 	pid_t pid;
 
@@ -384,7 +401,7 @@ check_process(struct svc *s, bool scheduled)
 		    proc_table_find(&e->procs, s->pid) != NULL && s->cf->match != NULL)
 			pid = s->pid;
 		if (pid > 0)
-			pe = proc_table_find(&e->procs, pid);
+			pe = table_entry(e, pid);
 	} else {
 		pid = process_find(s, true);
 		if (pid > 0 && proc_read_one(pid, &one))

@@ -241,6 +241,7 @@ engine_free(struct engine *e)
 		for (size_t k = 0; k < s->nts; k++) {
 			netcheck_cancel(&s->ts[k]);
 			hashjob_cancel(&s->ts[k]);
+			checksum_memo_free(&s->ts[k]);
 			content_free(&s->ts[k]);
 		}
 		if (s->wait_tfd >= 0) {
@@ -267,6 +268,7 @@ engine_free(struct engine *e)
 		close(e->inotify_fd);
 	}
 	proc_table_clear(&e->procs);
+	fs_table_free(e);
 	free(e->s);
 	free(e);
 }

@@ -43,6 +43,18 @@ int rule_count_failed(const struct rulewin *w, int within);
 
 /* ---- proc.c: the process table ---- */
 
+/* A process's real and effective ids (/proc/PID/status "Uid:", "Gid:"). */
+struct proc_ids {
+	uid_t uid, euid;
+	gid_t gid, egid;
+};
+/* A process's I/O counters (/proc/PID/io), same rule as the descriptors. */
+struct proc_io {
+	uint64_t rchar, wchar;		/* bytes through read/write calls */
+	uint64_t syscr, syscw;		/* read/write calls */
+	uint64_t read_bytes, write_bytes;	/* bytes from/to storage */
+};
+
 struct proc_entry {
 	pid_t pid, ppid;
 	char state;
@@ -55,6 +67,14 @@ struct proc_entry {
 	uint32_t children;	/* all descendants */
 	uint64_t total_rss;	/* self + descendants */
 	uint64_t total_ticks;
+	/* What a process service shows beyond stat, read at most once per
+	 * table (per cycle) by the first service watching this pid
+	 * (check_process.c). */
+	bool extras_read;
+	bool have_ids, have_io;
+	long fds;
+	struct proc_ids ids;
+	struct proc_io io;
 };
 
 struct proc_table {
@@ -98,11 +118,7 @@ bool sys_stat_parse(const char *loadavg, const char *meminfo, const char *stat,
 long proc_clk_tck(void);
 /* Seconds since boot (/proc/uptime), 0 when unknown. */
 uint64_t sys_uptime_s(void);
-/* A process's real and effective ids (/proc/PID/status "Uid:", "Gid:"). */
-struct proc_ids {
-	uid_t uid, euid;
-	gid_t gid, egid;
-};
+/* The same from /proc/PID/status's text. */
 bool proc_status_ids(const char *buf, struct proc_ids *ids);
 bool proc_read_ids(pid_t pid, struct proc_ids *ids);
 /* Open descriptors of a process; -1 when not allowed (another user's
@@ -110,12 +126,6 @@ bool proc_read_ids(pid_t pid, struct proc_ids *ids);
 long proc_count_fds(pid_t pid);
 /* A process's soft limit of open files (/proc/PID/limits), -1 unknown. */
 long proc_fd_limit(pid_t pid);
-/* A process's I/O counters (/proc/PID/io), same rule as the descriptors. */
-struct proc_io {
-	uint64_t rchar, wchar;		/* bytes through read/write calls */
-	uint64_t syscr, syscw;		/* read/write calls */
-	uint64_t read_bytes, write_bytes;	/* bytes from/to storage */
-};
 bool proc_io_parse(const char *buf, struct proc_io *io);
 bool proc_read_io(pid_t pid, struct proc_io *io);
 
@@ -139,6 +149,7 @@ enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 
 struct netcheck;
 struct hashjob;
+struct checksum_memo;
 struct net_history;
 
 /* ---- check_filesystem.c: mounts and block device statistics ---- */
@@ -196,6 +207,7 @@ struct test_state {
 	int restart_hist_cycles[RULE_HIST_MAX];	/* TEST_RESTARTS unused */
 	struct netcheck *nc;	/* connection test in flight */
 	struct hashjob *hj;	/* checksum of a big file in progress */
+	struct checksum_memo *memo;	/* checksum: the last sum and the file it was of */
 	bool pending;		/* ping in flight */
 	uint32_t gen;		/* drops results of a cancelled ping */
 	struct sockaddr_storage addr;	/* connection target, resolved once */
@@ -328,6 +340,9 @@ struct engine {
 	long ncpu;		/* CPUs online, read once per cycle, not per process */
 	double sys_cpu_user, sys_cpu_system, sys_cpu_wait;	/* percent */
 	struct pending pending;	/* list head of requests in flight */
+	/* check_filesystem.c: this cycle's mount table, shared by every
+	 * filesystem service */
+	struct fs_table *fs_table;
 };
 
 /* actions.c */
@@ -425,6 +440,7 @@ pid_t process_match_in(const struct proc_table *t, const void *code, pid_t self)
 /* check_file.c */
 void check_file(struct svc *s, bool scheduled);
 void hashjob_cancel(struct test_state *ts);
+void checksum_memo_free(struct test_state *ts);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
@@ -445,8 +461,11 @@ struct content_rule {
 size_t content_scan(struct content_rule *rules, size_t nrules, const char *buf,
     size_t len);
 
-/* check_filesystem.c: space, inodes, flags, I/O rates of a filesystem */
-void check_filesystem(struct svc *s, bool scheduled);
+/* check_filesystem.c: space, inodes, flags, I/O rates of a filesystem (st:
+ * what check_file's stat of the path saw) */
+void check_filesystem(struct svc *s, const struct stat *st, bool scheduled);
+/* The mount table cached for one cycle (engine_free). */
+void fs_table_free(struct engine *e);
 
 /* check_net.c */
 void check_connection(struct svc *s, struct test_state *ts,
