@@ -127,22 +127,10 @@ checksum_verdict(struct svc *s, struct test_state *ts, const char *hex,
 	svc_test_result(s, ts, false, scheduled, "checksum is %s", hex);
 }
 
-/* A file is hashed again only when it may have changed.  Every write,
- * truncate, chmod, chown or utimes moves the inode's ctime to the current
- * time, and no system call sets ctime to a chosen value (only moving the
- * clock does); so a file whose device, inode, size, mtime and ctime are
- * those of the last hash still holds the bytes that were hashed.  The
- * kernel's timestamps are coarse (a clock tick): a write in the same tick
- * as the hash may leave ctime as it was, so a file changed less than
- * MEMO_SETTLE_NS before its stat is hashed again next time. */
-#define MEMO_SETTLE_NS 1000000000LL
-
+/* A file is hashed again only when it may have changed (file_stamp.c
+ * says why its stat tells). */
 struct checksum_memo {
-	bool valid;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
+	struct file_stamp stamp;
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
 };
 
@@ -156,40 +144,18 @@ checksum_memo_free(struct test_state *ts)
 static bool
 memo_matches(const struct checksum_memo *m, const struct stat *st)
 {
-	return m != NULL && m->valid && m->dev == st->st_dev &&
-	    m->ino == st->st_ino && m->size == st->st_size &&
-	    m->mtime.tv_sec == st->st_mtim.tv_sec &&
-	    m->mtime.tv_nsec == st->st_mtim.tv_nsec &&
-	    m->ctime.tv_sec == st->st_ctim.tv_sec &&
-	    m->ctime.tv_nsec == st->st_ctim.tv_nsec;
+	return m != NULL && file_stamp_same(&m->stamp, st);
 }
 
 /* Remember hex as the sum of the file st describes (st taken before the
- * file was read), unless the file changed too recently to trust ctime. */
+ * file was read). */
 static void
 memo_record(struct test_state *ts, const struct stat *st, const char *hex)
 {
-	struct checksum_memo *m;
-	struct timespec now;
-	long long age_ns;
-
 	if (ts->memo == NULL)
 		ts->memo = xcalloc(1, sizeof(*ts->memo));
-	m = ts->memo;
-	m->valid = false;
-	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
-		return;
-	age_ns = (long long)(now.tv_sec - st->st_ctim.tv_sec) * 1000000000LL +
-	    (now.tv_nsec - st->st_ctim.tv_nsec);
-	if (age_ns < MEMO_SETTLE_NS)
-		return;
-	m->dev = st->st_dev;
-	m->ino = st->st_ino;
-	m->size = st->st_size;
-	m->mtime = st->st_mtim;
-	m->ctime = st->st_ctim;
-	strlcpy_v(m->hex, hex, sizeof(m->hex));
-	m->valid = true;
+	file_stamp_set(&ts->memo->stamp, st);
+	strlcpy_v(ts->memo->hex, hex, sizeof(ts->memo->hex));
 }
 
 /* A big file is hashed a slice per loop turn, so a pidfd or a connection

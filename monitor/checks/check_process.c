@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,6 +172,34 @@ process_attach(struct svc *s, pid_t pid)
 		return;
 	}
 	s->pidfd = fd;
+}
+
+/* A cycle reads the pid file only when stat says it may have been
+ * rewritten (file_stamp.c): one stat instead of open, read and close. */
+struct pidfile_memo {
+	struct file_stamp stamp;
+	pid_t pid;
+};
+
+static pid_t
+pidfile_read_memo(struct svc *s)
+{
+	struct stat st;
+	pid_t pid;
+
+	if (stat(s->cf->path, &st) < 0) {
+		if (s->pidfile_memo != NULL)
+			s->pidfile_memo->stamp.valid = false;
+		return -1;
+	}
+	if (s->pidfile_memo != NULL && file_stamp_same(&s->pidfile_memo->stamp, &st))
+		return s->pidfile_memo->pid;
+	pid = pidfile_read(s->cf->path);
+	if (s->pidfile_memo == NULL)
+		s->pidfile_memo = xcalloc(1, sizeof(*s->pidfile_memo));
+	file_stamp_set(&s->pidfile_memo->stamp, &st);
+	s->pidfile_memo->pid = pid;
+	return pid;
 }
 
 /* The entry of this cycle's table, writable for its cached extras. */
@@ -392,7 +421,7 @@ check_process(struct svc *s, bool scheduled)
 		if (s->cf->match != NULL) {
 			pid = process_match_in(&e->procs, s->match_code, getpid());
 		} else {
-			pid = pidfile_read(s->cf->path);
+			pid = pidfile_read_memo(s);
 			if (pid > 0 && proc_table_find(&e->procs, pid) == NULL)
 				pid = -1;
 		}

@@ -255,6 +255,7 @@ engine_free(struct engine *e)
 		process_match_free(s);
 		action_queue_free(s);
 		free(s->fs);
+		free(s->pidfile_memo);
 		free(s->last_output);
 		free(s->net_hist);
 		free(s->ts);

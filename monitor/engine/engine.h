@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "monitor/monitor.h"
 
@@ -150,6 +151,7 @@ enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 struct netcheck;
 struct hashjob;
 struct checksum_memo;
+struct pidfile_memo;
 struct net_history;
 
 /* ---- check_filesystem.c: mounts and block device statistics ---- */
@@ -288,6 +290,7 @@ struct svc {
 	int retry_tfd;		/* back-off timer of a crash loop */
 	bool retry_armed, retry_due;
 	pid_t pre_start_pid;	/* the pid file's pid before a start */
+	struct pidfile_memo *pidfile_memo;	/* the pid file as last read */
 	/* host */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
@@ -444,8 +447,20 @@ void checksum_memo_free(struct test_state *ts);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
-/* check_content.c */
+/* file_stamp.c: what stat() says of a file, to skip reading it again when
+ * it cannot have changed (the reasoning is in file_stamp.c) */
 struct stat;
+struct file_stamp {
+	bool valid;
+	uint64_t dev, ino;
+	int64_t size;
+	struct timespec mtime, ctime;
+};
+bool file_stamp_same(const struct file_stamp *fs, const struct stat *st);
+/* Record st; left invalid when the file changed too recently to trust. */
+void file_stamp_set(struct file_stamp *fs, const struct stat *st);
+
+/* check_content.c */
 /* All content tests of a file service at once, on what was appended. */
 void check_content(struct svc *s, const struct stat *st, bool scheduled);
 void content_free(struct test_state *ts);
