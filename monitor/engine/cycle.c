@@ -116,7 +116,9 @@ engine_cycle(struct engine *e)
 {
 	e->cycle++;
 	engine_read_ncpu(e);
-	proc_table_read(&e->procs, e->want_cmdline);
+	/* Only process services look at the table (a full /proc read). */
+	if (e->want_procs)
+		proc_table_read(&e->procs, e->want_cmdline);
 	if (sys_stat_read(&e->sys)) {
 		if (e->have_sys_prev && e->sys.cpu_total > e->sys_prev.cpu_total) {
 			double d = (double)(e->sys.cpu_total - e->sys_prev.cpu_total);

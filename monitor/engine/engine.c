@@ -175,6 +175,8 @@ engine_new(struct monitor *m)
 				ts->owner_id = ts->t->owner != NULL && ts->t->value == 0 ?
 				    resolve_owner(ts->t) : ts->t->value;
 		}
+		if (sv->type == SVC_PROCESS)
+			e->want_procs = true;
 		if (sv->type == SVC_PROCESS && sv->match != NULL) {
 			e->want_cmdline = true;
 			if (!process_match_compile(s))

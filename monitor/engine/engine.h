@@ -332,6 +332,7 @@ struct engine {
 	size_t n;
 	struct proc_table procs;
 	bool want_cmdline;
+	bool want_procs;	/* some service is a process: read the table */
 	int cycle_tfd;
 	int inotify_fd;
 	uint64_t cycle;		/* scheduled cycles so far */

@@ -156,6 +156,26 @@ test_checksum_same_size_and_mtime(void **state)
 	fx_monitor_free(m);
 }
 
+/* Without a process service nothing looks at the process table: a cycle
+ * does not read /proc (three system calls per process on the host). */
+static void
+test_no_process_table_without_processes(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "conf", SVC_FILE);
+	struct monitor *m;
+
+	(void)state;
+	sv->path = xstrdup(path);
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	assert_int_equal(m->engine->procs.n, 0);
+	fx_monitor_free(m);
+}
+
 static void
 test_expected_checksum_permission_size(void **state)
 {
@@ -442,6 +462,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expected_checksum_permission_size,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checksum_same_size_and_mtime,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_process_table_without_processes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file_exec_action, setup,
 		    teardown),
