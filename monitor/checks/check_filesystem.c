@@ -75,63 +75,163 @@ mountinfo_parse_line(char *line, struct mount_entry *m)
 	return m->mountpoint[0] == '/';
 }
 
+/* This cycle's mount table: /proc/self/mountinfo read once per scheduled
+ * cycle for every filesystem service, and each mount's usage (statvfs) and
+ * device counters read at most once in it: a hundred services on "/" cost
+ * one read of the table, not a hundred.  A check between cycles (a person's
+ * recheck) reads everything afresh. */
+#define MOUNTINFO_MAX_BYTES (64u << 20)
+
+struct fs_table_row {
+	struct mount_entry m;	/* points into fs_table.buf */
+	bool usage_read, usage_ok;
+	int usage_err;
+	struct statvfs v;
+	bool io_read, io_ok;
+	struct disk_io io;
+};
+
+struct fs_table {
+	char *buf;
+	size_t cap;
+	struct fs_table_row *rows;
+	size_t n, rows_cap;
+	uint64_t cycle;		/* the engine cycle it was read in */
+	bool valid;
+};
+
+static void
+fs_table_clear(struct fs_table *t)
+{
+	free(t->buf);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+fs_table_free(struct engine *e)
+{
+	if (e->fs_table == NULL)
+		return;
+	fs_table_clear(e->fs_table);
+	free(e->fs_table);
+	e->fs_table = NULL;
+}
+
+static bool
+fs_table_load(struct fs_table *t)
+{
+	size_t len = 0, lines = 0;
+	ssize_t n;
+	int fd;
+
+	t->valid = false;
+	t->n = 0;
+	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	for (;;) {
+		if (t->cap - len < 4096) {
+			if (t->cap >= MOUNTINFO_MAX_BYTES)
+				break;	/* a runaway mount table is cut */
+			t->cap = t->cap ? t->cap * 2 : 16384;
+			t->buf = xreallocarray(t->buf, t->cap, 1);
+		}
+		n = read(fd, t->buf + len, t->cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (t->buf == NULL)
+		return false;
+	t->buf[len] = '\0';
+	for (char *line = t->buf, *next; *line != '\0' &&
+	    lines < MOUNTINFO_MAX_LINES; line = next, lines++) {
+		struct fs_table_row *r;
+		char *nl = strchr(line, '\n');
+
+		if (nl == NULL)
+			break;	/* a line cut by the size bound */
+		*nl = '\0';
+		next = nl + 1;
+		if (t->n == t->rows_cap) {
+			t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 64;
+			t->rows = xreallocarray(t->rows, t->rows_cap, sizeof(*t->rows));
+		}
+		r = &t->rows[t->n];
+		memset(r, 0, sizeof(*r));
+		if (mountinfo_parse_line(line, &r->m))
+			t->n++;
+	}
+	t->valid = true;
+	return true;
+}
+
 /* The mount a filesystem service names.  A block device (or a /dev path
  * that is not a directory) is matched by source or device number; any other
  * path by its mount point, and a directory inside a mount by the longest
- * mount point above it.  The last match wins (a mount over a mount). */
-bool
-fs_lookup(const char *path, struct fs_mount *out)
+ * mount point above it.  The last match wins (a mount over a mount).
+ * Returns the row, or NULL. */
+static struct fs_table_row *
+fs_table_match(struct fs_table *t, const char *path, const struct stat *st)
 {
-	char line[4096];
-	struct stat st;
-	bool is_dev, found = false;
+	struct fs_table_row *found = NULL;
+	bool is_dev = S_ISBLK(st->st_mode);
 	size_t best = 0;
-	int lines = 0;
-	FILE *f;
 
-	memset(out, 0, sizeof(*out));
-	if (stat(path, &st) < 0)
-		return false;
-	is_dev = S_ISBLK(st.st_mode);
-	f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return false;
-	while (fgets(line, sizeof(line), f) != NULL && ++lines < MOUNTINFO_MAX_LINES) {
-		struct mount_entry m;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mount_entry *m = &t->rows[i].m;
 		size_t mlen;
 
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			int ch;
-
-			while ((ch = fgetc(f)) != EOF && ch != '\n')
-				;	/* a longer line than anyone mounts: skipped */
-			continue;
-		}
-		if (!mountinfo_parse_line(line, &m))
-			continue;
 		if (is_dev) {
-			if (strcmp(m.source, path) != 0 && m.dev != st.st_rdev)
+			if (strcmp(m->source, path) != 0 && m->dev != st->st_rdev)
 				continue;
 		} else {
-			mlen = strlen(m.mountpoint);
+			mlen = strlen(m->mountpoint);
 			if (mlen == 1)
 				mlen = 0;	/* "/" is above everything */
-			if (strncmp(path, m.mountpoint, mlen) != 0 ||
+			if (strncmp(path, m->mountpoint, mlen) != 0 ||
 			    (path[mlen] != '\0' && path[mlen] != '/'))
 				continue;
-			if (found && mlen < best)
+			if (found != NULL && mlen < best)
 				continue;
 			best = mlen;
 		}
-		found = true;
-		strlcpy_v(out->mountpoint, m.mountpoint, sizeof(out->mountpoint));
-		strlcpy_v(out->fstype, m.fstype, sizeof(out->fstype));
-		strlcpy_v(out->source, m.source, sizeof(out->source));
-		strlcpy_v(out->options, m.options, sizeof(out->options));
-		out->dev = m.dev;
+		found = &t->rows[i];
 	}
-	fclose(f);
 	return found;
+}
+
+static void
+fs_mount_from(struct fs_mount *out, const struct mount_entry *m)
+{
+	strlcpy_v(out->mountpoint, m->mountpoint, sizeof(out->mountpoint));
+	strlcpy_v(out->fstype, m->fstype, sizeof(out->fstype));
+	strlcpy_v(out->source, m->source, sizeof(out->source));
+	strlcpy_v(out->options, m->options, sizeof(out->options));
+	out->dev = m->dev;
+}
+
+bool
+fs_lookup(const char *path, struct fs_mount *out)
+{
+	struct fs_table t = { 0 };
+	const struct fs_table_row *r;
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (stat(path, &st) < 0 || !fs_table_load(&t)) {
+		fs_table_clear(&t);
+		return false;
+	}
+	r = fs_table_match(&t, path, &st);
+	if (r != NULL)
+		fs_mount_from(out, &r->m);
+	fs_table_clear(&t);
+	return r != NULL;
 }
 
 bool
@@ -174,17 +274,23 @@ diskstat_read(dev_t dev, struct disk_io *io)
 
 /* Rates since the last sample; false until there are two samples. */
 static void
-fs_io_update(struct fs_status *fs, dev_t dev)
+fs_io_update(struct fs_status *fs, struct fs_table_row *r)
 {
+	dev_t dev = r->m.dev;
 	struct disk_io io;
 	uint64_t now = now_ms();
 	double secs;
 
 	fs->have_io = false;
-	if (major(dev) == 0 || !diskstat_read(dev, &io)) {
+	if (!r->io_read) {
+		r->io_read = true;
+		r->io_ok = major(dev) != 0 && diskstat_read(dev, &r->io);
+	}
+	if (!r->io_ok) {
 		fs->have_prev = false;	/* tmpfs, overlay, nfs: no block device */
 		return;
 	}
+	io = r->io;
 	secs = fs->have_prev ? (double)(now - fs->prev_ms) / 1000.0 : 0.0;
 	if (secs > 0 && io.read_ops >= fs->prev.read_ops && io.write_ops >= fs->prev.write_ops &&
 	    io.read_bytes >= fs->prev.read_bytes && io.write_bytes >= fs->prev.write_bytes) {
@@ -292,30 +398,60 @@ fsflags_test(struct svc *s, struct test_state *ts, bool scheduled)
 	svc_test_result(s, ts, false, scheduled, "filesystem flags %s", now);
 }
 
-void
-check_filesystem(struct svc *s, bool scheduled)
+/* This cycle's table (read now if it is not this cycle's, or for a check
+ * between cycles); NULL when /proc/self/mountinfo cannot be read. */
+static struct fs_table *
+fs_table_get(struct engine *e, bool scheduled)
 {
+	struct fs_table *t;
+
+	if (e->fs_table == NULL)
+		e->fs_table = xcalloc(1, sizeof(struct fs_table));
+	t = e->fs_table;
+	if (scheduled && t->valid && t->cycle == e->cycle)
+		return t;
+	if (!fs_table_load(t))
+		return NULL;
+	t->cycle = e->cycle;
+	return t;
+}
+
+void
+check_filesystem(struct svc *s, const struct stat *st, bool scheduled)
+{
+	struct fs_table *t = fs_table_get(s->e, scheduled);
+	struct fs_table_row *r = t != NULL ? fs_table_match(t, s->cf->path, st) : NULL;
 	struct fs_status *fs;
-	struct statvfs v;
 	bool usage;
 
 	if (s->fs == NULL)
 		s->fs = xcalloc(1, sizeof(*s->fs));
 	fs = s->fs;
-	fs->have_mount = fs_lookup(s->cf->path, &fs->mount);
-	usage = fs->have_mount && statvfs(fs->mount.mountpoint, &v) == 0;
+	fs->have_mount = r != NULL;
+	if (r != NULL)
+		fs_mount_from(&fs->mount, &r->m);
+	else
+		memset(&fs->mount, 0, sizeof(fs->mount));
+	if (r != NULL && !r->usage_read) {
+		r->usage_read = true;
+		r->usage_ok = statvfs(r->m.mountpoint, &r->v) == 0;
+		r->usage_err = r->usage_ok ? 0 : errno;
+	}
+	usage = r != NULL && r->usage_ok;
 	fs->have_usage = usage;
 	if (usage) {
-		fs->block_size = v.f_frsize;
-		fs->space_total = (uint64_t)v.f_blocks * v.f_frsize;
-		fs->space_free = (uint64_t)v.f_bfree * v.f_frsize;
-		fs->space_avail = (uint64_t)v.f_bavail * v.f_frsize;
-		fs->inodes_total = v.f_files;
-		fs->inodes_free = v.f_ffree;
-		fs->inodes_avail = v.f_favail;
+		const struct statvfs *v = &r->v;
+
+		fs->block_size = v->f_frsize;
+		fs->space_total = (uint64_t)v->f_blocks * v->f_frsize;
+		fs->space_free = (uint64_t)v->f_bfree * v->f_frsize;
+		fs->space_avail = (uint64_t)v->f_bavail * v->f_frsize;
+		fs->inodes_total = v->f_files;
+		fs->inodes_free = v->f_ffree;
+		fs->inodes_avail = v->f_favail;
 	}
-	if (fs->have_mount && scheduled)
-		fs_io_update(fs, fs->mount.dev);
+	if (r != NULL && scheduled)
+		fs_io_update(fs, r);
 	for (size_t i = 0; i < s->nts; i++) {
 		struct test_state *ts = &s->ts[i];
 
@@ -327,7 +463,7 @@ check_filesystem(struct svc *s, bool scheduled)
 			else
 				svc_test_result(s, ts, true, scheduled,
 				    "cannot read filesystem usage of %s: %s", s->cf->path,
-				    fs->have_mount ? strerror(errno) : "no such mount");
+				    r != NULL ? strerror(r->usage_err) : "no such mount");
 			break;
 		case TEST_FSFLAGS:
 			if (fs->have_mount)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -210,8 +211,45 @@ has_io_test(const struct svc *s)
 	return false;
 }
 
+/* A cycle reads the pid file only when stat says it may have been
+ * rewritten (file_stamp.c): one stat instead of open, read and close. */
+struct pidfile_memo {
+	struct file_stamp stamp;
+	pid_t pid;
+};
+
+static pid_t
+pidfile_read_memo(struct svc *s)
+{
+	struct stat st;
+	pid_t pid;
+
+	if (stat(s->cf->path, &st) < 0) {
+		if (s->pidfile_memo != NULL)
+			s->pidfile_memo->stamp.valid = false;
+		return -1;
+	}
+	if (s->pidfile_memo != NULL && file_stamp_same(&s->pidfile_memo->stamp, &st))
+		return s->pidfile_memo->pid;
+	pid = pidfile_read(s->cf->path);
+	if (s->pidfile_memo == NULL)
+		s->pidfile_memo = xcalloc(1, sizeof(*s->pidfile_memo));
+	file_stamp_set(&s->pidfile_memo->stamp, &st);
+	s->pidfile_memo->pid = pid;
+	return pid;
+}
+
+/* The entry of this cycle's table, writable for its cached extras. */
+static struct proc_entry *
+table_entry(struct engine *e, pid_t pid)
+{
+	const struct proc_entry *pe = proc_table_find(&e->procs, pid);
+
+	return pe != NULL ? &e->procs.p[pe - e->procs.p] : NULL;
+}
+
 static void
-update_stats(struct svc *s, const struct proc_entry *pe)
+update_stats(struct svc *s, struct proc_entry *pe)
 {
 	struct engine *e = s->e;
 	long hz = proc_clk_tck();
@@ -238,12 +276,20 @@ update_stats(struct svc *s, const struct proc_entry *pe)
 	s->last_ticks = pe->ticks;
 	s->last_total_ticks = pe->total_ticks;
 	s->last_ms = now;
-	s->have_ids = proc_read_ids(s->pid, &s->ids);
-	s->fds = proc_count_fds(s->pid);
+	if (!pe->extras_read) {
+		pe->extras_read = true;
+		pe->have_ids = proc_read_ids(pe->pid, &pe->ids);
+		pe->fds = proc_count_fds(pe->pid);
+		pe->have_io = proc_read_io(pe->pid, &pe->io);
+	}
+	s->have_ids = pe->have_ids;
+	if (pe->have_ids)
+		s->ids = pe->ids;
+	s->fds = pe->fds;
 	{
-		struct proc_io io;
+		struct proc_io io = pe->io;
 
-		if (proc_read_io(s->pid, &io)) {
+		if (pe->have_io) {
 			s->io_by_privd = false;
 			io_sample(s, &io, now);
 		} else if (has_io_test(s)) {
@@ -449,7 +495,7 @@ void
 check_process(struct svc *s, bool scheduled)
 {
 	struct engine *e = s->e;
-	const struct proc_entry *pe = NULL;
+	struct proc_entry *pe = NULL;
 	struct proc_entry one;
 	pid_t pid;
 
@@ -457,7 +503,7 @@ check_process(struct svc *s, bool scheduled)
 		if (s->cf->match != NULL) {
 			pid = process_match_in(&e->procs, s->match_code, getpid());
 		} else {
-			pid = pidfile_read(s->cf->path);
+			pid = pidfile_read_memo(s);
 			if (pid > 0 && proc_table_find(&e->procs, pid) == NULL)
 				pid = -1;
 		}
@@ -466,7 +512,7 @@ check_process(struct svc *s, bool scheduled)
 		    proc_table_find(&e->procs, s->pid) != NULL && s->cf->match != NULL)
 			pid = s->pid;
 		if (pid > 0)
-			pe = proc_table_find(&e->procs, pid);
+			pe = table_entry(e, pid);
 	} else {
 		pid = process_find(s, true);
 		if (pid > 0 && proc_read_one(pid, &one))

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "monitor/monitor.h"
 
@@ -43,6 +44,18 @@ int rule_count_failed(const struct rulewin *w, int within);
 
 /* ---- proc.c: the process table ---- */
 
+/* A process's real and effective ids (/proc/PID/status "Uid:", "Gid:"). */
+struct proc_ids {
+	uid_t uid, euid;
+	gid_t gid, egid;
+};
+/* A process's I/O counters (/proc/PID/io), same rule as the descriptors. */
+struct proc_io {
+	uint64_t rchar, wchar;		/* bytes through read/write calls */
+	uint64_t syscr, syscw;		/* read/write calls */
+	uint64_t read_bytes, write_bytes;	/* bytes from/to storage */
+};
+
 struct proc_entry {
 	pid_t pid, ppid;
 	char state;
@@ -55,6 +68,14 @@ struct proc_entry {
 	uint32_t children;	/* all descendants */
 	uint64_t total_rss;	/* self + descendants */
 	uint64_t total_ticks;
+	/* What a process service shows beyond stat, read at most once per
+	 * table (per cycle) by the first service watching this pid
+	 * (check_process.c). */
+	bool extras_read;
+	bool have_ids, have_io;
+	long fds;
+	struct proc_ids ids;
+	struct proc_io io;
 };
 
 struct proc_table {
@@ -98,11 +119,7 @@ bool sys_stat_parse(const char *loadavg, const char *meminfo, const char *stat,
 long proc_clk_tck(void);
 /* Seconds since boot (/proc/uptime), 0 when unknown. */
 uint64_t sys_uptime_s(void);
-/* A process's real and effective ids (/proc/PID/status "Uid:", "Gid:"). */
-struct proc_ids {
-	uid_t uid, euid;
-	gid_t gid, egid;
-};
+/* The same from /proc/PID/status's text. */
 bool proc_status_ids(const char *buf, struct proc_ids *ids);
 bool proc_read_ids(pid_t pid, struct proc_ids *ids);
 /* Open descriptors of a process; -1 when not allowed (another user's
@@ -110,12 +127,6 @@ bool proc_read_ids(pid_t pid, struct proc_ids *ids);
 long proc_count_fds(pid_t pid);
 /* A process's soft limit of open files (/proc/PID/limits), -1 unknown. */
 long proc_fd_limit(pid_t pid);
-/* A process's I/O counters (/proc/PID/io), same rule as the descriptors. */
-struct proc_io {
-	uint64_t rchar, wchar;		/* bytes through read/write calls */
-	uint64_t syscr, syscw;		/* read/write calls */
-	uint64_t read_bytes, write_bytes;	/* bytes from/to storage */
-};
 bool proc_io_parse(const char *buf, struct proc_io *io);
 bool proc_read_io(pid_t pid, struct proc_io *io);
 
@@ -139,6 +150,8 @@ enum mon_state { MON_NOT = 0, MON_YES = 1, MON_INIT = 2 };
 
 struct netcheck;
 struct hashjob;
+struct checksum_memo;
+struct pidfile_memo;
 struct net_history;
 
 /* ---- check_filesystem.c: mounts and block device statistics ---- */
@@ -196,6 +209,7 @@ struct test_state {
 	int restart_hist_cycles[RULE_HIST_MAX];	/* TEST_RESTARTS unused */
 	struct netcheck *nc;	/* connection test in flight */
 	struct hashjob *hj;	/* checksum of a big file in progress */
+	struct checksum_memo *memo;	/* checksum: the last sum and the file it was of */
 	bool pending;		/* ping in flight */
 	uint32_t gen;		/* drops results of a cancelled ping */
 	struct sockaddr_storage addr;	/* connection target, resolved once */
@@ -278,6 +292,7 @@ struct svc {
 	int retry_tfd;		/* back-off timer of a crash loop */
 	bool retry_armed, retry_due;
 	pid_t pre_start_pid;	/* the pid file's pid before a start */
+	struct pidfile_memo *pidfile_memo;	/* the pid file as last read */
 	/* host */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
@@ -319,6 +334,7 @@ struct engine {
 	size_t n;
 	struct proc_table procs;
 	bool want_cmdline;
+	bool want_procs;	/* some service is a process: read the table */
 	int cycle_tfd;
 	int inotify_fd;
 	uint64_t cycle;		/* scheduled cycles so far */
@@ -330,6 +346,9 @@ struct engine {
 	long ncpu;		/* CPUs online, read once per cycle, not per process */
 	double sys_cpu_user, sys_cpu_system, sys_cpu_wait;	/* percent */
 	struct pending pending;	/* list head of requests in flight */
+	/* check_filesystem.c: this cycle's mount table, shared by every
+	 * filesystem service */
+	struct fs_table *fs_table;
 };
 
 /* actions.c */
@@ -351,6 +370,10 @@ void do_action(struct svc *s, struct test_state *ts, const struct action *a,
 /* Run what an action asks now (the service is free for it). */
 void action_perform(struct svc *s, enum action_kind kind,
     const struct command *exec, const char *event, const char *desc);
+void svc_start(struct svc *s, const char *event, const char *desc);
+void svc_stop(struct svc *s, bool unmonitor, const char *event, const char *desc);
+void svc_restart(struct svc *s, const char *event, const char *desc);
+const char *action_name(enum action_kind k);
 
 /* action_queue.c: actions that arrive while the service is busy wait, in
  * order, per service; none is lost below ACTION_QUEUE_MAX. */
@@ -384,22 +407,26 @@ void svc_alert_action(struct svc *s, const char *action);
  * after one had failed ("Execution succeeded"). */
 void svc_alert_exec(struct svc *s, bool failed, const char *why);
 
-/* engine.c */
+/* cycle.c */
 void svc_check(struct svc *s, bool scheduled);
+/* Run one scheduled cycle now (tests). */
+void engine_run_cycle(struct engine *e);
+/* CPUs online into e->ncpu (sysconf reads /sys: once per cycle). */
+void engine_read_ncpu(struct engine *e);
+
+/* test_result.c */
 /* Forget a crash loop's back-off (a person acted, or the process lived). */
 void svc_retry_reset(struct svc *s);
 #define QUICK_DEATH_MS 2000
 void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void svc_update_status(struct svc *s);
-void svc_start(struct svc *s, const char *event, const char *desc);
-void svc_stop(struct svc *s, bool unmonitor, const char *event, const char *desc);
-void svc_restart(struct svc *s, const char *event, const char *desc);
-const char *test_event_name(const struct test *t, bool failed);
-const char *action_name(enum action_kind k);
-/* Run one scheduled cycle now (tests). */
-void engine_run_cycle(struct engine *e);
+
+/* engine.c */
 struct svc *engine_svc_by_name(struct engine *e, const char *name);
+
+/* test_names.c */
+const char *test_event_name(const struct test *t, bool failed);
 const char *cmp_op_str(enum cmp_op op);
 void resource_describe(const struct test *t, int64_t have, char *buf, size_t len);
 bool cmp_check(enum cmp_op op, int64_t have, int64_t limit);
@@ -420,11 +447,24 @@ pid_t process_match_in(const struct proc_table *t, const void *code, pid_t self)
 /* check_file.c */
 void check_file(struct svc *s, bool scheduled);
 void hashjob_cancel(struct test_state *ts);
+void checksum_memo_free(struct test_state *ts);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
-/* check_content.c */
+/* file_stamp.c: what stat() says of a file, to skip reading it again when
+ * it cannot have changed (the reasoning is in file_stamp.c) */
 struct stat;
+struct file_stamp {
+	bool valid;
+	uint64_t dev, ino;
+	int64_t size;
+	struct timespec mtime, ctime;
+};
+bool file_stamp_same(const struct file_stamp *fs, const struct stat *st);
+/* Record st; left invalid when the file changed too recently to trust. */
+void file_stamp_set(struct file_stamp *fs, const struct stat *st);
+
+/* check_content.c */
 /* All content tests of a file service at once, on what was appended. */
 void check_content(struct svc *s, const struct stat *st, bool scheduled);
 void content_free(struct test_state *ts);
@@ -440,8 +480,11 @@ struct content_rule {
 size_t content_scan(struct content_rule *rules, size_t nrules, const char *buf,
     size_t len);
 
-/* check_filesystem.c: space, inodes, flags, I/O rates of a filesystem */
-void check_filesystem(struct svc *s, bool scheduled);
+/* check_filesystem.c: space, inodes, flags, I/O rates of a filesystem (st:
+ * what check_file's stat of the path saw) */
+void check_filesystem(struct svc *s, const struct stat *st, bool scheduled);
+/* The mount table cached for one cycle (engine_free). */
+void fs_table_free(struct engine *e);
 
 /* check_net.c */
 void check_connection(struct svc *s, struct test_state *ts,

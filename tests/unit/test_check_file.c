@@ -5,7 +5,10 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -114,6 +117,62 @@ test_learned_checksum_and_inotify(void **state)
 	write_file(path, "hello\n");
 	engine_run_cycle(m->engine);
 	assert_string_equal(status_of(m), "OK");
+	fx_monitor_free(m);
+}
+
+/* The checksum is reused while the file's identity (device, inode, size,
+ * mtime, ctime) stays: a rewrite that keeps the size and puts the mtime
+ * back still moves ctime, and must still be seen. */
+static void
+test_checksum_same_size_and_mtime(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "conf", SVC_FILE);
+	struct timespec times[2];
+	struct test *t;
+	struct monitor *m;
+	struct stat st;
+
+	(void)state;
+	sv->path = xstrdup(path);
+	t = fx_test(sv, TEST_CHECKSUM, ACTION_ALERT);
+	t->hash = HASH_MD5;
+	/* ctime must be old enough for the sum to be remembered */
+	assert_int_equal(stat(path, &st), 0);
+	while (time(NULL) - st.st_ctim.tv_sec < 2)
+		usleep(100000);
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	write_file(path, "HELLO\n");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "Checksum failed");
+	fx_monitor_free(m);
+}
+
+/* Without a process service nothing looks at the process table: a cycle
+ * does not read /proc (three system calls per process on the host). */
+static void
+test_no_process_table_without_processes(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "conf", SVC_FILE);
+	struct monitor *m;
+
+	(void)state;
+	sv->path = xstrdup(path);
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	engine_run_cycle(m->engine);
+	assert_string_equal(status_of(m), "OK");
+	assert_int_equal(m->engine->procs.n, 0);
 	fx_monitor_free(m);
 }
 
@@ -401,6 +460,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_learned_checksum_and_inotify,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expected_checksum_permission_size,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checksum_same_size_and_mtime,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_process_table_without_processes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file_exec_action, setup,
 		    teardown),

@@ -4,6 +4,10 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "engine_fixture.h"
 
@@ -229,6 +233,76 @@ test_proc_io_self(void **state)
 	assert_true(io.rchar > 0);
 }
 
+static pid_t
+sleeper(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* gone with a failed test */
+		execl("/bin/sleep", "sleep", "987.5", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	return pid;
+}
+
+static void
+write_pidfile(const char *path, pid_t pid)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, "%9d\n", (int)pid);	/* the same size for any pid */
+	fclose(f);
+}
+
+/* The pid file is read again only when its stat changed: a rewrite that
+ * keeps the size and puts the mtime back still moves ctime, and the new
+ * pid must be seen. */
+static void
+test_pidfile_rewrite_same_size_and_mtime(void **state)
+{
+	struct config *cf = fx_config();
+	struct service *sv = fx_service(cf, "sl", SVC_PROCESS);
+	char dir[] = "/tmp/vigil-pidfile-XXXXXX", path[64];
+	struct timespec times[2];
+	struct monitor *m;
+	struct stat st;
+	pid_t a, b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sl.pid", dir);
+	a = sleeper();
+	b = sleeper();
+	write_pidfile(path, a);
+	assert_int_equal(stat(path, &st), 0);
+	while (time(NULL) - st.st_ctim.tv_sec < 2)
+		usleep(100000);	/* old enough for its stat to be trusted */
+	sv->path = xstrdup(path);
+	fake_reset();
+	m = fx_monitor(cf);
+	m->engine = engine_new(m);
+	engine_start(m->engine);
+	assert_int_equal(m->engine->s[0].pid, a);
+	engine_run_cycle(m->engine);
+	assert_int_equal(m->engine->s[0].pid, a);
+	write_pidfile(path, b);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+	engine_run_cycle(m->engine);
+	assert_int_equal(m->engine->s[0].pid, b);
+	fx_monitor_free(m);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -239,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_proc_io_self),
 		cmocka_unit_test(test_pidfile_garbage),
 		cmocka_unit_test(test_pidfile_read_bounded),
+		cmocka_unit_test(test_pidfile_rewrite_same_size_and_mtime),
 		cmocka_unit_test(test_proc_table_and_matching),
 		cmocka_unit_test(test_resources_of_a_real_process),
 	};
