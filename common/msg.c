@@ -190,6 +190,9 @@ static const struct field f_snapshot_service[] = {
 #define S struct msg_snapshot_end
 static const struct field f_snapshot_end[] = { U32(S, gen) };
 #undef S
+#define S struct msg_snapshot_json
+static const struct field f_snapshot_json[] = { U32(S, gen), U32(S, index), STR(S, part) };
+#undef S
 #define S struct msg_action_request
 static const struct field f_action_request[] = {
 	U32(S, req), STR(S, sid), STR(S, service), ENUM8(S, action, SVC_ACTION_MAX),
@@ -249,6 +252,7 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_SESSION_CHECK_RESULT, "SESSION_CHECK_RESULT",
 	    struct msg_session_check_result, f_session_check_result),
 	CODEC(MSG_ACCESS_REFUSED, "ACCESS_REFUSED", struct msg_access_refused, f_access_refused),
+	CODEC(MSG_SNAPSHOT_JSON, "SNAPSHOT_JSON", struct msg_snapshot_json, f_snapshot_json),
 };
 
 static const struct codec *

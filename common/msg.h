@@ -62,7 +62,8 @@ enum msg_type {
 	MSG_SESSION_CHECK_RESULT = 29,	/* auth -> webui: the grant now, or none */
 	MSG_SNAPSHOT_LOG = 30,	/* monitor -> webui: one recent log line */
 	MSG_ACCESS_REFUSED = 31,	/* auth -> monitor: failed web logins, coalesced */
-	MSG_TYPE_MAX = MSG_ACCESS_REFUSED,
+	MSG_SNAPSHOT_JSON = 32,	/* monitor -> webui: part of a service's JSON */
+	MSG_TYPE_MAX = MSG_SNAPSHOT_JSON,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -377,6 +378,19 @@ struct msg_snapshot_end {
 	uint32_t gen;
 };
 
+/* A service's JSON object, at most (webui refuses a generation with more). */
+#define MSG_SVC_JSON_MAX	(1u << 20)
+
+/* The service's member of `vigil status --json`'s "services" array, as the
+ * monitor's one list of fields writes it (monitor/engine/status_json.c),
+ * in parts after its SNAPSHOT_SERVICE: webui serves it at /api/status, so
+ * the document stays the CLI's byte for byte. */
+struct msg_snapshot_json {
+	uint32_t gen;
+	uint32_t index;			/* the service just sent */
+	char part[MSG_TEXT_LEN];	/* the next bytes of the object */
+};
+
 struct msg_snapshot_log {
 	uint64_t seq;			/* increasing from 1 */
 	uint64_t time;			/* unix seconds */
@@ -449,6 +463,7 @@ union msg_body {
 	struct msg_session_check session_check;
 	struct msg_session_check_result session_check_result;
 	struct msg_snapshot_log snapshot_log;
+	struct msg_snapshot_json snapshot_json;
 };
 
 /* Why a payload was refused. */

@@ -1,5 +1,6 @@
 /* Status snapshots pushed by the monitor: BEGIN(gen, count), SERVICE x count
- * (index 0..count-1 in order, same gen), END(gen).  Only a complete and
+ * (index 0..count-1 in order, same gen), each followed by the JSON parts of
+ * its object (SNAPSHOT_JSON, same gen and index), END(gen).  Only a complete and
  * consistent generation replaces the one shown; anything else is dropped
  * (and logged) while the previous generation stays on display. */
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "webui/json_check.h"
 #include "webui/webui.h"
 
 void
@@ -19,6 +21,7 @@ snapshot_clear(struct snapshot *s)
 			free(s->svc[i].status);
 			free(s->svc[i].monitor);
 			free(s->svc[i].detail);
+			free(s->svc[i].json);
 		}
 	free(s->svc);
 	memset(s, 0, sizeof(*s));
@@ -82,6 +85,34 @@ snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s)
 }
 
 void
+snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j)
+{
+	struct snapshot *b = &w->building;
+	struct snap_service *d;
+	size_t n = strnlen(j->part, sizeof(j->part));
+
+	if (b->svc == NULL)
+		return;
+	if (j->gen != b->gen) {
+		discard(w, "JSON of another generation");
+		return;
+	}
+	if (b->have == 0 || j->index != b->have - 1) {
+		discard(w, "JSON of a service other than the one just sent");
+		return;
+	}
+	d = &b->svc[j->index];
+	if (d->json_len + n > MSG_SVC_JSON_MAX) {
+		discard(w, "a service's JSON beyond its bound");
+		return;
+	}
+	d->json = xreallocarray(d->json, d->json_len + n + 1, 1);
+	memcpy(d->json + d->json_len, j->part, n);
+	d->json_len += n;
+	d->json[d->json_len] = '\0';
+}
+
+void
 snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
 {
 	struct snapshot *b = &w->building;
@@ -96,6 +127,12 @@ snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
 		discard(w, "END before every service");
 		return;
 	}
+	for (uint32_t i = 0; i < b->have; i++)
+		if (b->svc[i].json == NULL ||
+		    !json_object_valid(b->svc[i].json, b->svc[i].json_len)) {
+			discard(w, "a service's JSON missing or not one JSON object");
+			return;
+		}
 	snapshot_clear(&w->snap);
 	w->snap = *b;
 	w->snap.valid = true;

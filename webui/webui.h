@@ -44,6 +44,8 @@
 
 struct snap_service {
 	char *name, *type, *status, *monitor, *detail;
+	char *json;			/* its object of `vigil status --json` */
+	size_t json_len;
 	uint32_t pid;
 	uint64_t uptime_s;
 	struct msg_svc_figures fig;
@@ -267,7 +269,7 @@ bool webui_may_act(const struct web_session *s, const struct snap_service *v,
 
 /* ---- monit_api.c: Monit's HTTP API and Basic auth ---- */
 /* Is this one of Monit's endpoints (/_status, /_summary, /_report,
- * /_doaction, /_runtime, /_viewlog) or /metrics? */
+ * /_doaction, /_runtime, /_viewlog), /metrics or /api/status? */
 bool webui_api_path(const char *path);
 void webui_handle_api(struct webui *w, struct client *c, const struct http_request *req);
 /* Replies for PEND_BASIC and PEND_DOACTION clients. */
@@ -333,6 +335,13 @@ void metrics_render(const struct webui *w, struct obuf *b);
 void snapshot_clear(struct snapshot *s);
 void snapshot_on_begin(struct webui *w, const struct msg_snapshot_begin *b);
 void snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s);
+void snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j);
 void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
+
+/* ---- api_status.c: GET /api/status ---- */
+/* `vigil status --json` for the services in s's scope (all, or the one
+ * named: 404 when not there for s). */
+void webui_api_status(struct webui *w, struct client *c, const struct web_session *s,
+    const char *service);
 
 #endif

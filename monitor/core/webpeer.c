@@ -319,14 +319,50 @@ send_log_lines(struct core *c, struct webpeer *w)
 	}
 }
 
+/* Service i's object of `vigil status --json` after its SNAPSHOT_SERVICE,
+ * in parts.  One past MSG_SVC_JSON_MAX (only a host with hundreds of port
+ * tests could) goes as the object's first fields, which webui accepts. */
+static bool
+send_service_json(struct core *c, struct webpeer *w, uint32_t gen, uint32_t i,
+    struct msg_snapshot_json *j, char **buf, size_t *cap)
+{
+	size_t len = engine_format_service_json(c->m->engine, i, *buf, *cap);
+
+	if (len >= *cap && len < MSG_SVC_JSON_MAX) {
+		*cap = len + 1;
+		*buf = xreallocarray(*buf, *cap, 1);
+		len = engine_format_service_json(c->m->engine, i, *buf, *cap);
+	}
+	if (len >= *cap || len >= MSG_SVC_JSON_MAX) {
+		log_warn("snapshot: the JSON of service %u has %zu bytes (at most %u): its "
+		    "first fields only", i, len, MSG_SVC_JSON_MAX);
+		len = engine_format_service_json_brief(c->m->engine, i, *buf, *cap);
+		if (len >= *cap)
+			fatalx("snapshot: the first fields of service %u do not fit", i);
+	}
+	j->gen = gen;
+	j->index = i;
+	for (size_t at = 0; at < len; at += sizeof(j->part) - 1) {
+		size_t n = len - at < sizeof(j->part) - 1 ? len - at : sizeof(j->part) - 1;
+
+		memcpy(j->part, *buf + at, n);
+		j->part[n] = '\0';
+		if (!peer_send(c, w, MSG_SNAPSHOT_JSON, j))
+			return false;
+	}
+	return true;
+}
+
 static void
 push_snapshot(struct core *c)
 {
 	struct webpeer *w = &c->webui;
 	struct msg_snapshot_begin b;
 	struct msg_snapshot_service *s;
+	struct msg_snapshot_json *j;
 	struct msg_snapshot_end e;
-	size_t n;
+	char *jbuf;
+	size_t n, jcap;
 
 	if (!w->open)
 		return;
@@ -349,6 +385,9 @@ push_snapshot(struct core *c)
 	if (!peer_send(c, w, MSG_SNAPSHOT_BEGIN, &b))
 		return;
 	s = xmalloc(sizeof(*s));
+	j = xmalloc(sizeof(*j));
+	jcap = 16 * 1024;
+	jbuf = xmalloc(jcap);
 	for (size_t i = 0; i < n; i++) {
 		engine_snapshot(c->m->engine, i, s);
 		s->gen = b.gen;
@@ -358,12 +397,17 @@ push_snapshot(struct core *c)
 		TERMINATE(s->status);
 		TERMINATE(s->monitor);
 		TERMINATE(s->detail);
-		if (!peer_send(c, w, MSG_SNAPSHOT_SERVICE, s)) {
+		if (!peer_send(c, w, MSG_SNAPSHOT_SERVICE, s) ||
+		    !send_service_json(c, w, b.gen, (uint32_t)i, j, &jbuf, &jcap)) {
 			free(s);
+			free(j);
+			free(jbuf);
 			return;
 		}
 	}
 	free(s);
+	free(j);
+	free(jbuf);
 	e.gen = b.gen;
 	if (!peer_send(c, w, MSG_SNAPSHOT_END, &e))
 		return;

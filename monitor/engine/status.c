@@ -88,7 +88,7 @@ fmt_date(int64_t t, char *buf, size_t len)
 static void
 status_one(const struct svc *s, struct out *o)
 {
-	struct field_sink k = { o, false };
+	struct field_sink k = { o, false, false };
 
 	outf(o, "%s '%s'\n", svc_type_title(s->cf->type), s->cf->name);
 	svc_fields(s, &k);

@@ -29,6 +29,7 @@ void json_string(struct out *o, const char *s);
 struct field_sink {
 	struct out *o;
 	bool json;
+	bool brief;		/* the fields every type has, nothing more */
 };
 
 void field_str(struct field_sink *k, const char *label, const char *key, const char *fmt,

@@ -25,6 +25,7 @@ many_processes(uint32_t n)
 {
 	struct msg_snapshot_begin b;
 	static struct msg_snapshot_service s;
+	static struct msg_snapshot_json j;
 	struct msg_snapshot_end e;
 
 	memset(&b, 0, sizeof(b));
@@ -47,6 +48,8 @@ many_processes(uint32_t n)
 		s.fig.cpu_permille = 12;
 		s.fig.mem_bytes = 123456789;
 		snapshot_on_service(&w, &s);
+		fixture_service_json(&j, 1, i, s.name);
+		snapshot_on_json(&w, &j);
 	}
 	memset(&e, 0, sizeof(e));
 	e.gen = 1;
