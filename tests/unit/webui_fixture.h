@@ -75,6 +75,8 @@ flow_teardown(void **state)
 	ipc_channel_close(&w.auth);
 	ipc_channel_close(&tmon);
 	ipc_channel_close(&tauth);
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		session_remove(&w.sessions.s[i]);	/* scopes are on the heap */
 	snapshot_clear(&w.snap);
 	snapshot_clear(&w.building);
 	history_free(&w.history);
