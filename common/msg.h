@@ -337,9 +337,22 @@ struct msg_snapshot_begin {
 /* The figures of one service as the monitor last measured them, for the
  * web pages, Monit's XML status and /metrics.  0 where the type has no such
  * figure or it was not measured yet. */
-#define MSG_SVC_TYPE_MAX	8	/* enum service_type of monitor/config */
+/* type_code: the numbers of monitor/config's enum service_type (the
+ * monitor asserts they agree), the one list the web side reads them by. */
+enum msg_svc_type {
+	MSG_SVC_PROCESS = 0,
+	MSG_SVC_FILE = 1,
+	MSG_SVC_FIFO = 2,
+	MSG_SVC_FILESYSTEM = 3,
+	MSG_SVC_DIRECTORY = 4,
+	MSG_SVC_HOST = 5,
+	MSG_SVC_SYSTEM = 6,
+	MSG_SVC_PROGRAM = 7,
+	MSG_SVC_NETWORK = 8,
+	MSG_SVC_TYPE_MAX = MSG_SVC_NETWORK,
+};
 struct msg_svc_figures {
-	uint8_t type_code;		/* enum service_type */
+	uint8_t type_code;		/* enum msg_svc_type */
 	uint8_t monitor_code;		/* 0 not monitored, 1 monitored, 2 initializing */
 	uint8_t mode;			/* 0 active, 1 passive, 2 manual */
 	uint8_t busy;			/* 1: a start/stop/restart is in flight */

@@ -7,9 +7,6 @@
 #include "webui/history.h"
 #include "webui/webui.h"
 
-#define TYPE_PROCESS	0	/* enum service_type of monitor/config */
-#define TYPE_SYSTEM	6
-
 static int
 cmp_hist(const void *a, const void *b)
 {
@@ -56,7 +53,7 @@ static bool
 graphed(const struct snap_service *v)
 {
 	return v->fig.monitor_code == 1 &&
-	    (v->fig.type_code == TYPE_PROCESS || v->fig.type_code == TYPE_SYSTEM);
+	    (v->fig.type_code == MSG_SVC_PROCESS || v->fig.type_code == MSG_SVC_SYSTEM);
 }
 
 static void
@@ -66,7 +63,7 @@ add_point(struct svc_hist *h, const struct snap_service *v)
 	struct hist_point *p = &h->p[h->head];
 
 	p->t = (uint32_t)f->collected;
-	if (f->type_code == TYPE_PROCESS) {
+	if (f->type_code == MSG_SVC_PROCESS) {
 		p->v[0] = (float)f->cpu_permille / 10.0f;		/* % of a cpu */
 		p->v[1] = (float)((double)f->mem_bytes / 1048576.0);	/* MiB */
 		p->v[2] = (float)f->children;
@@ -142,7 +139,7 @@ static const struct graph_def {
 static void
 one_graph(struct obuf *b, const struct svc_hist *h, int series)
 {
-	int k = h->type_code == TYPE_SYSTEM ? 1 : 0;
+	int k = h->type_code == MSG_SVC_SYSTEM ? 1 : 0;
 	size_t first = (h->head + HIST_POINTS - h->n) % HIST_POINTS;
 	float lo = INFINITY, hi = -INFINITY, last = 0.0f;
 	double x = 0.0, y = 0.0;

@@ -21,6 +21,15 @@
 
 #define HTPASSWD_MAX	(1024 * 1024)
 
+/* The web side reads a snapshot's type_code by common/msg.h's names. */
+#define SAME_TYPE(t) ((int)MSG_SVC_##t == (int)SVC_##t)
+_Static_assert(SAME_TYPE(PROCESS) && SAME_TYPE(FILE) && SAME_TYPE(FIFO) &&
+    SAME_TYPE(FILESYSTEM) && SAME_TYPE(DIRECTORY) && SAME_TYPE(HOST) && SAME_TYPE(SYSTEM) &&
+    SAME_TYPE(PROGRAM) && SAME_TYPE(NETWORK) &&
+    (int)MSG_SVC_TYPE_MAX + 1 == (int)SVC_TYPE_COUNT,
+    "enum msg_svc_type and enum service_type differ");
+#undef SAME_TYPE
+
 static void
 peer_close(struct core *c, struct webpeer *w)
 {
