@@ -55,7 +55,8 @@ webui_respond(struct webui *w, struct client *c, int status, const char *ctype,
 	if (ctype != NULL)
 		obuf_addf(&c->out, "Content-Type: %s\r\n", ctype);
 	obuf_addf(&c->out, "Content-Length: %zu\r\n", body != NULL ? body->len : 0);
-	obuf_adds(&c->out, "Connection: close\r\n");
+	obuf_adds(&c->out, c->keep_alive ? "Connection: keep-alive\r\n" :
+	    "Connection: close\r\n");
 	if (extra_headers != NULL)
 		obuf_adds(&c->out, extra_headers);
 	obuf_adds(&c->out, "\r\n");

@@ -233,6 +233,33 @@ client_want(struct webui *w, struct client *c, enum tls_io st)
 	}
 }
 
+/* The answer is out and the connection stays: back to reading, as fresh
+ * as a new connection (deadlines, what the last request left). */
+static void
+client_next_request(struct webui *w, struct client *c)
+{
+	c->state = CL_READING;
+	c->accepted_ms = c->last_ms = now_ms();
+	c->keep_alive = false;
+	c->served++;
+	c->status = 0;
+	obuf_reset(&c->out);
+	c->outpos = 0;
+	c->pending = PEND_NONE;
+	c->pending_req = 0;
+	explicit_bzero(c->pending_user, sizeof(c->pending_user));
+	explicit_bzero(c->pending_sid, sizeof(c->pending_sid));
+	explicit_bzero(c->pending_key, sizeof(c->pending_key));
+	c->pending_service[0] = '\0';
+	c->basic_granted = false;
+	c->recheck_done = false;
+	free(c->job);
+	c->job = NULL;
+	c->job_len = c->job_pos = 0;
+	if (ev_mod(w->ev, c->fd, EPOLLIN) < 0)
+		webui_client_free(w, c);
+}
+
 static void
 client_flush(struct webui *w, struct client *c)
 {
@@ -248,6 +275,10 @@ client_flush(struct webui *w, struct client *c)
 		c->outpos += (size_t)n;
 	}
 	log_debug("%s: answered %d", c->addr, c->status);
+	if (c->keep_alive) {
+		client_next_request(w, c);
+		return;
+	}
 	if (c->ssl != NULL)
 		(void)SSL_shutdown(c->ssl);
 	shutdown(c->fd, SHUT_WR);
@@ -275,10 +306,15 @@ webui_client_input(struct webui *w, struct client *c)
 	static struct http_request req;
 	int rc = http_parse_request(c->in, c->inlen, &req);
 
+	c->keep_alive = false;
 	if (rc == HTTP_PARSE_MORE)
 		return;
 	if (rc == HTTP_PARSE_DONE) {
 		w->requests++;
+		/* Only a request that used every byte so far: what a client
+		 * sent after it (pipelining) is not kept across the wipe. */
+		c->keep_alive = http_keep_alive(&req) && req.consumed == c->inlen &&
+		    !c->forbidden && c->served + 1 < WEBUI_KEEPALIVE_MAX;
 		webui_handle_request(w, c, &req);
 		if (c->state == CL_WAITING &&
 		    (c->pending == PEND_BASIC || c->pending == PEND_RECHECK)) {

@@ -28,6 +28,11 @@
 #define WEBUI_HEADER_TIMEOUT_MS		5000
 #define WEBUI_FIRST_BYTE_MS		2000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
+/* Requests one connection may carry (HTTP keep-alive); between two, the
+ * connection is unfinished again: the next request's first byte within
+ * WEBUI_FIRST_BYTE_MS, all of it within WEBUI_HEADER_TIMEOUT_MS, and the
+ * first to go when a newcomer needs room. */
+#define WEBUI_KEEPALIVE_MAX		1000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
 /* A session's user is asked about at auth again (locked, removed from the
  * group...) on a request at least this long after the last check. */
@@ -90,6 +95,8 @@ struct client {
 	uint8_t in[HTTP_MAX_HEAD + HTTP_MAX_BODY];
 	size_t inlen;
 	int status;			/* of the response, for the log */
+	bool keep_alive;		/* after this response, read the next request */
+	uint32_t served;		/* requests answered on this connection */
 	struct obuf out;
 	size_t outpos;
 	uint64_t accepted_ms;
