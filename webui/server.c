@@ -28,6 +28,7 @@ webui_init(struct webui *w)
 	w->monitor.fd = -1;
 	w->auth.fd = -1;
 	w->signature = true;
+	obuf_init(&w->status_tables, WEBUI_MAX_RESPONSE);
 	w->ev = ev_new();
 	bucket_init(&w->login_rate, WEBUI_LOGIN_RATE, WEBUI_LOGIN_BURST, now_ms());
 	bucket_init(&w->action_rate, WEBUI_ACTION_RATE, WEBUI_ACTION_BURST, now_ms());
@@ -332,8 +333,9 @@ webui_client_input(struct webui *w, struct client *c)
 			    http_reason(rc));
 		webui_respond_error(w, c, rc, "the request was malformed");
 	}
-	/* Passwords rode in the body: gone before anything else runs. */
-	explicit_bzero(c->in, sizeof(c->in));
+	/* Passwords rode in the body: gone before anything else runs.  The
+	 * bytes past inlen were never written since the last wipe. */
+	explicit_bzero(c->in, c->inlen);
 	c->inlen = 0;
 	explicit_bzero(&req, sizeof(req));
 }

@@ -137,5 +137,6 @@ snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
 	w->snap = *b;
 	w->snap.valid = true;
 	memset(b, 0, sizeof(*b));
+	w->status_tables_valid = false;
 	history_update(&w->history, &w->snap);
 }

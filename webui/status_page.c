@@ -170,41 +170,61 @@ webui_page_head(struct obuf *b, const struct webui *w, struct web_session *s)
 	}
 }
 
-void
-webui_status_page(struct webui *w, struct client *c, struct web_session *s)
+/* The tables of every type with their services: the same for every user
+ * (no buttons, no names of the viewer), so made once per snapshot. */
+static void
+status_tables(const struct webui *w, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
-	struct obuf b;
 
-	obuf_init(&b, WEBUI_MAX_RESPONSE);
-	webui_page_begin(&b, sn->valid ? sn->host : "status", webui_refresh_of(w));
-	webui_page_head(&b, w, s);
-	if (!sn->valid)
-		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
-	for (size_t k = 0; sn->valid && k < ARRAY_SIZE(sections) && !b.failed; k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(sections) && !b->failed; k++) {
 		const struct section *sec = &sections[k];
 		bool any = false;
 
-		for (uint32_t i = 0; i < sn->count && !b.failed; i++) {
+		for (uint32_t i = 0; i < sn->count && !b->failed; i++) {
 			const struct snap_service *v = &sn->svc[i];
 
 			if (v->fig.type_code != sec->type)
 				continue;
 			if (!any) {
-				obuf_addf(&b, "<h2>%s</h2>\n<table><tr><th>Service</th>"
+				obuf_addf(b, "<h2>%s</h2>\n<table><tr><th>Service</th>"
 				    "<th>Status</th>%s</tr>\n", sec->title, sec->columns);
 				any = true;
 			}
-			obuf_adds(&b, "<tr><td>");
-			service_link(&b, v->name);
-			obuf_adds(&b, "</td>");
-			status_cell(&b, v);
-			figure_cells(&b, v, sys);
-			obuf_adds(&b, "</tr>\n");
+			obuf_adds(b, "<tr><td>");
+			service_link(b, v->name);
+			obuf_adds(b, "</td>");
+			status_cell(b, v);
+			figure_cells(b, v, sys);
+			obuf_adds(b, "</tr>\n");
 		}
 		if (any)
-			obuf_adds(&b, "</table>\n");
+			obuf_adds(b, "</table>\n");
+	}
+}
+
+void
+webui_status_page(struct webui *w, struct client *c, struct web_session *s)
+{
+	const struct snapshot *sn = &w->snap;
+	struct obuf b;
+
+	obuf_init(&b, WEBUI_MAX_RESPONSE);
+	webui_page_begin(&b, sn->valid ? sn->host : "status", webui_refresh_of(w));
+	webui_page_head(&b, w, s);
+	if (!sn->valid) {
+		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
+	} else {
+		if (!w->status_tables_valid) {
+			obuf_reset(&w->status_tables);
+			status_tables(w, &w->status_tables);
+			w->status_tables_valid = true;
+		}
+		if (w->status_tables.failed)
+			b.failed = true;	/* too large: answered 500, as before */
+		else if (w->status_tables.len > 0)
+			obuf_add(&b, w->status_tables.data, w->status_tables.len);
 	}
 	webui_page_end(&b);
 	webui_send_html(w, c, 200, NULL, &b);

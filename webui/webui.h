@@ -157,6 +157,10 @@ struct webui {
 	struct snapshot snap;		/* latest complete generation */
 	struct snapshot building;	/* generation being received */
 	struct history history;		/* graphs: recent figures per service */
+	/* The status page's tables, the same for every user: made once per
+	 * snapshot (status_page.c), dropped when the next one is complete. */
+	struct obuf status_tables;
+	bool status_tables_valid;
 	struct logview logview;		/* the monitor's recent log lines */
 	struct client *clients[WEBUI_MAX_CLIENTS];
 	size_t nclients;

@@ -95,11 +95,40 @@ test_status_page_size(void **state)
 	assert_true(page_bytes() < WEBUI_MAX_RESPONSE / 2);
 }
 
+/* The tables are made once per snapshot and shared: a new snapshot shows
+ * at once, and each user still gets their own head (name, role, token). */
+static void
+test_status_tables_per_snapshot(void **state)
+{
+	static const char SID_RO[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+	struct client *c;
+
+	(void)state;
+	assert_non_null(session_add(&w.sessions, SID, "admin", ROLE_READWRITE, now_ms()));
+	assert_non_null(session_add(&w.sessions, SID_RO, "guest", ROLE_READONLY, now_ms()));
+	many_processes(2);
+	snprintf(cookie, sizeof(cookie), "vigil_session=" SID);
+	c = get("/", true);
+	assert_has(c, "service-00001");
+	assert_lacks(c, "service-00002");
+	assert_has(c, "Logged in as admin (readwrite)");
+	done(c);
+	many_processes(3);
+	snprintf(cookie, sizeof(cookie), "vigil_session=%s", SID_RO);
+	c = get("/", true);
+	assert_has(c, "service-00002");
+	assert_has(c, "Logged in as guest (readonly)");
+	assert_lacks(c, "admin");
+	done(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_status_page_size, flow_setup, flow_teardown),
+		cmocka_unit_test_setup_teardown(test_status_tables_per_snapshot, flow_setup,
+		    flow_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);

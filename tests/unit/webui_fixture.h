@@ -79,6 +79,7 @@ flow_teardown(void **state)
 		session_remove(&w.sessions.s[i]);	/* scopes are on the heap */
 	snapshot_clear(&w.snap);
 	snapshot_clear(&w.building);
+	obuf_free(&w.status_tables);
 	history_free(&w.history);
 	logview_free(&w.logview);
 	ev_free(w.ev);
