@@ -184,7 +184,8 @@ static const struct field f_snapshot_service[] = {
 	U32(S, fig.cpu_user_permille), U32(S, fig.cpu_system_permille),
 	U32(S, fig.cpu_wait_permille),
 	U64(S, fig.mem_total), U64(S, fig.mem_used), U64(S, fig.swap_total),
-	U64(S, fig.swap_used),
+	U64(S, fig.swap_used), U32(S, fig.response_us),
+	R32(S, fig.space_used_permille, 0, 1000), R32(S, fig.inodes_used_permille, 0, 1000),
 };
 #undef S
 #define S struct msg_snapshot_end

@@ -372,6 +372,10 @@ struct msg_svc_figures {
 	uint32_t load1, load5, load15;	/* hundredths */
 	uint32_t cpu_user_permille, cpu_system_permille, cpu_wait_permille;
 	uint64_t mem_total, mem_used, swap_total, swap_used;
+	/* host: the last successful connection test's or ping's time */
+	uint32_t response_us;
+	/* filesystem: space and inodes in use (of the total) */
+	uint32_t space_used_permille, inodes_used_permille;
 };
 
 struct msg_snapshot_service {

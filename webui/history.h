@@ -37,8 +37,9 @@ struct history {
 struct obuf;
 struct snapshot;
 
-/* After a complete snapshot: a point for every process or system service
- * checked since the last one; rings of services gone are freed. */
+/* After a complete snapshot: a point for every process, system, host or
+ * filesystem service checked since the last one; rings of services gone
+ * are freed. */
 void history_update(struct history *hs, const struct snapshot *sn);
 void history_free(struct history *hs);
 const struct svc_hist *history_find(const struct history *hs, const char *name);

@@ -298,6 +298,7 @@ engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *o
 	out->uptime_s = s->pid > 0 ? s->uptime_s : 0;
 	strlcpy_v(out->detail, s->detail, sizeof(out->detail));
 	snapshot_figures(s, &out->fig);
+	engine_graph_figures(e, i, &out->fig);
 }
 
 /* ---- the state record ----

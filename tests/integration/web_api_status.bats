@@ -4,7 +4,8 @@
 # the same as the CLI's for the same state; HTTP Basic or a form session;
 # a user whose group rule names services sees only those; no credentials
 # get 401.  The scoped user is a real system user the test creates, in a
-# group with an `allow @GROUP restart service demo` rule (PAM).
+# group with an `allow @GROUP restart service demo` rule (PAM).  The same
+# services' pages graph a host's response time and a filesystem's space.
 
 load helpers
 
@@ -132,4 +133,20 @@ PY
 	it_curl "$IT/jar" -X POST --data "$(sed -n 2p <<<"$form")" \
 		"$IT_URL$(sed -n 1p <<<"$form")" >/dev/null
 	it_curl "$IT/jar" "$IT_URL/api/status" | jq -e '.services | length == 5'
+}
+
+graph_on() {
+	curl -s --max-time 5 -u admin:admin-pw "$IT_URL/service/$1" > "$IT/page.html" &&
+		grep -q "<figcaption>$2: " "$IT/page.html"
+}
+
+@test "the service pages graph a host's response time and a filesystem's space used" {
+	if ! it_wait 90 graph_on loopback "Response time"; then
+		cat "$IT/page.html"
+		false
+	fi
+	grep -q '<svg' "$IT/page.html"
+	! grep -q '<figcaption>CPU' "$IT/page.html"
+	it_wait 30 graph_on root "Space used"
+	grep -q '<figcaption>Inodes used: ' "$IT/page.html"
 }

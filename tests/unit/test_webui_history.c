@@ -30,6 +30,9 @@ hist_snap(struct snapshot *sn, const char *name, uint8_t type, uint64_t collecte
 	v.fig.mem_total = 1000;
 	v.fig.mem_used = 250;
 	v.fig.load1 = 150;
+	v.fig.response_us = 12500;
+	v.fig.space_used_permille = 423;
+	v.fig.inodes_used_permille = 17;
 	sn->valid = true;
 	sn->count = 1;
 	sn->svc = &v;
@@ -91,11 +94,42 @@ test_history(void **state)
 	history_free(&hs);
 }
 
+/* A host's graph is its response time, a filesystem's the space and the
+ * inodes in use; each kind draws its own graphs and no other. */
+static void
+test_history_hosts_and_filesystems(void **state)
+{
+	struct history hs = { 0 };
+	struct snapshot sn;
+	struct obuf b;
+
+	(void)state;
+	hist_snap(&sn, "site", MSG_SVC_HOST, 1000, 0);
+	history_update(&hs, &sn);
+	obuf_init(&b, 1 << 20);
+	history_svg(&b, history_find(&hs, "site"));
+	assert_non_null(strstr(b.data, "<figcaption>Response time: 12.50 ms"));
+	assert_null(strstr(b.data, "CPU"));
+	assert_null(strstr(b.data, "Memory"));
+	obuf_free(&b);
+	hist_snap(&sn, "root", MSG_SVC_FILESYSTEM, 2000, 0);
+	history_update(&hs, &sn);
+	assert_null(history_find(&hs, "site"));
+	obuf_init(&b, 1 << 20);
+	history_svg(&b, history_find(&hs, "root"));
+	assert_non_null(strstr(b.data, "<figcaption>Space used: 42.30 %"));
+	assert_non_null(strstr(b.data, "<figcaption>Inodes used: 1.70 %"));
+	assert_null(strstr(b.data, "Response time"));
+	obuf_free(&b);
+	history_free(&hs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_history_hosts_and_filesystems),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
