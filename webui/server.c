@@ -234,6 +234,8 @@ client_want(struct webui *w, struct client *c, enum tls_io st)
 	}
 }
 
+static void client_read(struct webui *w, struct client *c);
+
 /* The answer is out and the connection stays: back to reading, as fresh
  * as a new connection (deadlines, what the last request left). */
 static void
@@ -257,8 +259,13 @@ client_next_request(struct webui *w, struct client *c)
 	free(c->job);
 	c->job = NULL;
 	c->job_len = c->job_pos = 0;
-	if (ev_mod(w->ev, c->fd, EPOLLIN) < 0)
+	if (ev_mod(w->ev, c->fd, EPOLLIN) < 0) {
 		webui_client_free(w, c);
+		return;
+	}
+	/* Bytes TLS already took off the socket wake no epoll: read them. */
+	if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		client_read(w, c);
 }
 
 static void
