@@ -194,6 +194,11 @@ static const struct field f_snapshot_end[] = { U32(S, gen) };
 #define S struct msg_snapshot_json
 static const struct field f_snapshot_json[] = { U32(S, gen), U32(S, index), STR(S, part) };
 #undef S
+#define S struct msg_snapshot_point
+static const struct field f_snapshot_point[] = {
+	U32(S, gen), U32(S, index), U32(S, t), U32(S, v[0]), U32(S, v[1]), U32(S, v[2]),
+};
+#undef S
 #define S struct msg_action_request
 static const struct field f_action_request[] = {
 	U32(S, req), STR(S, sid), STR(S, service), ENUM8(S, action, SVC_ACTION_MAX),
@@ -254,6 +259,7 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	    struct msg_session_check_result, f_session_check_result),
 	CODEC(MSG_ACCESS_REFUSED, "ACCESS_REFUSED", struct msg_access_refused, f_access_refused),
 	CODEC(MSG_SNAPSHOT_JSON, "SNAPSHOT_JSON", struct msg_snapshot_json, f_snapshot_json),
+	CODEC(MSG_SNAPSHOT_POINT, "SNAPSHOT_POINT", struct msg_snapshot_point, f_snapshot_point),
 };
 
 static const struct codec *

@@ -63,7 +63,8 @@ enum msg_type {
 	MSG_SNAPSHOT_LOG = 30,	/* monitor -> webui: one recent log line */
 	MSG_ACCESS_REFUSED = 31,	/* auth -> monitor: failed web logins, coalesced */
 	MSG_SNAPSHOT_JSON = 32,	/* monitor -> webui: part of a service's JSON */
-	MSG_TYPE_MAX = MSG_SNAPSHOT_JSON,
+	MSG_SNAPSHOT_POINT = 33,	/* monitor -> webui: a point of a service's graphs */
+	MSG_TYPE_MAX = MSG_SNAPSHOT_POINT,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -398,6 +399,22 @@ struct msg_snapshot_end {
 /* A service's JSON object, at most (webui refuses a generation with more). */
 #define MSG_SVC_JSON_MAX	(1u << 20)
 
+/* One point of the graphs of the service just sent (its SNAPSHOT_SERVICE):
+ * the monitor keeps the last MSG_GRAPH_POINTS per service
+ * (monitor/core/graphs.c) and sends each to a webui once, all of them to a
+ * new one, so the graphs outlive a restart of the web process.  Values by
+ * type: process cpu permille, memory KiB, children; system cpu permille
+ * (user + system + wait), memory used permille, load (1 min) in hundredths;
+ * host response time in microseconds; filesystem space and inodes used in
+ * permille. */
+#define MSG_GRAPH_POINTS	120
+struct msg_snapshot_point {
+	uint32_t gen;
+	uint32_t index;
+	uint32_t t;			/* unix seconds of the check */
+	uint32_t v[3];
+};
+
 /* The service's member of `vigil status --json`'s "services" array, as the
  * monitor's one list of fields writes it (monitor/engine/status_json.c),
  * in parts after its SNAPSHOT_SERVICE: webui serves it at /api/status, so
@@ -481,6 +498,7 @@ union msg_body {
 	struct msg_session_check_result session_check_result;
 	struct msg_snapshot_log snapshot_log;
 	struct msg_snapshot_json snapshot_json;
+	struct msg_snapshot_point snapshot_point;
 };
 
 /* Why a payload was refused. */

@@ -70,42 +70,40 @@ kind_of(uint8_t type_code)
 static bool
 graphed(const struct snap_service *v)
 {
-	return v->fig.monitor_code == 1 && kind_of(v->fig.type_code) >= 0;
+	return kind_of(v->fig.type_code) >= 0;
 }
 
+/* A point as the monitor sent it (MSG_SNAPSHOT_POINT), in the units the
+ * graphs show. */
 static void
-add_point(struct svc_hist *h, const struct snap_service *v)
+add_point(struct svc_hist *h, const struct msg_snapshot_point *m)
 {
-	const struct msg_svc_figures *f = &v->fig;
 	struct hist_point *p = &h->p[h->head];
 
-	p->t = (uint32_t)f->collected;
+	p->t = m->t;
 	p->v[0] = p->v[1] = p->v[2] = 0.0f;
-	switch (kind_of(f->type_code)) {
+	switch (kind_of(h->type_code)) {
 	case 0:
-		p->v[0] = (float)f->cpu_permille / 10.0f;		/* % of a cpu */
-		p->v[1] = (float)((double)f->mem_bytes / 1048576.0);	/* MiB */
-		p->v[2] = (float)f->children;
+		p->v[0] = (float)m->v[0] / 10.0f;		/* % of a cpu */
+		p->v[1] = (float)m->v[1] / 1024.0f;		/* MiB */
+		p->v[2] = (float)m->v[2];
 		break;
 	case 1:
-		p->v[0] = (float)(f->cpu_user_permille + f->cpu_system_permille +
-		    f->cpu_wait_permille) / 10.0f;
-		p->v[1] = f->mem_total > 0 ?
-		    (float)(100.0 * (double)f->mem_used / (double)f->mem_total) : 0.0f;
-		p->v[2] = (float)f->load1 / 100.0f;
+		p->v[0] = (float)m->v[0] / 10.0f;		/* % */
+		p->v[1] = (float)m->v[1] / 10.0f;		/* % */
+		p->v[2] = (float)m->v[2] / 100.0f;
 		break;
 	case 2:
-		p->v[0] = (float)f->response_us / 1000.0f;		/* ms */
+		p->v[0] = (float)m->v[0] / 1000.0f;		/* ms */
 		break;
 	case 3:
-		p->v[0] = (float)f->space_used_permille / 10.0f;	/* % */
-		p->v[1] = (float)f->inodes_used_permille / 10.0f;
+		p->v[0] = (float)m->v[0] / 10.0f;		/* % */
+		p->v[1] = (float)m->v[1] / 10.0f;
 		break;
 	}
 	h->head = (uint16_t)((h->head + 1) % HIST_POINTS);
 	if (h->n < HIST_POINTS)
 		h->n++;
-	h->last_collected = f->collected;
 }
 
 void
@@ -134,8 +132,8 @@ history_update(struct history *hs, const struct snapshot *sn)
 			h->type_code = v->fig.type_code;
 		}
 		h->taken = true;
-		if (v->fig.collected != 0 && v->fig.collected != h->last_collected)
-			add_point(h, v);
+		for (uint16_t k = 0; k < v->npts; k++)
+			add_point(h, &v->pts[k]);
 		next[n++] = h;
 	}
 	for (size_t j = 0; j < hs->n; j++)

@@ -532,6 +532,9 @@ webui_ipc_message(struct webui *w, struct ipc_channel *ch, const struct ipc_msg 
 	case MSG_SNAPSHOT_JSON:
 		snapshot_on_json(w, &m->body.snapshot_json);
 		break;
+	case MSG_SNAPSHOT_POINT:
+		snapshot_on_point(w, &m->body.snapshot_point);
+		break;
 	case MSG_SNAPSHOT_END:
 		snapshot_on_end(w, &m->body.snapshot_end);
 		break;

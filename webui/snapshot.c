@@ -1,8 +1,10 @@
 /* Status snapshots pushed by the monitor: BEGIN(gen, count), SERVICE x count
  * (index 0..count-1 in order, same gen), each followed by the JSON parts of
- * its object (SNAPSHOT_JSON, same gen and index), END(gen).  Only a complete and
+ * its object (SNAPSHOT_JSON) and its graph points new to us
+ * (SNAPSHOT_POINT, at most a ring's worth; same gen and index), END(gen).  Only a complete and
  * consistent generation replaces the one shown; anything else is dropped
  * (and logged) while the previous generation stays on display. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,7 @@ snapshot_clear(struct snapshot *s)
 			free(s->svc[i].monitor);
 			free(s->svc[i].detail);
 			free(s->svc[i].json);
+			free(s->svc[i].pts);
 		}
 	free(s->svc);
 	memset(s, 0, sizeof(*s));
@@ -84,24 +87,34 @@ snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s)
 	b->have++;
 }
 
+/* The service a JSON part or graph point (what) of generation gen for
+ * service index belongs to: the one just sent; NULL (the generation
+ * dropped, or already refused) otherwise. */
+static struct snap_service *
+just_sent(struct webui *w, uint32_t gen, uint32_t index, const char *what)
+{
+	struct snapshot *b = &w->building;
+	char why[96];
+
+	if (b->svc == NULL)
+		return NULL;
+	if (gen != b->gen || b->have == 0 || index != b->have - 1) {
+		snprintf(why, sizeof(why), "%s of a service other than the one just sent",
+		    what);
+		discard(w, why);
+		return NULL;
+	}
+	return &b->svc[index];
+}
+
 void
 snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j)
 {
-	struct snapshot *b = &w->building;
-	struct snap_service *d;
+	struct snap_service *d = just_sent(w, j->gen, j->index, "JSON");
 	size_t n = strnlen(j->part, sizeof(j->part));
 
-	if (b->svc == NULL)
+	if (d == NULL)
 		return;
-	if (j->gen != b->gen) {
-		discard(w, "JSON of another generation");
-		return;
-	}
-	if (b->have == 0 || j->index != b->have - 1) {
-		discard(w, "JSON of a service other than the one just sent");
-		return;
-	}
-	d = &b->svc[j->index];
 	if (d->json_len + n > MSG_SVC_JSON_MAX) {
 		discard(w, "a service's JSON beyond its bound");
 		return;
@@ -110,6 +123,22 @@ snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j)
 	memcpy(d->json + d->json_len, j->part, n);
 	d->json_len += n;
 	d->json[d->json_len] = '\0';
+}
+
+void
+snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p)
+{
+	struct snap_service *d = just_sent(w, p->gen, p->index, "graph point");
+
+	if (d == NULL)
+		return;
+	if (d->npts >= MSG_GRAPH_POINTS) {
+		discard(w, "more graph points for a service than a ring holds");
+		return;
+	}
+	if (d->pts == NULL)
+		d->pts = xcalloc(MSG_GRAPH_POINTS, sizeof(*d->pts));
+	d->pts[d->npts++] = *p;
 }
 
 void

@@ -51,6 +51,8 @@ struct snap_service {
 	char *name, *type, *status, *monitor, *detail;
 	char *json;			/* its object of `vigil status --json` */
 	size_t json_len;
+	struct msg_snapshot_point *pts;	/* graph points new to us, oldest first */
+	uint16_t npts;
 	uint32_t pid;
 	uint64_t uptime_s;
 	struct msg_svc_figures fig;
@@ -347,6 +349,7 @@ void snapshot_clear(struct snapshot *s);
 void snapshot_on_begin(struct webui *w, const struct msg_snapshot_begin *b);
 void snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s);
 void snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j);
+void snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p);
 void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
 
 /* ---- api_status.c: GET /api/status ---- */

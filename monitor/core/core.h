@@ -14,6 +14,7 @@
 #include "common/ipc.h"
 #include "common/msg.h"
 #include "monitor/config/config.h"
+#include "monitor/core/graphs.h"
 #include "monitor/core/state.h"
 #include "monitor/monitor.h"
 
@@ -145,6 +146,7 @@ struct core {
 	bool snap_dirty;
 	bool snap_timer_armed;
 	uint64_t log_sent;		/* last log line handed to webui */
+	struct graphs graphs;		/* the web pages' graphs (graphs.h) */
 };
 
 /* core.c */

@@ -44,6 +44,7 @@ peer_close(struct core *c, struct webpeer *w)
 void
 webpeer_close_all(struct core *c)
 {
+	graphs_free(&c->graphs);
 	peer_close(c, &c->webui);
 	peer_close(c, &c->auth);
 	if (c->snap_timer >= 0) {
@@ -362,6 +363,25 @@ send_service_json(struct core *c, struct webpeer *w, uint32_t gen, uint32_t i,
 	return true;
 }
 
+/* The graph points of service i this webui has not had. */
+static bool
+send_points(struct core *c, struct webpeer *w, uint32_t gen, uint32_t i)
+{
+	static struct graph_point pts[MSG_GRAPH_POINTS];
+	size_t k = graphs_take_unsent(&c->graphs, i, pts);
+	struct msg_snapshot_point m;
+
+	for (size_t j = 0; j < k; j++) {
+		m.gen = gen;
+		m.index = i;
+		m.t = pts[j].t;
+		memcpy(m.v, pts[j].v, sizeof(m.v));
+		if (!peer_send(c, w, MSG_SNAPSHOT_POINT, &m))
+			return false;
+	}
+	return true;
+}
+
 static void
 push_snapshot(struct core *c)
 {
@@ -399,6 +419,7 @@ push_snapshot(struct core *c)
 	jbuf = xmalloc(jcap);
 	for (size_t i = 0; i < n; i++) {
 		engine_snapshot(c->m->engine, i, s);
+		graphs_record(&c->graphs, i, s);
 		s->gen = b.gen;
 		s->index = (uint32_t)i;
 		TERMINATE(s->name);
@@ -407,7 +428,8 @@ push_snapshot(struct core *c)
 		TERMINATE(s->monitor);
 		TERMINATE(s->detail);
 		if (!peer_send(c, w, MSG_SNAPSHOT_SERVICE, s) ||
-		    !send_service_json(c, w, b.gen, (uint32_t)i, j, &jbuf, &jcap)) {
+		    !send_service_json(c, w, b.gen, (uint32_t)i, j, &jbuf, &jcap) ||
+		    !send_points(c, w, b.gen, (uint32_t)i)) {
 			free(s);
 			free(j);
 			free(jbuf);
@@ -417,6 +439,7 @@ push_snapshot(struct core *c)
 	free(s);
 	free(j);
 	free(jbuf);
+	graphs_trim(&c->graphs, n);
 	e.gen = b.gen;
 	if (!peer_send(c, w, MSG_SNAPSHOT_END, &e))
 		return;
@@ -602,6 +625,7 @@ webpeer_channel(struct core *c, enum proc_role peer, int fd)
 		auth_send_rules(c);
 	} else {
 		c->log_sent = 0;	/* a new webui gets the whole ring */
+		graphs_resend(&c->graphs);	/* and every graph point */
 		push_snapshot(c);
 	}
 	peer_events(c, w);

@@ -22,6 +22,9 @@ setup_file() {
 }
 
 teardown_file() {
+	# the TLS test started a second vigild: the one to stop is the last
+	# it_start recorded, not the one setup_file exported
+	IT_VIGILD_PID=$(cat "$IT/vigild.testpid" 2>/dev/null || true)
 	it_cleanup
 }
 

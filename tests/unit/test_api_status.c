@@ -1,7 +1,8 @@
 /* GET /api/status: `vigil status --json` from the snapshot's service
  * objects (the monitor's bytes, checked at END), the CLI's document around
  * them, Basic or session credentials, a scoped user's services only; and
- * json_object_valid(), the check of those bytes. */
+ * json_object_valid(), the check of those bytes.  Also the other per-service
+ * messages of a snapshot: graph points. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -214,6 +215,18 @@ test_api_status_scope(void **state)
 	done(c);
 }
 
+/* The JSON object of the service just sent (gen, index 0), in one part. */
+static void
+accepted_json(uint32_t gen, const char *const *part)
+{
+	static struct msg_snapshot_json j;
+
+	memset(&j, 0, sizeof(j));
+	j.gen = gen;
+	strlcpy_v(j.part, part[0], sizeof(j.part));
+	snapshot_on_json(&w, &j);
+}
+
 /* One service whose object came as these parts: does the generation
  * replace the one shown? */
 static bool
@@ -275,6 +288,52 @@ test_snapshot_json_checked(void **state)
 	assert_true(accepted(17, good, 2, 0));
 }
 
+/* Graph points: only for the service just sent, of this generation, at
+ * most a ring's worth; they reach the service's ring at END. */
+static void
+test_snapshot_points_checked(void **state)
+{
+	static const char *const good[] = { "{\"name\":\"one\"}" };
+	struct msg_snapshot_begin b;
+	static struct msg_snapshot_service s;
+	struct msg_snapshot_point p;
+	struct msg_snapshot_end e;
+	const struct svc_hist *h;
+
+	(void)state;
+	for (int round = 0; round < 4; round++) {
+		uint32_t gen = 30 + (uint32_t)round;
+		uint32_t npoints = round == 3 ? MSG_GRAPH_POINTS + 1 : 2;
+
+		memset(&b, 0, sizeof(b));
+		b.gen = gen;
+		b.count = 1;
+		snapshot_on_begin(&w, &b);
+		memset(&s, 0, sizeof(s));
+		s.gen = gen;
+		s.fig.type_code = MSG_SVC_HOST;
+		strlcpy_v(s.name, "site", sizeof(s.name));
+		snapshot_on_service(&w, &s);
+		accepted_json(gen, good);
+		for (uint32_t k = 0; k < npoints; k++) {
+			memset(&p, 0, sizeof(p));
+			p.gen = round == 1 ? gen + 1 : gen;	/* 1: another generation */
+			p.index = round == 2 ? 1 : 0;		/* 2: another service */
+			p.t = 1000 + k;
+			p.v[0] = 2000 * (k + 1);		/* us */
+			snapshot_on_point(&w, &p);
+		}
+		memset(&e, 0, sizeof(e));
+		e.gen = gen;
+		snapshot_on_end(&w, &e);
+		assert_int_equal(w.snap.gen, 30);	/* only round 0 is whole */
+	}
+	h = history_find(&w.history, "site");
+	assert_non_null(h);
+	assert_int_equal(h->n, 2);
+	assert_true(h->p[1].v[0] > 3.99f && h->p[1].v[0] < 4.01f);	/* ms */
+}
+
 int
 main(void)
 {
@@ -285,6 +344,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_api_status_document, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_api_status_scope, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_json_checked, flow_setup,
+		    flow_teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_points_checked, flow_setup,
 		    flow_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("units", unit, NULL, NULL);

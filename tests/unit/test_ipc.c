@@ -604,6 +604,7 @@ static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
 	{ MSG_SNAPSHOT_LOG, 20, 1043 },
 	{ MSG_ACCESS_REFUSED, 17, 206 },
 	{ MSG_SNAPSHOT_JSON, 11, 8202 },
+	{ MSG_SNAPSHOT_POINT, 24, 24 },
 };
 
 /* A receiver and a sender the rule table lets exchange type. */

@@ -12,34 +12,50 @@
 #include "common/util.h"
 #include "webui/webui.h"
 
-/* hist_snap: a one-service snapshot of a process with these figures. */
+/* hist_snap: a one-service snapshot of that type bringing one graph point
+ * (time collected; cpu_permille the first value of a process), in the
+ * units MSG_SNAPSHOT_POINT names. */
 static void
 hist_snap(struct snapshot *sn, const char *name, uint8_t type, uint64_t collected,
     uint32_t cpu_permille)
 {
 	static struct snap_service v;
+	static struct msg_snapshot_point pt;
 
 	memset(sn, 0, sizeof(*sn));
 	memset(&v, 0, sizeof(v));
+	memset(&pt, 0, sizeof(pt));
 	v.name = (char *)(uintptr_t)name;
 	v.fig.type_code = type;
 	v.fig.monitor_code = 1;
 	v.fig.collected = collected;
-	v.fig.cpu_permille = cpu_permille;
-	v.fig.mem_bytes = 3u << 20;
-	v.fig.mem_total = 1000;
-	v.fig.mem_used = 250;
-	v.fig.load1 = 150;
-	v.fig.response_us = 12500;
-	v.fig.space_used_permille = 423;
-	v.fig.inodes_used_permille = 17;
+	pt.t = (uint32_t)collected;
+	switch (type) {
+	case MSG_SVC_PROCESS:
+		pt.v[0] = cpu_permille;
+		pt.v[1] = 3072;			/* KiB */
+		break;
+	case MSG_SVC_SYSTEM:
+		pt.v[1] = 250;			/* permille */
+		pt.v[2] = 150;			/* load, hundredths */
+		break;
+	case MSG_SVC_HOST:
+		pt.v[0] = 12500;		/* us */
+		break;
+	case MSG_SVC_FILESYSTEM:
+		pt.v[0] = 423;
+		pt.v[1] = 17;
+		break;
+	}
+	v.pts = &pt;
+	v.npts = 1;
 	sn->valid = true;
 	sn->count = 1;
 	sn->svc = &v;
 }
 
-/* Graphs: a point per new check, a fixed ring, rings of services gone
- * freed, SVG with as many points as the ring holds. */
+/* Graphs: the points each snapshot brings, a fixed ring, rings of
+ * services gone freed, SVG with as many points as the ring holds. */
 static void
 test_history(void **state)
 {
@@ -51,7 +67,8 @@ test_history(void **state)
 	(void)state;
 	hist_snap(&sn, "web", 0, 1000, 125);
 	history_update(&hs, &sn);
-	history_update(&hs, &sn);		/* same check again: no point */
+	sn.svc[0].npts = 0;
+	history_update(&hs, &sn);		/* no new point: none added */
 	h = history_find(&hs, "web");
 	assert_non_null(h);
 	assert_int_equal(h->n, 1);
