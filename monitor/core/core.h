@@ -16,6 +16,7 @@
 #include "monitor/config/config.h"
 #include "monitor/core/graphs.h"
 #include "monitor/core/state.h"
+#include "monitor/core/svc_json.h"
 #include "monitor/monitor.h"
 
 #define VIGIL_STATE_DIR		"/var/lib/vigil"
@@ -147,6 +148,7 @@ struct core {
 	bool snap_timer_armed;
 	uint64_t log_sent;		/* last log line handed to webui */
 	struct graphs graphs;		/* the web pages' graphs (graphs.h) */
+	struct svc_json_cache json;	/* /api/status's objects (svc_json.h) */
 };
 
 /* core.c */

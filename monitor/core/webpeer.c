@@ -45,6 +45,7 @@ void
 webpeer_close_all(struct core *c)
 {
 	graphs_free(&c->graphs);
+	svc_json_free(&c->json);
 	peer_close(c, &c->webui);
 	peer_close(c, &c->auth);
 	if (c->snap_timer >= 0) {
@@ -329,33 +330,21 @@ send_log_lines(struct core *c, struct webpeer *w)
 	}
 }
 
-/* Service i's object of `vigil status --json` after its SNAPSHOT_SERVICE,
- * in parts.  One past MSG_SVC_JSON_MAX (only a host with hundreds of port
- * tests could) goes as the object's first fields, which webui accepts. */
+/* Service i's object of `vigil status --json` after its SNAPSHOT_SERVICE
+ * (s), in parts. */
 static bool
 send_service_json(struct core *c, struct webpeer *w, uint32_t gen, uint32_t i,
-    struct msg_snapshot_json *j, char **buf, size_t *cap)
+    const struct msg_snapshot_service *s, struct msg_snapshot_json *j)
 {
-	size_t len = engine_format_service_json(c->m->engine, i, *buf, *cap);
+	size_t len;
+	const char *text = svc_json_get(&c->json, c->m->engine, i, s, &len);
 
-	if (len >= *cap && len < MSG_SVC_JSON_MAX) {
-		*cap = len + 1;
-		*buf = xreallocarray(*buf, *cap, 1);
-		len = engine_format_service_json(c->m->engine, i, *buf, *cap);
-	}
-	if (len >= *cap || len >= MSG_SVC_JSON_MAX) {
-		log_warn("snapshot: the JSON of service %u has %zu bytes (at most %u): its "
-		    "first fields only", i, len, MSG_SVC_JSON_MAX);
-		len = engine_format_service_json_brief(c->m->engine, i, *buf, *cap);
-		if (len >= *cap)
-			fatalx("snapshot: the first fields of service %u do not fit", i);
-	}
 	j->gen = gen;
 	j->index = i;
 	for (size_t at = 0; at < len; at += sizeof(j->part) - 1) {
 		size_t n = len - at < sizeof(j->part) - 1 ? len - at : sizeof(j->part) - 1;
 
-		memcpy(j->part, *buf + at, n);
+		memcpy(j->part, text + at, n);
 		j->part[n] = '\0';
 		if (!peer_send(c, w, MSG_SNAPSHOT_JSON, j))
 			return false;
@@ -390,8 +379,7 @@ push_snapshot(struct core *c)
 	struct msg_snapshot_service *s;
 	struct msg_snapshot_json *j;
 	struct msg_snapshot_end e;
-	char *jbuf;
-	size_t n, jcap;
+	size_t n;
 
 	if (!w->open)
 		return;
@@ -415,8 +403,6 @@ push_snapshot(struct core *c)
 		return;
 	s = xmalloc(sizeof(*s));
 	j = xmalloc(sizeof(*j));
-	jcap = 16 * 1024;
-	jbuf = xmalloc(jcap);
 	for (size_t i = 0; i < n; i++) {
 		engine_snapshot(c->m->engine, i, s);
 		graphs_record(&c->graphs, i, s);
@@ -428,18 +414,17 @@ push_snapshot(struct core *c)
 		TERMINATE(s->monitor);
 		TERMINATE(s->detail);
 		if (!peer_send(c, w, MSG_SNAPSHOT_SERVICE, s) ||
-		    !send_service_json(c, w, b.gen, (uint32_t)i, j, &jbuf, &jcap) ||
+		    !send_service_json(c, w, b.gen, (uint32_t)i, s, j) ||
 		    !send_points(c, w, b.gen, (uint32_t)i)) {
 			free(s);
 			free(j);
-			free(jbuf);
 			return;
 		}
 	}
 	free(s);
 	free(j);
-	free(jbuf);
 	graphs_trim(&c->graphs, n);
+	svc_json_trim(&c->json, n);
 	e.gen = b.gen;
 	if (!peer_send(c, w, MSG_SNAPSHOT_END, &e))
 		return;
