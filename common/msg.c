@@ -203,11 +203,20 @@ static const struct field f_snapshot_service[] = {
 	U32(S, fig.cpu_user_permille), U32(S, fig.cpu_system_permille),
 	U32(S, fig.cpu_wait_permille),
 	U64(S, fig.mem_total), U64(S, fig.mem_used), U64(S, fig.swap_total),
-	U64(S, fig.swap_used),
+	U64(S, fig.swap_used), U32(S, fig.response_us),
+	R32(S, fig.space_used_permille, 0, 1000), R32(S, fig.inodes_used_permille, 0, 1000),
 };
 #undef S
 #define S struct msg_snapshot_end
 static const struct field f_snapshot_end[] = { U32(S, gen) };
+#undef S
+#define S struct msg_snapshot_json
+static const struct field f_snapshot_json[] = { U32(S, gen), U32(S, index), STR(S, part) };
+#undef S
+#define S struct msg_snapshot_point
+static const struct field f_snapshot_point[] = {
+	U32(S, gen), U32(S, index), U32(S, t), U32(S, v[0]), U32(S, v[1]), U32(S, v[2]),
+};
 #undef S
 #define S struct msg_action_request
 static const struct field f_action_request[] = {
@@ -271,6 +280,8 @@ static const struct codec codecs[MSG_TYPE_MAX + 1] = {
 	CODEC(MSG_PROC_IO, "PROC_IO", struct msg_proc_io, f_proc_io),
 	CODEC(MSG_PROC_IO_RESULT, "PROC_IO_RESULT", struct msg_proc_io_result,
 	    f_proc_io_result),
+	CODEC(MSG_SNAPSHOT_JSON, "SNAPSHOT_JSON", struct msg_snapshot_json, f_snapshot_json),
+	CODEC(MSG_SNAPSHOT_POINT, "SNAPSHOT_POINT", struct msg_snapshot_point, f_snapshot_point),
 };
 
 static const struct codec *

@@ -64,7 +64,9 @@ enum msg_type {
 	MSG_ACCESS_REFUSED = 31,	/* auth -> monitor: failed web logins, coalesced */
 	MSG_PROC_IO = 32,	/* monitor -> privd: read /proc/PID/io of these pids */
 	MSG_PROC_IO_RESULT = 33,	/* privd -> monitor: their bytes, unparsed */
-	MSG_TYPE_MAX = MSG_PROC_IO_RESULT,
+	MSG_SNAPSHOT_JSON = 34,	/* monitor -> webui: part of a service's JSON */
+	MSG_SNAPSHOT_POINT = 35,	/* monitor -> webui: a point of a service's graphs */
+	MSG_TYPE_MAX = MSG_SNAPSHOT_POINT,
 };
 
 /* Sizes of string fields, including the NUL. */
@@ -358,9 +360,22 @@ struct msg_snapshot_begin {
 /* The figures of one service as the monitor last measured them, for the
  * web pages, Monit's XML status and /metrics.  0 where the type has no such
  * figure or it was not measured yet. */
-#define MSG_SVC_TYPE_MAX	8	/* enum service_type of monitor/config */
+/* type_code: the numbers of monitor/config's enum service_type (the
+ * monitor asserts they agree), the one list the web side reads them by. */
+enum msg_svc_type {
+	MSG_SVC_PROCESS = 0,
+	MSG_SVC_FILE = 1,
+	MSG_SVC_FIFO = 2,
+	MSG_SVC_FILESYSTEM = 3,
+	MSG_SVC_DIRECTORY = 4,
+	MSG_SVC_HOST = 5,
+	MSG_SVC_SYSTEM = 6,
+	MSG_SVC_PROGRAM = 7,
+	MSG_SVC_NETWORK = 8,
+	MSG_SVC_TYPE_MAX = MSG_SVC_NETWORK,
+};
 struct msg_svc_figures {
-	uint8_t type_code;		/* enum service_type */
+	uint8_t type_code;		/* enum msg_svc_type */
 	uint8_t monitor_code;		/* 0 not monitored, 1 monitored, 2 initializing */
 	uint8_t mode;			/* 0 active, 1 passive, 2 manual */
 	uint8_t busy;			/* 1: a start/stop/restart is in flight */
@@ -380,6 +395,10 @@ struct msg_svc_figures {
 	uint32_t load1, load5, load15;	/* hundredths */
 	uint32_t cpu_user_permille, cpu_system_permille, cpu_wait_permille;
 	uint64_t mem_total, mem_used, swap_total, swap_used;
+	/* host: the last successful connection test's or ping's time */
+	uint32_t response_us;
+	/* filesystem: space and inodes in use (of the total) */
+	uint32_t space_used_permille, inodes_used_permille;
 };
 
 struct msg_snapshot_service {
@@ -397,6 +416,35 @@ struct msg_snapshot_service {
 
 struct msg_snapshot_end {
 	uint32_t gen;
+};
+
+/* A service's JSON object, at most (webui refuses a generation with more). */
+#define MSG_SVC_JSON_MAX	(1u << 20)
+
+/* One point of the graphs of the service just sent (its SNAPSHOT_SERVICE):
+ * the monitor keeps the last MSG_GRAPH_POINTS per service
+ * (monitor/core/graphs.c) and sends each to a webui once, all of them to a
+ * new one, so the graphs outlive a restart of the web process.  Values by
+ * type: process cpu permille, memory KiB, children; system cpu permille
+ * (user + system + wait), memory used permille, load (1 min) in hundredths;
+ * host response time in microseconds; filesystem space and inodes used in
+ * permille. */
+#define MSG_GRAPH_POINTS	120
+struct msg_snapshot_point {
+	uint32_t gen;
+	uint32_t index;
+	uint32_t t;			/* unix seconds of the check */
+	uint32_t v[3];
+};
+
+/* The service's member of `vigil status --json`'s "services" array, as the
+ * monitor's one list of fields writes it (monitor/engine/status_json.c),
+ * in parts after its SNAPSHOT_SERVICE: webui serves it at /api/status, so
+ * the document stays the CLI's byte for byte. */
+struct msg_snapshot_json {
+	uint32_t gen;
+	uint32_t index;			/* the service just sent */
+	char part[MSG_TEXT_LEN];	/* the next bytes of the object */
 };
 
 struct msg_snapshot_log {
@@ -473,6 +521,8 @@ union msg_body {
 	struct msg_snapshot_log snapshot_log;
 	struct msg_proc_io proc_io;
 	struct msg_proc_io_result proc_io_result;
+	struct msg_snapshot_json snapshot_json;
+	struct msg_snapshot_point snapshot_point;
 };
 
 /* Why a payload was refused. */

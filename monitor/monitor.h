@@ -147,6 +147,13 @@ int procmatch_print(const char *regex, FILE *out);
  * for one service (name) or all; same buffer contract. */
 size_t engine_format_status_json(const struct engine *e, const char *name,
     char *buf, size_t cap);
+/* The object of service i alone (a member of that document's "services"),
+ * as the snapshot carries it to the web interface; same buffer contract. */
+size_t engine_format_service_json(const struct engine *e, size_t i, char *buf, size_t cap);
+/* Its first fields only (name, type, status, state, monitoring, on reboot),
+ * for an object too large to send: at most a few KiB. */
+size_t engine_format_service_json_brief(const struct engine *e, size_t i, char *buf,
+    size_t cap);
 /* `vigil report [up|down|initializing|unmonitored|total]`: Monit's counts.
  * engine_report_kind: 0 for the whole report (NULL or ""), 1..5 for a word,
  * -1 for an unknown word. */

@@ -41,6 +41,8 @@ static const struct ipc_rule webui_rules[MSG_TYPE_MAX + 1] = {
 	[MSG_ACTION_RESULT]    = { P(MONITOR), 0 },
 	[MSG_SESSION_CHECK_RESULT] = { P(AUTH), 0 },
 	[MSG_SNAPSHOT_LOG]     = { P(MONITOR), 0 },
+	[MSG_SNAPSHOT_JSON]    = { P(MONITOR), 0 },
+	[MSG_SNAPSHOT_POINT]   = { P(MONITOR), 0 },
 };
 
 static const struct ipc_rule auth_rules[MSG_TYPE_MAX + 1] = {

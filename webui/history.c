@@ -7,9 +7,6 @@
 #include "webui/history.h"
 #include "webui/webui.h"
 
-#define TYPE_PROCESS	0	/* enum service_type of monitor/config */
-#define TYPE_SYSTEM	6
-
 static int
 cmp_hist(const void *a, const void *b)
 {
@@ -52,35 +49,61 @@ history_free(struct history *hs)
 	memset(hs, 0, sizeof(*hs));
 }
 
+/* Which graphs a type has: index into kinds[] below, or -1 for none. */
+static int
+kind_of(uint8_t type_code)
+{
+	switch (type_code) {
+	case MSG_SVC_PROCESS:
+		return 0;
+	case MSG_SVC_SYSTEM:
+		return 1;
+	case MSG_SVC_HOST:
+		return 2;
+	case MSG_SVC_FILESYSTEM:
+		return 3;
+	default:
+		return -1;
+	}
+}
+
 static bool
 graphed(const struct snap_service *v)
 {
-	return v->fig.monitor_code == 1 &&
-	    (v->fig.type_code == TYPE_PROCESS || v->fig.type_code == TYPE_SYSTEM);
+	return kind_of(v->fig.type_code) >= 0;
 }
 
+/* A point as the monitor sent it (MSG_SNAPSHOT_POINT), in the units the
+ * graphs show. */
 static void
-add_point(struct svc_hist *h, const struct snap_service *v)
+add_point(struct svc_hist *h, const struct msg_snapshot_point *m)
 {
-	const struct msg_svc_figures *f = &v->fig;
 	struct hist_point *p = &h->p[h->head];
 
-	p->t = (uint32_t)f->collected;
-	if (f->type_code == TYPE_PROCESS) {
-		p->v[0] = (float)f->cpu_permille / 10.0f;		/* % of a cpu */
-		p->v[1] = (float)((double)f->mem_bytes / 1048576.0);	/* MiB */
-		p->v[2] = (float)f->children;
-	} else {
-		p->v[0] = (float)(f->cpu_user_permille + f->cpu_system_permille +
-		    f->cpu_wait_permille) / 10.0f;
-		p->v[1] = f->mem_total > 0 ?
-		    (float)(100.0 * (double)f->mem_used / (double)f->mem_total) : 0.0f;
-		p->v[2] = (float)f->load1 / 100.0f;
+	p->t = m->t;
+	p->v[0] = p->v[1] = p->v[2] = 0.0f;
+	switch (kind_of(h->type_code)) {
+	case 0:
+		p->v[0] = (float)m->v[0] / 10.0f;		/* % of a cpu */
+		p->v[1] = (float)m->v[1] / 1024.0f;		/* MiB */
+		p->v[2] = (float)m->v[2];
+		break;
+	case 1:
+		p->v[0] = (float)m->v[0] / 10.0f;		/* % */
+		p->v[1] = (float)m->v[1] / 10.0f;		/* % */
+		p->v[2] = (float)m->v[2] / 100.0f;
+		break;
+	case 2:
+		p->v[0] = (float)m->v[0] / 1000.0f;		/* ms */
+		break;
+	case 3:
+		p->v[0] = (float)m->v[0] / 10.0f;		/* % */
+		p->v[1] = (float)m->v[1] / 10.0f;
+		break;
 	}
 	h->head = (uint16_t)((h->head + 1) % HIST_POINTS);
 	if (h->n < HIST_POINTS)
 		h->n++;
-	h->last_collected = f->collected;
 }
 
 void
@@ -109,8 +132,8 @@ history_update(struct history *hs, const struct snapshot *sn)
 			h->type_code = v->fig.type_code;
 		}
 		h->taken = true;
-		if (v->fig.collected != 0 && v->fig.collected != h->last_collected)
-			add_point(h, v);
+		for (uint16_t k = 0; k < v->npts; k++)
+			add_point(h, &v->pts[k]);
 		next[n++] = h;
 	}
 	for (size_t j = 0; j < hs->n; j++)
@@ -126,13 +149,18 @@ history_update(struct history *hs, const struct snapshot *sn)
 
 /* ---- SVG ---- */
 
-static const struct graph_def {
-	const char *title[2];		/* process, system */
-	const char *unit[2];
-} graphs[HIST_SERIES] = {
-	{ { "CPU", "CPU (user + system + wait)" }, { "%", "%" } },
-	{ { "Memory", "Memory used" }, { "MiB", "%" } },
-	{ { "Children", "Load average (1 min)" }, { "", "" } },
+/* The graphs of each kind (process, system, host, filesystem): series
+ * beyond nseries are not drawn. */
+static const struct graph_kind {
+	int nseries;
+	const char *title[HIST_SERIES];
+	const char *unit[HIST_SERIES];
+} kinds[] = {
+	{ 3, { "CPU", "Memory", "Children" }, { "%", "MiB", "" } },
+	{ 3, { "CPU (user + system + wait)", "Memory used", "Load average (1 min)" },
+	    { "%", "%", "" } },
+	{ 1, { "Response time" }, { "ms" } },
+	{ 2, { "Space used", "Inodes used" }, { "%", "%" } },
 };
 
 #define SVG_W	600
@@ -140,9 +168,9 @@ static const struct graph_def {
 #define SVG_PAD	4
 
 static void
-one_graph(struct obuf *b, const struct svc_hist *h, int series)
+one_graph(struct obuf *b, const struct svc_hist *h, int series,
+    const struct graph_kind *k)
 {
-	int k = h->type_code == TYPE_SYSTEM ? 1 : 0;
 	size_t first = (h->head + HIST_POINTS - h->n) % HIST_POINTS;
 	float lo = INFINITY, hi = -INFINITY, last = 0.0f;
 	double x = 0.0, y = 0.0;
@@ -160,13 +188,13 @@ one_graph(struct obuf *b, const struct svc_hist *h, int series)
 	if (hi - lo < 1e-6f)
 		hi = lo + 1.0f;
 	obuf_addf(b, "<figure class=\"graph\"><figcaption>%s: %.2f %s (max %.2f, %u points "
-	    "over %u s)</figcaption>\n", graphs[series].title[k], (double)last,
-	    graphs[series].unit[k], (double)hi, (unsigned)h->n,
+	    "over %u s)</figcaption>\n", k->title[series], (double)last,
+	    k->unit[series], (double)hi, (unsigned)h->n,
 	    (unsigned)(t1 >= t0 ? t1 - t0 : 0));
 	obuf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">"
 	    "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" "
-	    "stroke=\"#ccc\"/>", SVG_W, SVG_H, SVG_W, SVG_H, graphs[series].title[k],
+	    "stroke=\"#ccc\"/>", SVG_W, SVG_H, SVG_W, SVG_H, k->title[series],
 	    SVG_W, SVG_H);
 	obuf_adds(b, "<polyline fill=\"none\" stroke=\"#2a6ebb\" stroke-width=\"2\" points=\"");
 	for (size_t i = 0; i < h->n; i++) {
@@ -189,9 +217,11 @@ one_graph(struct obuf *b, const struct svc_hist *h, int series)
 void
 history_svg(struct obuf *b, const struct svc_hist *h)
 {
-	if (h == NULL || h->n == 0)
+	int k = h != NULL ? kind_of(h->type_code) : -1;
+
+	if (h == NULL || h->n == 0 || k < 0)
 		return;
 	obuf_adds(b, "<h3>Recent history</h3>\n");
-	for (int s = 0; s < HIST_SERIES; s++)
-		one_graph(b, h, s);
+	for (int s = 0; s < kinds[k].nseries; s++)
+		one_graph(b, h, s, &kinds[k]);
 }

@@ -1,6 +1,7 @@
 /* Recent history of each service's key figures, for the graphs of the
- * service page: a fixed ring per service, fed by the monitor's snapshots
- * (one point per new check, told by the figures' `collected` time). */
+ * service page: a fixed ring per service, a copy of the monitor's
+ * (monitor/core/graphs.c), which sends each point with a snapshot once and
+ * all of them to a new web process. */
 #ifndef VIGIL_WEBUI_HISTORY_H
 #define VIGIL_WEBUI_HISTORY_H
 
@@ -10,7 +11,7 @@
 
 #include "common/msg.h"
 
-#define HIST_POINTS		120	/* per service: 1 h at a 30 s cycle */
+#define HIST_POINTS		MSG_GRAPH_POINTS	/* 1 h at a 30 s cycle */
 #define HIST_SERIES		3
 #define HIST_MAX_SERVICES	4096	/* services with a ring; the rest none */
 
@@ -23,7 +24,6 @@ struct hist_point {
 struct svc_hist {
 	char *name;
 	uint8_t type_code;
-	uint64_t last_collected;
 	uint16_t head, n;		/* next slot, points held */
 	bool taken;			/* history_update(): kept for the new table */
 	struct hist_point p[HIST_POINTS];
@@ -37,8 +37,8 @@ struct history {
 struct obuf;
 struct snapshot;
 
-/* After a complete snapshot: a point for every process or system service
- * checked since the last one; rings of services gone are freed. */
+/* After a complete snapshot: the points it brought for every process,
+ * system, host or filesystem service; rings of services gone are freed. */
 void history_update(struct history *hs, const struct snapshot *sn);
 void history_free(struct history *hs);
 const struct svc_hist *history_find(const struct history *hs, const char *name);

@@ -283,6 +283,46 @@ http_header_get(const struct http_request *req, const char *name)
 	return NULL;
 }
 
+/* Does the comma-separated list v name token (case-insensitive)? */
+static bool
+list_has_token(const char *v, const char *token)
+{
+	size_t tl = strlen(token);
+
+	while (*v != '\0') {
+		const char *end;
+		size_t n;
+
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		end = v;
+		while (*end != '\0' && *end != ',')
+			end++;
+		n = (size_t)(end - v);
+		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		if (n == tl && strncasecmp(v, token, tl) == 0)
+			return true;
+		v = end;
+	}
+	return false;
+}
+
+bool
+http_keep_alive(const struct http_request *req)
+{
+	bool close = false, keep = false;
+
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (strcasecmp(req->headers[i].name, "Connection") == 0) {
+			close |= list_has_token(req->headers[i].value, "close");
+			keep |= list_has_token(req->headers[i].value, "keep-alive");
+		}
+	if (close)
+		return false;
+	return req->minor >= 1 || keep;
+}
+
 int
 http_form_parse(const uint8_t *body, size_t len, struct http_form *f)
 {

@@ -63,6 +63,11 @@ struct http_request {
  * 431, 501, 505. */
 int http_parse_request(const uint8_t *buf, size_t len, struct http_request *req);
 
+/* May the connection carry another request after this one's answer?
+ * HTTP/1.1 unless a Connection header says "close"; HTTP/1.0 only when
+ * it says "keep-alive" (tokens compared case-insensitively). */
+bool http_keep_alive(const struct http_request *req);
+
 /* Case-insensitive lookup of the first header of that name, or NULL. */
 const char *http_header_get(const struct http_request *req, const char *name);
 

@@ -8,11 +8,6 @@
 #include "common/util.h"
 #include "webui/webui.h"
 
-#define T_PROCESS	0
-#define T_SYSTEM	6
-#define T_PROGRAM	7
-#define T_NETWORK	8
-
 static void
 family(struct obuf *b, const char *name, const char *type, const char *help)
 {
@@ -72,41 +67,42 @@ static const struct figure figures[] = {
 	    "the service since it began.", -1, F64(restarts), 1, NEED_NONE },
 	{ "vigil_service_last_check_timestamp_seconds", "gauge", "Unix time of the "
 	    "service's last check.", -1, F64(collected), 1, NEED_CHECKED },
-	{ "vigil_process_pid", "gauge", "The process id (0: not running).", T_PROCESS,
+	{ "vigil_process_pid", "gauge", "The process id (0: not running).", MSG_SVC_PROCESS,
 	    SRC_PID, 0, 1, NEED_NONE },
 	{ "vigil_process_uptime_seconds", "gauge", "Seconds since the process started.",
-	    T_PROCESS, SRC_UPTIME, 0, 1, NEED_PID },
+	    MSG_SVC_PROCESS, SRC_UPTIME, 0, 1, NEED_PID },
 	{ "vigil_process_cpu_ratio", "gauge", "Cpu used by the process over the last "
-	    "cycle (1 = one cpu).", T_PROCESS, F32(cpu_permille), 1000, NEED_PID },
+	    "cycle (1 = one cpu).", MSG_SVC_PROCESS, F32(cpu_permille), 1000, NEED_PID },
 	{ "vigil_process_cpu_total_ratio", "gauge", "Cpu used by the process and its "
-	    "children (1 = one cpu).", T_PROCESS, F32(total_cpu_permille), 1000, NEED_PID },
+	    "children (1 = one cpu).", MSG_SVC_PROCESS, F32(total_cpu_permille), 1000,
+	    NEED_PID },
 	{ "vigil_process_memory_bytes", "gauge", "Resident memory of the process.",
-	    T_PROCESS, F64(mem_bytes), 1, NEED_PID },
+	    MSG_SVC_PROCESS, F64(mem_bytes), 1, NEED_PID },
 	{ "vigil_process_memory_total_bytes", "gauge", "Resident memory of the process "
-	    "and its children.", T_PROCESS, F64(total_mem_bytes), 1, NEED_PID },
-	{ "vigil_process_threads", "gauge", "Threads of the process.", T_PROCESS,
+	    "and its children.", MSG_SVC_PROCESS, F64(total_mem_bytes), 1, NEED_PID },
+	{ "vigil_process_threads", "gauge", "Threads of the process.", MSG_SVC_PROCESS,
 	    F32(threads), 1, NEED_PID },
-	{ "vigil_process_children", "gauge", "Descendants of the process.", T_PROCESS,
+	{ "vigil_process_children", "gauge", "Descendants of the process.", MSG_SVC_PROCESS,
 	    F32(children), 1, NEED_PID },
 	{ "vigil_program_exit_status", "gauge", "Exit status of the program's last run.",
-	    T_PROGRAM, SRC_EXIT, 0, 1, NEED_EXIT },
+	    MSG_SVC_PROGRAM, SRC_EXIT, 0, 1, NEED_EXIT },
 	{ "vigil_network_receive_bytes_total", "counter", "Bytes the interface received.",
-	    T_NETWORK, F64(net_rx), 1, NEED_NONE },
+	    MSG_SVC_NETWORK, F64(net_rx), 1, NEED_NONE },
 	{ "vigil_network_transmit_bytes_total", "counter", "Bytes the interface sent.",
-	    T_NETWORK, F64(net_tx), 1, NEED_NONE },
-	{ "vigil_system_load1", "gauge", "Load average over 1 minute.", T_SYSTEM,
+	    MSG_SVC_NETWORK, F64(net_tx), 1, NEED_NONE },
+	{ "vigil_system_load1", "gauge", "Load average over 1 minute.", MSG_SVC_SYSTEM,
 	    F32(load1), 100, NEED_SYS },
-	{ "vigil_system_load5", "gauge", "Load average over 5 minutes.", T_SYSTEM,
+	{ "vigil_system_load5", "gauge", "Load average over 5 minutes.", MSG_SVC_SYSTEM,
 	    F32(load5), 100, NEED_SYS },
-	{ "vigil_system_load15", "gauge", "Load average over 15 minutes.", T_SYSTEM,
+	{ "vigil_system_load15", "gauge", "Load average over 15 minutes.", MSG_SVC_SYSTEM,
 	    F32(load15), 100, NEED_SYS },
 	{ "vigil_system_memory_used_bytes", "gauge", "Memory in use (total less "
-	    "available).", T_SYSTEM, F64(mem_used), 1, NEED_SYS },
-	{ "vigil_system_memory_total_bytes", "gauge", "Memory of the host.", T_SYSTEM,
+	    "available).", MSG_SVC_SYSTEM, F64(mem_used), 1, NEED_SYS },
+	{ "vigil_system_memory_total_bytes", "gauge", "Memory of the host.", MSG_SVC_SYSTEM,
 	    F64(mem_total), 1, NEED_SYS },
-	{ "vigil_system_swap_used_bytes", "gauge", "Swap in use.", T_SYSTEM,
+	{ "vigil_system_swap_used_bytes", "gauge", "Swap in use.", MSG_SVC_SYSTEM,
 	    F64(swap_used), 1, NEED_SYS },
-	{ "vigil_system_swap_total_bytes", "gauge", "Swap of the host.", T_SYSTEM,
+	{ "vigil_system_swap_total_bytes", "gauge", "Swap of the host.", MSG_SVC_SYSTEM,
 	    F64(swap_total), 1, NEED_SYS },
 };
 
@@ -192,7 +188,7 @@ system_cpu(struct obuf *b, const struct snapshot *sn)
 			{ "wait", v->fig.cpu_wait_permille },
 		};
 
-		if (v->fig.type_code != T_SYSTEM || v->fig.mem_total == 0)
+		if (v->fig.type_code != MSG_SVC_SYSTEM || v->fig.mem_total == 0)
 			continue;
 		if (!header) {
 			family(b, name, "gauge", "Share of all cpus spent per mode over the last "

@@ -23,7 +23,7 @@
 
 static const char *const api_paths[] = {
 	"/_status", "/_summary", "/_report", "/_doaction", "/_runtime", "/_viewlog",
-	"/metrics",
+	"/metrics", "/api/status",
 };
 
 bool
@@ -469,7 +469,8 @@ webui_handle_api(struct webui *w, struct client *c, const struct http_request *r
 		api_error_hdr(w, c, 405, "use POST", "Allow: POST\r\n");
 		return;
 	}
-	if (strcmp(p, "/metrics") == 0 && req->method != HTTP_GET) {
+	if ((strcmp(p, "/metrics") == 0 || strcmp(p, "/api/status") == 0) &&
+	    req->method != HTTP_GET) {
 		api_error_hdr(w, c, 405, "use GET", "Allow: GET\r\n");
 		return;
 	}
@@ -483,6 +484,10 @@ webui_handle_api(struct webui *w, struct client *c, const struct http_request *r
 		return;		/* answered, or waiting for auth */
 	if (strcmp(p, "/_doaction") == 0) {
 		handle_doaction(w, c, req, s, &prm);
+		return;
+	}
+	if (strcmp(p, "/api/status") == 0) {
+		webui_api_status(w, c, s, prm.service[0] != '\0' ? prm.service : NULL);
 		return;
 	}
 	if (strcmp(p, "/_viewlog") == 0) {

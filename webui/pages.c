@@ -55,7 +55,8 @@ webui_respond(struct webui *w, struct client *c, int status, const char *ctype,
 	if (ctype != NULL)
 		obuf_addf(&c->out, "Content-Type: %s\r\n", ctype);
 	obuf_addf(&c->out, "Content-Length: %zu\r\n", body != NULL ? body->len : 0);
-	obuf_adds(&c->out, "Connection: close\r\n");
+	obuf_adds(&c->out, c->keep_alive ? "Connection: keep-alive\r\n" :
+	    "Connection: close\r\n");
 	if (extra_headers != NULL)
 		obuf_adds(&c->out, extra_headers);
 	obuf_adds(&c->out, "\r\n");
@@ -175,45 +176,6 @@ send_login_page(struct webui *w, struct client *c, const struct http_request *re
 	    "<p><button type=\"submit\">Log in</button></p></form>\n", tok);
 	webui_page_end(&b);
 	webui_send_html(w, c, status, hdr[0] != '\0' ? hdr : NULL, &b);
-}
-
-static void
-send_status_json(struct webui *w, struct client *c, const struct web_session *s)
-{
-	const struct snapshot *sn = &w->snap;
-	struct obuf b;
-
-	obuf_init(&b, WEBUI_MAX_RESPONSE);
-	obuf_adds(&b, "{\"user\":");
-	obuf_json_str(&b, s->user);
-	obuf_addf(&b, ",\"role\":\"%s\",\"complete\":%s", web_role_name((enum web_role)s->role),
-	    sn->valid ? "true" : "false");
-	if (sn->valid) {
-		obuf_adds(&b, ",\"host\":");
-		obuf_json_str(&b, sn->host);
-		obuf_addf(&b, ",\"generation\":%u,\"time\":%llu,\"uptime\":%u,\"poll\":%u",
-		    sn->gen, (unsigned long long)sn->time, sn->uptime_s, sn->poll_s);
-	}
-	obuf_adds(&b, ",\"services\":[");
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b.failed; i++) {
-		const struct snap_service *v = &sn->svc[i];
-
-		obuf_adds(&b, i > 0 ? ",{\"name\":" : "{\"name\":");
-		obuf_json_str(&b, v->name);
-		obuf_adds(&b, ",\"type\":");
-		obuf_json_str(&b, v->type);
-		obuf_adds(&b, ",\"status\":");
-		obuf_json_str(&b, v->status);
-		obuf_adds(&b, ",\"monitor\":");
-		obuf_json_str(&b, v->monitor);
-		obuf_addf(&b, ",\"pid\":%u,\"uptime\":%llu,\"detail\":", v->pid,
-		    (unsigned long long)v->uptime_s);
-		obuf_json_str(&b, v->detail);
-		obuf_adds(&b, "}");
-	}
-	obuf_adds(&b, "]}\n");
-	webui_respond(w, c, 200, "application/json", NULL, &b);
-	obuf_free(&b);
 }
 
 struct web_session *
@@ -575,24 +537,6 @@ webui_handle_request(struct webui *w, struct client *c, const struct http_reques
 			handle_logout(w, c, req);
 	} else if (webui_api_path(p)) {
 		webui_handle_api(w, c, req);
-	} else if (strcmp(p, "/api/status") == 0) {
-		struct web_session *s;
-
-		if (!get) {
-			method_not_allowed(w, c, "GET");
-			return;
-		}
-		s = webui_request_session(w, req);
-		if (s == NULL) {
-			struct obuf b;
-
-			obuf_init(&b, 1024);
-			obuf_adds(&b, "{\"error\":\"login required\"}\n");
-			webui_respond(w, c, 401, "application/json", NULL, &b);
-			obuf_free(&b);
-		} else {
-			send_status_json(w, c, s);
-		}
 	} else {
 		webui_respond_error(w, c, 404, "no such page");
 	}

@@ -28,6 +28,7 @@ webui_init(struct webui *w)
 	w->monitor.fd = -1;
 	w->auth.fd = -1;
 	w->signature = true;
+	obuf_init(&w->status_tables, WEBUI_MAX_RESPONSE);
 	w->ev = ev_new();
 	bucket_init(&w->login_rate, WEBUI_LOGIN_RATE, WEBUI_LOGIN_BURST, now_ms());
 	bucket_init(&w->action_rate, WEBUI_ACTION_RATE, WEBUI_ACTION_BURST, now_ms());
@@ -233,6 +234,40 @@ client_want(struct webui *w, struct client *c, enum tls_io st)
 	}
 }
 
+static void client_read(struct webui *w, struct client *c);
+
+/* The answer is out and the connection stays: back to reading, as fresh
+ * as a new connection (deadlines, what the last request left). */
+static void
+client_next_request(struct webui *w, struct client *c)
+{
+	c->state = CL_READING;
+	c->accepted_ms = c->last_ms = now_ms();
+	c->keep_alive = false;
+	c->served++;
+	c->status = 0;
+	obuf_reset(&c->out);
+	c->outpos = 0;
+	c->pending = PEND_NONE;
+	c->pending_req = 0;
+	explicit_bzero(c->pending_user, sizeof(c->pending_user));
+	explicit_bzero(c->pending_sid, sizeof(c->pending_sid));
+	explicit_bzero(c->pending_key, sizeof(c->pending_key));
+	c->pending_service[0] = '\0';
+	c->basic_granted = false;
+	c->recheck_done = false;
+	free(c->job);
+	c->job = NULL;
+	c->job_len = c->job_pos = 0;
+	if (ev_mod(w->ev, c->fd, EPOLLIN) < 0) {
+		webui_client_free(w, c);
+		return;
+	}
+	/* Bytes TLS already took off the socket wake no epoll: read them. */
+	if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		client_read(w, c);
+}
+
 static void
 client_flush(struct webui *w, struct client *c)
 {
@@ -248,6 +283,10 @@ client_flush(struct webui *w, struct client *c)
 		c->outpos += (size_t)n;
 	}
 	log_debug("%s: answered %d", c->addr, c->status);
+	if (c->keep_alive) {
+		client_next_request(w, c);
+		return;
+	}
 	if (c->ssl != NULL)
 		(void)SSL_shutdown(c->ssl);
 	shutdown(c->fd, SHUT_WR);
@@ -275,10 +314,15 @@ webui_client_input(struct webui *w, struct client *c)
 	static struct http_request req;
 	int rc = http_parse_request(c->in, c->inlen, &req);
 
+	c->keep_alive = false;
 	if (rc == HTTP_PARSE_MORE)
 		return;
 	if (rc == HTTP_PARSE_DONE) {
 		w->requests++;
+		/* Only a request that used every byte so far: what a client
+		 * sent after it (pipelining) is not kept across the wipe. */
+		c->keep_alive = http_keep_alive(&req) && req.consumed == c->inlen &&
+		    !c->forbidden && c->served + 1 < WEBUI_KEEPALIVE_MAX;
 		webui_handle_request(w, c, &req);
 		if (c->state == CL_WAITING &&
 		    (c->pending == PEND_BASIC || c->pending == PEND_RECHECK)) {
@@ -296,8 +340,9 @@ webui_client_input(struct webui *w, struct client *c)
 			    http_reason(rc));
 		webui_respond_error(w, c, rc, "the request was malformed");
 	}
-	/* Passwords rode in the body: gone before anything else runs. */
-	explicit_bzero(c->in, sizeof(c->in));
+	/* Passwords rode in the body: gone before anything else runs.  The
+	 * bytes past inlen were never written since the last wipe. */
+	explicit_bzero(c->in, c->inlen);
 	c->inlen = 0;
 	explicit_bzero(&req, sizeof(req));
 }
@@ -483,6 +528,12 @@ webui_ipc_message(struct webui *w, struct ipc_channel *ch, const struct ipc_msg 
 		break;
 	case MSG_SNAPSHOT_SERVICE:
 		snapshot_on_service(w, &m->body.snapshot_service);
+		break;
+	case MSG_SNAPSHOT_JSON:
+		snapshot_on_json(w, &m->body.snapshot_json);
+		break;
+	case MSG_SNAPSHOT_POINT:
+		snapshot_on_point(w, &m->body.snapshot_point);
 		break;
 	case MSG_SNAPSHOT_END:
 		snapshot_on_end(w, &m->body.snapshot_end);

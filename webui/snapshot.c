@@ -1,12 +1,16 @@
 /* Status snapshots pushed by the monitor: BEGIN(gen, count), SERVICE x count
- * (index 0..count-1 in order, same gen), END(gen).  Only a complete and
+ * (index 0..count-1 in order, same gen), each followed by the JSON parts of
+ * its object (SNAPSHOT_JSON) and its graph points new to us
+ * (SNAPSHOT_POINT, at most a ring's worth; same gen and index), END(gen).  Only a complete and
  * consistent generation replaces the one shown; anything else is dropped
  * (and logged) while the previous generation stays on display. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "common/util.h"
+#include "webui/json_check.h"
 #include "webui/webui.h"
 
 void
@@ -19,6 +23,8 @@ snapshot_clear(struct snapshot *s)
 			free(s->svc[i].status);
 			free(s->svc[i].monitor);
 			free(s->svc[i].detail);
+			free(s->svc[i].json);
+			free(s->svc[i].pts);
 		}
 	free(s->svc);
 	memset(s, 0, sizeof(*s));
@@ -81,6 +87,60 @@ snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s)
 	b->have++;
 }
 
+/* The service a JSON part or graph point (what) of generation gen for
+ * service index belongs to: the one just sent; NULL (the generation
+ * dropped, or already refused) otherwise. */
+static struct snap_service *
+just_sent(struct webui *w, uint32_t gen, uint32_t index, const char *what)
+{
+	struct snapshot *b = &w->building;
+	char why[96];
+
+	if (b->svc == NULL)
+		return NULL;
+	if (gen != b->gen || b->have == 0 || index != b->have - 1) {
+		snprintf(why, sizeof(why), "%s of a service other than the one just sent",
+		    what);
+		discard(w, why);
+		return NULL;
+	}
+	return &b->svc[index];
+}
+
+void
+snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j)
+{
+	struct snap_service *d = just_sent(w, j->gen, j->index, "JSON");
+	size_t n = strnlen(j->part, sizeof(j->part));
+
+	if (d == NULL)
+		return;
+	if (d->json_len + n > MSG_SVC_JSON_MAX) {
+		discard(w, "a service's JSON beyond its bound");
+		return;
+	}
+	d->json = xreallocarray(d->json, d->json_len + n + 1, 1);
+	memcpy(d->json + d->json_len, j->part, n);
+	d->json_len += n;
+	d->json[d->json_len] = '\0';
+}
+
+void
+snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p)
+{
+	struct snap_service *d = just_sent(w, p->gen, p->index, "graph point");
+
+	if (d == NULL)
+		return;
+	if (d->npts >= MSG_GRAPH_POINTS) {
+		discard(w, "more graph points for a service than a ring holds");
+		return;
+	}
+	if (d->pts == NULL)
+		d->pts = xcalloc(MSG_GRAPH_POINTS, sizeof(*d->pts));
+	d->pts[d->npts++] = *p;
+}
+
 void
 snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
 {
@@ -96,9 +156,16 @@ snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e)
 		discard(w, "END before every service");
 		return;
 	}
+	for (uint32_t i = 0; i < b->have; i++)
+		if (b->svc[i].json == NULL ||
+		    !json_object_valid(b->svc[i].json, b->svc[i].json_len)) {
+			discard(w, "a service's JSON missing or not one JSON object");
+			return;
+		}
 	snapshot_clear(&w->snap);
 	w->snap = *b;
 	w->snap.valid = true;
 	memset(b, 0, sizeof(*b));
+	w->status_tables_valid = false;
 	history_update(&w->history, &w->snap);
 }

@@ -15,31 +15,22 @@
 #include "common/util.h"
 #include "webui/webui.h"
 
-#define T_PROCESS	0
-#define T_FILE		1
-#define T_FIFO		2
-#define T_FILESYSTEM	3
-#define T_DIRECTORY	4
-#define T_HOST		5
-#define T_SYSTEM	6
-#define T_PROGRAM	7
-#define T_NETWORK	8
-
 /* Sections of the status page, in the order Monit shows them. */
 static const struct section {
 	int type;
 	const char *title;
 	const char *columns;	/* after Service and Status */
 } sections[] = {
-	{ T_SYSTEM, "System", "<th>Load</th><th>CPU</th><th>Memory</th><th>Swap</th>" },
-	{ T_PROCESS, "Processes", "<th>PID</th><th>Uptime</th><th>CPU</th><th>Memory</th>" },
-	{ T_PROGRAM, "Programs", "<th>Last exit</th><th>Last run</th>" },
-	{ T_HOST, "Hosts", "" },
-	{ T_FILESYSTEM, "Filesystems", "" },
-	{ T_FILE, "Files", "" },
-	{ T_DIRECTORY, "Directories", "" },
-	{ T_FIFO, "Fifos", "" },
-	{ T_NETWORK, "Networks", "<th>Download</th><th>Upload</th>" },
+	{ MSG_SVC_SYSTEM, "System", "<th>Load</th><th>CPU</th><th>Memory</th><th>Swap</th>" },
+	{ MSG_SVC_PROCESS, "Processes",
+	    "<th>PID</th><th>Uptime</th><th>CPU</th><th>Memory</th>" },
+	{ MSG_SVC_PROGRAM, "Programs", "<th>Last exit</th><th>Last run</th>" },
+	{ MSG_SVC_HOST, "Hosts", "" },
+	{ MSG_SVC_FILESYSTEM, "Filesystems", "" },
+	{ MSG_SVC_FILE, "Files", "" },
+	{ MSG_SVC_DIRECTORY, "Directories", "" },
+	{ MSG_SVC_FIFO, "Fifos", "" },
+	{ MSG_SVC_NETWORK, "Networks", "<th>Download</th><th>Upload</th>" },
 };
 
 uint32_t
@@ -111,7 +102,7 @@ figure_cells(struct obuf *b, const struct snap_service *v,
 	char t1[64], t2[64];
 
 	switch (f->type_code) {
-	case T_SYSTEM:
+	case MSG_SVC_SYSTEM:
 		if (!live || f->mem_total == 0) {
 			obuf_adds(b, "<td>-</td><td>-</td><td>-</td><td>-</td>");
 			break;
@@ -124,7 +115,7 @@ figure_cells(struct obuf *b, const struct snap_service *v,
 		    f->cpu_system_permille / 10.0, f->cpu_wait_permille / 10.0, t1,
 		    pct(f->mem_used, f->mem_total), t2, pct(f->swap_used, f->swap_total));
 		break;
-	case T_PROCESS:
+	case MSG_SVC_PROCESS:
 		if (!live || v->pid == 0) {
 			obuf_adds(b, "<td>-</td><td>-</td><td>-</td><td>-</td>");
 			break;
@@ -137,7 +128,7 @@ figure_cells(struct obuf *b, const struct snap_service *v,
 			obuf_addf(b, " (%.1f%%)", pct(f->mem_bytes, sys->mem_total));
 		obuf_adds(b, "</td>");
 		break;
-	case T_PROGRAM:
+	case MSG_SVC_PROGRAM:
 		if (!live || !f->have_exit_status) {
 			obuf_adds(b, "<td>-</td><td>-</td>");
 			break;
@@ -145,7 +136,7 @@ figure_cells(struct obuf *b, const struct snap_service *v,
 		format_time(t1, sizeof(t1), f->collected);
 		obuf_addf(b, "<td>%d</td><td>%s</td>", f->exit_status, t1);
 		break;
-	case T_NETWORK:
+	case MSG_SVC_NETWORK:
 		fmt_size(t1, sizeof(t1), f->net_rx);
 		fmt_size(t2, sizeof(t2), f->net_tx);
 		obuf_addf(b, "<td>%s</td><td>%s</td>", t1, t2);
@@ -179,41 +170,61 @@ webui_page_head(struct obuf *b, const struct webui *w, struct web_session *s)
 	}
 }
 
-void
-webui_status_page(struct webui *w, struct client *c, struct web_session *s)
+/* The tables of every type with their services: the same for every user
+ * (no buttons, no names of the viewer), so made once per snapshot. */
+static void
+status_tables(const struct webui *w, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
-	struct obuf b;
 
-	obuf_init(&b, WEBUI_MAX_RESPONSE);
-	webui_page_begin(&b, sn->valid ? sn->host : "status", webui_refresh_of(w));
-	webui_page_head(&b, w, s);
-	if (!sn->valid)
-		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
-	for (size_t k = 0; sn->valid && k < ARRAY_SIZE(sections) && !b.failed; k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(sections) && !b->failed; k++) {
 		const struct section *sec = &sections[k];
 		bool any = false;
 
-		for (uint32_t i = 0; i < sn->count && !b.failed; i++) {
+		for (uint32_t i = 0; i < sn->count && !b->failed; i++) {
 			const struct snap_service *v = &sn->svc[i];
 
 			if (v->fig.type_code != sec->type)
 				continue;
 			if (!any) {
-				obuf_addf(&b, "<h2>%s</h2>\n<table><tr><th>Service</th>"
+				obuf_addf(b, "<h2>%s</h2>\n<table><tr><th>Service</th>"
 				    "<th>Status</th>%s</tr>\n", sec->title, sec->columns);
 				any = true;
 			}
-			obuf_adds(&b, "<tr><td>");
-			service_link(&b, v->name);
-			obuf_adds(&b, "</td>");
-			status_cell(&b, v);
-			figure_cells(&b, v, sys);
-			obuf_adds(&b, "</tr>\n");
+			obuf_adds(b, "<tr><td>");
+			service_link(b, v->name);
+			obuf_adds(b, "</td>");
+			status_cell(b, v);
+			figure_cells(b, v, sys);
+			obuf_adds(b, "</tr>\n");
 		}
 		if (any)
-			obuf_adds(&b, "</table>\n");
+			obuf_adds(b, "</table>\n");
+	}
+}
+
+void
+webui_status_page(struct webui *w, struct client *c, struct web_session *s)
+{
+	const struct snapshot *sn = &w->snap;
+	struct obuf b;
+
+	obuf_init(&b, WEBUI_MAX_RESPONSE);
+	webui_page_begin(&b, sn->valid ? sn->host : "status", webui_refresh_of(w));
+	webui_page_head(&b, w, s);
+	if (!sn->valid) {
+		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
+	} else {
+		if (!w->status_tables_valid) {
+			obuf_reset(&w->status_tables);
+			status_tables(w, &w->status_tables);
+			w->status_tables_valid = true;
+		}
+		if (w->status_tables.failed)
+			b.failed = true;	/* too large: answered 500, as before */
+		else if (w->status_tables.len > 0)
+			obuf_add(&b, w->status_tables.data, w->status_tables.len);
 	}
 	webui_page_end(&b);
 	webui_send_html(w, c, 200, NULL, &b);
@@ -226,11 +237,12 @@ action_fits(const struct snap_service *v, enum svc_action a)
 {
 	switch (a) {
 	case SVC_ACTION_START:
-		return v->fig.type_code == T_PROCESS && (v->pid == 0 || v->fig.monitor_code == 0);
+		return v->fig.type_code == MSG_SVC_PROCESS &&
+		    (v->pid == 0 || v->fig.monitor_code == 0);
 	case SVC_ACTION_STOP:
-		return v->fig.type_code == T_PROCESS && v->pid != 0;
+		return v->fig.type_code == MSG_SVC_PROCESS && v->pid != 0;
 	case SVC_ACTION_RESTART:
-		return v->fig.type_code == T_PROCESS;
+		return v->fig.type_code == MSG_SVC_PROCESS;
 	case SVC_ACTION_MONITOR:
 		return v->fig.monitor_code == 0;
 	case SVC_ACTION_UNMONITOR:
@@ -284,7 +296,7 @@ service_fields(struct obuf *b, const struct snap_service *v, const struct msg_sv
 	field(b, "Monitoring mode", mode[f->mode <= 2 ? f->mode : 0]);
 	if (f->events != 0)
 		fieldf(b, "Failing events", "0x%x", f->events);
-	if (f->type_code == T_PROCESS) {
+	if (f->type_code == MSG_SVC_PROCESS) {
 		if (v->pid != 0) {
 			fieldf(b, "PID", "%u", v->pid);
 			fieldf(b, "Parent PID", "%u", f->ppid);
@@ -309,7 +321,7 @@ service_fields(struct obuf *b, const struct snap_service *v, const struct msg_sv
 		}
 		fieldf(b, "Restarts", "%llu", (unsigned long long)f->restarts);
 	}
-	if (f->type_code == T_SYSTEM && f->mem_total > 0) {
+	if (f->type_code == MSG_SVC_SYSTEM && f->mem_total > 0) {
 		fieldf(b, "Load average", "%.2f %.2f %.2f", f->load1 / 100.0, f->load5 / 100.0,
 		    f->load15 / 100.0);
 		fieldf(b, "CPU", "%.1f%% user, %.1f%% system, %.1f%% wait",
@@ -322,9 +334,9 @@ service_fields(struct obuf *b, const struct snap_service *v, const struct msg_sv
 		fmt_size(t2, sizeof(t2), f->swap_total);
 		fieldf(b, "Swap", "%s of %s (%.1f%%)", t1, t2, pct(f->swap_used, f->swap_total));
 	}
-	if (f->type_code == T_PROGRAM && f->have_exit_status)
+	if (f->type_code == MSG_SVC_PROGRAM && f->have_exit_status)
 		fieldf(b, "Last exit value", "%d", f->exit_status);
-	if (f->type_code == T_NETWORK) {
+	if (f->type_code == MSG_SVC_NETWORK) {
 		fmt_size(t1, sizeof(t1), f->net_rx);
 		fmt_size(t2, sizeof(t2), f->net_tx);
 		fieldf(b, "Downloaded", "%s", t1);

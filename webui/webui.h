@@ -28,6 +28,11 @@
 #define WEBUI_HEADER_TIMEOUT_MS		5000
 #define WEBUI_FIRST_BYTE_MS		2000
 #define WEBUI_IDLE_TIMEOUT_MS		30000
+/* Requests one connection may carry (HTTP keep-alive); between two, the
+ * connection is unfinished again: the next request's first byte within
+ * WEBUI_FIRST_BYTE_MS, all of it within WEBUI_HEADER_TIMEOUT_MS, and the
+ * first to go when a newcomer needs room. */
+#define WEBUI_KEEPALIVE_MAX		1000
 #define WEBUI_PENDING_TIMEOUT_MS	5000
 /* A session's user is asked about at auth again (locked, removed from the
  * group...) on a request at least this long after the last check. */
@@ -44,6 +49,10 @@
 
 struct snap_service {
 	char *name, *type, *status, *monitor, *detail;
+	char *json;			/* its object of `vigil status --json` */
+	size_t json_len;
+	struct msg_snapshot_point *pts;	/* graph points new to us, oldest first */
+	uint16_t npts;
 	uint32_t pid;
 	uint64_t uptime_s;
 	struct msg_svc_figures fig;
@@ -88,6 +97,8 @@ struct client {
 	uint8_t in[HTTP_MAX_HEAD + HTTP_MAX_BODY];
 	size_t inlen;
 	int status;			/* of the response, for the log */
+	bool keep_alive;		/* after this response, read the next request */
+	uint32_t served;		/* requests answered on this connection */
 	struct obuf out;
 	size_t outpos;
 	uint64_t accepted_ms;
@@ -148,6 +159,10 @@ struct webui {
 	struct snapshot snap;		/* latest complete generation */
 	struct snapshot building;	/* generation being received */
 	struct history history;		/* graphs: recent figures per service */
+	/* The status page's tables, the same for every user: made once per
+	 * snapshot (status_page.c), dropped when the next one is complete. */
+	struct obuf status_tables;
+	bool status_tables_valid;
 	struct logview logview;		/* the monitor's recent log lines */
 	struct client *clients[WEBUI_MAX_CLIENTS];
 	size_t nclients;
@@ -267,7 +282,7 @@ bool webui_may_act(const struct web_session *s, const struct snap_service *v,
 
 /* ---- monit_api.c: Monit's HTTP API and Basic auth ---- */
 /* Is this one of Monit's endpoints (/_status, /_summary, /_report,
- * /_doaction, /_runtime, /_viewlog) or /metrics? */
+ * /_doaction, /_runtime, /_viewlog), /metrics or /api/status? */
 bool webui_api_path(const char *path);
 void webui_handle_api(struct webui *w, struct client *c, const struct http_request *req);
 /* Replies for PEND_BASIC and PEND_DOACTION clients. */
@@ -333,6 +348,14 @@ void metrics_render(const struct webui *w, struct obuf *b);
 void snapshot_clear(struct snapshot *s);
 void snapshot_on_begin(struct webui *w, const struct msg_snapshot_begin *b);
 void snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s);
+void snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j);
+void snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p);
 void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
+
+/* ---- api_status.c: GET /api/status ---- */
+/* `vigil status --json` for the services in s's scope (all, or the one
+ * named: 404 when not there for s). */
+void webui_api_status(struct webui *w, struct client *c, const struct web_session *s,
+    const char *service);
 
 #endif

@@ -37,10 +37,12 @@ ping_done(const struct msg_ping_result *r, void *arg)
 	else if (r->received == 0)
 		svc_test_result(s, ts, true, true, "no echo reply (%u sent)",
 		    (unsigned)r->sent);
-	else
+	else {
+		ts->response_us = r->rtt_avg_us;	/* for the graphs */
 		svc_test_result(s, ts, false, true, "%u/%u echo replies, avg %.3f ms",
 		    (unsigned)r->received, (unsigned)r->sent,
 		    (double)r->rtt_avg_us / 1000.0);
+	}
 }
 
 static void

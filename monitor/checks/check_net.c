@@ -38,6 +38,7 @@ enum nc_state { NC_CONNECTING, NC_HANDSHAKE, NC_SENDING, NC_RECEIVING,
 struct netcheck {
 	struct svc *s;
 	struct test_state *ts;
+	uint64_t started_us;		/* this attempt's connect */
 	int fd, tfd;
 	enum nc_state state;
 	const struct proto_module *mod;	/* NULL: connect (and UDP) only */
@@ -263,6 +264,8 @@ nc_finish(struct netcheck *nc, bool failed, const char *fmt, ...)
 		snprintf(desc + l, sizeof(desc) - l, " (attempt %d of %d)", nc->attempt + 1,
 		    c->retry + 1);
 	}
+	if (!failed)
+		ts->response_us = now_us() - nc->started_us;	/* for the graphs */
 	netcheck_cancel(ts);
 	svc_test_result(s, ts, failed, true, "%s", desc);
 }
@@ -641,6 +644,7 @@ nc_attempt(struct netcheck *nc)
 	nc->eof = false;
 	nc->outoff = 0;
 	nc->state = NC_CONNECTING;
+	nc->started_us = now_us();
 	proto_reset(&nc->ctx);
 	nc->ctx.now = (int64_t)time(NULL);
 	if (RAND_bytes(nc->ctx.nonce, sizeof(nc->ctx.nonce)) != 1)

@@ -14,7 +14,9 @@
 #include "common/ipc.h"
 #include "common/msg.h"
 #include "monitor/config/config.h"
+#include "monitor/core/graphs.h"
 #include "monitor/core/state.h"
+#include "monitor/core/svc_json.h"
 #include "monitor/monitor.h"
 
 #define VIGIL_STATE_DIR		"/var/lib/vigil"
@@ -146,6 +148,8 @@ struct core {
 	bool snap_dirty;
 	bool snap_timer_armed;
 	uint64_t log_sent;		/* last log line handed to webui */
+	struct graphs graphs;		/* the web pages' graphs (graphs.h) */
+	struct svc_json_cache json;	/* /api/status's objects (svc_json.h) */
 };
 
 /* core.c */

@@ -21,6 +21,15 @@
 
 #define HTPASSWD_MAX	(1024 * 1024)
 
+/* The web side reads a snapshot's type_code by common/msg.h's names. */
+#define SAME_TYPE(t) ((int)MSG_SVC_##t == (int)SVC_##t)
+_Static_assert(SAME_TYPE(PROCESS) && SAME_TYPE(FILE) && SAME_TYPE(FIFO) &&
+    SAME_TYPE(FILESYSTEM) && SAME_TYPE(DIRECTORY) && SAME_TYPE(HOST) && SAME_TYPE(SYSTEM) &&
+    SAME_TYPE(PROGRAM) && SAME_TYPE(NETWORK) &&
+    (int)MSG_SVC_TYPE_MAX + 1 == (int)SVC_TYPE_COUNT,
+    "enum msg_svc_type and enum service_type differ");
+#undef SAME_TYPE
+
 static void
 peer_close(struct core *c, struct webpeer *w)
 {
@@ -35,6 +44,8 @@ peer_close(struct core *c, struct webpeer *w)
 void
 webpeer_close_all(struct core *c)
 {
+	graphs_free(&c->graphs);
+	svc_json_free(&c->json);
 	peer_close(c, &c->webui);
 	peer_close(c, &c->auth);
 	if (c->snap_timer >= 0) {
@@ -319,12 +330,54 @@ send_log_lines(struct core *c, struct webpeer *w)
 	}
 }
 
+/* Service i's object of `vigil status --json` after its SNAPSHOT_SERVICE
+ * (s), in parts. */
+static bool
+send_service_json(struct core *c, struct webpeer *w, uint32_t gen, uint32_t i,
+    const struct msg_snapshot_service *s, struct msg_snapshot_json *j)
+{
+	size_t len;
+	const char *text = svc_json_get(&c->json, c->m->engine, i, s, &len);
+
+	j->gen = gen;
+	j->index = i;
+	for (size_t at = 0; at < len; at += sizeof(j->part) - 1) {
+		size_t n = len - at < sizeof(j->part) - 1 ? len - at : sizeof(j->part) - 1;
+
+		memcpy(j->part, text + at, n);
+		j->part[n] = '\0';
+		if (!peer_send(c, w, MSG_SNAPSHOT_JSON, j))
+			return false;
+	}
+	return true;
+}
+
+/* The graph points of service i this webui has not had. */
+static bool
+send_points(struct core *c, struct webpeer *w, uint32_t gen, uint32_t i)
+{
+	static struct graph_point pts[MSG_GRAPH_POINTS];
+	size_t k = graphs_take_unsent(&c->graphs, i, pts);
+	struct msg_snapshot_point m;
+
+	for (size_t j = 0; j < k; j++) {
+		m.gen = gen;
+		m.index = i;
+		m.t = pts[j].t;
+		memcpy(m.v, pts[j].v, sizeof(m.v));
+		if (!peer_send(c, w, MSG_SNAPSHOT_POINT, &m))
+			return false;
+	}
+	return true;
+}
+
 static void
 push_snapshot(struct core *c)
 {
 	struct webpeer *w = &c->webui;
 	struct msg_snapshot_begin b;
 	struct msg_snapshot_service *s;
+	struct msg_snapshot_json *j;
 	struct msg_snapshot_end e;
 	size_t n;
 
@@ -349,8 +402,10 @@ push_snapshot(struct core *c)
 	if (!peer_send(c, w, MSG_SNAPSHOT_BEGIN, &b))
 		return;
 	s = xmalloc(sizeof(*s));
+	j = xmalloc(sizeof(*j));
 	for (size_t i = 0; i < n; i++) {
 		engine_snapshot(c->m->engine, i, s);
+		graphs_record(&c->graphs, i, s);
 		s->gen = b.gen;
 		s->index = (uint32_t)i;
 		TERMINATE(s->name);
@@ -358,12 +413,18 @@ push_snapshot(struct core *c)
 		TERMINATE(s->status);
 		TERMINATE(s->monitor);
 		TERMINATE(s->detail);
-		if (!peer_send(c, w, MSG_SNAPSHOT_SERVICE, s)) {
+		if (!peer_send(c, w, MSG_SNAPSHOT_SERVICE, s) ||
+		    !send_service_json(c, w, b.gen, (uint32_t)i, s, j) ||
+		    !send_points(c, w, b.gen, (uint32_t)i)) {
 			free(s);
+			free(j);
 			return;
 		}
 	}
 	free(s);
+	free(j);
+	graphs_trim(&c->graphs, n);
+	svc_json_trim(&c->json, n);
 	e.gen = b.gen;
 	if (!peer_send(c, w, MSG_SNAPSHOT_END, &e))
 		return;
@@ -549,6 +610,7 @@ webpeer_channel(struct core *c, enum proc_role peer, int fd)
 		auth_send_rules(c);
 	} else {
 		c->log_sent = 0;	/* a new webui gets the whole ring */
+		graphs_resend(&c->graphs);	/* and every graph point */
 		push_snapshot(c);
 	}
 	peer_events(c, w);

@@ -203,6 +203,7 @@ struct test_state {
 	bool last_failed;	/* result of the last evaluation */
 	uint32_t failed_cycles;	/* scheduled cycles since it failed (reminders) */
 	char desc[256];		/* description of the last result */
+	uint64_t response_us;	/* connection test or ping: the last success's time */
 	char learned[129];	/* learned checksum (hex) */
 	int64_t learned_num;	/* learned value of "changed" tests */
 	bool have_learned_num;

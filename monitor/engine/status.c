@@ -88,7 +88,7 @@ fmt_date(int64_t t, char *buf, size_t len)
 static void
 status_one(const struct svc *s, struct out *o)
 {
-	struct field_sink k = { o, false };
+	struct field_sink k = { o, false, false };
 
 	outf(o, "%s '%s'\n", svc_type_title(s->cf->type), s->cf->name);
 	svc_fields(s, &k);
@@ -298,6 +298,7 @@ engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *o
 	out->uptime_s = s->pid > 0 ? s->uptime_s : 0;
 	strlcpy_v(out->detail, s->detail, sizeof(out->detail));
 	snapshot_figures(s, &out->fig);
+	engine_graph_figures(e, i, &out->fig);
 }
 
 /* ---- the state record ----

@@ -427,6 +427,8 @@ svc_fields(const struct svc *s, struct field_sink *k)
 	    s->mode == MODE_PASSIVE ? "passive" : s->mode == MODE_MANUAL ? "manual" : "active");
 	field_str(k, "on reboot", "on_reboot", "%s",
 	    onreboot[(unsigned)s->cf->onreboot <= ONREBOOT_LAST ? s->cf->onreboot : 0]);
+	if (k->brief)
+		return;
 	switch (s->cf->type) {
 	case SVC_PROCESS:
 		process_fields(s, k);

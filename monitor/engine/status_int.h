@@ -29,6 +29,7 @@ void json_string(struct out *o, const char *s);
 struct field_sink {
 	struct out *o;
 	bool json;
+	bool brief;		/* the fields every type has, nothing more */
 };
 
 void field_str(struct field_sink *k, const char *label, const char *key, const char *fmt,
@@ -42,6 +43,11 @@ void field_json_num(struct field_sink *k, const char *key, double v);
 void field_bool(struct field_sink *k, const char *key, bool v);
 /* Unix seconds in JSON, a date in the text. */
 void field_time(struct field_sink *k, const char *label, const char *key, int64_t t);
+
+/* The graphs' figures of service i that engine_snapshot() leaves to it: a
+ * host's response time, a filesystem's space and inodes in use
+ * (graph_figures.c). */
+void engine_graph_figures(const struct engine *e, size_t i, struct msg_svc_figures *f);
 
 /* Every field of service s, in Monit's order (status_fields.c). */
 void svc_fields(const struct svc *s, struct field_sink *k);

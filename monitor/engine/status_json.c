@@ -49,7 +49,9 @@ json_string(struct out *o, const char *str)
 
 		if (*s == '"' || *s == '\\') {
 			outf(o, "\\%c", *s++);
-		} else if (*s < 0x20 || *s == 0x7f) {
+		} else if (*s < 0x20 || *s == 0x7f || *s == '<' || *s == '>' || *s == '&') {
+			/* < > & too: served over HTTP (/api/status), the document
+			 * is never HTML, whatever a client sniffs */
 			outf(o, "\\u%04x", *s++);
 		} else if ((n = utf8_len(s)) == 0) {
 			outf(o, "\\ufffd");	/* not UTF-8: replaced, never passed on */
@@ -62,11 +64,50 @@ json_string(struct out *o, const char *str)
 	outf(o, "\"");
 }
 
+/* One member of "services": the object of service s. */
+static void
+service_object(const struct svc *s, struct out *o, bool brief)
+{
+	struct field_sink k = { o, true, brief };
+
+	outf(o, "{\"name\":");
+	json_string(o, s->cf->name);
+	outf(o, ",\"type\":");
+	json_string(o, service_type_name(s->cf->type));
+	svc_fields(s, &k);
+	outf(o, "}");
+}
+
+static size_t
+format_service(const struct engine *e, size_t i, char *buf, size_t cap, bool brief)
+{
+	struct out o = { buf, cap, 0 };
+
+	if (cap > 0)
+		buf[0] = '\0';
+	if (i < e->n)
+		service_object(&e->s[i], &o, brief);
+	if (cap > 0 && o.len >= cap)
+		buf[cap - 1] = '\0';
+	return o.len;
+}
+
+size_t
+engine_format_service_json(const struct engine *e, size_t i, char *buf, size_t cap)
+{
+	return format_service(e, i, buf, cap, false);
+}
+
+size_t
+engine_format_service_json_brief(const struct engine *e, size_t i, char *buf, size_t cap)
+{
+	return format_service(e, i, buf, cap, true);
+}
+
 size_t
 engine_format_status_json(const struct engine *e, const char *name, char *buf, size_t cap)
 {
 	struct out o = { buf, cap, 0 };
-	struct field_sink k = { &o, true };
 	bool all = name == NULL || name[0] == '\0' || strcmp(name, "all") == 0;
 	uint64_t now = now_ms();
 	bool first = true;
@@ -86,13 +127,9 @@ engine_format_status_json(const struct engine *e, const char *name, char *buf, s
 
 		if (!all && strcmp(s->cf->name, name) != 0)
 			continue;
-		outf(&o, "%s{\"name\":", first ? "" : ",");
+		outf(&o, "%s", first ? "" : ",");
 		first = false;
-		json_string(&o, s->cf->name);
-		outf(&o, ",\"type\":");
-		json_string(&o, service_type_name(s->cf->type));
-		svc_fields(s, &k);
-		outf(&o, "}");
+		service_object(s, &o, false);
 	}
 	outf(&o, "]}\n");
 	if (cap > 0 && o.len >= cap)

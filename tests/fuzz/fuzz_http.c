@@ -31,6 +31,7 @@ init_once(void)
 	static bool done;
 	struct msg_snapshot_begin b;
 	struct msg_snapshot_service s;
+	static struct msg_snapshot_json j;
 	struct msg_snapshot_end e;
 
 	if (done)
@@ -48,6 +49,10 @@ init_once(void)
 	strlcpy_v(s.name, "web<&>\"'", sizeof(s.name));
 	strlcpy_v(s.status, "\xff\xfe\x01", sizeof(s.status));
 	snapshot_on_service(&w, &s);
+	memset(&j, 0, sizeof(j));
+	j.gen = 1;
+	strlcpy_v(j.part, "{\"name\":\"web<&>\\\"'\",\"type\":\"process\"}", sizeof(j.part));
+	snapshot_on_json(&w, &j);
 	memset(&e, 0, sizeof(e));
 	e.gen = 1;
 	snapshot_on_end(&w, &e);

@@ -1,6 +1,6 @@
-/* vigil-auth's decisions without PAM: rules, secrets, groups and roles,
- * rate limits, session ids, the pending table, constant-time compare, and
- * the login orchestration with PAM and NSS replaced by stubs. */
+/* vigil-auth's decisions without PAM: rules, groups and roles, rate
+ * limits, session ids, the pending table, and the login orchestration with
+ * PAM and NSS replaced by stubs (secrets: test_auth_secrets.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,86 +17,7 @@
 #include "common/log.h"
 #include "policy/policy.h"
 #include "webui/auth/auth.h"
-
-/* ---- helpers ---- */
-
-static struct msg_auth_rule *
-rule(enum auth_rule_kind kind, const char *name, enum auth_secret_type st,
-    const char *secret, enum web_role role, const char *scope_csv)
-{
-	static struct msg_auth_rule r;
-
-	memset(&r, 0, sizeof(r));
-	r.kind = (uint8_t)kind;
-	snprintf(r.name, sizeof(r.name), "%s", name);
-	r.secret_type = (uint8_t)st;
-	snprintf(r.secret, sizeof(r.secret), "%s", secret != NULL ? secret : "");
-	r.role = (uint8_t)role;
-	if (scope_csv != NULL) {
-		char buf[512], *save = NULL;
-
-		snprintf(buf, sizeof(buf), "%s", scope_csv);
-		for (char *t = strtok_r(buf, ",", &save); t != NULL;
-		    t = strtok_r(NULL, ",", &save))
-			snprintf(r.scope[r.nscope++], MSG_SCOPE_LEN, "%s", t);
-	}
-	return &r;
-}
-
-static void
-add_ok(struct auth_rules *rs, const struct msg_auth_rule *r)
-{
-	const char *why = NULL;
-
-	if (!auth_rules_add(rs, r, &why))
-		fail_msg("rule '%s' refused: %s", r->name, why);
-}
-
-static void
-ready(struct auth_rules *rs, const char *service)
-{
-	struct msg_auth_ready m;
-	const char *why = NULL;
-
-	memset(&m, 0, sizeof(m));
-	m.nrules = (uint32_t)rs->nreceived;
-	snprintf(m.pam_service, sizeof(m.pam_service), "%s", service);
-	m.session_ttl_s = 3600;
-	if (!auth_rules_ready(rs, &m, &why))
-		fail_msg("AUTH_READY refused: %s", why);
-}
-
-static char *
-make_hash(const char *prefix, const char *password)
-{
-	static char out[CRYPT_OUTPUT_SIZE];
-	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-	struct crypt_data cd;
-
-	assert_non_null(crypt_gensalt_rn(prefix, 0, NULL, 0, salt, sizeof(salt)));
-	memset(&cd, 0, sizeof(cd));
-	assert_non_null(crypt_rn(password, salt, &cd, sizeof(cd)));
-	snprintf(out, sizeof(out), "%s", cd.output);
-	assert_true(out[0] == '$');
-	return out;
-}
-
-/* ---- constant-time compare ---- */
-
-static void
-test_ct_compare(void **state)
-{
-	(void)state;
-	assert_true(auth_ct_equal("abcd", "abcd", 4));
-	assert_false(auth_ct_equal("abcd", "abce", 4));
-	assert_false(auth_ct_equal("xbcd", "abcd", 4));
-	assert_true(auth_ct_streq("secret", "secret"));
-	assert_false(auth_ct_streq("secret", "secret2"));	/* prefix */
-	assert_false(auth_ct_streq("secret2", "secret"));
-	assert_false(auth_ct_streq("", "x"));
-	assert_true(auth_ct_streq("", ""));
-	assert_false(auth_ct_streq("Secret", "secret"));
-}
+#include "auth_fixture.h"
 
 /* ---- rule validation: garbage from the monitor is refused ---- */
 
@@ -179,153 +100,6 @@ test_ready_checks(void **state)
 	m.pam_service[0] = '\0';
 	assert_true(auth_rules_ready(&rs, &m, &why));
 	assert_string_equal(rs.pam_service, AUTH_DEFAULT_PAM);
-	auth_rules_free(&rs);
-}
-
-/* ---- control-file user secrets ---- */
-
-static void
-test_user_cleartext(void **state)
-{
-	struct auth_rules rs;
-	const struct msg_auth_rule *r;
-
-	(void)state;
-	auth_rules_init(&rs);
-	add_ok(&rs, rule(AUTH_RULE_USER, "admin", SECRET_CLEARTEXT, "monit", ROLE_READWRITE, NULL));
-	r = auth_rules_find_user(&rs, "admin");
-	assert_non_null(r);
-	assert_null(auth_rules_find_user(&rs, "Admin"));
-	assert_true(auth_secret_verify(r, "monit"));
-	assert_false(auth_secret_verify(r, "Monit"));
-	assert_false(auth_secret_verify(r, "monit "));
-	assert_false(auth_secret_verify(r, "moni"));
-	assert_false(auth_secret_verify(r, ""));
-	auth_rules_free(&rs);
-}
-
-static void
-test_user_crypt_hashes(void **state)
-{
-	static const char *const prefixes[] = { "$y$", "$2b$", "$6$", "$5$", "$1$" };
-	struct auth_rules rs;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		const struct msg_auth_rule *r;
-		char name[16];
-
-		auth_rules_init(&rs);
-		snprintf(name, sizeof(name), "u%zu", i);
-		add_ok(&rs, rule(AUTH_RULE_USER, name,
-		    strcmp(prefixes[i], "$1$") == 0 ? SECRET_MD5 : SECRET_CRYPT,
-		    make_hash(prefixes[i], "correct horse"), ROLE_READONLY, NULL));
-		r = auth_rules_find_user(&rs, name);
-		assert_non_null(r);
-		if (!auth_secret_verify(r, "correct horse"))
-			fail_msg("%s hash: good password refused", prefixes[i]);
-		if (auth_secret_verify(r, "correct horsE"))
-			fail_msg("%s hash: bad password accepted", prefixes[i]);
-		assert_false(auth_secret_verify(r, ""));
-		auth_rules_free(&rs);
-	}
-	/* htpasswd -d (DES) and -B ($2y$) hashes, as the monitor forwards them. */
-	auth_rules_init(&rs);
-	add_ok(&rs, rule(AUTH_RULE_USER, "des", SECRET_CRYPT, "abJnggxhB/yWI", ROLE_READONLY,
-	    NULL));
-	add_ok(&rs, rule(AUTH_RULE_USER, "b2y", SECRET_CRYPT,
-	    "$2y$05$abcdefghijklmnopqrstuuWG29KuyeAicPCJODk1zjyGvyQUU2awu", ROLE_READONLY, NULL));
-	assert_true(auth_secret_verify(auth_rules_find_user(&rs, "des"), "password"));
-	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "des"), "passwort"));
-	assert_true(auth_secret_verify(auth_rules_find_user(&rs, "b2y"), "password"));
-	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b2y"), "passwor"));
-	auth_rules_free(&rs);
-	/* A broken hash never matches (crypt fails with "*0"). */
-	auth_rules_init(&rs);
-	add_ok(&rs, rule(AUTH_RULE_USER, "b", SECRET_CRYPT, "*0", ROLE_READONLY, NULL));
-	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b"), "*0"));
-	assert_false(auth_secret_verify(auth_rules_find_user(&rs, "b"), "x"));
-	auth_rules_free(&rs);
-}
-
-/* ---- MD5 and apr1 (htpasswd -m) ---- */
-
-static void
-test_md5_rfc1321(void **state)
-{
-	static const struct { const char *in, *hex; } v[] = {
-		{ "", "d41d8cd98f00b204e9800998ecf8427e" },
-		{ "a", "0cc175b9c0f1b6a831c399e269772661" },
-		{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
-		{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
-		{ "abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b" },
-		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-		  "d174ab98d277d9f5a5611c2c9f419d9f" },
-		{ "1234567890123456789012345678901234567890123456789012345678901234567890"
-		  "1234567890", "57edf4a22be3c955ac49da2e2107b67a" },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		uint8_t d[16];
-		char hex[33];
-
-		auth_md5(v[i].in, strlen(v[i].in), d);
-		for (int k = 0; k < 16; k++)
-			sprintf(hex + 2 * k, "%02x", d[k]);
-		assert_string_equal(hex, v[i].hex);
-	}
-}
-
-static void
-test_apr1_vectors(void **state)
-{
-	/* From `openssl passwd -apr1 -salt S PASSWORD`. */
-	static const struct { const char *pw, *hash; } v[] = {
-		{ "password", "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1" },
-		{ "", "$apr1$x$tMwYqBfQwi3FYAr0aJc8M/" },
-		{ "a much longer password that spans several md5 blocks for sure....",
-		  "$apr1$Zz9./$gA7lqFwXhLVg4sPEVrKi11" },
-	};
-	char out[128];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		assert_true(auth_md5crypt(v[i].pw, v[i].hash, out, sizeof(out)));
-		assert_string_equal(out, v[i].hash);
-	}
-	/* "$1$" is the same algorithm: agree with openssl and libcrypt. */
-	assert_true(auth_md5crypt("pw", "$1$saltsalt$", out, sizeof(out)));
-	assert_string_equal(out, "$1$saltsalt$6SNdNaZLKst2LlSm7oPPL1");
-	{
-		const char *h = make_hash("$1$", "libcrypt agrees");
-
-		assert_true(auth_md5crypt("libcrypt agrees", h, out, sizeof(out)));
-		assert_string_equal(out, h);
-	}
-	assert_false(auth_md5crypt("pw", "$2b$xx", out, sizeof(out)));
-	assert_false(auth_md5crypt("pw", "$apr1$abcdefgh$", out, 20));	/* too short */
-}
-
-static void
-test_user_apr1(void **state)
-{
-	struct auth_rules rs;
-	const struct msg_auth_rule *r;
-
-	(void)state;
-	auth_rules_init(&rs);
-	add_ok(&rs, rule(AUTH_RULE_USER, "web", SECRET_MD5,
-	    "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1", ROLE_RESTART, NULL));
-	add_ok(&rs, rule(AUTH_RULE_USER, "web2", SECRET_CRYPT,
-	    "$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1", ROLE_RESTART, NULL));
-	r = auth_rules_find_user(&rs, "web");
-	assert_true(auth_secret_verify(r, "password"));
-	assert_false(auth_secret_verify(r, "Password"));
-	assert_false(auth_secret_verify(r, "password1"));
-	r = auth_rules_find_user(&rs, "web2");
-	assert_true(auth_secret_verify(r, "password"));
-	assert_false(auth_secret_verify(r, "passwor"));
 	auth_rules_free(&rs);
 }
 
@@ -998,14 +772,8 @@ int
 main(void)
 {
 	const struct CMUnitTest basic[] = {
-		cmocka_unit_test(test_ct_compare),
 		cmocka_unit_test(test_rules_refuse_garbage),
 		cmocka_unit_test(test_ready_checks),
-		cmocka_unit_test(test_user_cleartext),
-		cmocka_unit_test(test_user_crypt_hashes),
-		cmocka_unit_test(test_md5_rfc1321),
-		cmocka_unit_test(test_apr1_vectors),
-		cmocka_unit_test(test_user_apr1),
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_sid_format),
 		cmocka_unit_test(test_pending_table),

@@ -113,6 +113,21 @@ test_filesystem_service_on_dev_shm(void **state)
 	assert_non_null(strstr(m->engine->s[0].ts[1].desc, "inodes used"));
 	assert_non_null(m->engine->s[0].fs);
 	assert_string_equal(m->engine->s[0].fs->mount.fstype, "tmpfs");
+	{
+		/* the snapshot carries space and inodes in use for the graphs */
+		static struct msg_snapshot_service ss;
+		struct fs_status *fs = m->engine->s[0].fs;
+
+		engine_snapshot(m->engine, 0, &ss);
+		assert_true(fs->space_total > 0 && fs->inodes_total > 0);
+		assert_int_equal(ss.fig.space_used_permille,
+		    (fs->space_total - fs->space_free) * 1000 / fs->space_total);
+		fs->space_free = fs->space_total / 4;
+		fs->inodes_free = fs->inodes_total / 2;
+		engine_snapshot(m->engine, 0, &ss);
+		assert_int_equal(ss.fig.space_used_permille, 750);
+		assert_int_equal(ss.fig.inodes_used_permille, 500);
+	}
 	/* the implicit fsflags test came last and learned the options */
 	assert_int_equal(m->engine->s[0].nts, 3);
 	assert_int_equal(m->engine->s[0].ts[2].t->kind, TEST_FSFLAGS);

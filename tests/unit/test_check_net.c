@@ -173,6 +173,14 @@ test_tcp_connect(void **state)
 	engine_start(m->engine);
 	settle(m);
 	assert_string_equal(status_of(m), "OK");
+	{
+		/* the snapshot carries the connection's time for the graphs */
+		static struct msg_snapshot_service ss;
+
+		engine_snapshot(m->engine, 0, &ss);
+		assert_true(ss.fig.response_us > 0);
+		assert_int_equal(ss.fig.response_us, m->engine->s[0].ts[0].response_us);
+	}
 	kill(srv, SIGKILL);
 	waitpid(srv, NULL, 0);
 	engine_run_cycle(m->engine);

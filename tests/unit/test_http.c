@@ -303,6 +303,34 @@ test_form(void **state)
 	}
 }
 
+/* HTTP keep-alive: 1.1 keeps unless "close" is among the Connection
+ * tokens; 1.0 closes unless "keep-alive" is. */
+static void
+keeps(const char *head, bool want)
+{
+	char raw[512];
+
+	snprintf(raw, sizeof(raw), "%s\r\n", head);
+	assert_int_equal(parse(raw), HTTP_PARSE_DONE);
+	if (http_keep_alive(&req) != want)
+		fail_msg("keep-alive of %s: wanted %d", head, want);
+}
+
+static void
+test_keep_alive(void **state)
+{
+	(void)state;
+	keeps("GET / HTTP/1.1\r\nHost: h\r\n", true);
+	keeps("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n", false);
+	keeps("GET / HTTP/1.1\r\nHost: h\r\nConnection: Keep-Alive, CLOSE\r\n", false);
+	keeps("GET / HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nConnection:  close \r\n",
+	    false);
+	keeps("GET / HTTP/1.1\r\nHost: h\r\nConnection: closed\r\n", true);
+	keeps("GET / HTTP/1.0\r\n", false);
+	keeps("GET / HTTP/1.0\r\nConnection: keep-alive\r\n", true);
+	keeps("GET / HTTP/1.0\r\nConnection: keep-alive-ish\r\n", false);
+}
+
 static void
 test_reason(void **state)
 {
@@ -325,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_oversize_headers_431),
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_keep_alive),
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_headers_strict),
 		cmocka_unit_test(test_form),

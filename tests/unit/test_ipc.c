@@ -591,7 +591,7 @@ static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
 	{ MSG_AUTH_RULE, 11, 8649 },
 	{ MSG_AUTH_READY, 12, 75 },
 	{ MSG_SNAPSHOT_BEGIN, 28, 283 },
-	{ MSG_SNAPSHOT_SERVICE, 172, 1831 },
+	{ MSG_SNAPSHOT_SERVICE, 184, 1843 },
 	{ MSG_SNAPSHOT_END, 4, 4 },
 	{ MSG_ACTION_REQUEST, 11, 330 },
 	{ MSG_ACTION_RESULT, 9, 264 },
@@ -605,6 +605,8 @@ static const struct { enum msg_type type; size_t min, max; } pinned_bounds[] = {
 	{ MSG_ACCESS_REFUSED, 17, 206 },
 	{ MSG_PROC_IO, 70, 70 },
 	{ MSG_PROC_IO_RESULT, 70, 4198 },
+	{ MSG_SNAPSHOT_JSON, 11, 8202 },
+	{ MSG_SNAPSHOT_POINT, 24, 24 },
 };
 
 /* A receiver and a sender the rule table lets exchange type. */

@@ -17,9 +17,9 @@ test_json_string_escapes(void **state)
 	struct out o = { buf, sizeof(buf), 0 };
 
 	(void)state;
-	json_string(&o, "a\"b\\c\n\x01\x7f caf\xc3\xa9 \xff \xc0\xaf \xed\xa0\x80 \xf0\x9f\x98\x80");
-	assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u0001\\u007f caf\xc3\xa9 \\ufffd "
-	    "\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
+	json_string(&o, "a\"b\\c\n\x01\x7f<&> caf\xc3\xa9 \xff \xc0\xaf \xed\xa0\x80 \xf0\x9f\x98\x80");
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u0001\\u007f\\u003c\\u0026\\u003e "
+	    "caf\xc3\xa9 \\ufffd \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
 }
 
 static struct monitor *
@@ -71,6 +71,44 @@ test_status_json_document(void **state)
 	fx_monitor_free(m);
 }
 
+/* What the snapshot carries to /api/status: each service's object, the
+ * very bytes of the document's "services" array; the brief form has the
+ * fields every type has, and a short buffer gets the snprintf contract. */
+static void
+test_service_json_is_the_documents(void **state)
+{
+	struct monitor *m = services();
+	char doc[16384], one[8192], joined[16384] = "", brief[1024];
+	size_t len, n;
+
+	(void)state;
+	engine_start(m->engine);
+	m->engine->s[1].monitor = MON_YES;
+	assert_true(engine_format_status_json(m->engine, NULL, doc, sizeof(doc)) < sizeof(doc));
+	for (size_t i = 0; i < engine_nservices(m->engine); i++) {
+		len = engine_format_service_json(m->engine, i, one, sizeof(one));
+		assert_int_equal(len, strlen(one));
+		if (i > 0)
+			strcat(joined, ",");
+		strcat(joined, one);
+	}
+	assert_non_null(strstr(doc, joined));
+	assert_int_equal(strstr(doc, joined)[-1], '[');
+	assert_string_equal(strstr(doc, joined) + strlen(joined), "]}\n");
+	/* the file's object has its path and owner; the brief one not */
+	len = engine_format_service_json(m->engine, 1, one, sizeof(one));
+	assert_non_null(strstr(one, "\"permission\":"));
+	n = engine_format_service_json_brief(m->engine, 1, brief, sizeof(brief));
+	assert_int_equal(n, strlen(brief));
+	assert_true(n < len);
+	assert_null(strstr(brief, "\"path\":"));
+	assert_non_null(strstr(brief, "\"on_reboot\":"));
+	assert_int_equal(brief[n - 1], '}');
+	assert_int_equal(engine_format_service_json(m->engine, 1, brief, 8), len);
+	assert_int_equal(strlen(brief), 7);
+	fx_monitor_free(m);
+}
+
 static void
 test_report(void **state)
 {
@@ -105,6 +143,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_string_escapes),
 		cmocka_unit_test(test_status_json_document),
+		cmocka_unit_test(test_service_json_is_the_documents),
 		cmocka_unit_test(test_report),
 	};
 

@@ -235,6 +235,7 @@ snapshot_with_figures(void)
 	s.fig.total_mem_bytes = 3u << 20;
 	s.fig.restarts = 2;
 	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
+	send_service_json(s.gen, s.index, s.name);
 	memset(&s, 0, sizeof(s));
 	s.gen = 3;
 	s.index = 1;
@@ -251,6 +252,7 @@ snapshot_with_figures(void)
 	s.fig.mem_total = 1000u << 20;
 	s.fig.mem_used = 250u << 20;
 	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
+	send_service_json(s.gen, s.index, s.name);
 	memset(&s, 0, sizeof(s));
 	s.gen = 3;
 	s.index = 2;
@@ -262,6 +264,7 @@ snapshot_with_figures(void)
 	s.fig.monitor_code = 1;
 	s.fig.events = 0x20;
 	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_SERVICE, &s, -1), 0);
+	send_service_json(s.gen, s.index, s.name);
 	memset(&e, 0, sizeof(e));
 	e.gen = 3;
 	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_END, &e, -1), 0);

@@ -25,6 +25,7 @@ many_processes(uint32_t n)
 {
 	struct msg_snapshot_begin b;
 	static struct msg_snapshot_service s;
+	static struct msg_snapshot_json j;
 	struct msg_snapshot_end e;
 
 	memset(&b, 0, sizeof(b));
@@ -47,6 +48,8 @@ many_processes(uint32_t n)
 		s.fig.cpu_permille = 12;
 		s.fig.mem_bytes = 123456789;
 		snapshot_on_service(&w, &s);
+		fixture_service_json(&j, 1, i, s.name);
+		snapshot_on_json(&w, &j);
 	}
 	memset(&e, 0, sizeof(e));
 	e.gen = 1;
@@ -92,11 +95,40 @@ test_status_page_size(void **state)
 	assert_true(page_bytes() < WEBUI_MAX_RESPONSE / 2);
 }
 
+/* The tables are made once per snapshot and shared: a new snapshot shows
+ * at once, and each user still gets their own head (name, role, token). */
+static void
+test_status_tables_per_snapshot(void **state)
+{
+	static const char SID_RO[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+	struct client *c;
+
+	(void)state;
+	assert_non_null(session_add(&w.sessions, SID, "admin", ROLE_READWRITE, now_ms()));
+	assert_non_null(session_add(&w.sessions, SID_RO, "guest", ROLE_READONLY, now_ms()));
+	many_processes(2);
+	snprintf(cookie, sizeof(cookie), "vigil_session=" SID);
+	c = get("/", true);
+	assert_has(c, "service-00001");
+	assert_lacks(c, "service-00002");
+	assert_has(c, "Logged in as admin (readwrite)");
+	done(c);
+	many_processes(3);
+	snprintf(cookie, sizeof(cookie), "vigil_session=%s", SID_RO);
+	c = get("/", true);
+	assert_has(c, "service-00002");
+	assert_has(c, "Logged in as guest (readonly)");
+	assert_lacks(c, "admin");
+	done(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_status_page_size, flow_setup, flow_teardown),
+		cmocka_unit_test_setup_teardown(test_status_tables_per_snapshot, flow_setup,
+		    flow_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);

@@ -75,12 +75,45 @@ flow_teardown(void **state)
 	ipc_channel_close(&w.auth);
 	ipc_channel_close(&tmon);
 	ipc_channel_close(&tauth);
+	for (size_t i = 0; i < SESSION_MAX; i++)
+		session_remove(&w.sessions.s[i]);	/* scopes are on the heap */
 	snapshot_clear(&w.snap);
 	snapshot_clear(&w.building);
+	obuf_free(&w.status_tables);
 	history_free(&w.history);
 	logview_free(&w.logview);
 	ev_free(w.ev);
 	return 0;
+}
+
+/* A service's JSON object as the monitor would send it after its
+ * SNAPSHOT_SERVICE (name escaped as the monitor's json_string does for
+ * ASCII, other bytes one by one; the rest fixed). */
+static inline void
+fixture_service_json(struct msg_snapshot_json *j, uint32_t gen, uint32_t index,
+    const char *name)
+{
+	size_t n = 0;
+
+	memset(j, 0, sizeof(*j));
+	j->gen = gen;
+	j->index = index;
+	n += (size_t)snprintf(j->part, sizeof(j->part), "{\"name\":\"");
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+		n += (size_t)snprintf(j->part + n, sizeof(j->part) - n,
+		    *p == '"' || *p == '\\' || *p == '<' || *p == '>' || *p == '&' ||
+		    *p < 0x20 || *p >= 0x7f ? "\\u%04x" : "%c", *p);
+	snprintf(j->part + n, sizeof(j->part) - n, "\",\"type\":\"process\",\"n\":%u}", index);
+}
+
+/* The same sent over the test's monitor channel. */
+static inline void
+send_service_json(uint32_t gen, uint32_t index, const char *name)
+{
+	static struct msg_snapshot_json j;
+
+	fixture_service_json(&j, gen, index, name);
+	assert_int_equal(ipc_send(&tmon, MSG_SNAPSHOT_JSON, &j, -1), 0);
 }
 
 /* Feed one raw request to a fresh client. */
