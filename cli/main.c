@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/sanitizer.h"
 #include "common/util.h"
 #include "common/version.h"
 
@@ -256,6 +257,7 @@ main(int argc, char **argv)
 	char err[512], rcbuf[PATH_MAX], tried[2048];
 	const char *rc;
 
+	sanitizer_report_open("vigil");
 	log_init("vigil", 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse_args(argc, argv, &o, err, sizeof(err)) < 0) {

@@ -18,6 +18,7 @@
 #include "common/event.h"
 #include "common/log.h"
 #include "common/sandbox.h"
+#include "common/sanitizer.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
 #include "monitor/monitor.h"
@@ -95,6 +96,7 @@ main(int argc, char **argv)
 	struct config *cf;
 	uid_t owner = getuid();	/* who started us, before any drop */
 
+	sanitizer_report_open("monitor");
 	while ((ch = getopt_long(argc, argv, "c:u:tvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
