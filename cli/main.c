@@ -279,6 +279,8 @@ main(int argc, char **argv)
 	if (rc == NULL && cli_find_control_file(getenv("HOME"), rcbuf,
 	    sizeof(rcbuf), tried, sizeof(tried)))
 		rc = rcbuf;
+	if (o.mode == CLI_MODE_LOG_VERIFY)
+		return cli_log_verify(o.name, rc);
 	if (rc == NULL && o.mode != CLI_MODE_ACTION && o.mode != CLI_MODE_PROCMATCH)
 		die("no control file found (tried %s); use -c FILE", tried);
 	switch (o.mode) {
