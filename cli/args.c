@@ -92,6 +92,10 @@ cli_usage(FILE *out)
 "                         Monit's report: counts of services by state\n"
 "  procmatch REGEX        list the processes a 'matching REGEX' would see\n"
 "  status --json [NAME]   the status as JSON (docs/status.schema.json)\n"
+"  log verify [FILE]      check the hash chain of a log file written with\n"
+"                         'set logfile PATH chained' (default: the control\n"
+"                         file's); names the first line removed, changed or\n"
+"                         moved and exits 1\n"
 "\n"
 "Only root, the monitor's user and users allowed by `set control socket`\n"
 "may talk to the daemon.\n", out);
@@ -210,6 +214,20 @@ cli_parse_args(int argc, char **argv, struct cli_opts *o, char *err,
 		snprintf(err, errlen, "-t takes no action (got '%s')", argv[optind]);
 		return -1;
 	}
+	/* local, like procmatch: nothing goes to the daemon */
+	if (strcmp(argv[optind], "log") == 0) {
+		if (nargs < 2 || strcmp(argv[optind + 1], "verify") != 0 || nargs > 3) {
+			snprintf(err, errlen, "usage: vigil log verify [FILE]");
+			return -1;
+		}
+		o->mode = CLI_MODE_LOG_VERIFY;
+		o->name = nargs == 3 ? argv[optind + 2] : NULL;
+		if (o->name != NULL && o->name[0] == '\0') {
+			snprintf(err, errlen, "log verify: the file name is empty");
+			return -1;
+		}
+		return 0;
+	}
 	for (ai = 0; ai < ARRAY_SIZE(actions); ai++) {
 		if (strcmp(argv[optind], actions[ai].word) == 0) {
 			a = (int)actions[ai].action;
@@ -219,7 +237,7 @@ cli_parse_args(int argc, char **argv, struct cli_opts *o, char *err,
 	if (a < 0) {
 		snprintf(err, errlen, "unknown action '%.64s' (expected status, "
 		    "summary, start, stop, restart, monitor, unmonitor, reload, "
-		    "quit, validate, report, procmatch)", argv[optind]);
+		    "quit, validate, report, procmatch, log verify)", argv[optind]);
 		return -1;
 	}
 	o->mode = CLI_MODE_ACTION;

@@ -28,6 +28,7 @@ enum cli_mode {
 	CLI_MODE_VERSION,	/* -V */
 	CLI_MODE_ACTION,	/* talk to the running daemon */
 	CLI_MODE_PROCMATCH,	/* procmatch REGEX: vigil-monitor lists matches */
+	CLI_MODE_LOG_VERIFY,	/* log verify [FILE]: the log file's hash chain */
 };
 
 struct cli_opts {
@@ -39,7 +40,8 @@ struct cli_opts {
 	int verbose;			/* -v, repeatable */
 	enum ctl_action action;
 	const char *name;		/* service, "all", or NULL; the regex of
-					 * procmatch; the word of report */
+					 * procmatch; the word of report; the
+					 * FILE of log verify */
 	bool json;			/* status --json */
 };
 
@@ -58,6 +60,11 @@ bool cli_find_control_file(const char *home, char *out, size_t outlen,
     char *tried, size_t triedlen);
 /* The search list itself, NULL-terminated, "~/" meaning the home dir. */
 extern const char *const cli_rc_search[];
+
+/* log_verify.c: `vigil log verify [FILE]` (FILE NULL: the log file of the
+ * control file RC).  0 intact, 1 broken (the line named on err), 2 unreadable. */
+int cli_log_verify(const char *file, const char *rc);
+int cli_log_verify_stream(FILE *in, const char *name, FILE *out, FILE *err);
 
 /* exec.c: locate sibling binaries. */
 bool cli_find_monitor(char *out, size_t outlen);

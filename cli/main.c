@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/sanitizer.h"
 #include "common/util.h"
 #include "common/version.h"
 
@@ -256,6 +257,7 @@ main(int argc, char **argv)
 	char err[512], rcbuf[PATH_MAX], tried[2048];
 	const char *rc;
 
+	sanitizer_report_open("vigil");
 	log_init("vigil", 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse_args(argc, argv, &o, err, sizeof(err)) < 0) {
@@ -277,6 +279,8 @@ main(int argc, char **argv)
 	if (rc == NULL && cli_find_control_file(getenv("HOME"), rcbuf,
 	    sizeof(rcbuf), tried, sizeof(tried)))
 		rc = rcbuf;
+	if (o.mode == CLI_MODE_LOG_VERIFY)
+		return cli_log_verify(o.name, rc);
 	if (rc == NULL && o.mode != CLI_MODE_ACTION && o.mode != CLI_MODE_PROCMATCH)
 		die("no control file found (tried %s); use -c FILE", tried);
 	switch (o.mode) {

@@ -62,6 +62,7 @@ static const struct field f_log[] = { ENUM8(S, level, LOG_LVL_MAX), STR(S, text)
 #define S struct msg_config
 static const struct field f_config[] = {
 	STR(S, logfile), BOOL8(S, log_syslog), ENUM8(S, syslog_facility, 23),
+	BOOL8(S, log_chained),
 	STR(S, pidfile), STR(S, monitor_user), STR(S, webui_user), STR(S, auth_user),
 	STR(S, chroot_dir), BOOL8(S, httpd_enabled), U16(S, httpd_port),
 	STR(S, httpd_address), BOOL8(S, httpd_ssl), STR(S, httpd_pemfile),

@@ -141,6 +141,7 @@ struct msg_config {
 	char logfile[MSG_PATH_LEN];	/* empty: stderr only */
 	uint8_t log_syslog;
 	uint8_t syslog_facility;	/* 0..23, LOG_FAC() of syslog.h */
+	uint8_t log_chained;		/* hash-chain the log file's lines */
 	char pidfile[MSG_PATH_LEN];
 	char monitor_user[MSG_USER_LEN];
 	char webui_user[MSG_USER_LEN];

@@ -53,8 +53,8 @@ void sandbox_no_new_privs(void);
 int sandbox_landlock(uint64_t handled, const struct landlock_rule *rules, size_t n);
 
 /* Load a seccomp policy: allowlist, default kill-process.  Fatal on failure.
- * In a sanitizer build (VIGIL_SANITIZER) this logs and returns: sanitizer
- * runtimes need syscalls no production policy allows. */
+ * A sanitizer build (VIGIL_SANITIZER) loads the same policy plus the three
+ * syscalls the ASan/UBSan runtime makes at exit (sandbox.c). */
 void sandbox_seccomp(const struct seccomp_policy *p);
 
 /* Same, but always loads (tests that prove the policy kills). */

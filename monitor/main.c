@@ -6,7 +6,7 @@
  *
  *   vigil-monitor -c FILE -u USER [-v]          daemon, started by vigild
  *   vigil-monitor -t -c FILE [-v]               syntax check (-v: dump)
- *   vigil-monitor -c FILE --query control-socket
+ *   vigil-monitor -c FILE --query control-socket|logfile
  *
  * Every mode drops privileges FIRST, then parses. */
 #include <getopt.h>
@@ -18,6 +18,7 @@
 #include "common/event.h"
 #include "common/log.h"
 #include "common/sandbox.h"
+#include "common/sanitizer.h"
 #include "common/util.h"
 #include "monitor/core/core.h"
 #include "monitor/monitor.h"
@@ -31,7 +32,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: vigil-monitor -c FILE -u USER [-v]   (started by vigild)\n"
 	    "       vigil-monitor -t -c FILE [-v]        check the control file\n"
-	    "       vigil-monitor -c FILE --query control-socket\n");
+	    "       vigil-monitor -c FILE --query control-socket|logfile\n");
 	exit(1);
 }
 
@@ -95,6 +96,7 @@ main(int argc, char **argv)
 	struct config *cf;
 	uid_t owner = getuid();	/* who started us, before any drop */
 
+	sanitizer_report_open("monitor");
 	while ((ch = getopt_long(argc, argv, "c:u:tvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -121,9 +123,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || (test && query != NULL))
 		usage();
-	if (query != NULL && strcmp(query, "control-socket") != 0) {
+	if (query != NULL && strcmp(query, "control-socket") != 0 &&
+	    strcmp(query, "logfile") != 0) {
 		fprintf(stderr, "vigil-monitor: unknown query '%s' (expected "
-		    "control-socket)\n", query);
+		    "control-socket or logfile)\n", query);
 		exit(1);
 	}
 	log_init("monitor", verbose);
@@ -162,6 +165,14 @@ main(int argc, char **argv)
 	if (cf == NULL)
 		fatalx("%s: %d error%s in the control file", file, nerrors,
 		    nerrors == 1 ? "" : "s");
+	if (query != NULL && strcmp(query, "logfile") == 0) {
+		/* for `vigil log verify`: the log file, then chained or plain
+		 * (nothing when the log goes to syslog or stderr) */
+		if (cf->logfile != NULL && !cf->log_syslog)
+			printf("%s\n%s\n", cf->logfile, cf->log_chained ? "chained" : "plain");
+		config_free(cf);
+		exit(0);
+	}
 	if (query != NULL) {
 		/* the socket, then the user the CLI expects to serve it */
 		printf("%s\n%s\n", core_control_socket(cf),

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/sanitizer.h"
 #include "common/util.h"
 #include "privd/privd.h"
 
@@ -348,7 +349,7 @@ child_spawn(struct child *c, const char *path, char *const argv[], const int *fd
 			if (dup2(high[i], 3 + i) < 0)
 				_exit(126);
 		close_from(3 + nfds);
-		execve(path, argv, (char *const *)(uintptr_t)child_env);
+		execve(path, argv, (char *const *)(uintptr_t)sanitizer_child_env(child_env));
 		dprintf(2, "vigild: execve %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}

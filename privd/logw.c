@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/logchain.h"
 #include "common/pathcheck.h"
 #include "common/util.h"
 #include "privd/privd.h"
@@ -81,15 +82,20 @@ format_line(char *out, size_t outlen, time_t t, const char *proc,
 static bool
 write_line(const char *line)
 {
-	size_t len = strlen(line);
+	char sealed[MSG_LOGLINE_LEN + 256 + LOGCHAIN_SUFFIX_LEN + 2];
+	size_t len;
 	struct stat st;
 	ssize_t n;
 
+	line = logchain_writer_seal(line, sealed, sizeof(sealed));
+	len = strlen(line);
 	do
 		n = write(log_fd, line, len);
 	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)len)
+	if (n == (ssize_t)len) {
+		logchain_writer_written();
 		return true;
+	}
 	if (n > 0 && fstat(log_fd, &st) == 0 && st.st_size >= n &&
 	    ftruncate(log_fd, st.st_size - n) < 0) {
 		/* nothing more to do: the line is counted as lost */
@@ -152,6 +158,17 @@ logw_line(const char *proc, enum log_level level, const char *text)
 	emit(proc, level, clean, line);
 }
 
+/* A chained log file was opened: its segment start line first. */
+static void
+chain_start(void)
+{
+	char text[96];
+	const char *t = logchain_writer_opened(log_fd, text, sizeof(text));
+
+	if (t != NULL)
+		logw_line("privd", LOG_LVL_INFO, t);
+}
+
 void
 logw_close(void)
 {
@@ -159,6 +176,7 @@ logw_close(void)
 		close(log_fd);
 	log_fd = -1;
 	log_path[0] = '\0';
+	logchain_writer_enable(false);
 	if (use_syslog)
 		closelog();
 	use_syslog = false;
@@ -214,10 +232,15 @@ logw_configure(const struct msg_config *cf)
 	} else if (cf->logfile[0] != '\0') {
 		char why[PATH_MAX + 256];
 
-		log_fd = open_root_file(cf->logfile, O_WRONLY | O_APPEND | O_CREAT, why,
-		    sizeof(why));
-		if (log_fd >= 0)
+		/* chained: read back too, for the last value (logchain_writer.c) */
+		logchain_writer_enable(cf->log_chained != 0);
+		log_fd = open_root_file(cf->logfile, (cf->log_chained ? O_RDWR : O_WRONLY) |
+		    O_APPEND | O_CREAT, why, sizeof(why));
+		if (log_fd >= 0) {
 			strlcpy_v(log_path, cf->logfile, sizeof(log_path));
+			chain_start();
+		} else
+			logchain_writer_enable(false);
 		if (log_fd < 0) {
 			openlog("vigil", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 			use_syslog = true;
@@ -252,13 +275,15 @@ logw_reopen(void)
 		return;
 	/* the same checks as at start: a file planted in the rotated one's
 	 * place is refused, never appended to */
-	fd = open_root_file(log_path, O_WRONLY | O_APPEND | O_CREAT, why, sizeof(why));
+	fd = open_root_file(log_path, (logchain_writer_on() ? O_RDWR : O_WRONLY) |
+	    O_APPEND | O_CREAT, why, sizeof(why));
 	if (fd < 0) {
 		log_err("cannot reopen log file %s; still writing to the old one", why);
 		return;
 	}
 	close(log_fd);
 	log_fd = fd;
+	chain_start();
 	log_info("SIGUSR1: log file %s reopened", log_path);
 }
 

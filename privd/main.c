@@ -20,6 +20,7 @@
 
 #include "paths.h"
 #include "common/util.h"
+#include "common/sanitizer.h"
 #include "privd/privd.h"
 
 static struct privd privd;
@@ -93,6 +94,7 @@ main(int argc, char *argv[])
 	char confabs[PATH_MAX], why[512];
 	int ch, fd;
 
+	sanitizer_report_open("vigild");
 	umask(022);
 	/* Descriptors 0-2 must exist, or a pipe could land on them. */
 	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)

@@ -160,6 +160,16 @@ void logw_configure(const struct msg_config *cf);
 /* Write one line for proc (already a bare text; control bytes replaced). */
 void logw_line(const char *proc, enum log_level level, const char *text);
 void logw_close(void);
+/* ---- logchain_writer.c: the log file's hash chain (logchain.h) ---- */
+void logchain_writer_enable(bool on);
+bool logchain_writer_on(void);
+/* FD was opened: the text of its segment start line (into TEXT), or NULL
+ * when the log is not chained. */
+const char *logchain_writer_opened(int fd, char *text, size_t textlen);
+/* LINE with its chain value (into OUT), or LINE itself when not chained;
+ * logchain_writer_written() once the whole line is in the file. */
+const char *logchain_writer_seal(const char *line, char *out, size_t outlen);
+void logchain_writer_written(void);
 /* systemd readiness (notify.c): NOTIFY_SOCKET read once at start-up; a
  * datagram such as "READY=1" or "STOPPING=1" to it, nothing without it. */
 void notify_init(void);

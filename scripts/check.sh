@@ -9,7 +9,7 @@ trap 'rm -f "$log"' EXIT
 failed_suites=()
 # package-test last: it builds the .deb and installs it in an overlay of
 # this machine (tests/package/run.sh), apart from everything above.
-for suite in unit sandbox integration differential asan asan-sandbox fuzz-smoke package-test; do
+for suite in unit sandbox integration differential asan asan-sandbox asan-integration fuzz-smoke package-test; do
 	echo "==== make $suite"
 	if ! $make --no-print-directory "$suite" 2>&1 | tee -a "$log"; then
 		failed_suites+=("$suite")

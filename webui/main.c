@@ -9,6 +9,7 @@
 
 #include "common/ipc.h"
 #include "common/log.h"
+#include "common/sanitizer.h"
 #include "webui/webui.h"
 
 int
@@ -18,6 +19,7 @@ main(int argc, char **argv)
 	struct webui_options o;
 	char err[256];
 
+	sanitizer_report_open("webui");
 	log_init("webui", 0);
 	if (webui_parse_args(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vigil-webui: %s\nusage: vigil-webui --user U --chroot DIR "

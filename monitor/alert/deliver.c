@@ -50,12 +50,17 @@ static void
 finish(struct delivery *d, bool all_failed, const char *why)
 {
 	struct alerts *a = d->a;
+	char reason[512];
 
+	/* WHY may point into D (the server's reply): keep a copy first.
+	 * Found by make asan-integration (heap-use-after-free in alert.bats). */
+	if (why != NULL)
+		(void)snprintf(reason, sizeof(reason), "%s", why);
 	close_conn(d);
 	smtp_free(&d->sm);
 	a->d = NULL;
 	free(d);
-	alert_batch_done(a, all_failed, why);
+	alert_batch_done(a, all_failed, why != NULL ? reason : NULL);
 }
 
 static void

@@ -415,6 +415,7 @@ struct config {
 	bool init;		/* set init */
 	char *logfile;		/* NULL: stderr only */
 	bool log_syslog;
+	bool log_chained;	/* "set logfile PATH chained": hash-chained lines */
 	int syslog_facility;	/* LOG_FAC(LOG_USER) .. */
 	char *pidfile;
 	char *statefile;

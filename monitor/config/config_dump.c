@@ -580,7 +580,7 @@ config_dump(const struct config *cf, FILE *out)
 	else if (cf->logfile) {
 		fprintf(out, "set logfile ");
 		put_quoted(out, cf->logfile);
-		fputc('\n', out);
+		fprintf(out, "%s\n", cf->log_chained ? " chained" : "");
 	} else
 		fprintf(out, "# no logfile: privd logs to stderr\n");
 	fprintf(out, "set pidfile ");

@@ -40,7 +40,7 @@ next_word(const struct token_list *tl, size_t i)
 }
 
 static void
-note_set_statements(const struct token_list *tl, struct diag *d)
+note_set_statements(const struct config *cf, const struct token_list *tl, struct diag *d)
 {
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct token *set = &tl->v[i], *w, *val;
@@ -54,6 +54,11 @@ note_set_statements(const struct token_list *tl, struct diag *d)
 		for (size_t k = 0; k < ARRAY_SIZE(set_notes); k++)
 			if (tok_is(w, set_notes[k].word))
 				diag_note(d, &set->pos, "%s", set_notes[k].note);
+		if (tok_is(w, "logfile") && cf->log_chained && cf->logfile != NULL)
+			diag_note(d, &set->pos, "set logfile %s chained: each line ends with "
+			    "\" #c=\" and a hash-chain value; 'vigil log verify %s' shows the "
+			    "first line removed, changed or moved (not lines cut off the end, "
+			    "nor a file rewritten whole by root)", cf->logfile, cf->logfile);
 		if (tok_is(w, "pidfile") && val != NULL && strcmp(val->text, VIGIL_PIDFILE) != 0)
 			diag_note(d, &set->pos, "set pidfile %s: the package's logrotate file signals "
 			    "the vigild named by %s; with this pidfile, change its postrotate",
@@ -125,7 +130,7 @@ void
 config_notes(const struct config *cf, const struct token_list *tl, struct diag *d)
 {
 	note_monit_file(cf, d);
-	note_set_statements(tl, d);
+	note_set_statements(cf, tl, d);
 	note_httpd(cf, d);
 	note_unverified_tls(cf, d);
 	/* protocols no module speaks: config_check.c warns (protocols_unspoken) */

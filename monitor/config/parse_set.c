@@ -148,9 +148,15 @@ parse_logfile(struct parser *p)
 	if (tok_is(t, "syslog")) {
 		p_next(p);
 		p->cf->log_syslog = true;
+		p->cf->log_chained = false;
 		set_str(&p->cf->logfile, NULL);
-		if (p_accept(p, "facility"))
-			return parse_facility(p);
+		if (p_accept(p, "facility") && !parse_facility(p))
+			return false;
+		if (tok_is(p_peek(p), "chained")) {
+			p_error_at(p, p_peek(p), "'chained' applies to a log file: syslog "
+			    "lines are not hash-chained (write 'set logfile PATH chained')");
+			return false;
+		}
 		return true;
 	}
 	if (!parse_path(p, &p->cf->logfile, "a log file path or 'syslog'"))
@@ -160,6 +166,9 @@ parse_logfile(struct parser *p)
 		return false;
 	}
 	p->cf->log_syslog = false;
+	/* vigil's own word (Monit has no option here): each line carries a
+	 * hash-chain value, checked by `vigil log verify` (common/logchain.h) */
+	p->cf->log_chained = p_accept(p, "chained");
 	return true;
 }
 

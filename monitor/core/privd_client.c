@@ -118,6 +118,7 @@ core_build_config(const struct config *cf, struct msg_config *out)
 	memset(out, 0, sizeof(*out));
 	ok &= put_str(out->logfile, sizeof(out->logfile), cf->logfile, "log file path");
 	out->log_syslog = cf->log_syslog ? 1 : 0;
+	out->log_chained = cf->log_chained && !cf->log_syslog ? 1 : 0;
 	out->syslog_facility = (uint8_t)(cf->syslog_facility >= 0 &&
 	    cf->syslog_facility <= 23 ? cf->syslog_facility : 1 /* user */);
 	ok &= put_str(out->pidfile, sizeof(out->pidfile),

@@ -15,10 +15,12 @@ verbose=0
 [ "${1:-}" = "-v" ] && verbose=1
 
 monit=${MONIT:-/usr/bin/monit}
-if [ -x "$top/build/vigil-monitor" ] && [ -z "${VIGIL_PARSE_CHECK:-}" ]; then
-	vigil="$top/build/vigil-monitor -t -c"
+# VIGIL_BUILD: another build (make asan-integration runs this under ASan)
+build=${VIGIL_BUILD:-$top/build}
+if [ -x "$build/vigil-monitor" ] && [ -z "${VIGIL_PARSE_CHECK:-}" ]; then
+	vigil="$build/vigil-monitor -t -c"
 else
-	vigil="${VIGIL_PARSE_CHECK:-$top/build/tests/helpers/parse_check} -c"
+	vigil="${VIGIL_PARSE_CHECK:-$build/tests/helpers/parse_check} -c"
 fi
 [ -x "$monit" ] || { echo "run.sh: $monit not found" >&2; exit 2; }
 

@@ -18,6 +18,7 @@ setup() {
 teardown() {
 	it_cleanup_sinks
 	it_cleanup
+	it_sanitizer_check
 }
 
 it_cleanup_sinks() {

@@ -32,6 +32,7 @@ teardown() {
 		umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
 	done
 	it_cleanup
+	it_sanitizer_check
 }
 
 # ck_start BODY: a control file with a 1 s cycle and BODY, then the daemon.

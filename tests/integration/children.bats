@@ -20,6 +20,12 @@ set httpd port $IT_PORT address 127.0.0.1
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "webui, auth and the monitor drop their capability bounding sets" {

@@ -21,6 +21,12 @@ setup_file() {
 teardown_file() {
 	it_cleanup
 	groupdel "$CTL_GRP" 2>/dev/null || true
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 as_user() {

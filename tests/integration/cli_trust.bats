@@ -24,6 +24,12 @@ teardown_file() {
 	it_cleanup
 	userdel "$ATK" 2>/dev/null || true
 	groupdel "$ATK" 2>/dev/null || true
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 # fake_daemon SOCKET RECORD [USER]: listen on SOCKET (bound as root, then

@@ -3,6 +3,8 @@
 # disagreements, so a listed one that starts agreeing (a fixed parser, a
 # changed Monit) left DISAGREEMENTS.md untrue without anyone noticing.
 
+load sanitizer
+
 setup() {
 	REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	LIST=$(mktemp /tmp/vigil-disagree.XXXXXX)
@@ -11,6 +13,7 @@ setup() {
 
 teardown() {
 	rm -f "$LIST"
+	it_sanitizer_check
 }
 
 # The first config the real list does not name (all of them agree).

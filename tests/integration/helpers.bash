@@ -17,6 +17,8 @@
 : "${VIGIL_BUILD:?VIGIL_BUILD must be the absolute path of build/}"
 IT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IT_DEMO="$IT_REPO/examples/demo-service"
+# it_sanitizer_check, which every teardown ends with (make asan-integration)
+source "$IT_REPO/tests/integration/sanitizer.bash"
 
 # A missing prerequisite fails the test: the suite runs as root on Debian 12
 # with everything installed, so a skip would only hide a broken set-up.
@@ -74,10 +76,11 @@ RC
 	chmod 0600 "$IT/rc"
 }
 
-# Wait until "$@" succeeds, polling every 50 ms, at most $1 seconds.
+# Wait until "$@" succeeds, polling every 50 ms, at most $1 seconds (times
+# IT_TIME_SCALE: make asan-integration sets 4, the sanitizer build is slower).
 it_wait() {
 	local secs=$1; shift
-	local i=0 n=$((secs * 20))
+	local i=0 n=$((secs * ${IT_TIME_SCALE:-1} * 20))
 	while [ $i -lt $n ]; do
 		"$@" && return 0
 		sleep 0.05

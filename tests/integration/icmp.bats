@@ -16,6 +16,12 @@ check host loop with address 127.0.0.1
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "a host answering ICMP echo is OK, with a response time" {

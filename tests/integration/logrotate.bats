@@ -17,6 +17,7 @@ setup() {
 
 teardown() {
 	it_cleanup
+	it_sanitizer_check
 }
 
 # A line written after now: a restart of the demo logs several.

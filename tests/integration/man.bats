@@ -6,6 +6,11 @@
 
 load helpers
 
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
+}
+
 MAN_DIR="$IT_REPO/man"
 PAGES="vigil.1 vigild.8 vigilrc.5"
 

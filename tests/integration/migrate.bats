@@ -36,6 +36,7 @@ RC
 
 teardown() {
 	rm -rf "$D"
+	it_sanitizer_check
 }
 
 @test "migrate: Monit accepts the file, and so does vigil -t, with notes" {

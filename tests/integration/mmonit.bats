@@ -24,6 +24,7 @@ teardown() {
 		wait "$p" 2>/dev/null || true
 	done
 	it_cleanup
+	it_sanitizer_check
 }
 
 # sink_start DIR PORT [--garbage]: a collector; waits until it listens.

@@ -25,6 +25,7 @@ teardown() {
 	if [ -n "$MADE_STATE_DIR" ]; then
 		rmdir /var/lib/vigil 2>/dev/null || true
 	fi
+	it_sanitizer_check
 }
 
 monit_paths_rc() {

@@ -12,6 +12,8 @@ it_need() {
 	return 1
 }
 
+load sanitizer
+
 setup() {
 	[ "$(id -u)" -eq 0 ] || it_need "needs root"
 	[ -x "$B/vigild" ] && [ -x "$FAKE" ] || it_need "build vigild and tests/helpers first"
@@ -32,6 +34,7 @@ teardown() {
 		while read -r p; do kill -KILL "$p" 2>/dev/null || true; done < "$T/pids"
 	fi
 	rm -rf "$T"
+	it_sanitizer_check
 }
 
 # control file for the fake monitor: scenario NAME, then extra "key value" lines

@@ -34,6 +34,7 @@ teardown() {
 		done
 		userdel "$ATTACKER" 2>/dev/null || it_wait 5 userdel "$ATTACKER" || true
 	fi
+	it_sanitizer_check
 }
 
 # A user the test owns, removed in teardown.

@@ -19,6 +19,12 @@ setup_file() {
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 uid_of() { id -u "$1"; }

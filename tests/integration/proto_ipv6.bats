@@ -72,6 +72,12 @@ check host v4_only with address 127.0.0.1
 teardown_file() {
 	srv_kill_pidfile "$IT/srv/nginx.pid"
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "ipv6: a server listening on ::1 only is checked over IPv6" {

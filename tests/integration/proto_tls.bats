@@ -121,6 +121,12 @@ teardown_file() {
 	srv_stop imap
 	srv_stop mysql
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "verify: a certificate signed by the CA given in cacertificatefile passes" {

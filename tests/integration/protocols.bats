@@ -79,6 +79,12 @@ teardown_file() {
 		[ -e "$f" ] && srv_kill_pidfile "$f"
 	done
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 # Wait until NAME is "OK" with a port response of protocol UP.

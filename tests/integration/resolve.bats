@@ -29,6 +29,7 @@ teardown() {
 		wait "$p" 2>/dev/null || true
 	done
 	[ -z "${IT:-}" ] || rm -rf "$IT"
+	it_sanitizer_check
 }
 
 it_cleanup_keep_log() { it_stop; }

@@ -13,6 +13,12 @@ setup_file() {
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 # Poll the pidfile every 50 ms for a live pid other than $1; give up after

@@ -33,6 +33,7 @@ teardown() {
 	it_stop
 	it_cleanup_svcs
 	it_cleanup
+	it_sanitizer_check
 }
 
 # The demo daemons started through $IT/svc: their sleep and its shell.

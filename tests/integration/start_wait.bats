@@ -43,6 +43,7 @@ teardown() {
 	pid=$(cat "$IT/demo/slow.pid.starter" 2>/dev/null || true)
 	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
 	it_cleanup
+	it_sanitizer_check
 }
 
 slow_pid() { cat "$IT/demo/slow.pid" 2>/dev/null; }

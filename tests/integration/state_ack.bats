@@ -14,6 +14,12 @@ setup_file() {
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 # kill -9 the monitor, wait for vigild's next one to answer.

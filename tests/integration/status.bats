@@ -61,6 +61,12 @@ teardown_file() {
 	pid=$(cat "$IT/obj/sleeper.pid" 2>/dev/null || true)
 	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 monit_cli() { HOME="$IT/monit" monit -c "$IT/monitrc" "$@"; }

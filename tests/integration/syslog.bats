@@ -19,6 +19,7 @@ teardown() {
 		kill -TERM "$SYSLOG_PID" 2>/dev/null || true
 		wait "$SYSLOG_PID" 2>/dev/null || true
 	fi
+	it_sanitizer_check
 }
 
 # vigild with /dev/log -> $IT/log.sock: /dev becomes a tmpfs of links to

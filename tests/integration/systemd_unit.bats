@@ -34,6 +34,12 @@ setup_file() {
 teardown_file() {
 	[ ! -s "$IT/notify.pid" ] || kill "$(cat "$IT/notify.pid")" 2>/dev/null || true
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "unit: systemd-analyze verify reports nothing" {

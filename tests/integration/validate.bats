@@ -20,6 +20,12 @@ check host probe with address 127.0.0.1
 teardown_file() {
 	[ -z "${LISTENER:-}" ] || kill "$LISTENER" 2>/dev/null || true
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "vigil validate: a port that opened is seen at once (set daemon 30)" {

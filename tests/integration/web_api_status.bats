@@ -49,6 +49,12 @@ teardown_file() {
 	[ -z "${AS_USER:-}" ] || userdel "$AS_USER" 2>/dev/null || true
 	[ -z "${AS_GROUP:-}" ] || groupdel "$AS_GROUP" 2>/dev/null || true
 	[ -z "${AS_PAM:-}" ] || rm -f "/etc/pam.d/$AS_PAM"
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 # The first cycle is in the document: the demo has a pid, the system a load.

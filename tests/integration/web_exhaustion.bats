@@ -23,6 +23,7 @@ setup_file() {
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
 }
 
 teardown() {
@@ -30,6 +31,7 @@ teardown() {
 		kill -TERM "$LORIS_PID" 2>/dev/null || true
 		wait "$LORIS_PID" 2>/dev/null || true
 	fi
+	it_sanitizer_check
 }
 
 # login JAR: the login page's own form, then the status page; succeeds when

@@ -26,6 +26,12 @@ teardown_file() {
 	# it_start recorded, not the one setup_file exported
 	IT_VIGILD_PID=$(cat "$IT/vigild.testpid" 2>/dev/null || true)
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "keep-alive: three requests on one connection, each checked on its own" {

@@ -51,6 +51,12 @@ sys.exit(0 if d.findtext("monitor") == "1" and d.findtext("pid") and
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 cli_rc() {

@@ -30,6 +30,12 @@ RC
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "allow localhost alone: the status page without a login" {

@@ -22,6 +22,12 @@ setup_file() {
 
 teardown_file() {
 	it_cleanup
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
 }
 
 @test "allow localhost plus a user: both must pass (the login page, 401 for the API)" {

@@ -38,6 +38,7 @@ teardown() {
 	[ -z "${RV_USER:-}" ] || userdel "$RV_USER" 2>/dev/null || true
 	[ -z "${RV_GROUP:-}" ] || groupdel "$RV_GROUP" 2>/dev/null || true
 	[ -z "${RV_PAM:-}" ] || rm -f "/etc/pam.d/$RV_PAM"
+	it_sanitizer_check
 }
 
 # login JAR USER PASSWORD: the login page's own form.

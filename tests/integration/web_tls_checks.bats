@@ -34,6 +34,7 @@ setup() {
 
 teardown() {
 	it_cleanup
+	it_sanitizer_check
 }
 
 # https_code CERT KEY: the HTTP code of / with that client certificate

@@ -647,15 +647,8 @@ main(void)
 		cmocka_unit_test(test_daemon_garbage_from_webui),
 		cmocka_unit_test(test_daemon_login_from_monitor_refused),
 	};
-	int rc = 0;
+	int rc;
 
-#ifdef VIGIL_SANITIZER
-	(void)seccomp_proofs;
-	fprintf(stderr, "test_sandbox_auth: sanitizer build: the %zu seccomp proofs are not "
-	    "run (no seccomp policy is loaded under ASan)\n",
-	    sizeof(seccomp_proofs) / sizeof(seccomp_proofs[0]));
-#else
 	rc = cmocka_run_group_tests_name("seccomp", seccomp_proofs, setup, teardown);
-#endif
 	return rc | cmocka_run_group_tests(tests, setup, teardown);
 }

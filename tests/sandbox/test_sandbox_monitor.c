@@ -516,16 +516,9 @@ main(void)
 		cmocka_unit_test(test_allowed_event_primitives),
 		cmocka_unit_test(test_allowed_libraries),
 	};
-	int rc = 0;
+	int rc;
 
 	log_init("test_sandbox_monitor", 0);
-#ifdef VIGIL_SANITIZER
-	(void)seccomp_proofs;
-	fprintf(stderr, "test_sandbox_monitor: sanitizer build: the %zu seccomp proofs are "
-	    "not run (no seccomp policy is loaded under ASan)\n",
-	    sizeof(seccomp_proofs) / sizeof(seccomp_proofs[0]));
-#else
 	rc = cmocka_run_group_tests_name("seccomp", seccomp_proofs, setup_all, teardown_all);
-#endif
 	return rc | cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -109,6 +109,17 @@ test_args_actions(void **state)
 	assert_int_equal(o.mode, CLI_MODE_PROCMATCH);
 	assert_string_equal(o.name, "ng.nx");
 	assert_int_equal(parse(&o, err, "procmatch", NULL), -1);
+	/* log verify [FILE]: local, like procmatch */
+	assert_int_equal(parse(&o, err, "log", "verify", NULL), 0);
+	assert_int_equal(o.mode, CLI_MODE_LOG_VERIFY);
+	assert_null(o.name);
+	assert_int_equal(parse(&o, err, "log", "verify", "/var/log/vigil.log", NULL), 0);
+	assert_string_equal(o.name, "/var/log/vigil.log");
+	assert_int_equal(parse(&o, err, "log", NULL), -1);
+	assert_non_null(strstr(err, "usage: vigil log verify [FILE]"));
+	assert_int_equal(parse(&o, err, "log", "check", NULL), -1);
+	assert_int_equal(parse(&o, err, "log", "verify", "a", "b", NULL), -1);
+	assert_int_equal(parse(&o, err, "log", "verify", "", NULL), -1);
 	assert_int_equal(parse(&o, err, "status", "--json", NULL), 0);
 	assert_int_equal(o.action, CTL_STATUS_JSON);
 	assert_null(o.name);

@@ -84,6 +84,20 @@ test_normalised_form(void **state)
 	free(out);
 }
 
+/* "chained" survives the dump (the dump is parsed again by the fuzzer). */
+static void
+test_logfile_chained(void **state)
+{
+	char *out = dump("set logfile /var/log/vigil.log chained\n");
+
+	(void)state;
+	assert_non_null(strstr(out, "set logfile \"/var/log/vigil.log\" chained\n"));
+	free(out);
+	out = dump("set logfile /var/log/vigil.log\n");
+	assert_non_null(strstr(out, "set logfile \"/var/log/vigil.log\"\n"));
+	free(out);
+}
+
 /* The dump without its "# file:" lines (they name where it came from). */
 static char *
 dump_cf(const struct config *cf)
@@ -211,6 +225,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passwords_hidden),
 		cmocka_unit_test(test_normalised_form),
+		cmocka_unit_test(test_logfile_chained),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_finding13_group_names_round_trip),
 		cmocka_unit_test(test_every_event_name_round_trips),

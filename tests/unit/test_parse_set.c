@@ -88,6 +88,33 @@ test_logfile(void **state)
 	assert_non_null(strstr(errtext, "must be an absolute path"));
 }
 
+/* vigil's "chained" after the path (common/logchain.h); syslog is not. */
+static void
+test_logfile_chained(void **state)
+{
+	struct config *cf;
+	(void)state;
+
+	cf = parse("set logfile /var/log/vigil.log\n");
+	assert_non_null(cf);
+	assert_false(cf->log_chained);
+	config_free(cf);
+	cf = parse("set logfile /var/log/vigil.log chained\nset daemon 10\n");
+	assert_non_null(cf);
+	assert_string_equal(cf->logfile, "/var/log/vigil.log");
+	assert_true(cf->log_chained);
+	config_free(cf);
+	/* a later statement decides, as for every other set */
+	cf = parse("set logfile /var/log/vigil.log chained\nset logfile syslog\n");
+	assert_non_null(cf);
+	assert_false(cf->log_chained);
+	config_free(cf);
+	assert_null(parse("set logfile syslog chained\n"));
+	assert_non_null(strstr(errtext, "syslog lines are not hash-chained"));
+	assert_null(parse("set logfile syslog facility log_local0 chained\n"));
+	assert_non_null(strstr(errtext, "syslog lines are not hash-chained"));
+}
+
 static void
 test_mailserver(void **state)
 {
@@ -395,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_daemon_and_files),
 		cmocka_unit_test(test_logfile),
+		cmocka_unit_test(test_logfile_chained),
 		cmocka_unit_test(test_mailserver),
 		cmocka_unit_test(test_alert_and_mail_format),
 		cmocka_unit_test(test_eventqueue_expectbuffer_fips_limits),

@@ -20,6 +20,7 @@
 #include "common/event.h"
 #include "common/ipc.h"
 #include "common/log.h"
+#include "common/sanitizer.h"
 #include "common/util.h"
 #include "webui/auth/auth.h"
 
@@ -371,6 +372,7 @@ main(int argc, char **argv)
 	const char *user = NULL;
 	int verbose = 0, c, tfd;
 
+	sanitizer_report_open("auth");
 	while ((c = getopt_long(argc, argv, "u:v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
