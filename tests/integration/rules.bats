@@ -240,7 +240,10 @@ check file watched with path $IT/watched
     if changed timestamp then exec \"$IT/rec T\"
 "
 	it_start
-	it_wait 20 eval "grep -q watched $IT/run/vigil.state 2>/dev/null" || true
+	# the first check ran (its size is shown), so the baselines exist; the
+	# state file is written again at the stop
+	it_wait 20 eval 'it_vigil status watched | grep -q "^ *size "' ||
+	    { it_vigil status watched; false; }
 	it_stop
 	[ -s "$IT/run/vigil.state" ]
 	[ ! -s "$IT/marks" ]
