@@ -7,6 +7,7 @@
 
 #include "common/msg.h"
 #include "monitor/config/config.h"
+#include "monitor/config/lexer.h"
 #include "monitor/config/parse.h"
 
 static void
@@ -63,6 +64,8 @@ put_name(FILE *out, const char *name)
 	for (i = 0; plain && list_enders[i]; i++)
 		if (strcasecmp(name, list_enders[i]) == 0)
 			plain = false;
+	if (plain && lex_is_noise(name))
+		plain = false;	/* bare, the parser would skip it ("the") */
 	if (plain)
 		fputs(name, out);
 	else
