@@ -125,6 +125,53 @@ bad:
 	return -1;
 }
 
+static bool
+b64token_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
+int
+bearer_parse(const char *header, char user[MSG_USER_LEN], char password[MSG_SECRET_LEN])
+{
+	const char *p = header, *dot;
+	size_t len, body, ulen, plen;
+
+	user[0] = password[0] = '\0';
+	if (strncasecmp(p, "Bearer ", 7) != 0)
+		goto bad;
+	p += 7;
+	while (*p == ' ')
+		p++;
+	len = strnlen(p, MSG_USER_LEN + MSG_SECRET_LEN);
+	/* NAME "." SECRET at their longest; a longer value is refused
+	 * without reading on */
+	if (len == 0 || len > MSG_USER_LEN + MSG_SECRET_LEN - 1)
+		goto bad;
+	for (body = 0; body < len && b64token_char((unsigned char)p[body]); body++)
+		;
+	for (size_t i = body; i < len; i++)
+		if (p[i] != '=')
+			goto bad;	/* a character outside token68, or data after '=' */
+	dot = memchr(p, '.', body);
+	if (dot == NULL)
+		goto bad;
+	ulen = (size_t)(dot - p);
+	plen = len - ulen - 1;
+	if (ulen == 0 || ulen >= MSG_USER_LEN || plen == 0 || plen >= MSG_SECRET_LEN)
+		goto bad;
+	memcpy(user, p, ulen);
+	user[ulen] = '\0';
+	memcpy(password, dot + 1, plen);
+	password[plen] = '\0';
+	return 0;
+bad:
+	explicit_bzero(user, MSG_USER_LEN);
+	explicit_bzero(password, MSG_SECRET_LEN);
+	return -1;
+}
+
 void
 basic_key(const struct basic_cache *bc, const char *user, const char *password,
     uint8_t out[BASIC_KEY_LEN])

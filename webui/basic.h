@@ -46,6 +46,16 @@ bool basic_cache_init(struct basic_cache *bc);
 int basic_parse(const char *header, char user[MSG_USER_LEN],
     char password[MSG_SECRET_LEN]);
 
+/* Parse an Authorization header value "Bearer NAME.SECRET": the scheme in
+ * any case, one or more spaces, then an RFC 6750 b64token (letters, digits,
+ * "-._~+/", then only "="s) split at its first ".": a non-empty NAME of at
+ * most MSG_USER_LEN-1 bytes (so no "." in it) and a non-empty SECRET of at
+ * most MSG_SECRET_LEN-1 bytes, checked as user and password exactly like
+ * Basic's.  0, or -1 when the header is anything else.  Outputs are wiped
+ * on failure. */
+int bearer_parse(const char *header, char user[MSG_USER_LEN],
+    char password[MSG_SECRET_LEN]);
+
 void basic_key(const struct basic_cache *bc, const char *user,
     const char *password, uint8_t out[BASIC_KEY_LEN]);
 

@@ -2,8 +2,9 @@
  * `report`, `restart NAME` ...), Telegraf's monit input and the Prometheus
  * exporters work against vigil unchanged, plus /metrics.
  *
- * Who: HTTP Basic credentials (checked by auth like a form login, the grant
- * cached under a keyed hash: basic.h) or a form session's cookie; the same
+ * Who: HTTP Basic credentials or a bearer token USER.PASSWORD (checked by
+ * auth like a form login, the grant cached under a keyed hash: basic.h) or
+ * a form session's cookie; the same
  * users, roles and scopes, and the monitor decides every action.
  * CSRF: /_doaction follows Monit's convention (its CLI sends it): a
  * "securitytoken" cookie equal to the form's "securitytoken" field, which
@@ -68,8 +69,10 @@ static void
 unauthorized(struct webui *w, struct client *c)
 {
 	api_error_hdr(w, c, 401, "You are not authorized to access vigil: give a user "
-	    "and password of the control file's allow rules (HTTP Basic)",
-	    "WWW-Authenticate: Basic realm=\"vigil\", charset=\"UTF-8\"\r\n");
+	    "and password of the control file's allow rules (HTTP Basic, or a bearer "
+	    "token USER.PASSWORD)",
+	    "WWW-Authenticate: Basic realm=\"vigil\", charset=\"UTF-8\"\r\n"
+	    "WWW-Authenticate: Bearer realm=\"vigil\"\r\n");
 }
 
 static void end_session(const char *sid, void *arg);
@@ -202,7 +205,10 @@ webui_client_session(struct webui *w, struct client *c, const struct http_reques
 			unauthorized(w, c);
 		return NULL;
 	}
-	if (basic_parse(hdr, user, pw) < 0) {
+	/* A bearer token USER.PASSWORD is Basic's user and password in
+	 * another header form: the same login at auth, the same grant. */
+	c->pending_bearer = strncasecmp(hdr, "Bearer ", 7) == 0;
+	if ((c->pending_bearer ? bearer_parse(hdr, user, pw) : basic_parse(hdr, user, pw)) < 0) {
 		if (bucket_take(&w->netlog_rate, now_ms()))
 			log_warn("%s: malformed Authorization header", c->addr);
 		unauthorized(w, c);
@@ -235,8 +241,9 @@ webui_api_on_login_result(struct webui *w, struct client *c, const struct msg_lo
 		return;
 	}
 	w->basic_ok++;
-	log_info("login of user '%s' from %s as %s (HTTP Basic)", s->user, c->addr,
-	    web_role_name((enum web_role)s->role));
+	log_info("login of user '%s' from %s as %s (%s)", s->user, c->addr,
+	    web_role_name((enum web_role)s->role),
+	    c->pending_bearer ? "bearer token" : "HTTP Basic");
 	basic_store(&w->basic, c->pending_key, r->sid, now_ms(), evicted);
 	if (evicted[0] != '\0')
 		end_session(evicted, w);

@@ -255,6 +255,7 @@ client_next_request(struct webui *w, struct client *c)
 	explicit_bzero(c->pending_key, sizeof(c->pending_key));
 	c->pending_service[0] = '\0';
 	c->basic_granted = false;
+	c->pending_bearer = false;
 	c->recheck_done = false;
 	free(c->job);
 	c->job = NULL;

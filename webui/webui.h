@@ -112,6 +112,7 @@ struct client {
 	uint8_t pending_action;
 	uint8_t pending_key[BASIC_KEY_LEN];	/* PEND_BASIC: the cache key */
 	bool basic_granted;		/* the rerun after PEND_BASIC: pending_sid */
+	bool pending_bearer;		/* PEND_BASIC: the credentials were a bearer token */
 	bool recheck_done;		/* the rerun after PEND_RECHECK: pending_sid */
 	/* PEND_DOACTION: a copy of the form (no credentials in it) and where
 	 * the next service= field starts */

@@ -1,5 +1,5 @@
 /* libFuzzer over the HTTP request parser, the form and cookie parsers
- * (http_form_next too), HTTP Basic credentials, percent-decoding, the
+ * (http_form_next too), HTTP Basic credentials and bearer tokens, percent-decoding, the
  * escapers (HTML, JSON, XML, Prometheus labels), and request routing (pages
  * and Monit's API) with auth and the monitor absent.  Invariants are checked with abort(). */
 #include <stdint.h>
@@ -11,6 +11,9 @@
 #include "webui/webui.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* RFC 6750 b64token characters without "." and "=" */
+#define B68 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~+/"
 
 static struct webui w;
 static struct http_request req;
@@ -91,6 +94,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (auth != NULL && basic_parse(auth, u, p) == 0 &&
 			    (u[0] == '\0' || strlen(u) >= MSG_USER_LEN || strlen(p) >= MSG_SECRET_LEN))
 				abort();
+			/* a bearer token: NAME and SECRET non-empty, bounded, no
+			 * "." in NAME, only token68 bytes in both; wiped on -1 */
+			if (auth != NULL) {
+				int br = bearer_parse(auth, u, p);
+
+				if (br == 0 && (u[0] == '\0' || p[0] == '\0' ||
+				    strlen(u) >= MSG_USER_LEN || strlen(p) >= MSG_SECRET_LEN ||
+				    strchr(u, '.') != NULL || strchr(u, '=') != NULL ||
+				    strspn(u, B68) != strlen(u) || strspn(p, B68 ".=") != strlen(p)))
+					abort();
+				if (br != 0 && (u[0] != '\0' || p[0] != '\0'))
+					abort();
+			}
 		}
 		(void)http_cookie_get(&req, "vigil_session", v, sizeof(v));
 		c = webui_client_new(&w, -1, "198.51.100.1");

@@ -1,6 +1,7 @@
-/* Monit's HTTP API in vigil-webui: HTTP Basic parsing and the grant cache,
- * the XML/text/metrics documents, /_doaction with Monit's securitytoken,
- * and the escapers they use; the flow driven as in test_webui.c. */
+/* Monit's HTTP API in vigil-webui: HTTP Basic and bearer-token parsing and
+ * the grant cache, the XML/text/metrics documents, /_doaction with Monit's
+ * securitytoken, and the escapers they use; the flow driven as in
+ * test_webui.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,6 +87,74 @@ test_basic_parse(void **state)
 	memcpy(hdr, "Basic ", 6);
 	hdr[sizeof(hdr) - 1] = '\0';
 	assert_int_equal(basic_parse(hdr, u, p), -1);
+}
+
+/* "Bearer NAME.SECRET": RFC 6750's b64token split at its first "." */
+static void
+test_bearer_parse(void **state)
+{
+	char u[MSG_USER_LEN], p[MSG_SECRET_LEN], hdr[1024];
+	static const char *const bad[] = {
+		"", "Bearer", "Bearer ", "Bearer    ", "Basic YWRtaW46cHc=",
+		"Bearerci.secret", "Bearer\tci.secret", "Token ci.secret",
+		"Bearer cisecret",		/* no dot */
+		"Bearer .secret",		/* empty name */
+		"Bearer ci.",			/* empty secret */
+		"Bearer .",
+		"Bearer ci.sec ret", "Bearer ci.secret ", "Bearer ci .secret",
+		"Bearer ci.sec\"ret", "Bearer ci.sec:ret", "Bearer ci@x.secret",
+		"Bearer ci.sec%20ret", "Bearer ci.s\xc3\xa9" "cret", "Bearer ci.sec\x01" "ret",
+		"Bearer ci.sec=ret",		/* "=" only at the end */
+		"Bearer ci=.secret", "Bearer ==", "Bearer ci.secret=x",
+		"Bearer ci,x.secret", "Bearer ci.secret,",
+	};
+
+	(void)state;
+	assert_int_equal(bearer_parse("Bearer ci.s3cr3t", u, p), 0);
+	assert_string_equal(u, "ci");
+	assert_string_equal(p, "s3cr3t");
+	/* the scheme in any case (RFC 7235), spaces before the token */
+	assert_int_equal(bearer_parse("bearer   ci.s3cr3t", u, p), 0);
+	assert_string_equal(u, "ci");
+	assert_int_equal(bearer_parse("BEARER ci.s3cr3t", u, p), 0);
+	/* split at the first ".": the secret may hold more; every token68
+	 * character and trailing "="s */
+	assert_int_equal(bearer_parse("Bearer a-b_c~d+e/f.x.y-Z_0~9+/==", u, p), 0);
+	assert_string_equal(u, "a-b_c~d+e/f");
+	assert_string_equal(p, "x.y-Z_0~9+/==");
+	assert_int_equal(bearer_parse("Bearer ci.x=", u, p), 0);
+	assert_string_equal(p, "x=");
+	/* "ci." is the b64token's body, "=" its padding: the secret is "=" */
+	assert_int_equal(bearer_parse("Bearer ci.=", u, p), 0);
+	assert_string_equal(p, "=");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		strcpy(u, "junk");
+		strcpy(p, "junk");
+		if (bearer_parse(bad[i], u, p) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_string_equal(u, "");
+		assert_string_equal(p, "");
+	}
+	/* the longest name and secret pass, one more byte in either does not */
+	for (int extra = 0; extra < 3; extra++) {
+		size_t ulen = MSG_USER_LEN - 1 + (extra == 1), plen = MSG_SECRET_LEN - 1 + (extra == 2);
+
+		memcpy(hdr, "Bearer ", 7);
+		memset(hdr + 7, 'u', ulen);
+		hdr[7 + ulen] = '.';
+		memset(hdr + 8 + ulen, 'p', plen);
+		hdr[8 + ulen + plen] = '\0';
+		assert_int_equal(bearer_parse(hdr, u, p), extra ? -1 : 0);
+		if (!extra) {
+			assert_int_equal(strlen(u), MSG_USER_LEN - 1);
+			assert_int_equal(strlen(p), MSG_SECRET_LEN - 1);
+		}
+	}
+	/* far too long */
+	memset(hdr, 'A', sizeof(hdr) - 1);
+	memcpy(hdr, "Bearer a.", 9);
+	hdr[sizeof(hdr) - 1] = '\0';
+	assert_int_equal(bearer_parse(hdr, u, p), -1);
 }
 
 static int n_done;
@@ -200,6 +269,7 @@ static const char SID1[] = SID1_S;
 static const char SID2[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
 #define AUTH_ADMIN	"Authorization: Basic YWRtaW46cHc=\r\n"		/* admin:pw */
 #define AUTH_ADMIN_BAD	"Authorization: Basic YWRtaW46cHd4\r\n"	/* admin:pwx */
+#define BEARER_ADMIN	"Authorization: bearer admin.pw\r\n"		/* admin:pw */
 #define TOKEN		"0123456789abcdef0123"
 
 static void
@@ -402,6 +472,58 @@ test_api_basic_flow(void **state)
 	done(c);
 }
 
+/* A bearer token NAME.SECRET is the login NAME:SECRET at auth, the same
+ * grant as Basic's; its garbage gets 401 without asking auth; a 401 names
+ * both schemes. */
+static void
+test_api_bearer_flow(void **state)
+{
+	struct client *c;
+	static const char *const bad[] = {
+		"Authorization: Bearer\r\n", "Authorization: Bearer admin\r\n",
+		"Authorization: Bearer .pw\r\n", "Authorization: Bearer admin.\r\n",
+		"Authorization: Bearer adm in.pw\r\n", "Authorization: Bearer admin.p:w\r\n",
+	};
+
+	(void)state;
+	snapshot_with_figures();
+	c = api("GET", "/api/status", "", NULL);
+	assert_status(c, 401);
+	assert_has(c, "\r\nWWW-Authenticate: Basic realm=\"vigil\", charset=\"UTF-8\"\r\n");
+	assert_has(c, "\r\nWWW-Authenticate: Bearer realm=\"vigil\"\r\n");
+	done(c);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		c = api("GET", "/api/status", bad[i], NULL);
+		assert_status(c, 401);
+		assert_has(c, "\r\nWWW-Authenticate: Bearer realm=\"vigil\"\r\n");
+		done(c);
+	}
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+
+	/* auth is asked for admin / pw, answers no: 401 */
+	c = api("GET", "/_status", "Authorization: Bearer admin.pwx\r\n", NULL);
+	assert_int_equal(c->pending, PEND_BASIC);
+	auth_answers(c, false, NULL, 0);
+	assert_status(c, 401);
+	assert_has(c, "\r\nWWW-Authenticate: Bearer realm=\"vigil\"\r\n");
+	done(c);
+	/* and yes: the document; auth was asked for admin / pw */
+	c = api("GET", "/_status", BEARER_ADMIN, NULL);
+	auth_answers(c, true, SID1, ROLE_READONLY);
+	assert_string_equal(msg.body.login.password, "pw");
+	assert_status(c, 200);
+	assert_has(c, "Process 'web<1>\"q\"'\n");
+	done(c);
+	/* the same credentials as Basic: the same cached grant, auth not asked */
+	c = api("GET", "/_status", AUTH_ADMIN, NULL);
+	assert_status(c, 200);
+	done(c);
+	c = api("GET", "/_status", BEARER_ADMIN, NULL);
+	assert_status(c, 200);
+	done(c);
+	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+}
+
 static void
 monitor_answers(struct client *c, const char *service, enum svc_action a, uint16_t code,
     const char *text)
@@ -567,11 +689,13 @@ main(void)
 {
 	const struct CMUnitTest unit[] = {
 		cmocka_unit_test(test_basic_parse),
+		cmocka_unit_test(test_bearer_parse),
 		cmocka_unit_test(test_basic_cache),
 		cmocka_unit_test(test_escapers),
 	};
 	const struct CMUnitTest flow[] = {
 		cmocka_unit_test_setup_teardown(test_api_basic_flow, flow_setup, flow_teardown),
+		cmocka_unit_test_setup_teardown(test_api_bearer_flow, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_api_doaction, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, flow_setup, flow_teardown),
 		cmocka_unit_test_setup_teardown(test_open_access, flow_setup, flow_teardown),
