@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Bearer tokens for scripts: `Authorization: Bearer NAME.SECRET` is the
+# login NAME / SECRET of Basic, checked by auth the same way: a token kept
+# as a hashed htpasswd entry (sha-crypt from `openssl passwd -6`, so the
+# control file holds no secret), a read-only `allow NAME:"SECRET"` token,
+# and a PAM user whose group rule names one service.  A wrong or malformed
+# token gets 401 naming both schemes.
+
+load helpers
+
+setup_file() {
+	it_require_root
+	command -v curl >/dev/null || it_need "needs curl"
+	command -v jq >/dev/null || it_need "needs jq"
+	command -v openssl >/dev/null || it_need "needs openssl"
+	command -v useradd >/dev/null || it_need "needs useradd (passwd)"
+	it_init
+	IT_PORT=$(it_free_port)
+	IT_URL="http://127.0.0.1:$IT_PORT"
+	local hex
+	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+	BT_USER="vigilbt_$hex"
+	BT_GROUP="vigilbtg_$hex"
+	BT_PAM="vigil-bt-$hex"
+	# token68 characters only: a bearer token is NAME.SECRET verbatim
+	BT_PW="Pw-$hex-$RANDOM"
+	CI_TOKEN=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+	RO_TOKEN="ro-$hex-$RANDOM"
+	export IT_PORT IT_URL BT_USER BT_GROUP BT_PAM BT_PW CI_TOKEN RO_TOKEN
+	groupadd "$BT_GROUP"
+	useradd -M -s /usr/sbin/nologin -G "$BT_GROUP" "$BT_USER"
+	printf '%s:%s\n' "$BT_USER" "$BT_PW" | chpasswd
+	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/$BT_PAM"
+	printf 'ci:%s\n' "$(openssl passwd -6 "$CI_TOKEN")" > "$IT/htpasswd"
+	chmod 0600 "$IT/htpasswd"
+	! grep -q "$CI_TOKEN" "$IT/htpasswd"
+	it_write_rc "set httpd port $IT_PORT address 127.0.0.1
+    pam service $BT_PAM
+    allow @$BT_GROUP restart service demo
+    allow $IT/htpasswd ci
+    allow ro:\"$RO_TOKEN\" read-only"
+	it_start
+	it_wait 15 curl -s -o /dev/null "$IT_URL/"
+}
+
+teardown_file() {
+	it_cleanup
+	[ -z "${BT_USER:-}" ] || userdel "$BT_USER" 2>/dev/null || true
+	[ -z "${BT_GROUP:-}" ] || groupdel "$BT_GROUP" 2>/dev/null || true
+	[ -z "${BT_PAM:-}" ] || rm -f "/etc/pam.d/$BT_PAM"
+	it_sanitizer_check
+}
+
+# a sanitizer report fails the test it happened in (make asan-integration)
+teardown() {
+	it_sanitizer_check
+}
+
+@test "a bearer token of a hashed htpasswd entry: 200 and the JSON of every service" {
+	curl -sS --max-time 10 -D "$IT/headers" -H "Authorization: Bearer ci.$CI_TOKEN" \
+		"$IT_URL/api/status" > "$IT/doc.json"
+	cat "$IT/headers"
+	grep -q '^HTTP/1.1 200' "$IT/headers"
+	grep -qi '^Content-Type: application/json' "$IT/headers"
+	jq -e '[.services[].name] | sort == ["demo", "rc"]' "$IT/doc.json"
+	# the scheme in any case (RFC 7235); Monit's endpoints take it too
+	it_curl "" -H "Authorization: bearer ci.$CI_TOKEN" "$IT_URL/_status?format=xml" |
+		grep -q '<name>demo</name>'
+	[ "$(it_http_code)" = 200 ]
+	it_curl "" -H "Authorization: BEARER ci.$CI_TOKEN" "$IT_URL/metrics" >/dev/null
+	[ "$(it_http_code)" = 200 ]
+	grep -q "login of user 'ci' from 127.0.0.1 as readwrite (bearer token)" "$IT/vigild.log"
+}
+
+@test "a wrong secret or a malformed token: 401 naming Basic and Bearer" {
+	curl -sS --max-time 10 -D "$IT/headers" -o /dev/null \
+		-H "Authorization: Bearer ci.${CI_TOKEN}x" "$IT_URL/api/status"
+	cat "$IT/headers"
+	grep -q '^HTTP/1.1 401' "$IT/headers"
+	grep -q '^WWW-Authenticate: Basic realm="vigil", charset="UTF-8"' "$IT/headers"
+	grep -q '^WWW-Authenticate: Bearer realm="vigil"' "$IT/headers"
+	# the htpasswd entry's hash is not a password
+	it_curl "" -H "Authorization: Bearer ci.$(cut -d: -f2- "$IT/htpasswd")" \
+		"$IT_URL/api/status" >/dev/null
+	[ "$(it_http_code)" = 401 ]
+	for bad in "Bearer" "Bearer ci" "Bearer .$CI_TOKEN" "Bearer ci." \
+		"Bearer ci.$CI_TOKEN!" "Bearer ci.$CI_TOKEN=x" "Bearer ci.$(head -c 400 /dev/zero | tr '\0' a)"; do
+		it_curl "" -H "Authorization: $bad" "$IT_URL/api/status" >/dev/null
+		[ "$(it_http_code)" = 401 ] || { echo "'$bad': $(it_http_code)"; false; }
+	done
+	# still serving
+	it_curl "" -H "Authorization: Bearer ro.$RO_TOKEN" "$IT_URL/api/status" >/dev/null
+	[ "$(it_http_code)" = 200 ]
+}
+
+@test "a read-only token cannot POST /_doaction; a read-write one can" {
+	local old tok=0123456789abcdef0123
+	it_wait 20 it_demo_running
+	old=$(it_demo_pid)
+	it_curl "" -H "Authorization: Bearer ro.$RO_TOKEN" -b "securitytoken=$tok" \
+		--data "action=restart&service=demo&securitytoken=$tok" "$IT_URL/_doaction" >/dev/null
+	[ "$(it_http_code)" = 403 ]
+	sleep 1
+	[ "$(it_demo_pid)" = "$old" ]
+	it_curl "" -H "Authorization: Bearer ci.$CI_TOKEN" -b "securitytoken=$tok" \
+		--data "action=restart&service=demo&securitytoken=$tok" "$IT_URL/_doaction" >/dev/null
+	[ "$(it_http_code)" = 200 ]
+	it_wait 30 eval '[ -n "$(it_demo_pid)" ] && [ "$(it_demo_pid)" != "$old" ]'
+}
+
+@test "a scoped PAM user's token sees only their services" {
+	curl -sS --max-time 10 -H "Authorization: Bearer $BT_USER.$BT_PW" "$IT_URL/api/status" \
+		> "$IT/scoped.json"
+	jq -e '[.services[].name] == ["demo"]' "$IT/scoped.json"
+	it_curl "" -H "Authorization: Bearer $BT_USER.$BT_PW" "$IT_URL/api/status?service=rc" >/dev/null
+	[ "$(it_http_code)" = 404 ]
+	grep -q "login of user '$BT_USER' from 127.0.0.1 as restart (bearer token)" "$IT/vigild.log"
+}
