@@ -53,7 +53,8 @@ static void
 put_name(FILE *out, const char *name)
 {
 	static const char *const list_enders[] = { "read-only", "readonly", "readwrite",
-		"restart", "allow", "then", "if", "with", "users", "user", NULL };
+		"restart", "allow", "then", "if", "with", "users", "user", "port", "username",
+		"password", "using", NULL };
 	bool plain = *name != '\0';
 	const char *c;
 	int i;
@@ -613,8 +614,9 @@ config_dump(const struct config *cf, FILE *out)
 		fputc('\n', out);
 	}
 	for (m = cf->mailservers; m; m = m->next) {
-		fprintf(out, "%s%s port %d", m == cf->mailservers ? "set mailserver " : ",\n    ",
-		    m->host, m->port);
+		fputs(m == cf->mailservers ? "set mailserver " : ",\n    ", out);
+		put_name(out, m->host);
+		fprintf(out, " port %d", m->port);
 		if (m->username) {
 			fprintf(out, " username ");
 			put_quoted(out, m->username);

@@ -31,8 +31,8 @@ static const char *const ssl_ignored[] = {
 static bool
 word_on(const char *v)
 {
-	return strcasecmp(v, "enable") == 0 || strcasecmp(v, "allow") == 0 ||
-	    strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0;
+	return v != NULL && (strcasecmp(v, "enable") == 0 || strcasecmp(v, "allow") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
 }
 
 /* Apply one list of options (names bare, or "ssl.NAME" for a test's). */

@@ -604,8 +604,6 @@ parse_option_block(struct parser *p, struct config_option **list, const char *wh
 		}
 		o = xcalloc(1, sizeof(*o));
 		o->name = xstrndup(t->text, n);
-		*tail = o;
-		tail = &o->next;
 		p_next(p);
 		t = p_peek(p);
 		/* "key : value", with blanks around the colon (Monit accepts it) */
@@ -618,9 +616,15 @@ parse_option_block(struct parser *p, struct config_option **list, const char *wh
 			char exp[96];
 			snprintf(exp, sizeof(exp), "a value for '%s'", o->name);
 			p_unexpected(p, exp);
+			/* not linked: every option in a list has a value (config_ssl.c
+			 * and the dump read it even after a parse error) */
+			free(o->name);
+			free(o);
 			return false;
 		}
 		o->value = xstrdup(t->text);
+		*tail = o;
+		tail = &o->next;
 		p_next(p);
 		/* a unit after a number ("limits { programOutput: 512 B }") */
 		t = p_peek(p);

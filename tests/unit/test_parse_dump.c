@@ -200,6 +200,53 @@ test_finding13_group_names_round_trip(void **state)
 	free(first);
 }
 
+/* fuzz_parser_roundtrip: a mail server named like a keyword of its own
+ * statement ("password", "allow") was dumped bare and read back as that
+ * keyword. */
+static void
+test_mailserver_keyword_names_round_trip(void **state)
+{
+	struct parse_opts o = { 0 };
+	struct config *cf;
+	char *first;
+	int nerr;
+	(void)state;
+
+	first = dump("set mailserver a.example, \"password\", \"allow\", \"port\"\n");
+	assert_non_null(strstr(first, "set mailserver a.example port 25,\n    \"password\" port 25,\n"
+	    "    \"allow\" port 25,\n    \"port\" port 25\n"));
+	o.errout = stderr;
+	cf = config_parse_string(first, "dump", &o, &nerr);
+	assert_non_null(cf);
+	assert_int_equal(nerr, 0);
+	assert_string_equal(cf->mailservers->next->host, "password");
+	assert_string_equal(cf->mailservers->next->next->next->host, "port");
+	assert_null(cf->mailservers->next->password);
+	config_free(cf);
+	free(first);
+}
+
+/* fuzz_parser: an ssl option without a value was kept with a NULL value
+ * after the error, and the notes read it. */
+static void
+test_option_without_value_not_kept(void **state)
+{
+	struct parse_opts o = { 0 };
+	struct config *cf;
+	int nerr = 0;
+	(void)state;
+
+	o.errout = fopen("/dev/null", "w");
+	o.notes = true;		/* vigil -t's notes read every ssl option */
+	cf = config_parse_string("set ssl { verify : }\n"
+	    "check host h with address 127.0.0.1\n"
+	    "    if failed port 443 protocol https then alert\n",
+	    "rc", &o, &nerr);
+	fclose(o.errout);
+	assert_true(nerr > 0);
+	config_free(cf);
+}
+
 /* Every event name the parser reads comes back in the dump: the dump kept
  * its own copy of the list, without vigil's "access", and printed
  * "only on { access }" as "on { }" (which then means every event). */
@@ -231,6 +278,8 @@ main(void)
 		cmocka_unit_test(test_logfile_chained),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_finding13_group_names_round_trip),
+		cmocka_unit_test(test_mailserver_keyword_names_round_trip),
+		cmocka_unit_test(test_option_without_value_not_kept),
 		cmocka_unit_test(test_every_event_name_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
