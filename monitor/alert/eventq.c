@@ -291,17 +291,18 @@ set_aside(const char *path, const char *why)
 		    aside);
 }
 
-struct alert_item *
-eventq_load(const char *dir, uint64_t *maxseq, size_t *count)
+/* The queue's file names with suffix in dir, in sequence order (names are
+ * 20 digits, so sorting them sorts the events), or NULL with *n 0 when the
+ * directory cannot be read (logged). */
+static char **
+queue_names(const char *dir, const char *suffix, size_t *n)
 {
-	struct alert_item *head = NULL, **tail = &head;
 	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t cap = 0;
 	struct dirent *de;
 	DIR *d;
 
-	*maxseq = 0;
-	*count = 0;
+	*n = 0;
 	d = opendir(dir);
 	if (d == NULL) {
 		log_err("event queue: cannot read %s: %s", dir, strerror(errno));
@@ -310,17 +311,29 @@ eventq_load(const char *dir, uint64_t *maxseq, size_t *count)
 	while ((de = readdir(d)) != NULL) {
 		uint64_t seq;
 
-		if (!queue_name(de->d_name, EVENTQ_SUFFIX, &seq))
+		if (!queue_name(de->d_name, suffix, &seq))
 			continue;
-		if (n == cap) {
+		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			names = xreallocarray(names, cap, sizeof(*names));
 		}
-		names[n++] = xstrdup(de->d_name);
+		names[(*n)++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), cmp_names);
+	if (*n > 0)
+		qsort(names, *n, sizeof(*names), cmp_names);
+	return names;
+}
+
+struct alert_item *
+eventq_load(const char *dir, uint64_t *maxseq, size_t *count)
+{
+	struct alert_item *head = NULL, **tail = &head;
+	size_t n;
+	char **names = queue_names(dir, EVENTQ_SUFFIX, &n);
+
+	*maxseq = 0;
+	*count = 0;
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX], why[128];
 		uint8_t *payload = NULL;
@@ -467,31 +480,10 @@ size_t
 mmq_load(const char *dir, uint64_t *maxseq, void (*fn)(void *arg, struct mmq_record *r),
     void *arg)
 {
-	char **names = NULL;
-	size_t n = 0, cap = 0, count = 0;
-	struct dirent *de;
-	DIR *d;
+	size_t n, count = 0;
+	char **names = queue_names(dir, MMQ_SUFFIX, &n);
 
 	*maxseq = 0;
-	d = opendir(dir);
-	if (d == NULL) {
-		log_err("event queue: cannot read %s: %s", dir, strerror(errno));
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		uint64_t seq;
-
-		if (!queue_name(de->d_name, MMQ_SUFFIX, &seq))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			names = xreallocarray(names, cap, sizeof(*names));
-		}
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX], why[128];
 		uint8_t *payload = NULL;
