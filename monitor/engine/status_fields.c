@@ -352,8 +352,6 @@ system_fields(const struct svc *s, struct field_sink *k)
 static void
 network_fields(const struct svc *s, struct field_sink *k)
 {
-	char a[32], b[32];
-
 	if (s->net_ms == 0)
 		return;
 	if (s->net_speed > 0)
@@ -363,20 +361,12 @@ network_fields(const struct svc *s, struct field_sink *k)
 		field_str(k, "link", NULL, "%s", s->net_up ? "UP" : "DOWN");
 	field_bool(k, "link_up", s->net_up);
 	field_uint(k, NULL, "speed_mbps", s->net_speed);
-	fmt_bytes((uint64_t)s->net_rx_bps, a, sizeof(a));
-	fmt_bytes(s->net_rx, b, sizeof(b));
-	field_str(k, "download bytes", NULL, "%s/s [%s total]", a, b);
-	field_json_num(k, "download_bytes_per_s", s->net_rx_bps);
-	field_uint(k, NULL, "download_bytes_total", s->net_rx);
+	rate_bytes(k, "download bytes", "download_bytes", s->net_rx_bps, s->net_rx);
 	field_str(k, "download packets", NULL, "%.0f per second [%llu total]", s->net_rx_pps,
 	    (unsigned long long)s->net_rx_packets);
 	field_json_num(k, "download_packets_per_s", s->net_rx_pps);
 	field_uint(k, NULL, "download_packets_total", s->net_rx_packets);
-	fmt_bytes((uint64_t)s->net_tx_bps, a, sizeof(a));
-	fmt_bytes(s->net_tx, b, sizeof(b));
-	field_str(k, "upload bytes", NULL, "%s/s [%s total]", a, b);
-	field_json_num(k, "upload_bytes_per_s", s->net_tx_bps);
-	field_uint(k, NULL, "upload_bytes_total", s->net_tx);
+	rate_bytes(k, "upload bytes", "upload_bytes", s->net_tx_bps, s->net_tx);
 	field_str(k, "upload packets", NULL, "%.0f per second [%llu total]", s->net_tx_pps,
 	    (unsigned long long)s->net_tx_packets);
 	field_json_num(k, "upload_packets_per_s", s->net_tx_pps);
