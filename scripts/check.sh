@@ -22,6 +22,12 @@ failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | awk '{s+=
 passed=$((passed + $(grep -c '^ok [0-9]' "$log")))
 failed=$((failed + $(grep -c '^not ok [0-9]' "$log")))
 echo
+# Name what failed, last, so a log cut to its tail (CI's) still shows it.
+if [ "$failed" -gt 0 ]; then
+	awk '/^not ok [0-9]/ {n = 12; print; next} n > 0 && /^#/ {print; n--; next} {n = 0}' "$log" | head -60
+	echo "failed tests:"
+	grep -E '^not ok [0-9]|^\[  FAILED  \] [^0-9]' "$log" | sed 's/^/  /' | head -50
+fi
 if [ ${#failed_suites[@]} -gt 0 ]; then
 	echo "make check: failed suites: ${failed_suites[*]}"
 	[ "$failed" -gt 0 ] || failed=1
