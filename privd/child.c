@@ -300,6 +300,36 @@ on_exit_event(int fd, uint32_t events, void *arg)
 
 /* ---- spawning ---- */
 
+static sigset_t sig_ignored;
+
+/* At start: a signal ignored by whoever started vigild is set back to its
+ * default (handlers, such as a sanitizer's, are left alone). */
+void
+sig_setup(void)
+{
+	struct sigaction old;
+
+	sigemptyset(&sig_ignored);
+	for (int s = 1; s < NSIG; s++)
+		if (sigaction(s, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			(void)signal(s, SIG_DFL);
+}
+
+void
+sig_ignore(int sig)
+{
+	(void)signal(sig, SIG_IGN);
+	sigaddset(&sig_ignored, sig);
+}
+
+void
+sig_default_ignored(void)
+{
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&sig_ignored, s) == 1)
+			(void)signal(s, SIG_DFL);
+}
+
 /* fork+execve path with fds[i] as descriptor 3+i; our channel end is
  * chfd.  Returns false (logged) on failure. */
 bool
@@ -328,8 +358,7 @@ child_spawn(struct child *c, const char *path, char *const argv[], const int *fd
 
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(1);
-		for (int s = 1; s < NSIG; s++)
-			(void)signal(s, SIG_DFL);
+		sig_default_ignored();
 		sigemptyset(&none);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		/* Move every source above the targets first, so no dup2 below

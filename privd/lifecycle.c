@@ -77,6 +77,7 @@ privd_reload(struct privd *pd, const char *why)
 	if (pd->state != PD_RUNNING)
 		return;
 	log_info("%s: restarting the monitor (fresh parse, new sealed table)", why);
+	ids_flush();
 	pd->state = PD_RELOADING;
 	stop_children(pd);
 }

@@ -153,7 +153,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	ping_open_sockets(pd);
-	signal(SIGPIPE, SIG_IGN);
+	sig_setup();
+	sig_ignore(SIGPIPE);
 	if (!pd->foreground)
 		daemonize();
 

@@ -224,6 +224,24 @@ struct outbuf {
 };
 void outbuf_add(struct outbuf *b, const char *p, size_t n);
 void run_request(struct privd *pd, const struct msg_run *m);
+
+/* ids.c: a program's primary and supplementary groups, resolved in privd
+ * and kept while /etc/passwd and /etc/group are unchanged (30 s at most) */
+struct run_ids {
+	gid_t gid;
+	int ngroups;
+	gid_t *groups;
+};
+int ids_lookup(bool has_uid, uid_t uid, bool has_gid, gid_t gid, const struct run_ids **out,
+    char *why, size_t whylen);
+void ids_flush(void);
+
+/* child.c: signal dispositions.  Handlers end at execve, ignored signals do
+ * not: privd records what it ignores, so a child before its execve resets
+ * only those (not all 64, one system call each). */
+void sig_setup(void);
+void sig_ignore(int sig);
+void sig_default_ignored(void);
 /* The monitor went away: queued requests are dropped, running programs go on
  * but their results are not sent (unless a fresh monitor's RUN joins one). */
 void run_forget_monitor(struct privd *pd);

@@ -245,8 +245,8 @@ child_fail(int errfd)
  * what runs (fexecve), so nothing can swap the file between the check and
  * the exec. */
 static void __attribute__((noreturn))
-run_child(const struct action_entry *e, int progfd, char **argv, const char *user,
-    gid_t gid, char **env, int outw, int errw)
+run_child(const struct action_entry *e, int progfd, char **argv, const struct run_ids *ids,
+    char **env, int outw, int errw)
 {
 	sigset_t none;
 	int nullfd, high_prog, high_err;
@@ -259,8 +259,7 @@ run_child(const struct action_entry *e, int progfd, char **argv, const char *use
 	errw = high_err;
 	if (setsid() < 0)
 		child_fail(errw);
-	for (int s = 1; s < NSIG; s++)
-		(void)signal(s, SIG_DFL);
+	sig_default_ignored();
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || chdir("/") < 0)
 		child_fail(errw);
@@ -278,9 +277,9 @@ run_child(const struct action_entry *e, int progfd, char **argv, const char *use
 	/* Supplementary groups always set: the target user's, or none; never
 	 * privd's own (vigild may have been started with groups). */
 	if (e->has_uid || e->has_gid || geteuid() == 0) {
-		if (user != NULL ? initgroups(user, gid) < 0 : setgroups(0, NULL) < 0)
+		if (setgroups((size_t)ids->ngroups, ids->groups) < 0)
 			child_fail(errw);
-		if (setresgid(gid, gid, gid) < 0)
+		if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
 			child_fail(errw);
 	}
 	if (e->has_uid && setresuid(e->uid, e->uid, e->uid) < 0)
@@ -450,8 +449,7 @@ job_start(struct privd *pd, struct run_job *j)
 	char real[PATH_MAX], why[ACTION_REASON_LEN];
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, err, progfd, sh;
 	char interp[PATH_MAX], iarg[SHEBANG_MAX], **sargv = NULL;
-	const char *user = NULL;
-	gid_t gid = e != NULL && e->has_gid ? e->gid : 0;
+	const struct run_ids *ids;
 	char **env;
 
 	if (e == NULL || e->path == NULL) {
@@ -472,20 +470,10 @@ job_start(struct privd *pd, struct run_job *j)
 		refuse(j, EACCES, why);
 		return;
 	}
-	{
-		/* the target user (root without a uid) names the groups */
-		struct passwd *pw = getpwuid(e->has_uid ? e->uid : 0);
-
-		if (e->has_uid && pw == NULL && !e->has_gid) {
-			snprintf(why, sizeof(why), "uid %u has no passwd entry: give a gid",
-			    (unsigned)e->uid);
-			close(progfd);
-			refuse(j, EINVAL, why);
-			return;
-		}
-		user = pw != NULL ? pw->pw_name : NULL;
-		if (!e->has_gid)
-			gid = pw != NULL ? pw->pw_gid : 0;
+	if (ids_lookup(e->has_uid, e->uid, e->has_gid, e->gid, &ids, why, sizeof(why)) < 0) {
+		close(progfd);
+		refuse(j, EINVAL, why);
+		return;
 	}
 	/* A script runs through its interpreter, checked as the program is, with
 	 * the script's path as written (its $0). */
@@ -524,8 +512,8 @@ job_start(struct privd *pd, struct run_job *j)
 	j->start_ms = now_ms();
 	j->pid = fork();
 	if (j->pid == 0)
-		run_child(e, progfd, sargv != NULL ? sargv : e->argv, user, gid, env,
-		    outp[1], errp[1]);
+		run_child(e, progfd, sargv != NULL ? sargv : e->argv, ids, env, outp[1],
+		    errp[1]);
 	err = errno;
 	close(progfd);
 	free_strv(env);

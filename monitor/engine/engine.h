@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "common/file_stamp.h"
 #include "monitor/monitor.h"
 
 /* ---- rules.c: the sliding window of one rule ---- */
@@ -452,18 +453,7 @@ void checksum_memo_free(struct test_state *ts);
 /* Hex digest of a file, streamed; false on error (errno set). */
 bool file_digest(const char *path, enum hash_type h, char *hex, size_t hexlen);
 
-/* file_stamp.c: what stat() says of a file, to skip reading it again when
- * it cannot have changed (the reasoning is in file_stamp.c) */
-struct stat;
-struct file_stamp {
-	bool valid;
-	uint64_t dev, ino;
-	int64_t size;
-	struct timespec mtime, ctime;
-};
-bool file_stamp_same(const struct file_stamp *fs, const struct stat *st);
-/* Record st; left invalid when the file changed too recently to trust. */
-void file_stamp_set(struct file_stamp *fs, const struct stat *st);
+/* file_stamp.c: in common/file_stamp.h */
 
 /* check_content.c */
 /* All content tests of a file service at once, on what was appended. */

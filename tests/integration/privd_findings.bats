@@ -11,6 +11,7 @@ setup() {
 	ATTACKER=
 	SMALL=
 	SLOW_PIDS=
+	EXTRA_GROUP=
 }
 
 teardown() {
@@ -34,6 +35,7 @@ teardown() {
 		done
 		userdel "$ATTACKER" 2>/dev/null || it_wait 5 userdel "$ATTACKER" || true
 	fi
+	[ -z "$EXTRA_GROUP" ] || groupdel "$EXTRA_GROUP" 2>/dev/null || true
 	it_sanitizer_check
 }
 
@@ -271,6 +273,39 @@ check process asnobody with pidfile $IT/out/asnobody.pid
 	if grep -Eq '\b(24|25)\b' "$IT/out/asroot.groups" "$IT/out/asnobody.groups"; then
 		false
 	fi
+}
+
+# privd resolves a program's groups itself and keeps them while /etc/passwd
+# and /etc/group are unchanged (privd/ids.c): a membership change must reach
+# the next run, in both directions.
+@test "a program run as a user has that user's groups; a change to /etc/group reaches the next run" {
+	make_attacker
+	EXTRA_GROUP=vigilgrp$$
+	groupadd "$EXTRA_GROUP" || it_need "groupadd"
+	local gid out=$IT/out
+	gid=$(getent group "$EXTRA_GROUP" | cut -d: -f3)
+	mkdir -p -m 1777 "$out"
+	cat > "$IT/showgroups" <<SCRIPT
+#!/bin/sh
+grep '^Groups:' /proc/\$\$/status > $out/groups.new
+mv $out/groups.new $out/groups
+SCRIPT
+	chmod 0755 "$IT/showgroups"
+	it_write_rc "
+check program showgroups with path \"$IT/showgroups\" as uid $ATTACKER
+    if status != 0 then alert
+"
+	sed -i 's/^set daemon 30$/set daemon 1/' "$IT/rc"
+	start_vigild
+	it_wait 15 test -s "$out/groups"
+	cat "$out/groups"
+	if grep -Eq "\b$gid\b" "$out/groups"; then false; fi
+	# the kernel's ctime has a tick's grain: privd trusts a stamp only a
+	# second after the change, so the new member is seen within two cycles
+	gpasswd -a "$ATTACKER" "$EXTRA_GROUP" >/dev/null
+	it_wait 15 grep -Eq "\b$gid\b" "$out/groups" || { cat "$out/groups"; false; }
+	gpasswd -d "$ATTACKER" "$EXTRA_GROUP" >/dev/null
+	it_wait 15 eval "! grep -Eq '\b$gid\b' '$out/groups'" || { cat "$out/groups"; false; }
 }
 
 @test "finding 8: kill -9 of vigild takes the monitor (which dropped its uid) down" {

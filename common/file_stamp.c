@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "monitor/engine/engine.h"
+#include "common/file_stamp.h"
 
 #define STAMP_SETTLE_NS 1000000000LL
 
