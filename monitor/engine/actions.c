@@ -394,6 +394,8 @@ run_program(struct svc *s, const struct command *cmd, enum svc_busy kind,
 static void
 note_restart(struct svc *s)
 {
+	if (s->restarts == NULL)
+		s->restarts = xcalloc(RULE_HIST_MAX, sizeof(*s->restarts));
 	if (s->nrestarts == RULE_HIST_MAX) {
 		memmove(s->restarts, s->restarts + 1,
 		    (RULE_HIST_MAX - 1) * sizeof(s->restarts[0]));

@@ -245,6 +245,7 @@ engine_free(struct engine *e)
 			hashjob_cancel(&s->ts[k]);
 			checksum_memo_free(&s->ts[k]);
 			content_free(&s->ts[k]);
+			free(s->ts[k].desc);
 		}
 		if (s->wait_tfd >= 0) {
 			ev_del(e->m->ev, s->wait_tfd);
@@ -260,6 +261,7 @@ engine_free(struct engine *e)
 		free(s->pidfile_memo);
 		free(s->last_output);
 		free(s->net_hist);
+		free(s->restarts);
 		free(s->ts);
 	}
 	if (e->cycle_tfd >= 0) {

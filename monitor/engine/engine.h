@@ -203,12 +203,11 @@ struct test_state {
 	struct rulewin win;
 	bool last_failed;	/* result of the last evaluation */
 	uint32_t failed_cycles;	/* scheduled cycles since it failed (reminders) */
-	char desc[256];		/* description of the last result */
+	char *desc;		/* the last result's description, exact size: ts_desc() */
 	uint64_t response_us;	/* connection test or ping: the last success's time */
 	char learned[129];	/* learned checksum (hex) */
 	int64_t learned_num;	/* learned value of "changed" tests */
 	bool have_learned_num;
-	int restart_hist_cycles[RULE_HIST_MAX];	/* TEST_RESTARTS unused */
 	struct netcheck *nc;	/* connection test in flight */
 	struct hashjob *hj;	/* checksum of a big file in progress */
 	struct checksum_memo *memo;	/* checksum: the last sum and the file it was of */
@@ -222,6 +221,15 @@ struct test_state {
 	size_t nre;
 	struct svc *svc;
 };
+
+/* Descriptions are at most TEST_DESC_MAX - 1 bytes, kept at their length
+ * (most are under 80) and replaced only when they change. */
+#define TEST_DESC_MAX 256
+static inline const char *
+ts_desc(const struct test_state *ts)
+{
+	return ts->desc != NULL ? ts->desc : "";
+}
 
 enum svc_busy { BUSY_NONE, BUSY_START, BUSY_STOP, BUSY_RESTART_STOP, BUSY_EXEC };
 
@@ -285,8 +293,9 @@ struct svc {
 	bool have_status;
 	int wait_tfd;		/* polls for the pid after a start */
 	bool stop_then_unmonitor;
-	/* restart history: cycle numbers of recent (re)starts */
-	uint64_t restarts[RULE_HIST_MAX];
+	/* restart history: cycle numbers of recent (re)starts, allocated at the
+	 * first (most services never restart: 512 bytes each saved) */
+	uint64_t *restarts;
 	size_t nrestarts;
 	uint64_t restart_count;
 	int quick_deaths;	/* deaths in a row soon after starting */
@@ -326,7 +335,6 @@ struct svc {
 	bool exec_failed;
 	bool exec_alerted;	/* "Execution failed" mailed, not yet recovered */
 	char status[MSG_NAME_LEN];
-	char detail[MSG_LOGLINE_LEN];
 	uint64_t last_checked;	/* unix seconds */
 };
 
@@ -423,6 +431,10 @@ void svc_retry_reset(struct svc *s);
 void svc_test_result(struct svc *s, struct test_state *ts, bool failed,
     bool scheduled, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void svc_update_status(struct svc *s);
+/* Why the service fails: the description of its first failing test, ""
+ * when none fails or while it is unmonitored or a start/stop is pending
+ * (read live, not copied: a kilobyte a service saved). */
+const char *svc_detail(const struct svc *s);
 
 /* engine.c */
 struct svc *engine_svc_by_name(struct engine *e, const char *name);

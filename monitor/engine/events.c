@@ -23,7 +23,7 @@ svc_alert_rule(struct svc *s, struct test_state *ts, enum rule_event ev,
 		.svc = s->cf,
 		.service = s->cf->name,
 		.test = t,
-		.description = ts->desc,
+		.description = ts_desc(ts),
 	};
 
 	if (t->kind == TEST_MATCH && t->match_ignore)

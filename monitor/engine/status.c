@@ -296,7 +296,7 @@ engine_snapshot(const struct engine *e, size_t i, struct msg_snapshot_service *o
 	strlcpy_v(out->monitor, svc_monitor_name(s->monitor), sizeof(out->monitor));
 	out->pid = s->pid > 0 ? (uint32_t)s->pid : 0;
 	out->uptime_s = s->pid > 0 ? s->uptime_s : 0;
-	strlcpy_v(out->detail, s->detail, sizeof(out->detail));
+	strlcpy_v(out->detail, svc_detail(s), sizeof(out->detail));
 	snapshot_figures(s, &out->fig);
 	engine_graph_figures(e, i, &out->fig);
 }

@@ -382,12 +382,12 @@ host_fields(const struct svc *s, struct field_sink *k)
 	for (size_t i = 0; i < s->nts; i++) {
 		const struct test_state *ts = &s->ts[i];
 
-		if (ts->t == NULL || ts->desc[0] == '\0')
+		if (ts->t == NULL || ts_desc(ts)[0] == '\0')
 			continue;
 		if (ts->t->kind == TEST_ICMP)
-			field_str(k, "ping response", "ping_response", "%s", ts->desc);
+			field_str(k, "ping response", "ping_response", "%s", ts_desc(ts));
 		else if (ts->t->kind == TEST_CONNECTION)
-			field_str(k, "port response", "port_response", "%s", ts->desc);
+			field_str(k, "port response", "port_response", "%s", ts_desc(ts));
 	}
 }
 
@@ -450,8 +450,8 @@ svc_fields(const struct svc *s, struct field_sink *k)
 	case SVC_TYPE_COUNT:
 		break;
 	}
-	if (s->detail[0] != '\0')
-		field_str(k, "detail", "detail", "%s", s->detail);
+	if (svc_detail(s)[0] != '\0')
+		field_str(k, "detail", "detail", "%s", svc_detail(s));
 	if (s->last_checked > 0)
 		field_time(k, "data collected", "data_collected", (int64_t)s->last_checked);
 }

@@ -2,6 +2,7 @@
  * fires (with the back-off of a crash loop), and the status text built from
  * every failing test. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,15 +78,20 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 {
 	const struct test *t = ts->t;
 	enum rule_event ev;
+	char desc[TEST_DESC_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ts->desc, sizeof(ts->desc), fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
 	/* Descriptions quote files and peers: keep them one printable line. */
-	for (char *p = ts->desc; *p != '\0'; p++)
+	for (char *p = desc; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	if (ts->desc == NULL || strcmp(ts->desc, desc) != 0) {
+		free(ts->desc);
+		ts->desc = xstrdup(desc);
+	}
 	ts->last_failed = failed;
 	if (s->monitor == MON_NOT)
 		return;
@@ -98,10 +104,10 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 	case RULE_FAILED:
 		/* At error, as Monit logs a failure (syslog priority LOG_ERR). */
 		log_err("service '%s': %s: %s", s->cf->name,
-		    test_event_name(t, true), ts->desc);
+		    test_event_name(t, true), ts_desc(ts));
 		if (!scheduled && !immediate_allowed(s, &t->act.failed))
 			break;
-		do_action(s, ts, &t->act.failed, test_event_name(t, true), ts->desc);
+		do_action(s, ts, &t->act.failed, test_event_name(t, true), ts_desc(ts));
 		break;
 	case RULE_STILL_FAILED:
 		/* A process that stays down is retried on every scheduled cycle
@@ -112,11 +118,11 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 		    (t->act.failed.kind == ACTION_RESTART ||
 		    t->act.failed.kind == ACTION_START))
 			do_action(s, ts, &t->act.failed, test_event_name(t, true),
-			    ts->desc);
+			    ts_desc(ts));
 		else if (t->act.failed.repeat_cycles > 0 && scheduled &&
 		    s->cycles_seen % (uint64_t)t->act.failed.repeat_cycles == 0)
 			do_action(s, ts, &t->act.failed, test_event_name(t, true),
-			    ts->desc);
+			    ts_desc(ts));
 		break;
 	case RULE_SUCCEEDED:
 		if (t->op == OP_CHANGED || t->kind == TEST_PID || t->kind == TEST_PPID)
@@ -124,10 +130,10 @@ svc_test_result(struct svc *s, struct test_state *ts, bool failed,
 			    test_event_name(t, false));
 		else
 			log_info("service '%s': %s: %s", s->cf->name,
-			    test_event_name(t, false), ts->desc);
+			    test_event_name(t, false), ts_desc(ts));
 		if (t->act.has_succeeded)
 			do_action(s, ts, &t->act.succeeded, test_event_name(t, false),
-			    ts->desc);
+			    ts_desc(ts));
 		break;
 	case RULE_OK:
 		return;
@@ -141,7 +147,6 @@ svc_update_status(struct svc *s)
 	const char *st = NULL;
 	size_t len = 0;
 
-	s->detail[0] = '\0';
 	s->status[0] = '\0';
 	if (s->monitor == MON_NOT) {
 		st = "Not monitored";
@@ -160,8 +165,6 @@ svc_update_status(struct svc *s)
 				if (!s->ts[i].win.failed)
 					continue;
 				ev = test_event_name(s->ts[i].t, true);
-				if (s->detail[0] == '\0')
-					strlcpy_v(s->detail, s->ts[i].desc, sizeof(s->detail));
 			} else if (s->exec_failed) {
 				ev = "Execution failed";
 			} else {
@@ -179,4 +182,16 @@ svc_update_status(struct svc *s)
 		st = s->monitor == MON_INIT ? "Initializing" : "OK";
 	}
 	strlcpy_v(s->status, st, sizeof(s->status));
+}
+
+const char *
+svc_detail(const struct svc *s)
+{
+	if (s->monitor == MON_NOT || s->busy == BUSY_START || s->busy == BUSY_STOP ||
+	    s->busy == BUSY_RESTART_STOP)
+		return "";
+	for (size_t i = 0; i < s->nts; i++)
+		if (s->ts[i].win.failed)
+			return ts_desc(&s->ts[i]);
+	return "";
 }
