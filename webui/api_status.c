@@ -30,6 +30,7 @@ webui_api_status(struct webui *w, struct client *c, const struct web_session *s,
     const char *service)
 {
 	const struct snapshot *sn = &w->snap;
+	const struct snap_service *v;
 	uint64_t now = (uint64_t)time(NULL);
 	bool first = true;
 	struct obuf b;
@@ -48,11 +49,8 @@ webui_api_status(struct webui *w, struct client *c, const struct web_session *s,
 	obuf_addf(&b, ",\"uptime_s\":%llu,\"time\":%llu,\"poll_s\":%u},\"services\":[",
 	    (unsigned long long)sn->uptime_s + (now > sn->time ? now - sn->time : 0),
 	    (unsigned long long)now, sn->poll_s);
-	for (uint32_t i = 0; i < sn->count; i++) {
-		const struct snap_service *v = &sn->svc[i];
-
-		if (!session_in_scope(s, v->name) ||
-		    (service != NULL && strcmp(service, v->name) != 0))
+	for (uint32_t i = 0; (v = snap_next(sn, s, &i)) != NULL;) {
+		if (service != NULL && strcmp(service, v->name) != 0)
 			continue;
 		if (!first)
 			obuf_adds(&b, ",");

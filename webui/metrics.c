@@ -151,12 +151,13 @@ figure_value(const struct figure *fg, const struct snap_service *v, double *x)
 }
 
 static void
-per_service(struct obuf *b, const struct snapshot *sn, const struct figure *fg)
+per_service(struct obuf *b, const struct snapshot *sn, const struct web_session *s,
+    const struct figure *fg)
 {
+	const struct snap_service *v;
 	bool header = false;
 
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	for (uint32_t i = 0; !b->failed && (v = snap_next(sn, s, &i)) != NULL;) {
 		double x;
 
 		if (!figure_value(fg, v, &x))
@@ -175,13 +176,13 @@ per_service(struct obuf *b, const struct snapshot *sn, const struct figure *fg)
 
 /* System cpu by mode: one family, a mode label besides the service's. */
 static void
-system_cpu(struct obuf *b, const struct snapshot *sn)
+system_cpu(struct obuf *b, const struct snapshot *sn, const struct web_session *s)
 {
 	static const char name[] = "vigil_system_cpu_ratio";
+	const struct snap_service *v;
 	bool header = false;
 
-	for (uint32_t i = 0; sn->valid && i < sn->count; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	for (uint32_t i = 0; (v = snap_next(sn, s, &i)) != NULL;) {
 		const struct { const char *mode; uint32_t pm; } m[] = {
 			{ "user", v->fig.cpu_user_permille },
 			{ "system", v->fig.cpu_system_permille },
@@ -215,7 +216,7 @@ live_sessions(const struct webui *w)
 }
 
 void
-metrics_render(const struct webui *w, struct obuf *b)
+metrics_render(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
 
@@ -227,13 +228,14 @@ metrics_render(const struct webui *w, struct obuf *b)
 		obuf_addf(b, "vigil_uptime_seconds %u\n", sn->uptime_s);
 		family(b, "vigil_poll_interval_seconds", "gauge", "The poll cycle (set daemon).");
 		obuf_addf(b, "vigil_poll_interval_seconds %u\n", sn->poll_s);
-		family(b, "vigil_services", "gauge", "Services in the control file.");
-		obuf_addf(b, "vigil_services %u\n", sn->count);
+		family(b, "vigil_services", "gauge", "Services in the control file (those "
+		    "in the user's service scope).");
+		obuf_addf(b, "vigil_services %u\n", snap_visible(sn, s));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(figures); i++) {
-		per_service(b, sn, &figures[i]);
+		per_service(b, sn, s, &figures[i]);
 		if (strcmp(figures[i].name, "vigil_system_load15") == 0)
-			system_cpu(b, sn);
+			system_cpu(b, sn, s);
 	}
 	family(b, "vigil_web_logins_total", "counter",
 	    "Logins to the web interface since it started, by method and result.");

@@ -4,6 +4,7 @@
  * plain text that `monit status` and `monit summary` print. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -44,10 +45,17 @@ pct(uint64_t part, uint64_t whole)
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+/* The services of the document: those the session may see, in order. */
+struct xml_view {
+	const struct snapshot *sn;
+	const uint32_t *idx;
+};
+
 static void
 snap_xml_service(const void *ctx, size_t i, struct monit_xml_service *out)
 {
-	const struct snap_service *v = &((const struct snapshot *)ctx)->svc[i];
+	const struct xml_view *x = ctx;
+	const struct snap_service *v = &x->sn->svc[x->idx[i]];
 
 	out->name = v->name;
 	out->pid = v->pid;
@@ -56,9 +64,12 @@ snap_xml_service(const void *ctx, size_t i, struct monit_xml_service *out)
 }
 
 void
-monit_status_xml(const struct webui *w, struct obuf *b)
+monit_status_xml(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
+	uint32_t *idx = xcalloc((size_t)sn->count + 1, sizeof(*idx));
+	struct xml_view x = { .sn = sn, .idx = idx };
+	size_t n = 0;
 	struct monit_xml_doc d = {
 		.style = MONIT_XML_STATUS,
 		.host = sn->valid ? sn->host : "",
@@ -72,12 +83,15 @@ monit_status_xml(const struct webui *w, struct obuf *b)
 		.release = w->release,
 		.machine = w->machine,
 		.ncpu = w->ncpu,
-		.nservices = sn->valid ? sn->count : 0,
 		.service = snap_xml_service,
-		.ctx = sn,
+		.ctx = &x,
 	};
 
+	for (uint32_t i = 0; snap_next(sn, s, &i) != NULL;)
+		idx[n++] = i - 1;
+	d.nservices = n;
 	monit_xml_render(b, &d);
+	free(idx);
 }
 
 /* ---- text ---- */
@@ -232,26 +246,29 @@ text_header(const struct webui *w, struct obuf *b)
 }
 
 void
-monit_status_text(const struct webui *w, struct obuf *b, const char *name)
+monit_status_text(const struct webui *w, const struct web_session *s, struct obuf *b,
+    const char *name)
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
+	const struct snap_service *v;
 
 	text_header(w, b);
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++)
-		if (name == NULL || strcmp(sn->svc[i].name, name) == 0)
-			text_service(b, &sn->svc[i], sys);
+	for (uint32_t i = 0; !b->failed && (v = snap_next(sn, s, &i)) != NULL;)
+		if (name == NULL || strcmp(v->name, name) == 0)
+			text_service(b, v, sys);
 }
 
 void
-monit_summary_text(const struct webui *w, struct obuf *b)
+monit_summary_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
+	const struct snap_service *v;
 	int wn = 32, ws = 28;
 
 	text_header(w, b);
-	for (uint32_t i = 0; sn->valid && i < sn->count; i++) {
-		int ln = (int)strlen(sn->svc[i].name), ls = (int)strlen(sn->svc[i].status);
+	for (uint32_t i = 0; (v = snap_next(sn, s, &i)) != NULL;) {
+		int ln = (int)strlen(v->name), ls = (int)strlen(v->status);
 
 		if (ln > wn && ln < 256)
 			wn = ln;
@@ -259,8 +276,7 @@ monit_summary_text(const struct webui *w, struct obuf *b)
 			ws = ls;
 	}
 	obuf_addf(b, " %-*s %-*s %s\n", wn, "Service Name", ws, "Status", "Type");
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	for (uint32_t i = 0; !b->failed && (v = snap_next(sn, s, &i)) != NULL;) {
 		int pad;
 
 		obuf_adds(b, " ");

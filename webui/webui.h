@@ -330,10 +330,12 @@ struct web_session *webui_session_recheck(struct webui *w, struct client *c,
 void webui_on_session_check(struct webui *w, const struct msg_session_check_result *r);
 
 /* ---- monit_xml.c: the documents of /_status ---- */
-void monit_status_xml(const struct webui *w, struct obuf *b);
+/* Each shows only the services s may see (scope.c). */
+void monit_status_xml(const struct webui *w, const struct web_session *s, struct obuf *b);
 /* `monit status [NAME]` text (name NULL: all) and `monit summary`. */
-void monit_status_text(const struct webui *w, struct obuf *b, const char *name);
-void monit_summary_text(const struct webui *w, struct obuf *b);
+void monit_status_text(const struct webui *w, const struct web_session *s, struct obuf *b,
+    const char *name);
+void monit_summary_text(const struct webui *w, const struct web_session *s, struct obuf *b);
 /* "Process", "File", ... as Monit titles the types. */
 const char *snap_type_title(const struct snap_service *v);
 /* The figures of the (first) system service, NULL without one. */
@@ -343,7 +345,8 @@ void fmt_size(char *out, size_t len, uint64_t bytes);
 void fmt_duration(char *out, size_t len, uint64_t s);
 
 /* ---- metrics.c: GET /metrics ---- */
-void metrics_render(const struct webui *w, struct obuf *b);
+/* The services s may see (scope.c), and the web side's own figures. */
+void metrics_render(const struct webui *w, const struct web_session *s, struct obuf *b);
 
 /* ---- snapshot.c ---- */
 void snapshot_clear(struct snapshot *s);
@@ -352,6 +355,19 @@ void snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s);
 void snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j);
 void snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p);
 void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
+
+/* ---- scope.c: the services a session may see ---- */
+/* The next service of sn from index *i on that s may see (every one when
+ * s is NULL, the web side's own use, or has no scope); *i is moved past
+ * it; NULL at the end.  Loop: for (i = 0; (v = snap_next(sn, s, &i));) */
+const struct snap_service *snap_next(const struct snapshot *sn,
+    const struct web_session *s, uint32_t *i);
+/* The service of that name if s may see it: NULL alike for a name that
+ * does not exist and for one outside the scope. */
+const struct snap_service *snap_find(const struct snapshot *sn,
+    const struct web_session *s, const char *name);
+/* How many services s sees. */
+uint32_t snap_visible(const struct snapshot *sn, const struct web_session *s);
 
 /* ---- api_status.c: GET /api/status ---- */
 /* `vigil status --json` for the services in s's scope (all, or the one
