@@ -417,11 +417,13 @@ handle_doaction(struct webui *w, struct client *c, const struct http_request *re
 static void
 report_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
-	uint32_t up = 0, down = 0, init = 0, unmon = 0, n = 0;
-	const struct snap_service *v;
+	uint32_t up = 0, down = 0, init = 0, unmon = 0, n;
+	struct snap_view vw;
 
-	for (uint32_t i = 0; (v = snap_next(&w->snap, s, &i)) != NULL; n++) {
-		const struct msg_svc_figures *f = &v->fig;
+	snap_view_open(&vw, &w->snap, s);
+	n = vw.n;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct msg_svc_figures *f = &snap_view_at(&vw, k)->fig;
 
 		if (f->monitor_code == 0)
 			unmon++;
@@ -432,6 +434,7 @@ report_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 		else
 			up++;
 	}
+	snap_view_close(&vw);
 #define PCT(x) (n > 0 ? 100.0 * (double)(x) / (double)n : 0.0)
 	obuf_addf(b, "up:           %5u (%.1f%%)\n", up, PCT(up));
 	obuf_addf(b, "down:         %5u (%.1f%%)\n", down, PCT(down));
@@ -444,16 +447,20 @@ report_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 static void
 runtime_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
+	struct snap_view vw;
+
+	snap_view_open(&vw, &w->snap, s);
 	obuf_adds(b, "vigil " VIGIL_VERSION "\n");
 	if (w->snap.valid) {
 		obuf_adds(b, "host:                 ");
 		obuf_add(b, w->snap.host, strnlen(w->snap.host, sizeof(w->snap.host)));
 		obuf_addf(b, "\nuptime:               %u s\npoll interval:        %u s\n"
 		    "services:             %u\n", w->snap.uptime_s, w->snap.poll_s,
-		    snap_visible(&w->snap, s));
+		    vw.n);
 	}
 	obuf_addf(b, "web interface:        port %u%s\n", w->port, w->ssl ? ", TLS" : "");
 	obuf_addf(b, "requests served:      %llu\n", (unsigned long long)w->requests);
+	snap_view_close(&vw);
 }
 
 void

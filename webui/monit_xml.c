@@ -4,7 +4,6 @@
  * plain text that `monit status` and `monit summary` print. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -45,17 +44,10 @@ pct(uint64_t part, uint64_t whole)
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-/* The services of the document: those the session may see, in order. */
-struct xml_view {
-	const struct snapshot *sn;
-	const uint32_t *idx;
-};
-
 static void
 snap_xml_service(const void *ctx, size_t i, struct monit_xml_service *out)
 {
-	const struct xml_view *x = ctx;
-	const struct snap_service *v = &x->sn->svc[x->idx[i]];
+	const struct snap_service *v = snap_view_at(ctx, (uint32_t)i);
 
 	out->name = v->name;
 	out->pid = v->pid;
@@ -67,9 +59,7 @@ void
 monit_status_xml(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
-	uint32_t *idx = xcalloc((size_t)sn->count + 1, sizeof(*idx));
-	struct xml_view x = { .sn = sn, .idx = idx };
-	size_t n = 0;
+	struct snap_view vw;
 	struct monit_xml_doc d = {
 		.style = MONIT_XML_STATUS,
 		.host = sn->valid ? sn->host : "",
@@ -84,14 +74,13 @@ monit_status_xml(const struct webui *w, const struct web_session *s, struct obuf
 		.machine = w->machine,
 		.ncpu = w->ncpu,
 		.service = snap_xml_service,
-		.ctx = &x,
+		.ctx = &vw,
 	};
 
-	for (uint32_t i = 0; snap_next(sn, s, &i) != NULL;)
-		idx[n++] = i - 1;
-	d.nservices = n;
+	snap_view_open(&vw, sn, s);
+	d.nservices = vw.n;
 	monit_xml_render(b, &d);
-	free(idx);
+	snap_view_close(&vw);
 }
 
 /* ---- text ---- */
@@ -251,23 +240,29 @@ monit_status_text(const struct webui *w, const struct web_session *s, struct obu
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
-	const struct snap_service *v;
+	struct snap_view vw;
 
 	text_header(w, b);
-	for (uint32_t i = 0; !b->failed && (v = snap_next(sn, s, &i)) != NULL;)
+	snap_view_open(&vw, sn, s);
+	for (uint32_t k = 0; k < vw.n && !b->failed; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
+
 		if (name == NULL || strcmp(v->name, name) == 0)
 			text_service(b, v, sys);
+	}
+	snap_view_close(&vw);
 }
 
 void
 monit_summary_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
-	const struct snapshot *sn = &w->snap;
-	const struct snap_service *v;
+	struct snap_view vw;
 	int wn = 32, ws = 28;
 
 	text_header(w, b);
-	for (uint32_t i = 0; (v = snap_next(sn, s, &i)) != NULL;) {
+	snap_view_open(&vw, &w->snap, s);
+	for (uint32_t k = 0; k < vw.n; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
 		int ln = (int)strlen(v->name), ls = (int)strlen(v->status);
 
 		if (ln > wn && ln < 256)
@@ -276,7 +271,8 @@ monit_summary_text(const struct webui *w, const struct web_session *s, struct ob
 			ws = ls;
 	}
 	obuf_addf(b, " %-*s %-*s %s\n", wn, "Service Name", ws, "Status", "Type");
-	for (uint32_t i = 0; !b->failed && (v = snap_next(sn, s, &i)) != NULL;) {
+	for (uint32_t k = 0; k < vw.n && !b->failed; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
 		int pad;
 
 		obuf_adds(b, " ");
@@ -287,4 +283,5 @@ monit_summary_text(const struct webui *w, const struct web_session *s, struct ob
 		pad = ws - (int)strlen(v->status);
 		obuf_addf(b, "%*s %s\n", pad > 0 ? pad : 0, "", snap_type_title(v));
 	}
+	snap_view_close(&vw);
 }

@@ -7,40 +7,51 @@
  * scope is found exactly as a name that does not exist (NULL): the views
  * answer both with the same 404, and a scoped user cannot probe which
  * names exist.  The system service is a service like any other here, as
- * for the monitor's actions: seen only when the scope names it. */
+ * for the monitor's actions: seen only when the scope names it.
+ *
+ * Cost: the scope is matched once per service and request (a view), not
+ * once per section or figure family that walks the services. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "webui/webui.h"
 
-const struct snap_service *
-snap_next(const struct snapshot *sn, const struct web_session *s, uint32_t *i)
+void
+snap_view_open(struct snap_view *vw, const struct snapshot *sn, const struct web_session *s)
 {
-	while (sn->valid && *i < sn->count) {
-		const struct snap_service *v = &sn->svc[(*i)++];
+	uint32_t count = sn->valid ? sn->count : 0;
 
-		if (s == NULL || session_in_scope(s, v->name))
-			return v;
-	}
-	return NULL;
+	vw->sn = sn;
+	vw->idx = NULL;
+	vw->n = count;
+	if (s == NULL || s->nscope == 0)
+		return;
+	vw->idx = xcalloc((size_t)count + 1, sizeof(*vw->idx));
+	vw->n = 0;
+	for (uint32_t i = 0; i < count; i++)
+		if (session_in_scope(s, sn->svc[i].name))
+			vw->idx[vw->n++] = i;
+}
+
+void
+snap_view_close(struct snap_view *vw)
+{
+	free(vw->idx);
+	memset(vw, 0, sizeof(*vw));
+}
+
+const struct snap_service *
+snap_view_at(const struct snap_view *vw, uint32_t k)
+{
+	return &vw->sn->svc[vw->idx != NULL ? vw->idx[k] : k];
 }
 
 const struct snap_service *
 snap_find(const struct snapshot *sn, const struct web_session *s, const char *name)
 {
-	const struct snap_service *v;
-
-	for (uint32_t i = 0; (v = snap_next(sn, s, &i)) != NULL;)
-		if (strcmp(v->name, name) == 0)
-			return v;
+	for (uint32_t i = 0; sn->valid && i < sn->count; i++)
+		if (strcmp(sn->svc[i].name, name) == 0)
+			return s == NULL || session_in_scope(s, name) ? &sn->svc[i] : NULL;
 	return NULL;
-}
-
-uint32_t
-snap_visible(const struct snapshot *sn, const struct web_session *s)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; snap_next(sn, s, &i) != NULL;)
-		n++;
-	return n;
 }

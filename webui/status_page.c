@@ -179,13 +179,16 @@ status_tables(const struct webui *w, const struct web_session *s, struct obuf *b
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
+	struct snap_view vw;
 
+	snap_view_open(&vw, sn, s);
 	for (size_t k = 0; k < ARRAY_SIZE(sections) && !b->failed; k++) {
 		const struct section *sec = &sections[k];
-		const struct snap_service *v;
 		bool any = false;
 
-		for (uint32_t i = 0; !b->failed && (v = snap_next(sn, s, &i)) != NULL;) {
+		for (uint32_t i = 0; i < vw.n && !b->failed; i++) {
+			const struct snap_service *v = snap_view_at(&vw, i);
+
 			if (v->fig.type_code != sec->type)
 				continue;
 			if (!any) {
@@ -203,6 +206,7 @@ status_tables(const struct webui *w, const struct web_session *s, struct obuf *b
 		if (any)
 			obuf_adds(b, "</table>\n");
 	}
+	snap_view_close(&vw);
 }
 
 void

@@ -357,17 +357,22 @@ void snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p);
 void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
 
 /* ---- scope.c: the services a session may see ---- */
-/* The next service of sn from index *i on that s may see (every one when
- * s is NULL, the web side's own use, or has no scope); *i is moved past
- * it; NULL at the end.  Loop: for (i = 0; (v = snap_next(sn, s, &i));) */
-const struct snap_service *snap_next(const struct snapshot *sn,
-    const struct web_session *s, uint32_t *i);
+/* The services of sn that s may see, in the snapshot's order: n of them,
+ * the k-th snap_view_at(vw, k).  s NULL (the web side's own use) or
+ * without a scope: every service, nothing allocated. */
+struct snap_view {
+	const struct snapshot *sn;
+	uint32_t *idx;			/* into sn->svc; NULL: all of them */
+	uint32_t n;
+};
+void snap_view_open(struct snap_view *vw, const struct snapshot *sn,
+    const struct web_session *s);
+void snap_view_close(struct snap_view *vw);
+const struct snap_service *snap_view_at(const struct snap_view *vw, uint32_t k);
 /* The service of that name if s may see it: NULL alike for a name that
  * does not exist and for one outside the scope. */
 const struct snap_service *snap_find(const struct snapshot *sn,
     const struct web_session *s, const char *name);
-/* How many services s sees. */
-uint32_t snap_visible(const struct snapshot *sn, const struct web_session *s);
 
 /* ---- api_status.c: GET /api/status ---- */
 /* `vigil status --json` for the services in s's scope (all, or the one
