@@ -30,6 +30,7 @@ webui_api_status(struct webui *w, struct client *c, const struct web_session *s,
     const char *service)
 {
 	const struct snapshot *sn = &w->snap;
+	struct snap_view vw;
 	uint64_t now = (uint64_t)time(NULL);
 	bool first = true;
 	struct obuf b;
@@ -48,17 +49,18 @@ webui_api_status(struct webui *w, struct client *c, const struct web_session *s,
 	obuf_addf(&b, ",\"uptime_s\":%llu,\"time\":%llu,\"poll_s\":%u},\"services\":[",
 	    (unsigned long long)sn->uptime_s + (now > sn->time ? now - sn->time : 0),
 	    (unsigned long long)now, sn->poll_s);
-	for (uint32_t i = 0; i < sn->count; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	snap_view_open(&vw, sn, s);
+	for (uint32_t k = 0; k < vw.n; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
 
-		if (!session_in_scope(s, v->name) ||
-		    (service != NULL && strcmp(service, v->name) != 0))
+		if (service != NULL && strcmp(service, v->name) != 0)
 			continue;
 		if (!first)
 			obuf_adds(&b, ",");
 		first = false;
 		obuf_add(&b, v->json, v->json_len);
 	}
+	snap_view_close(&vw);
 	obuf_adds(&b, "]}\n");
 	if (service != NULL && first) {
 		obuf_free(&b);

@@ -151,12 +151,12 @@ figure_value(const struct figure *fg, const struct snap_service *v, double *x)
 }
 
 static void
-per_service(struct obuf *b, const struct snapshot *sn, const struct figure *fg)
+per_service(struct obuf *b, const struct snap_view *vw, const struct figure *fg)
 {
 	bool header = false;
 
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	for (uint32_t k = 0; k < vw->n && !b->failed; k++) {
+		const struct snap_service *v = snap_view_at(vw, k);
 		double x;
 
 		if (!figure_value(fg, v, &x))
@@ -175,13 +175,13 @@ per_service(struct obuf *b, const struct snapshot *sn, const struct figure *fg)
 
 /* System cpu by mode: one family, a mode label besides the service's. */
 static void
-system_cpu(struct obuf *b, const struct snapshot *sn)
+system_cpu(struct obuf *b, const struct snap_view *vw)
 {
 	static const char name[] = "vigil_system_cpu_ratio";
 	bool header = false;
 
-	for (uint32_t i = 0; sn->valid && i < sn->count; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	for (uint32_t i = 0; i < vw->n; i++) {
+		const struct snap_service *v = snap_view_at(vw, i);
 		const struct { const char *mode; uint32_t pm; } m[] = {
 			{ "user", v->fig.cpu_user_permille },
 			{ "system", v->fig.cpu_system_permille },
@@ -215,10 +215,12 @@ live_sessions(const struct webui *w)
 }
 
 void
-metrics_render(const struct webui *w, struct obuf *b)
+metrics_render(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
+	struct snap_view vw;
 
+	snap_view_open(&vw, sn, s);
 	family(b, "vigil_up", "gauge", "1 when the web interface holds a complete status "
 	    "from the monitor.");
 	obuf_addf(b, "vigil_up %d\n", sn->valid ? 1 : 0);
@@ -227,14 +229,16 @@ metrics_render(const struct webui *w, struct obuf *b)
 		obuf_addf(b, "vigil_uptime_seconds %u\n", sn->uptime_s);
 		family(b, "vigil_poll_interval_seconds", "gauge", "The poll cycle (set daemon).");
 		obuf_addf(b, "vigil_poll_interval_seconds %u\n", sn->poll_s);
-		family(b, "vigil_services", "gauge", "Services in the control file.");
-		obuf_addf(b, "vigil_services %u\n", sn->count);
+		family(b, "vigil_services", "gauge", "Services in the control file (those "
+		    "in the user's service scope).");
+		obuf_addf(b, "vigil_services %u\n", vw.n);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(figures); i++) {
-		per_service(b, sn, &figures[i]);
+		per_service(b, &vw, &figures[i]);
 		if (strcmp(figures[i].name, "vigil_system_load15") == 0)
-			system_cpu(b, sn);
+			system_cpu(b, &vw);
 	}
+	snap_view_close(&vw);
 	family(b, "vigil_web_logins_total", "counter",
 	    "Logins to the web interface since it started, by method and result.");
 	obuf_addf(b, "vigil_web_logins_total{method=\"form\",result=\"ok\"} %llu\n"

@@ -334,15 +334,6 @@ security_token_ok(const struct http_request *req, const char *field)
 	return ct_streq(cookie, field);
 }
 
-static bool
-snapshot_has(const struct webui *w, const char *name)
-{
-	for (uint32_t i = 0; w->snap.valid && i < w->snap.count; i++)
-		if (strcmp(w->snap.svc[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 /* The next service= of the /_doaction form, or the answer when none is
  * left. */
 static void
@@ -421,15 +412,18 @@ handle_doaction(struct webui *w, struct client *c, const struct http_request *re
 	doaction_next(w, c);
 }
 
-/* `monit report`: how many services are up, down, initialising and not
- * monitored. */
+/* `monit report`: how many of the services s sees are up, down,
+ * initialising and not monitored. */
 static void
-report_text(const struct webui *w, struct obuf *b)
+report_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
-	uint32_t up = 0, down = 0, init = 0, unmon = 0, n = w->snap.valid ? w->snap.count : 0;
+	uint32_t up = 0, down = 0, init = 0, unmon = 0, n;
+	struct snap_view vw;
 
-	for (uint32_t i = 0; i < n; i++) {
-		const struct msg_svc_figures *f = &w->snap.svc[i].fig;
+	snap_view_open(&vw, &w->snap, s);
+	n = vw.n;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct msg_svc_figures *f = &snap_view_at(&vw, k)->fig;
 
 		if (f->monitor_code == 0)
 			unmon++;
@@ -440,6 +434,7 @@ report_text(const struct webui *w, struct obuf *b)
 		else
 			up++;
 	}
+	snap_view_close(&vw);
 #define PCT(x) (n > 0 ? 100.0 * (double)(x) / (double)n : 0.0)
 	obuf_addf(b, "up:           %5u (%.1f%%)\n", up, PCT(up));
 	obuf_addf(b, "down:         %5u (%.1f%%)\n", down, PCT(down));
@@ -450,17 +445,22 @@ report_text(const struct webui *w, struct obuf *b)
 }
 
 static void
-runtime_text(const struct webui *w, struct obuf *b)
+runtime_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
+	struct snap_view vw;
+
+	snap_view_open(&vw, &w->snap, s);
 	obuf_adds(b, "vigil " VIGIL_VERSION "\n");
 	if (w->snap.valid) {
 		obuf_adds(b, "host:                 ");
 		obuf_add(b, w->snap.host, strnlen(w->snap.host, sizeof(w->snap.host)));
 		obuf_addf(b, "\nuptime:               %u s\npoll interval:        %u s\n"
-		    "services:             %u\n", w->snap.uptime_s, w->snap.poll_s, w->snap.count);
+		    "services:             %u\n", w->snap.uptime_s, w->snap.poll_s,
+		    vw.n);
 	}
 	obuf_addf(b, "web interface:        port %u%s\n", w->port, w->ssl ? ", TLS" : "");
 	obuf_addf(b, "requests served:      %llu\n", (unsigned long long)w->requests);
+	snap_view_close(&vw);
 }
 
 void
@@ -504,27 +504,27 @@ webui_handle_api(struct webui *w, struct client *c, const struct http_request *r
 	}
 	obuf_init(&b, WEBUI_MAX_RESPONSE);
 	if (strcmp(p, "/metrics") == 0) {
-		metrics_render(w, &b);
+		metrics_render(w, s, &b);
 		send_text(w, c, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, &b);
 	} else if (strcmp(p, "/_status") == 0 && strcasecmp(prm.format, "xml") == 0) {
-		monit_status_xml(w, &b);
+		monit_status_xml(w, s, &b);
 		send_text(w, c, 200, "text/xml; charset=utf-8", NULL, &b);
 	} else if (strcmp(p, "/_status") == 0) {
-		if (prm.service[0] != '\0' && !snapshot_has(w, prm.service)) {
+		if (prm.service[0] != '\0' && snap_find(&w->snap, s, prm.service) == NULL) {
 			obuf_free(&b);
 			webui_api_error(w, c, 404, "There is no service by that name");
 			return;
 		}
-		monit_status_text(w, &b, prm.service[0] != '\0' ? prm.service : NULL);
+		monit_status_text(w, s, &b, prm.service[0] != '\0' ? prm.service : NULL);
 		send_text(w, c, 200, "text/plain; charset=utf-8", NULL, &b);
 	} else if (strcmp(p, "/_summary") == 0) {
-		monit_summary_text(w, &b);
+		monit_summary_text(w, s, &b);
 		send_text(w, c, 200, "text/plain; charset=utf-8", NULL, &b);
 	} else if (strcmp(p, "/_report") == 0) {
-		report_text(w, &b);
+		report_text(w, s, &b);
 		send_text(w, c, 200, "text/plain; charset=utf-8", NULL, &b);
 	} else {
-		runtime_text(w, &b);
+		runtime_text(w, s, &b);
 		send_text(w, c, 200, "text/plain; charset=utf-8", NULL, &b);
 	}
 }

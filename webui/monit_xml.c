@@ -47,7 +47,7 @@ pct(uint64_t part, uint64_t whole)
 static void
 snap_xml_service(const void *ctx, size_t i, struct monit_xml_service *out)
 {
-	const struct snap_service *v = &((const struct snapshot *)ctx)->svc[i];
+	const struct snap_service *v = snap_view_at(ctx, (uint32_t)i);
 
 	out->name = v->name;
 	out->pid = v->pid;
@@ -56,9 +56,10 @@ snap_xml_service(const void *ctx, size_t i, struct monit_xml_service *out)
 }
 
 void
-monit_status_xml(const struct webui *w, struct obuf *b)
+monit_status_xml(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
+	struct snap_view vw;
 	struct monit_xml_doc d = {
 		.style = MONIT_XML_STATUS,
 		.host = sn->valid ? sn->host : "",
@@ -72,12 +73,14 @@ monit_status_xml(const struct webui *w, struct obuf *b)
 		.release = w->release,
 		.machine = w->machine,
 		.ncpu = w->ncpu,
-		.nservices = sn->valid ? sn->count : 0,
 		.service = snap_xml_service,
-		.ctx = sn,
+		.ctx = &vw,
 	};
 
+	snap_view_open(&vw, sn, s);
+	d.nservices = vw.n;
 	monit_xml_render(b, &d);
+	snap_view_close(&vw);
 }
 
 /* ---- text ---- */
@@ -232,26 +235,35 @@ text_header(const struct webui *w, struct obuf *b)
 }
 
 void
-monit_status_text(const struct webui *w, struct obuf *b, const char *name)
+monit_status_text(const struct webui *w, const struct web_session *s, struct obuf *b,
+    const char *name)
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
+	struct snap_view vw;
 
 	text_header(w, b);
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++)
-		if (name == NULL || strcmp(sn->svc[i].name, name) == 0)
-			text_service(b, &sn->svc[i], sys);
+	snap_view_open(&vw, sn, s);
+	for (uint32_t k = 0; k < vw.n && !b->failed; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
+
+		if (name == NULL || strcmp(v->name, name) == 0)
+			text_service(b, v, sys);
+	}
+	snap_view_close(&vw);
 }
 
 void
-monit_summary_text(const struct webui *w, struct obuf *b)
+monit_summary_text(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
-	const struct snapshot *sn = &w->snap;
+	struct snap_view vw;
 	int wn = 32, ws = 28;
 
 	text_header(w, b);
-	for (uint32_t i = 0; sn->valid && i < sn->count; i++) {
-		int ln = (int)strlen(sn->svc[i].name), ls = (int)strlen(sn->svc[i].status);
+	snap_view_open(&vw, &w->snap, s);
+	for (uint32_t k = 0; k < vw.n; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
+		int ln = (int)strlen(v->name), ls = (int)strlen(v->status);
 
 		if (ln > wn && ln < 256)
 			wn = ln;
@@ -259,8 +271,8 @@ monit_summary_text(const struct webui *w, struct obuf *b)
 			ws = ls;
 	}
 	obuf_addf(b, " %-*s %-*s %s\n", wn, "Service Name", ws, "Status", "Type");
-	for (uint32_t i = 0; sn->valid && i < sn->count && !b->failed; i++) {
-		const struct snap_service *v = &sn->svc[i];
+	for (uint32_t k = 0; k < vw.n && !b->failed; k++) {
+		const struct snap_service *v = snap_view_at(&vw, k);
 		int pad;
 
 		obuf_adds(b, " ");
@@ -271,4 +283,5 @@ monit_summary_text(const struct webui *w, struct obuf *b)
 		pad = ws - (int)strlen(v->status);
 		obuf_addf(b, "%*s %s\n", pad > 0 ? pad : 0, "", snap_type_title(v));
 	}
+	snap_view_close(&vw);
 }

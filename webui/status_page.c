@@ -170,20 +170,24 @@ webui_page_head(struct obuf *b, const struct webui *w, struct web_session *s)
 	}
 }
 
-/* The tables of every type with their services: the same for every user
- * (no buttons, no names of the viewer), so made once per snapshot. */
+/* The tables of every type with the services s sees (every service for
+ * s NULL).  Without a scope they are the same for every user (no buttons,
+ * no names of the viewer), so made once per snapshot; a scoped user's are
+ * made for each request. */
 static void
-status_tables(const struct webui *w, struct obuf *b)
+status_tables(const struct webui *w, const struct web_session *s, struct obuf *b)
 {
 	const struct snapshot *sn = &w->snap;
 	const struct msg_svc_figures *sys = snap_system(sn);
+	struct snap_view vw;
 
+	snap_view_open(&vw, sn, s);
 	for (size_t k = 0; k < ARRAY_SIZE(sections) && !b->failed; k++) {
 		const struct section *sec = &sections[k];
 		bool any = false;
 
-		for (uint32_t i = 0; i < sn->count && !b->failed; i++) {
-			const struct snap_service *v = &sn->svc[i];
+		for (uint32_t i = 0; i < vw.n && !b->failed; i++) {
+			const struct snap_service *v = snap_view_at(&vw, i);
 
 			if (v->fig.type_code != sec->type)
 				continue;
@@ -202,6 +206,7 @@ status_tables(const struct webui *w, struct obuf *b)
 		if (any)
 			obuf_adds(b, "</table>\n");
 	}
+	snap_view_close(&vw);
 }
 
 void
@@ -215,10 +220,12 @@ webui_status_page(struct webui *w, struct client *c, struct web_session *s)
 	webui_page_head(&b, w, s);
 	if (!sn->valid) {
 		obuf_adds(&b, "<p>No status from the monitor yet.</p>\n");
+	} else if (s->nscope > 0) {
+		status_tables(w, s, &b);
 	} else {
 		if (!w->status_tables_valid) {
 			obuf_reset(&w->status_tables);
-			status_tables(w, &w->status_tables);
+			status_tables(w, NULL, &w->status_tables);
 			w->status_tables_valid = true;
 		}
 		if (w->status_tables.failed)
@@ -353,13 +360,11 @@ webui_service_page(struct webui *w, struct client *c, struct web_session *s,
     const char *name)
 {
 	const struct snapshot *sn = &w->snap;
-	const struct snap_service *v = NULL;
+	/* outside the scope: the same 404 as a name that does not exist */
+	const struct snap_service *v = snap_find(sn, s, name);
 	struct obuf b;
 	bool any = false;
 
-	for (uint32_t i = 0; sn->valid && i < sn->count && v == NULL; i++)
-		if (strcmp(sn->svc[i].name, name) == 0)
-			v = &sn->svc[i];
 	if (v == NULL) {
 		webui_respond_error(w, c, 404, "there is no service by that name");
 		return;

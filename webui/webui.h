@@ -330,10 +330,12 @@ struct web_session *webui_session_recheck(struct webui *w, struct client *c,
 void webui_on_session_check(struct webui *w, const struct msg_session_check_result *r);
 
 /* ---- monit_xml.c: the documents of /_status ---- */
-void monit_status_xml(const struct webui *w, struct obuf *b);
+/* Each shows only the services s may see (scope.c). */
+void monit_status_xml(const struct webui *w, const struct web_session *s, struct obuf *b);
 /* `monit status [NAME]` text (name NULL: all) and `monit summary`. */
-void monit_status_text(const struct webui *w, struct obuf *b, const char *name);
-void monit_summary_text(const struct webui *w, struct obuf *b);
+void monit_status_text(const struct webui *w, const struct web_session *s, struct obuf *b,
+    const char *name);
+void monit_summary_text(const struct webui *w, const struct web_session *s, struct obuf *b);
 /* "Process", "File", ... as Monit titles the types. */
 const char *snap_type_title(const struct snap_service *v);
 /* The figures of the (first) system service, NULL without one. */
@@ -343,7 +345,8 @@ void fmt_size(char *out, size_t len, uint64_t bytes);
 void fmt_duration(char *out, size_t len, uint64_t s);
 
 /* ---- metrics.c: GET /metrics ---- */
-void metrics_render(const struct webui *w, struct obuf *b);
+/* The services s may see (scope.c), and the web side's own figures. */
+void metrics_render(const struct webui *w, const struct web_session *s, struct obuf *b);
 
 /* ---- snapshot.c ---- */
 void snapshot_clear(struct snapshot *s);
@@ -352,6 +355,24 @@ void snapshot_on_service(struct webui *w, const struct msg_snapshot_service *s);
 void snapshot_on_json(struct webui *w, const struct msg_snapshot_json *j);
 void snapshot_on_point(struct webui *w, const struct msg_snapshot_point *p);
 void snapshot_on_end(struct webui *w, const struct msg_snapshot_end *e);
+
+/* ---- scope.c: the services a session may see ---- */
+/* The services of sn that s may see, in the snapshot's order: n of them,
+ * the k-th snap_view_at(vw, k).  s NULL (the web side's own use) or
+ * without a scope: every service, nothing allocated. */
+struct snap_view {
+	const struct snapshot *sn;
+	uint32_t *idx;			/* into sn->svc; NULL: all of them */
+	uint32_t n;
+};
+void snap_view_open(struct snap_view *vw, const struct snapshot *sn,
+    const struct web_session *s);
+void snap_view_close(struct snap_view *vw);
+const struct snap_service *snap_view_at(const struct snap_view *vw, uint32_t k);
+/* The service of that name if s may see it: NULL alike for a name that
+ * does not exist and for one outside the scope. */
+const struct snap_service *snap_find(const struct snapshot *sn,
+    const struct web_session *s, const char *name);
 
 /* ---- api_status.c: GET /api/status ---- */
 /* `vigil status --json` for the services in s's scope (all, or the one
