@@ -133,8 +133,8 @@ value_of() { sed -n "s/^  $1 \{2,\}//p" | head -1; }
 	same_labels vigiltest
 	same_labels lo
 	# the rate, then the total, as Monit writes them
-	it_vigil status lo | value_of 'download bytes' | grep -Eq '^[0-9.]+ [KMGT]?B/s \[[0-9.]+ [KMGT]?B total\]$'
-	it_vigil status lo | value_of 'upload bytes' | grep -Eq '^[0-9.]+ [KMGT]?B/s \[[0-9.]+ [KMGT]?B total\]$'
+	it_vigil status lo | value_of 'download bytes' | grep -Eq '^[0-9.]+ (B|kB|MB|GB)/s \[[0-9.]+ (B|kB|MB|GB) total\]$'
+	it_vigil status lo | value_of 'upload bytes' | grep -Eq '^[0-9.]+ (B|kB|MB|GB)/s \[[0-9.]+ (B|kB|MB|GB) total\]$'
 	same_labels prog
 	[ "$(it_vigil status prog | value_of 'last exit value')" = 3 ]
 	[ "$(it_vigil status prog | value_of 'last output')" = "program output line" ]
