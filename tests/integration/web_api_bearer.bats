@@ -26,7 +26,9 @@ setup_file() {
 	BT_PW="Pw-$hex-$RANDOM"
 	CI_TOKEN=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 	RO_TOKEN="ro-$hex-$RANDOM"
-	export IT_PORT IT_URL BT_USER BT_GROUP BT_PAM BT_PW CI_TOKEN RO_TOKEN
+	# used once, by the /metrics test: its login is surely not a cached grant
+	MT_TOKEN="mt-$hex-$RANDOM"
+	export IT_PORT IT_URL BT_USER BT_GROUP BT_PAM BT_PW CI_TOKEN RO_TOKEN MT_TOKEN
 	groupadd "$BT_GROUP"
 	useradd -M -s /usr/sbin/nologin -G "$BT_GROUP" "$BT_USER"
 	printf '%s:%s\n' "$BT_USER" "$BT_PW" | chpasswd
@@ -38,7 +40,8 @@ setup_file() {
     pam service $BT_PAM
     allow @$BT_GROUP restart service demo
     allow $IT/htpasswd ci
-    allow ro:\"$RO_TOKEN\" read-only"
+    allow ro:\"$RO_TOKEN\" read-only
+    allow mt:\"$MT_TOKEN\" read-only"
 	it_start
 	it_wait 15 curl -s -o /dev/null "$IT_URL/"
 }
@@ -115,4 +118,31 @@ teardown() {
 	it_curl "" -H "Authorization: Bearer $BT_USER.$BT_PW" "$IT_URL/api/status?service=rc" >/dev/null
 	[ "$(it_http_code)" = 404 ]
 	grep -q "login of user '$BT_USER' from 127.0.0.1 as restart (bearer token)" "$IT/vigild.log"
+}
+
+# vigil_web_logins_total's value for METHOD and RESULT in $IT/metrics.txt
+logins() {
+	awk -v k="vigil_web_logins_total{method=\"$1\",result=\"$2\"}" \
+		'$1 == k { print $2; found = 1 } END { exit !found }' "$IT/metrics.txt"
+}
+
+@test "/metrics counts bearer logins as method=\"bearer\", ok and failed, not as Basic" {
+	local bok bfail aok afail
+	it_curl "" -H "Authorization: Bearer ci.$CI_TOKEN" "$IT_URL/metrics" > "$IT/metrics.txt"
+	[ "$(it_http_code)" = 200 ]
+	bok=$(logins bearer ok); bfail=$(logins bearer failed)
+	aok=$(logins basic ok); afail=$(logins basic failed)
+	# a failed bearer login (a user nobody has: no lockout of a real one)
+	it_curl "" -H "Authorization: Bearer nobody$RANDOM.x" "$IT_URL/metrics" >/dev/null
+	[ "$(it_http_code)" = 401 ]
+	# a bearer login auth grants: the response is rendered after it counted
+	it_curl "" -H "Authorization: Bearer mt.$MT_TOKEN" "$IT_URL/metrics" > "$IT/metrics.txt"
+	[ "$(it_http_code)" = 200 ]
+	grep vigil_web_logins_total "$IT/metrics.txt"
+	[ "$(logins bearer ok)" = $((bok + 1)) ]
+	[ "$(logins bearer failed)" = $((bfail + 1)) ]
+	[ "$(logins basic ok)" = "$aok" ]
+	[ "$(logins basic failed)" = "$afail" ]
+	command -v promtool >/dev/null || it_need "needs promtool (apt-get install prometheus)"
+	promtool check metrics < "$IT/metrics.txt"
 }
