@@ -13,26 +13,18 @@ setup_file() {
 	command -v curl >/dev/null || it_need "needs curl"
 	command -v jq >/dev/null || it_need "needs jq"
 	command -v openssl >/dev/null || it_need "needs openssl"
-	command -v useradd >/dev/null || it_need "needs useradd (passwd)"
 	it_init
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"
 	local hex
 	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-	BT_USER="vigilbt_$hex"
-	BT_GROUP="vigilbtg_$hex"
-	BT_PAM="vigil-bt-$hex"
-	# token68 characters only: a bearer token is NAME.SECRET verbatim
-	BT_PW="Pw-$hex-$RANDOM"
 	CI_TOKEN=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 	RO_TOKEN="ro-$hex-$RANDOM"
 	# used once, by the /metrics test: its login is surely not a cached grant
 	MT_TOKEN="mt-$hex-$RANDOM"
-	export IT_PORT IT_URL BT_USER BT_GROUP BT_PAM BT_PW CI_TOKEN RO_TOKEN MT_TOKEN
-	groupadd "$BT_GROUP"
-	useradd -M -s /usr/sbin/nologin -G "$BT_GROUP" "$BT_USER"
-	printf '%s:%s\n' "$BT_USER" "$BT_PW" | chpasswd
-	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/$BT_PAM"
+	export IT_PORT IT_URL CI_TOKEN RO_TOKEN MT_TOKEN
+	# BT_PW: token68 characters only, a bearer token is NAME.SECRET verbatim
+	it_pam_user BT
 	printf 'ci:%s\n' "$(openssl passwd -6 "$CI_TOKEN")" > "$IT/htpasswd"
 	chmod 0600 "$IT/htpasswd"
 	! grep -q "$CI_TOKEN" "$IT/htpasswd"
@@ -48,9 +40,7 @@ setup_file() {
 
 teardown_file() {
 	it_cleanup
-	[ -z "${BT_USER:-}" ] || userdel "$BT_USER" 2>/dev/null || true
-	[ -z "${BT_GROUP:-}" ] || groupdel "$BT_GROUP" 2>/dev/null || true
-	[ -z "${BT_PAM:-}" ] || rm -f "/etc/pam.d/$BT_PAM"
+	it_pam_user_cleanup BT
 	it_sanitizer_check
 }
 
