@@ -244,9 +244,12 @@ metrics_render(const struct webui *w, const struct web_session *s, struct obuf *
 	obuf_addf(b, "vigil_web_logins_total{method=\"form\",result=\"ok\"} %llu\n"
 	    "vigil_web_logins_total{method=\"form\",result=\"failed\"} %llu\n"
 	    "vigil_web_logins_total{method=\"basic\",result=\"ok\"} %llu\n"
-	    "vigil_web_logins_total{method=\"basic\",result=\"failed\"} %llu\n",
+	    "vigil_web_logins_total{method=\"basic\",result=\"failed\"} %llu\n"
+	    "vigil_web_logins_total{method=\"bearer\",result=\"ok\"} %llu\n"
+	    "vigil_web_logins_total{method=\"bearer\",result=\"failed\"} %llu\n",
 	    (unsigned long long)w->logins_ok, (unsigned long long)w->logins_failed,
-	    (unsigned long long)w->basic_ok, (unsigned long long)w->basic_failed);
+	    (unsigned long long)w->basic_ok, (unsigned long long)w->basic_failed,
+	    (unsigned long long)w->bearer_ok, (unsigned long long)w->bearer_failed);
 	family(b, "vigil_web_requests_total", "counter",
 	    "HTTP requests the web interface parsed since it started.");
 	obuf_addf(b, "vigil_web_requests_total %llu\n", (unsigned long long)w->requests);

@@ -225,7 +225,10 @@ webui_api_on_login_result(struct webui *w, struct client *c, const struct msg_lo
 
 	c->pending = PEND_NONE;
 	if (!r->ok || !session_sid_valid(r->sid) || r->role > ROLE_MAX) {
-		w->basic_failed++;
+		if (c->pending_bearer)
+			w->bearer_failed++;
+		else
+			w->basic_failed++;
 		explicit_bzero(c->in, sizeof(c->in));
 		c->inlen = 0;
 		if (r->ok)
@@ -240,7 +243,10 @@ webui_api_on_login_result(struct webui *w, struct client *c, const struct msg_lo
 		webui_api_error(w, c, 503, "no session available");
 		return;
 	}
-	w->basic_ok++;
+	if (c->pending_bearer)
+		w->bearer_ok++;
+	else
+		w->basic_ok++;
 	log_info("login of user '%s' from %s as %s (%s)", s->user, c->addr,
 	    web_role_name((enum web_role)s->role),
 	    c->pending_bearer ? "bearer token" : "HTTP Basic");

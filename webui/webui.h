@@ -181,7 +181,7 @@ struct webui {
 	char address[MSG_SHORT_LEN];
 	char sysname[MSG_SHORT_LEN], release[MSG_SHORT_LEN], machine[MSG_SHORT_LEN];
 	uint32_t ncpu;
-	uint64_t logins_ok, logins_failed, basic_ok, basic_failed;
+	uint64_t logins_ok, logins_failed, basic_ok, basic_failed, bearer_ok, bearer_failed;
 	uint64_t requests;
 	uint64_t evicted;		/* unfinished connections ended for room */
 	uint64_t revoked;		/* sessions ended by a check at auth */

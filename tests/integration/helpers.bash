@@ -11,6 +11,9 @@
 #                           $IT_WRAP when set) and wait for the control socket
 #                           and the demo pidfile
 #   it_stop                 stop vigild by pid and wait; stop the demo
+#   it_pam_user P           a system user with a password in a group of its
+#                           own and a PAM service: $P_USER, $P_GROUP, $P_PAM,
+#                           $P_PW; it_pam_user_cleanup P removes them
 #
 # Everything is ended by pid; nothing here uses pkill or killall.
 
@@ -168,6 +171,49 @@ it_cleanup() {
 		# Keep the daemon's log when a test failed, for the reader.
 		[ -n "${IT_KEEP:-}" ] || rm -rf "$IT"
 	fi
+}
+
+# ---- a PAM user for the web interface's `allow @GROUP` rules --------------
+
+# it_pam_user P [PW_EXTRA]: a system user with a password, in a group of its
+# own, and a PAM service for `pam service`, all named with P and a random
+# suffix.  Sets and exports P_USER (vigil<p>_HEX), P_GROUP (vigil<p>g_HEX),
+# P_PAM (vigil-<p>-HEX, in /etc/pam.d) and P_PW ("Pw-HEX-N": letters, digits
+# and '-', so it also serves as a bearer token's secret and unquoted in
+# Monit's control file; PW_EXTRA appended), p being P in lower case.  The
+# names are set before anything is made, so it_pam_user_cleanup P removes
+# whatever a failed set-up left.
+it_pam_user() {
+	local p=$1 lp=${1,,} hex
+	command -v useradd >/dev/null || { it_need "needs useradd (passwd)"; return 1; }
+	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+	declare -gx "${p}_USER=vigil${lp}_$hex" "${p}_GROUP=vigil${lp}g_$hex" \
+		"${p}_PAM=vigil-$lp-$hex" "${p}_PW=Pw-$hex-$RANDOM${2:-}"
+	local user=${p}_USER group=${p}_GROUP pam=${p}_PAM pw=${p}_PW
+	groupadd "${!group}" || return 1
+	useradd -M -s /usr/sbin/nologin -G "${!group}" "${!user}" || return 1
+	printf '%s:%s\n' "${!user}" "${!pw}" | chpasswd || return 1
+	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/${!pam}"
+}
+
+# it_pam_user_cleanup P: end what runs as P_USER (by pid), remove the user,
+# the group and the PAM service by their names; what is not there is skipped.
+it_pam_user_cleanup() {
+	local p=$1 user group pam uid f pid
+	user=${p}_USER group=${p}_GROUP pam=${p}_PAM
+	user=${!user:-} group=${!group:-} pam=${!pam:-}
+	if [ -n "$user" ] && uid=$(id -u "$user" 2>/dev/null) && [ "$uid" != 0 ]; then
+		for f in /proc/[0-9]*/status; do
+			pid=${f#/proc/}; pid=${pid%/status}
+			if awk -v u="$uid" '$1 == "Uid:" && $2 == u { m = 1 } END { exit !m }' \
+				"$f" 2>/dev/null; then
+				kill -KILL "$pid" 2>/dev/null || true
+			fi
+		done
+		userdel "$user" 2>/dev/null || true
+	fi
+	[ -z "$group" ] || groupdel "$group" 2>/dev/null || true
+	[ -z "$pam" ] || rm -f "/etc/pam.d/$pam"
 }
 
 # Direct children of vigild: the monitor, and with httpd the webui and auth.

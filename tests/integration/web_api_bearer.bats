@@ -13,24 +13,18 @@ setup_file() {
 	command -v curl >/dev/null || it_need "needs curl"
 	command -v jq >/dev/null || it_need "needs jq"
 	command -v openssl >/dev/null || it_need "needs openssl"
-	command -v useradd >/dev/null || it_need "needs useradd (passwd)"
 	it_init
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"
 	local hex
 	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-	BT_USER="vigilbt_$hex"
-	BT_GROUP="vigilbtg_$hex"
-	BT_PAM="vigil-bt-$hex"
-	# token68 characters only: a bearer token is NAME.SECRET verbatim
-	BT_PW="Pw-$hex-$RANDOM"
 	CI_TOKEN=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 	RO_TOKEN="ro-$hex-$RANDOM"
-	export IT_PORT IT_URL BT_USER BT_GROUP BT_PAM BT_PW CI_TOKEN RO_TOKEN
-	groupadd "$BT_GROUP"
-	useradd -M -s /usr/sbin/nologin -G "$BT_GROUP" "$BT_USER"
-	printf '%s:%s\n' "$BT_USER" "$BT_PW" | chpasswd
-	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/$BT_PAM"
+	# used once, by the /metrics test: its login is surely not a cached grant
+	MT_TOKEN="mt-$hex-$RANDOM"
+	export IT_PORT IT_URL CI_TOKEN RO_TOKEN MT_TOKEN
+	# BT_PW: token68 characters only, a bearer token is NAME.SECRET verbatim
+	it_pam_user BT
 	printf 'ci:%s\n' "$(openssl passwd -6 "$CI_TOKEN")" > "$IT/htpasswd"
 	chmod 0600 "$IT/htpasswd"
 	! grep -q "$CI_TOKEN" "$IT/htpasswd"
@@ -38,16 +32,15 @@ setup_file() {
     pam service $BT_PAM
     allow @$BT_GROUP restart service demo
     allow $IT/htpasswd ci
-    allow ro:\"$RO_TOKEN\" read-only"
+    allow ro:\"$RO_TOKEN\" read-only
+    allow mt:\"$MT_TOKEN\" read-only"
 	it_start
 	it_wait 15 curl -s -o /dev/null "$IT_URL/"
 }
 
 teardown_file() {
 	it_cleanup
-	[ -z "${BT_USER:-}" ] || userdel "$BT_USER" 2>/dev/null || true
-	[ -z "${BT_GROUP:-}" ] || groupdel "$BT_GROUP" 2>/dev/null || true
-	[ -z "${BT_PAM:-}" ] || rm -f "/etc/pam.d/$BT_PAM"
+	it_pam_user_cleanup BT
 	it_sanitizer_check
 }
 
@@ -115,4 +108,31 @@ teardown() {
 	it_curl "" -H "Authorization: Bearer $BT_USER.$BT_PW" "$IT_URL/api/status?service=rc" >/dev/null
 	[ "$(it_http_code)" = 404 ]
 	grep -q "login of user '$BT_USER' from 127.0.0.1 as restart (bearer token)" "$IT/vigild.log"
+}
+
+# vigil_web_logins_total's value for METHOD and RESULT in $IT/metrics.txt
+logins() {
+	awk -v k="vigil_web_logins_total{method=\"$1\",result=\"$2\"}" \
+		'$1 == k { print $2; found = 1 } END { exit !found }' "$IT/metrics.txt"
+}
+
+@test "/metrics counts bearer logins as method=\"bearer\", ok and failed, not as Basic" {
+	local bok bfail aok afail
+	it_curl "" -H "Authorization: Bearer ci.$CI_TOKEN" "$IT_URL/metrics" > "$IT/metrics.txt"
+	[ "$(it_http_code)" = 200 ]
+	bok=$(logins bearer ok); bfail=$(logins bearer failed)
+	aok=$(logins basic ok); afail=$(logins basic failed)
+	# a failed bearer login (a user nobody has: no lockout of a real one)
+	it_curl "" -H "Authorization: Bearer nobody$RANDOM.x" "$IT_URL/metrics" >/dev/null
+	[ "$(it_http_code)" = 401 ]
+	# a bearer login auth grants: the response is rendered after it counted
+	it_curl "" -H "Authorization: Bearer mt.$MT_TOKEN" "$IT_URL/metrics" > "$IT/metrics.txt"
+	[ "$(it_http_code)" = 200 ]
+	grep vigil_web_logins_total "$IT/metrics.txt"
+	[ "$(logins bearer ok)" = $((bok + 1)) ]
+	[ "$(logins bearer failed)" = $((bfail + 1)) ]
+	[ "$(logins basic ok)" = "$aok" ]
+	[ "$(logins basic failed)" = "$afail" ]
+	command -v promtool >/dev/null || it_need "needs promtool (apt-get install prometheus)"
+	promtool check metrics < "$IT/metrics.txt"
 }

@@ -13,21 +13,11 @@ setup_file() {
 	it_require_root
 	command -v curl >/dev/null || it_need "needs curl"
 	command -v jq >/dev/null || it_need "needs jq"
-	command -v useradd >/dev/null || it_need "needs useradd (passwd)"
 	it_init
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"
-	local hex
-	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-	AS_USER="vigilas_$hex"
-	AS_GROUP="vigilasg_$hex"
-	AS_PAM="vigil-as-$hex"
-	AS_PW="Pw-$hex-$RANDOM!"
-	export IT_PORT IT_URL AS_USER AS_GROUP AS_PAM AS_PW
-	groupadd "$AS_GROUP"
-	useradd -M -s /usr/sbin/nologin -G "$AS_GROUP" "$AS_USER"
-	printf '%s:%s\n' "$AS_USER" "$AS_PW" | chpasswd
-	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/$AS_PAM"
+	export IT_PORT IT_URL
+	it_pam_user AS '!'
 	it_write_rc "check system vigilhost
 
 check filesystem root with path /
@@ -46,9 +36,7 @@ set httpd port $IT_PORT address 127.0.0.1
 
 teardown_file() {
 	it_cleanup
-	[ -z "${AS_USER:-}" ] || userdel "$AS_USER" 2>/dev/null || true
-	[ -z "${AS_GROUP:-}" ] || groupdel "$AS_GROUP" 2>/dev/null || true
-	[ -z "${AS_PAM:-}" ] || rm -f "/etc/pam.d/$AS_PAM"
+	it_pam_user_cleanup AS
 	it_sanitizer_check
 }
 

@@ -9,22 +9,12 @@ load helpers
 setup() {
 	it_require_root
 	command -v curl >/dev/null || it_need "needs curl"
-	command -v useradd >/dev/null || it_need "needs useradd (passwd)"
 	command -v gpasswd >/dev/null || it_need "needs gpasswd (passwd)"
 	it_init
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"
-	local hex
-	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-	RV_USER="vigilrv_$hex"
-	RV_GROUP="vigilrvg_$hex"
-	RV_PAM="vigil-rv-$hex"
-	RV_PW="Pw-$hex-$RANDOM!"
-	export IT_PORT IT_URL RV_USER RV_GROUP RV_PAM RV_PW
-	groupadd "$RV_GROUP"
-	useradd -M -s /usr/sbin/nologin -G "$RV_GROUP" "$RV_USER"
-	printf '%s:%s\n' "$RV_USER" "$RV_PW" | chpasswd
-	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/$RV_PAM"
+	export IT_PORT IT_URL
+	it_pam_user RV '!'
 	it_write_rc "set httpd port $IT_PORT address 127.0.0.1
     pam service $RV_PAM
     allow @$RV_GROUP read-only
@@ -35,9 +25,7 @@ setup() {
 
 teardown() {
 	it_cleanup
-	[ -z "${RV_USER:-}" ] || userdel "$RV_USER" 2>/dev/null || true
-	[ -z "${RV_GROUP:-}" ] || groupdel "$RV_GROUP" 2>/dev/null || true
-	[ -z "${RV_PAM:-}" ] || rm -f "/etc/pam.d/$RV_PAM"
+	it_pam_user_cleanup RV
 	it_sanitizer_check
 }
 

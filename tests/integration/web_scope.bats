@@ -13,23 +13,13 @@ load helpers
 setup_file() {
 	it_require_root
 	command -v curl >/dev/null || it_need "needs curl"
-	command -v useradd >/dev/null || it_need "needs useradd (passwd)"
 	command -v monit >/dev/null || it_need "needs monit (Monit 5.33's CLI)"
 	it_init
 	IT_PORT=$(it_free_port)
 	IT_URL="http://127.0.0.1:$IT_PORT"
-	local hex
-	hex=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-	SC_USER="vigilsc_$hex"
-	SC_GROUP="vigilscg_$hex"
-	SC_PAM="vigil-sc-$hex"
-	# letters, digits and '-' only: Monit's CLI reads it unquoted below
-	SC_PW="Pw-$hex-$RANDOM"
-	export IT_PORT IT_URL SC_USER SC_GROUP SC_PAM SC_PW
-	groupadd "$SC_GROUP"
-	useradd -M -s /usr/sbin/nologin -G "$SC_GROUP" "$SC_USER"
-	printf '%s:%s\n' "$SC_USER" "$SC_PW" | chpasswd
-	printf '@include common-auth\n@include common-account\n' > "/etc/pam.d/$SC_PAM"
+	export IT_PORT IT_URL
+	# SC_PW: letters, digits and '-' only: Monit's CLI reads it unquoted below
+	it_pam_user SC
 	it_write_rc "check system vigilhost
 
 check process other with pidfile $IT/other.pid
@@ -56,9 +46,7 @@ RC
 
 teardown_file() {
 	it_cleanup
-	[ -z "${SC_USER:-}" ] || userdel "$SC_USER" 2>/dev/null || true
-	[ -z "${SC_GROUP:-}" ] || groupdel "$SC_GROUP" 2>/dev/null || true
-	[ -z "${SC_PAM:-}" ] || rm -f "/etc/pam.d/$SC_PAM"
+	it_pam_user_cleanup SC
 	it_sanitizer_check
 }
 

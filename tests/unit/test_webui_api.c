@@ -522,6 +522,15 @@ test_api_bearer_flow(void **state)
 	assert_status(c, 200);
 	done(c);
 	assert_int_equal(ipc_recv_wait(&tauth, &msg, 50), IPC_AGAIN);
+	/* /metrics counts the two logins auth answered as bearer ones, not as
+	 * Basic; the cached grant and the malformed headers are no login */
+	c = api("GET", "/metrics", BEARER_ADMIN, NULL);
+	assert_status(c, 200);
+	assert_has(c, "\nvigil_web_logins_total{method=\"bearer\",result=\"ok\"} 1\n");
+	assert_has(c, "\nvigil_web_logins_total{method=\"bearer\",result=\"failed\"} 1\n");
+	assert_has(c, "\nvigil_web_logins_total{method=\"basic\",result=\"ok\"} 0\n");
+	assert_has(c, "\nvigil_web_logins_total{method=\"basic\",result=\"failed\"} 0\n");
+	done(c);
 }
 
 static void
@@ -633,6 +642,7 @@ test_metrics(void **state)
 	assert_has(c, "\nvigil_system_load1{service=\"box\",type=\"system\"} 1.5\n");
 	assert_has(c, "\nvigil_system_cpu_ratio{service=\"box\",mode=\"user\"} 0.123\n");
 	assert_has(c, "vigil_web_logins_total{method=\"basic\",result=\"ok\"} 1\n");
+	assert_has(c, "vigil_web_logins_total{method=\"bearer\",result=\"ok\"} 0\n");
 	/* a process family lists processes only */
 	assert_lacks(c, "vigil_process_pid{service=\"box\"");
 	done(c);
