@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/util.h"
 #include "monitor/core/state.h"
 
@@ -52,12 +52,14 @@ get64(const uint8_t *p)
 	return v;
 }
 
+/* common/sha256.c, not OpenSSL's: a control file without checksums or TLS
+ * then never starts OpenSSL's providers in the monitor (about 1.5 MB of
+ * libcrypto's pages it would otherwise touch). */
 static bool
-sha256(const uint8_t *p, size_t len, uint8_t out[32])
+record_sha256(const uint8_t *p, size_t len, uint8_t out[32])
 {
-	unsigned int n = 0;
-
-	return EVP_Digest(p, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32;
+	sha256(p, len, out);
+	return true;
 }
 
 static void
@@ -96,7 +98,7 @@ state_verify(const uint8_t *buf, size_t buflen, size_t *off, size_t *len,
 		    "truncated payload" : "trailing bytes");
 		return false;
 	}
-	if (!sha256(buf + STATE_HDR_LEN, (size_t)plen, digest)) {
+	if (!record_sha256(buf + STATE_HDR_LEN, (size_t)plen, digest)) {
 		set_why(why, whylen, "cannot compute SHA-256");
 		return false;
 	}
@@ -140,7 +142,7 @@ state_write(const char *path, const uint8_t *payload, size_t len)
 	memcpy(hdr, STATE_MAGIC, 4);
 	put32(hdr + 4, STATE_VERSION);
 	put64(hdr + 8, len);
-	if (!sha256(payload, len, hdr + 16)) {
+	if (!record_sha256(payload, len, hdr + 16)) {
 		errno = EIO;
 		return -1;
 	}
@@ -180,7 +182,7 @@ void
 state_saved_set(struct state_saved *saved, const uint8_t *payload, size_t len)
 {
 	if (saved != NULL)
-		saved->valid = sha256(payload, len, saved->digest);
+		saved->valid = record_sha256(payload, len, saved->digest);
 }
 
 int
@@ -190,7 +192,7 @@ state_save(const char *path, const uint8_t *payload, size_t len,
 	uint8_t digest[32];
 	struct stat st;
 
-	if (saved != NULL && saved->valid && sha256(payload, len, digest) &&
+	if (saved != NULL && saved->valid && record_sha256(payload, len, digest) &&
 	    memcmp(digest, saved->digest, sizeof(digest)) == 0 &&
 	    lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 		return 0;
