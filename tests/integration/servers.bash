@@ -302,6 +302,34 @@ srv_start_smtps() {
 	it_wait 20 srv_port_open "$1"
 }
 
+# nginx in the foreground with its config, temp files, log and pid under
+# DIR, serving SERVERS (the `server { }` blocks of its http block), started
+# as srv NAME nginx (stopped by pid: srv_kill_pidfile "$IT/srv/nginx.pid");
+# waits until PORT accepts, else shows nginx's error log and fails.
+#   srv_nginx DIR PORT SERVERS
+srv_nginx() {
+	local d=$1 port=$2 servers=$3
+	mkdir -p "$d/tmp"
+	cat > "$d/nginx.conf" <<CONF
+daemon off;
+master_process off;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $d/tmp;
+  proxy_temp_path $d/tmp;
+  fastcgi_temp_path $d/tmp;
+  uwsgi_temp_path $d/tmp;
+  scgi_temp_path $d/tmp;
+$servers
+}
+CONF
+	srv_spawn nginx nginx -c "$d/nginx.conf" -p "$d"
+	it_wait 20 srv_port_open "$port" || { cat "$d/error.log" >&2; return 1; }
+}
+
 # nginx: http on PORT_http, https (a 10-day certificate) on PORT_https.
 srv_start_nginx() {
 	mkdir -p "$2/www/secret" "$2/tmp"
