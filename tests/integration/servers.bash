@@ -332,31 +332,19 @@ CONF
 
 # nginx: http on PORT_http, https (a 10-day certificate) on PORT_https.
 srv_start_nginx() {
-	mkdir -p "$2/www/secret" "$2/tmp"
+	mkdir -p "$2/www/secret"
 	echo "hello world" > "$2/www/page.html"
 	echo "front page" > "$2/www/index.html"
 	echo "secret page" > "$2/www/secret/index.html"
 	# user "user", password "pass" (apr1, made by openssl)
 	echo "user:$(openssl passwd -apr1 pass)" > "$2/htpasswd"
 	srv_make_cert "$2"
-	cat > "$2/nginx.conf" <<CONF
-daemon off;
-master_process off;
-pid $2/nginx.pid;
-error_log $2/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $2/tmp;
-  proxy_temp_path $2/tmp;
-  fastcgi_temp_path $2/tmp;
-  uwsgi_temp_path $2/tmp;
-  scgi_temp_path $2/tmp;
+	srv_nginx "$2" "$PORT_http" "\
   server {
     listen 127.0.0.1:$PORT_http;
     root $2/www;
     location /secret/ {
-      auth_basic "vigil test";
+      auth_basic \"vigil test\";
       auth_basic_user_file $2/htpasswd;
     }
   }
@@ -365,11 +353,7 @@ http {
     ssl_certificate $2/cert.pem;
     ssl_certificate_key $2/key.pem;
     root $2/www;
-  }
-}
-CONF
-	srv_spawn nginx nginx -c "$2/nginx.conf" -p "$2"
-	it_wait 20 srv_port_open "$PORT_http"
+  }"
 }
 srv_start_http() { srv_start_nginx "$1" "$(srv_dir nginx)"; }
 srv_start_https() { srv_start_nginx "$1" "$(srv_dir nginx)"; }
