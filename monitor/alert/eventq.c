@@ -220,36 +220,59 @@ fail:
 	return false;
 }
 
-void
-eventq_path(const char *dir, uint64_t seq, char *out, size_t outlen)
+/* Both queues (alerts: EVENTQ_SUFFIX, M/Monit: MMQ_SUFFIX) keep one record
+ * per file, DIR/SEQ SUFFIX with SEQ in 20 digits, so that a listing sorted
+ * by name is sorted by sequence. */
+static void
+queue_path(const char *dir, uint64_t seq, const char *suffix, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s/%020llu%s", dir, (unsigned long long)seq,
-	    EVENTQ_SUFFIX);
+	snprintf(out, outlen, "%s/%020llu%s", dir, (unsigned long long)seq, suffix);
 }
 
-int
-eventq_store(const char *dir, const struct alert_item *it)
+/* Writes the encoded record P (LEN bytes; freed here) as DIR/SEQ SUFFIX. */
+static int
+queue_store(const char *dir, uint64_t seq, const char *suffix, uint8_t *p, size_t len)
 {
 	char path[PATH_MAX];
-	size_t len;
-	uint8_t *p = eventq_encode(it, &len);
 	int rc;
 
-	eventq_path(dir, it->seq, path, sizeof(path));
+	queue_path(dir, seq, suffix, path, sizeof(path));
 	rc = state_write(path, p, len);
 	free(p);
 	return rc;
 }
 
-void
-eventq_remove(const char *dir, const struct alert_item *it)
+/* Removes DIR/SEQ SUFFIX once sent; WHAT names the record in the error. */
+static void
+queue_remove(const char *dir, uint64_t seq, const char *suffix, const char *what)
 {
 	char path[PATH_MAX];
 
-	eventq_path(dir, it->seq, path, sizeof(path));
+	queue_path(dir, seq, suffix, path, sizeof(path));
 	if (unlink(path) < 0 && errno != ENOENT)
-		log_err("event queue: cannot remove %s: %s (the event may be sent "
-		    "again after a restart)", path, strerror(errno));
+		log_err("event queue: cannot remove %s: %s (the %s may be sent "
+		    "again after a restart)", path, strerror(errno), what);
+}
+
+void
+eventq_path(const char *dir, uint64_t seq, char *out, size_t outlen)
+{
+	queue_path(dir, seq, EVENTQ_SUFFIX, out, outlen);
+}
+
+void
+eventq_remove(const char *dir, const struct alert_item *it)
+{
+	queue_remove(dir, it->seq, EVENTQ_SUFFIX, "event");
+}
+
+int
+eventq_store(const char *dir, const struct alert_item *it)
+{
+	size_t len;
+	uint8_t *p = eventq_encode(it, &len);
+
+	return queue_store(dir, it->seq, EVENTQ_SUFFIX, p, len);
 }
 
 static bool
@@ -445,35 +468,19 @@ fail:
 	return false;
 }
 
-static void
-mmq_path(const char *dir, uint64_t seq, char *out, size_t outlen)
-{
-	snprintf(out, outlen, "%s/%020llu%s", dir, (unsigned long long)seq, MMQ_SUFFIX);
-}
-
 int
 mmq_store(const char *dir, const struct mmq_record *r)
 {
-	char path[PATH_MAX];
 	size_t len;
 	uint8_t *p = mmq_encode(r, &len);
-	int rc;
 
-	mmq_path(dir, r->seq, path, sizeof(path));
-	rc = state_write(path, p, len);
-	free(p);
-	return rc;
+	return queue_store(dir, r->seq, MMQ_SUFFIX, p, len);
 }
 
 void
 mmq_remove(const char *dir, uint64_t seq)
 {
-	char path[PATH_MAX];
-
-	mmq_path(dir, seq, path, sizeof(path));
-	if (unlink(path) < 0 && errno != ENOENT)
-		log_err("event queue: cannot remove %s: %s (the M/Monit event may be "
-		    "sent again after a restart)", path, strerror(errno));
+	queue_remove(dir, seq, MMQ_SUFFIX, "M/Monit event");
 }
 
 size_t

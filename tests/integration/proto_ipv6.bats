@@ -14,28 +14,12 @@ setup_file() {
 	it_init
 	export PORT_v4=$(it_free_port) PORT_v6=$(it_free_port) PORT_closed=$(it_free_port)
 	local d="$IT/web"
-	mkdir -p "$d/four" "$d/six" "$d/tmp"
+	mkdir -p "$d/four" "$d/six"
 	echo "four" > "$d/four/index.html"
 	echo "six" > "$d/six/index.html"
-	cat > "$d/nginx.conf" <<CONF
-daemon off;
-master_process off;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $d/tmp;
-  proxy_temp_path $d/tmp;
-  fastcgi_temp_path $d/tmp;
-  uwsgi_temp_path $d/tmp;
-  scgi_temp_path $d/tmp;
+	srv_nginx "$d" "$PORT_v4" "\
   server { listen 127.0.0.1:$PORT_v4; root $d/four; }
-  server { listen [::1]:$PORT_v6; root $d/six; }
-}
-CONF
-	srv_spawn nginx nginx -c "$d/nginx.conf" -p "$d"
-	it_wait 20 srv_port_open "$PORT_v4" || { cat "$d/error.log" >&2; return 1; }
+  server { listen [::1]:$PORT_v6; root $d/six; }" || return 1
 	# dual.test: both loopbacks (the resolver orders them, ::1 first here)
 	printf '127.0.0.1 localhost\n127.0.0.1 dual.test\n::1 dual.test\n' > "$IT/hosts"
 	printf '#!/bin/sh\nmount --bind "%s/hosts" /etc/hosts && exec "$@"\n' "$IT" > "$IT/wrap.sh"

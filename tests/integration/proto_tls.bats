@@ -30,21 +30,9 @@ setup_file() {
 	    -addext subjectAltName=IP:127.0.0.1 \
 	    -keyout "$d/self.key" -out "$d/self.crt" 2>/dev/null
 	chmod 0644 "$d"/*
-	mkdir -p "$d/www" "$d/tmp"
+	mkdir -p "$d/www"
 	echo "hello tls" > "$d/www/index.html"
-	cat > "$d/nginx.conf" <<CONF
-daemon off;
-master_process off;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $d/tmp;
-  proxy_temp_path $d/tmp;
-  fastcgi_temp_path $d/tmp;
-  uwsgi_temp_path $d/tmp;
-  scgi_temp_path $d/tmp;
+	srv_nginx "$d" "$PORT_ca" "\
   server {
     listen 127.0.0.1:$PORT_ca ssl;
     ssl_certificate $d/server.crt;
@@ -56,11 +44,7 @@ http {
     ssl_certificate $d/self.crt;
     ssl_certificate_key $d/self.key;
     root $d/www;
-  }
-}
-CONF
-	srv_spawn nginx nginx -c "$d/nginx.conf" -p "$d"
-	it_wait 20 srv_port_open "$PORT_ca" || { cat "$d/error.log" >&2; return 1; }
+  }" || return 1
 	local to="with timeout 4 seconds then alert"
 	it_write_rc "
 check host ca_given with address 127.0.0.1

@@ -302,33 +302,49 @@ srv_start_smtps() {
 	it_wait 20 srv_port_open "$1"
 }
 
+# nginx in the foreground with its config, temp files, log and pid under
+# DIR, serving SERVERS (the `server { }` blocks of its http block), started
+# as srv NAME nginx (stopped by pid: srv_kill_pidfile "$IT/srv/nginx.pid");
+# waits until PORT accepts, else shows nginx's error log and fails.
+#   srv_nginx DIR PORT SERVERS
+srv_nginx() {
+	local d=$1 port=$2 servers=$3
+	mkdir -p "$d/tmp"
+	cat > "$d/nginx.conf" <<CONF
+daemon off;
+master_process off;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $d/tmp;
+  proxy_temp_path $d/tmp;
+  fastcgi_temp_path $d/tmp;
+  uwsgi_temp_path $d/tmp;
+  scgi_temp_path $d/tmp;
+$servers
+}
+CONF
+	srv_spawn nginx nginx -c "$d/nginx.conf" -p "$d"
+	it_wait 20 srv_port_open "$port" || { cat "$d/error.log" >&2; return 1; }
+}
+
 # nginx: http on PORT_http, https (a 10-day certificate) on PORT_https.
 srv_start_nginx() {
-	mkdir -p "$2/www/secret" "$2/tmp"
+	mkdir -p "$2/www/secret"
 	echo "hello world" > "$2/www/page.html"
 	echo "front page" > "$2/www/index.html"
 	echo "secret page" > "$2/www/secret/index.html"
 	# user "user", password "pass" (apr1, made by openssl)
 	echo "user:$(openssl passwd -apr1 pass)" > "$2/htpasswd"
 	srv_make_cert "$2"
-	cat > "$2/nginx.conf" <<CONF
-daemon off;
-master_process off;
-pid $2/nginx.pid;
-error_log $2/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $2/tmp;
-  proxy_temp_path $2/tmp;
-  fastcgi_temp_path $2/tmp;
-  uwsgi_temp_path $2/tmp;
-  scgi_temp_path $2/tmp;
+	srv_nginx "$2" "$PORT_http" "\
   server {
     listen 127.0.0.1:$PORT_http;
     root $2/www;
     location /secret/ {
-      auth_basic "vigil test";
+      auth_basic \"vigil test\";
       auth_basic_user_file $2/htpasswd;
     }
   }
@@ -337,11 +353,7 @@ http {
     ssl_certificate $2/cert.pem;
     ssl_certificate_key $2/key.pem;
     root $2/www;
-  }
-}
-CONF
-	srv_spawn nginx nginx -c "$2/nginx.conf" -p "$2"
-	it_wait 20 srv_port_open "$PORT_http"
+  }"
 }
 srv_start_http() { srv_start_nginx "$1" "$(srv_dir nginx)"; }
 srv_start_https() { srv_start_nginx "$1" "$(srv_dir nginx)"; }

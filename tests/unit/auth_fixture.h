@@ -1,5 +1,6 @@
-/* Helpers of vigil-auth's unit tests (test_auth.c, test_auth_secrets.c):
- * a rule as the monitor sends it, adding it, AUTH_READY, a crypt(3) hash. */
+/* Helpers of vigil-auth's unit tests (test_auth.c, test_auth_login.c,
+ * test_auth_secrets.c): a rule as the monitor sends it, adding it,
+ * AUTH_READY, a crypt(3) hash. */
 #ifndef VIGIL_AUTH_FIXTURE_H
 #define VIGIL_AUTH_FIXTURE_H
 

@@ -1,7 +1,7 @@
 /* Monit's HTTP API in vigil-webui: HTTP Basic and bearer-token parsing and
  * the grant cache, the XML/text/metrics documents, /_doaction with Monit's
  * securitytoken, and the escapers they use; the flow driven as in
- * test_webui.c. */
+ * test_webui.c and its neighbours (webui_fixture.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
  * /_report, /_runtime and /metrics.  A service outside the scope answers
  * exactly as one that does not exist.  A user without a scope sees every
  * service, as before.  (/api/status and /log: test_api_status.c,
- * test_webui.c.) */
+ * test_webui_limits.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,8 @@
 /* Test fixture for vigil-webui's request flow: a webui with socketpairs
  * standing in for the monitor and auth (the test plays both), requests fed
  * through webui_client_input() on clients without a descriptor.  Used by
- * test_webui.c and test_webui_api.c. */
+ * test_webui*.c and test_api_status.c (logins and snapshots on top of it:
+ * webui_flow_fixture.h). */
 #ifndef WEBUI_FIXTURE_H
 #define WEBUI_FIXTURE_H
 
