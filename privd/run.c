@@ -240,11 +240,13 @@ child_fail(int errfd)
 	_exit(127);
 }
 
-/* In the forked child: become the program.  progfd is the descriptor
+/* In the vforked child: become the program.  progfd is the descriptor
  * path_open_program checked (the program, or a script's interpreter); it is
  * what runs (fexecve), so nothing can swap the file between the check and
- * the exec. */
-static void __attribute__((noreturn))
+ * the exec.  Never inlined: its variables must live in a frame of its own,
+ * below job_start's, never in stack slots the compiler could share with
+ * job_start's variables that privd reads after the vfork returns. */
+static void __attribute__((noreturn, noinline))
 run_child(const struct action_entry *e, int progfd, char **argv, const struct run_ids *ids,
     char **env, int outw, int errw)
 {
